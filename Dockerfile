@@ -1,0 +1,14 @@
+# One image for the worker, the migration job and the dashboard (commands differ in compose).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY worker ./worker
+COPY models ./models
+COPY dashboard ./dashboard
+RUN pip install .
+COPY data ./data
+RUN useradd --create-home eventwire
+USER eventwire
+CMD ["eventwire", "--help"]

@@ -1,0 +1,75 @@
+"""Generate a large, realistic benchmark corpus by recombining the sample articles' sentences.
+
+Each generated article takes a lead from one sample article and follows it with sentences drawn
+from others (keeping quotes and follow-ups in their order within a source), with publication
+dates spread over two years. Deterministic for a given --seed.
+
+    python bench/make_corpus.py --articles 5000 --out bench/results/corpus.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "articles.jsonl"
+# Sentence ends: ., ! or ? (optionally followed by a closing quote) then whitespace.
+SENTENCE_END = re.compile(r"(?<=[.!?][\"”’]?)\s+(?=[\"“A-Z0-9])")
+
+
+def sentences_by_article(path: Path) -> list[list[str]]:
+    """Split every sample article into sentences."""
+    articles = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            text = json.loads(line)["text"]
+            parts = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+            articles.append(parts)
+    return articles
+
+
+def generate(count: int, seed: int, sample: Path = SAMPLE) -> list[dict[str, str]]:
+    """Return ``count`` articles made of sample sentences."""
+    rng = random.Random(seed)
+    pools = sentences_by_article(sample)
+    start = date(2023, 1, 1)
+    out = []
+    for number in range(count):
+        lead_source = rng.choice(pools)
+        body = [lead_source[0]]
+        for _ in range(rng.randint(6, 16)):
+            source = rng.choice(pools)
+            i = rng.randrange(len(source))
+            body.extend(source[i : i + rng.randint(1, 3)])
+        published = start + timedelta(days=rng.randrange(730))
+        out.append(
+            {
+                "id": f"bench-{seed}-{number:07d}",
+                "published": published.isoformat(),
+                "source": "eventwire bench",
+                "text": "\n".join(body),
+            }
+        )
+    return out
+
+
+def main() -> None:
+    """Write the corpus as JSONL."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path("bench/results/corpus.jsonl"))
+    args = parser.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as f:
+        for article in generate(args.articles, args.seed):
+            f.write(json.dumps(article, ensure_ascii=False) + "\n")
+    print(f"wrote {args.articles} articles to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""Measure, in one run on one corpus: bare spaCy ``nlp.pipe`` (the limit), ``eventwire extract``
+and the full pipeline (enqueue -> Redis -> workers -> database), each with 1 and 2 processes.
+
+Prints a table and writes it to JSON. Model loading is excluded everywhere: each stage times
+only the processing of the corpus, so the ratio full/bare says what the queue, the rules and
+the database cost on top of spaCy.
+
+    python bench/throughput.py --articles 2000 --processes 1 2 --json bench/results/throughput.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from make_corpus import generate
+
+
+def _shard(items: Sequence[Any], shards: int, index: int) -> list[Any]:
+    return list(items[index::shards])
+
+
+def _bare_worker(args: tuple[str, list[str], int]) -> tuple[int, float, int]:
+    import spacy
+
+    model, texts, batch_size = args
+    nlp = spacy.load(model)
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return len(texts), time.perf_counter() - started, _peak_rss_kb()
+
+
+def _extract_worker(args: tuple[str, list[dict[str, str]], int]) -> tuple[int, float, int]:
+    from datetime import date
+
+    from worker.extraction import Extractor
+    from worker.extraction.types import ArticleText
+
+    model, records, batch_size = args
+    extractor = Extractor(model)
+    texts = [ArticleText(r["id"], r["text"], date.fromisoformat(r["published"])) for r in records]
+    started = time.perf_counter()
+    for _article, _events in extractor.extract_many(texts, batch_size=batch_size):
+        pass
+    return len(texts), time.perf_counter() - started, _peak_rss_kb()
+
+
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _parallel(fn: Any, shards: list[Any]) -> dict[str, float]:
+    """Run one shard per process; throughput = all articles / the slowest shard's time."""
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(len(shards)) as pool:
+        results = pool.map(fn, shards)
+    articles = sum(r[0] for r in results)
+    seconds = max(r[1] for r in results)
+    return {
+        "articles": articles,
+        "seconds": seconds,
+        "peak_rss_mb": max(r[2] for r in results) / 1024,
+    }
+
+
+def run_full_pipeline(
+    corpus: Path, processes: int, model: str, redis_url: str, batch_size: int
+) -> dict[str, float]:
+    """Enqueue the corpus into a fresh SQLite database and drain it with ``processes`` workers.
+
+    The clock runs from the first article leaving ``queued`` to the last one ``done`` (polled
+    in the database), so worker start-up and model loading are excluded as in the other stages.
+    """
+    from sqlalchemy import create_engine, text
+
+    tmp = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
+    db_url = f"sqlite:///{tmp / 'bench.db'}"
+    env = {
+        **os.environ,
+        "EVENTWIRE_DATABASE_URL": db_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:8]}",
+        "EVENTWIRE_SPACY_MODEL": model,
+        "EVENTWIRE_BATCH_SIZE": str(batch_size),
+        "EVENTWIRE_LOG_LEVEL": "WARNING",
+    }
+    cli = [sys.executable, "-m", "worker.cli"]
+    started = time.perf_counter()
+    subprocess.run(
+        [*cli, "enqueue", "--quiet", str(corpus)], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    enqueue_seconds = time.perf_counter() - started
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM article")).scalar_one()
+    worker = subprocess.Popen([*cli, "worker", "--burst", "--processes", str(processes)], env=env)
+    first = last = None
+    while worker.poll() is None or last is None:
+        with engine.connect() as conn:
+            queued, done = conn.execute(
+                text(
+                    "SELECT sum(CASE WHEN status='queued' THEN 1 ELSE 0 END),"
+                    " sum(CASE WHEN status IN ('done','failed') THEN 1 ELSE 0 END) FROM article"
+                )
+            ).one()
+        now = time.perf_counter()
+        if first is None and queued < total:
+            first = now
+        if done == total:
+            last = now
+            break
+        if worker.poll() is not None:
+            raise RuntimeError("workers exited before the queue was drained")
+        time.sleep(0.1)
+    worker.wait()
+    engine.dispose()
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert first is not None and last is not None
+    return {
+        "articles": total,
+        "seconds": last - first,
+        "peak_rss_mb": rss,
+        "enqueue_seconds": enqueue_seconds,
+        "enqueue_per_s": total / enqueue_seconds,
+    }
+
+
+def main() -> None:
+    """Run every stage and print/write the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: settings)")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("EVENTWIRE_REDIS_URL", "redis://127.0.0.1:6379/14")
+    )
+    parser.add_argument("--json", type=Path, default=Path("bench/results/throughput.json"))
+    parser.add_argument("--stages", nargs="+", default=["bare", "extract", "full"])
+    args = parser.parse_args()
+
+    from worker.settings import get_settings
+
+    model = args.model or get_settings().spacy_model
+    records = generate(args.articles, seed=7)
+    words = sum(len(r["text"].split()) for r in records)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    corpus = args.json.parent / f"corpus-{args.articles}.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    texts = [r["text"] for r in records]
+
+    rows: list[dict[str, Any]] = []
+    for p in args.processes:
+        if "bare" in args.stages:
+            res = _parallel(
+                _bare_worker, [(model, _shard(texts, p, i), args.batch_size) for i in range(p)]
+            )
+            rows.append({"stage": "bare nlp.pipe", "processes": p, **res})
+        if "extract" in args.stages:
+            res = _parallel(
+                _extract_worker, [(model, _shard(records, p, i), args.batch_size) for i in range(p)]
+            )
+            rows.append({"stage": "eventwire extract", "processes": p, **res})
+        if "full" in args.stages:
+            res = run_full_pipeline(corpus, p, model, args.redis_url, args.batch_size)
+            rows.append({"stage": "full pipeline", "processes": p, **res})
+    for row in rows:
+        row["articles_per_s"] = row["articles"] / row["seconds"]
+        row["words_per_s"] = words * row["articles"] / len(records) / row["seconds"]
+        bare = next(
+            (
+                r
+                for r in rows
+                if r["stage"] == "bare nlp.pipe" and r["processes"] == row["processes"]
+            ),
+            None,
+        )
+        row["ratio_to_bare"] = (row["articles_per_s"] / bare["articles_per_s"]) if bare else None
+
+    header = (
+        f"{'stage':20} {'procs':>5} {'articles/s':>11} {'words/s':>10} {'ratio':>6} {'peak MB':>8}"
+    )
+    machine = platform.processor() or platform.machine()
+    print(
+        f"corpus: {len(records)} articles, {words} words; model {model}; "
+        f"{machine}, {os.cpu_count()} cores"
+    )
+    print(header)
+    for r in rows:
+        ratio = f"{r['ratio_to_bare']:.2f}" if r["ratio_to_bare"] is not None else "-"
+        print(
+            f"{r['stage']:20} {r['processes']:5} {r['articles_per_s']:11.1f} "
+            f"{r['words_per_s']:10.0f} {ratio:>6} {r['peak_rss_mb']:8.0f}"
+        )
+    for r in rows:
+        if "enqueue_per_s" in r:
+            print(f"enqueue ({r['processes']} worker run): {r['enqueue_per_s']:.0f} articles/s")
+    args.json.write_text(
+        json.dumps(
+            {
+                "articles": len(records),
+                "words": words,
+                "model": model,
+                "cores": os.cpu_count(),
+                "rows": rows,
+            },
+            indent=1,
+        )
+    )
+    print(f"written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Map: events per country (ISO3), by location or by the countries of the actors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data, filters, ui
+
+ROLES = ["any", "location", "agent", "target", "participant"]
+
+st.title("Map")
+url = ui.require_database()
+selection = filters.current()
+role_choice = st.segmented_control(
+    "Count a country when it is",
+    ROLES,
+    default="any",
+    key="map_role",
+    help="any: the event's location or any actor's country; location: where it happened; "
+    "agent/target/participant: the country of an actor in that role.",
+)
+role = None if role_choice in (None, "any") else str(role_choice)
+frame = data.country_counts(url, selection.filt, role)
+if frame.empty:
+    if data.event_total(url, selection.filt) == 0:
+        ui.no_data(url)
+    else:
+        st.info("None of these events has a country for this choice.")
+    st.stop()
+
+st.plotly_chart(charts.choropleth_chart(frame), key="map_choropleth")
+st.caption(
+    "The base map is fetched by the browser from cdn.plot.ly; without internet access only "
+    "the table below shows the counts."
+)
+st.dataframe(
+    frame,
+    hide_index=True,
+    column_config={"country": "Country (ISO3)", "events": st.column_config.NumberColumn("Events")},
+)

@@ -1,0 +1,32 @@
+"""Small Streamlit helpers shared by the pages: database guard and empty-state messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from models.queries import EventFilter
+
+NO_EVENTS_YET = (
+    "No events yet — run `eventwire enqueue <files|dir|url>` to queue articles and "
+    "`eventwire worker` to process them; this page fills in as events arrive."
+)
+NO_MATCH = "No events match the filters — widen them in the sidebar (or press *Reset filters*)."
+
+
+def require_database() -> str:
+    """Return the database URL, or explain on the page why it cannot be read and stop."""
+    url = data.database_url()
+    problem = data.database_problem(url)
+    if problem:
+        st.error(problem, icon=":material/database:")
+        st.stop()
+    return url
+
+
+def no_data(url: str) -> None:
+    """Tell the user why a chart is empty: nothing extracted yet, or filters too narrow."""
+    if data.event_total(url, EventFilter(modalities=())) == 0:
+        st.info(NO_EVENTS_YET, icon=":material/hourglass_empty:")
+    else:
+        st.info(NO_MATCH, icon=":material/filter_alt_off:")

@@ -1,0 +1,161 @@
+"""Reading inputs: files, folders, JSONL, stdin, URLs, and every way input can be bad."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from worker.inputs import (
+    InputArticle,
+    ReadOptions,
+    Rejection,
+    decode_text,
+    html_to_text,
+    read_inputs,
+)
+
+OPTIONS = ReadOptions(published=date(2024, 3, 1), source="test", max_chars=5000)
+
+
+def read(*specs: str, stdin: bytes | None = None) -> list[InputArticle | Rejection]:
+    return list(read_inputs(specs, OPTIONS, stdin=io.BytesIO(stdin or b"")))
+
+
+def test_text_file_takes_the_default_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("  Ministers met in Oslo on Monday.\n", encoding="utf-8")
+    [article] = read(str(path))
+    assert isinstance(article, InputArticle)
+    assert article.text == "Ministers met in Oslo on Monday."
+    assert article.published == date(2024, 3, 1)
+    assert article.source == "test"
+
+
+def test_folder_is_read_recursively_and_skips_other_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "one.txt").write_text("First story.", encoding="utf-8")
+    (tmp_path / "sub" / "two.md").write_text("Second story.", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00\x00")
+    texts = sorted(a.text for a in read(str(tmp_path)) if isinstance(a, InputArticle))
+    assert texts == ["First story.", "Second story."]
+
+
+def test_jsonl_bad_lines_are_rejected_with_line_numbers_and_good_lines_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": "Good one.", "published": "2023-05-02", "url": "u"}),
+                "{not json",
+                json.dumps({"id": "c"}),
+                json.dumps({"text": "Bad date.", "published": "May 2nd"}),
+                "",
+                json.dumps(["a", "list"]),
+                json.dumps({"id": 7, "text": "Second good one."}),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    results = read(str(path))
+    good = [r for r in results if isinstance(r, InputArticle)]
+    bad = {r.origin.rsplit(":", 1)[1]: r.reason for r in results if isinstance(r, Rejection)}
+    assert [(a.external_id, a.published) for a in good] == [
+        ("a", date(2023, 5, 2)),
+        ("7", date(2024, 3, 1)),
+    ]
+    assert set(bad) == {"2", "3", "4", "6"}
+    assert "malformed JSON" in bad["2"]
+    assert '"text"' in bad["3"]
+    assert "May 2nd" in bad["4"]
+    assert "JSON object" in bad["6"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty text"),
+        (b"   \n\t ", "empty text"),
+        (b"GIF89a\x00\x01\x02", "binary"),
+        (b"x" * 6000, "over the limit"),
+    ],
+)
+def test_unacceptable_files_are_rejected_with_a_reason(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    [result] = read(str(path))
+    assert isinstance(result, Rejection)
+    assert reason in result.reason
+
+
+def test_missing_path_is_rejected() -> None:
+    [result] = read("/no/such/article.txt")
+    assert isinstance(result, Rejection) and "no such file" in result.reason
+
+
+def test_non_utf8_text_is_decoded_with_a_warning() -> None:
+    text, warnings = decode_text("Caf\u00e9 talks in Genève".encode("cp1252"), "f.txt")
+    assert text == "Caf\u00e9 talks in Genève"
+    assert warnings and "not valid UTF-8" in warnings[0]
+
+
+def test_stdin_plain_text_and_jsonl() -> None:
+    [plain] = read("-", stdin=b"Troops paraded on Sunday.")
+    assert isinstance(plain, InputArticle) and plain.origin == "<stdin>"
+    lines = b'{"text": "One."}\n{"text": "Two."}\n'
+    assert [a.text for a in read("-", stdin=lines) if isinstance(a, InputArticle)] == [
+        "One.",
+        "Two.",
+    ]
+
+
+def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
+    text, title = html_to_text(
+        "<html><head><title>Drills</title><script>var x=1;</script></head>"
+        "<body><nav>Menu</nav><p>Navies began drills.</p><p>They end Friday.</p></body></html>"
+    )
+    assert title == "Drills"
+    assert text == "Navies began drills.\nThey end Friday."
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/story":
+                body = b"<html><body><p>Leaders met in Hanoi.</p></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+            else:
+                body = b"gone"
+                self.send_response(404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_urls_are_fetched_and_errors_reported(http_server: str) -> None:
+    [good, bad] = read(f"{http_server}/story", f"{http_server}/missing")
+    assert isinstance(good, InputArticle)
+    assert good.text == "Leaders met in Hanoi." and good.url == f"{http_server}/story"
+    assert isinstance(bad, Rejection) and "404" in bad.reason

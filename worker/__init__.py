@@ -1,0 +1,1 @@
+"""eventwire worker side: settings, broker, actors, CLI and the extractor (worker.extraction)."""

@@ -1,0 +1,65 @@
+"""The Dramatiq broker: Redis, with the middleware eventwire relies on.
+
+Dramatiq binds actors to the global broker at import time, so :func:`setup_broker` must run
+before :mod:`worker.actors` is imported; ``worker.actors`` calls it itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+import redis
+from dramatiq.brokers.redis import RedisBroker
+
+from worker.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+#: Redis key namespace of Dramatiq's queues.
+NAMESPACE = "dramatiq"
+#: A worker that has not sent a heartbeat for this long is presumed dead and its unacked
+#: messages are redelivered. Batches are short, so a minute is plenty.
+HEARTBEAT_TIMEOUT_MS = 60_000
+
+_broker: RedisBroker | None = None
+
+
+def make_broker(redis_url: str) -> RedisBroker:
+    """Create a Redis broker for ``redis_url`` (not installed globally)."""
+    return RedisBroker(url=redis_url, namespace=NAMESPACE, heartbeat_timeout=HEARTBEAT_TIMEOUT_MS)
+
+
+def setup_broker(settings: Settings | None = None) -> RedisBroker:
+    """Create the broker once per process and install it as Dramatiq's global broker."""
+    global _broker
+    if _broker is None:
+        settings = settings or get_settings()
+        _broker = make_broker(settings.redis_url)
+        dramatiq.set_broker(_broker)
+    return _broker
+
+
+def queue_keys(queue_name: str) -> tuple[str, str, str]:
+    """Redis hashes holding a queue's messages: ready/in-flight, delayed, dead-lettered."""
+    base = f"{NAMESPACE}:{queue_name}"
+    return f"{base}.msgs", f"{base}.DQ.msgs", f"{base}.XQ.msgs"
+
+
+def queue_backlog(client: redis.Redis, queue_name: str) -> int:
+    """Messages not yet acknowledged: waiting, being processed or delayed for a retry.
+
+    Dramatiq deletes a message from these hashes only when a worker acknowledges it, so zero
+    means every message sent so far has been processed, by any worker on any machine.
+    """
+    ready, delayed, _dead = queue_keys(queue_name)
+    pipe = client.pipeline(transaction=False)
+    pipe.hlen(ready)
+    pipe.hlen(delayed)
+    counts = pipe.execute()
+    return int(counts[0]) + int(counts[1])
+
+
+def dead_letter_count(client: redis.Redis, queue_name: str) -> int:
+    """Messages Dramatiq gave up on (retries exhausted) that are still kept in Redis."""
+    return int(client.hlen(queue_keys(queue_name)[2]))

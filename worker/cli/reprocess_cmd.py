@@ -1,0 +1,68 @@
+"""``eventwire reprocess``: queue stored articles again (failed, stuck or all)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+
+from worker.cli.common import database, redis_client
+from worker.enqueue import chunked
+from worker.settings import get_settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the command to the CLI."""
+    p = sub.add_parser(
+        "reprocess",
+        help="queue failed, stuck or all articles again (e.g. after an extractor upgrade)",
+        description=(
+            "The database is the source of truth: --stuck re-queues articles left 'queued' or "
+            "'processing' (a Redis restart lost their messages, or a worker died)."
+        ),
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--failed", action="store_true", help="articles that failed")
+    which.add_argument(
+        "--stuck",
+        action="store_true",
+        help="articles queued/processing for longer than --older-than",
+    )
+    which.add_argument("--all", action="store_true", help="every article")
+    p.add_argument(
+        "--older-than",
+        type=float,
+        default=0.0,
+        metavar="MINUTES",
+        help="with --stuck: only articles untouched for this long (default 0)",
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    from models.engine import session_scope
+
+    from models import repository
+    from models.tables import ArticleStatus
+
+    settings = get_settings()
+    engine = database(settings)
+    redis_client(settings).close()
+    from worker.actors import process_articles
+
+    with session_scope(engine) as session:
+        if args.failed:
+            ids = repository.article_ids_by_status(session, statuses=[ArticleStatus.failed])
+        elif args.stuck:
+            ids = repository.find_stuck_articles(
+                session,
+                statuses=[ArticleStatus.queued, ArticleStatus.processing],
+                older_than=timedelta(minutes=args.older_than),
+            )
+        else:
+            ids = repository.article_ids_by_status(session, statuses=list(ArticleStatus))
+        repository.set_status(session, ids=ids, status=ArticleStatus.queued)
+    for batch in chunked(ids, settings.batch_size):
+        process_articles.send(batch)
+    print(f"{len(ids)} article(s) queued again")
+    return 0

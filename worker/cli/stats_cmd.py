@@ -1,0 +1,63 @@
+"""``eventwire stats``: articles by status, events by type, queue depth."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from worker.cli.common import database, write_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the command to the CLI."""
+    p = sub.add_parser("stats", help="articles by status, events by type, queue depth")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=run)
+
+
+def collect_stats() -> dict[str, object]:
+    """Gather the numbers ``stats`` prints (queue figures are None when Redis is down)."""
+    import redis
+    from models.engine import session_scope
+
+    from models.queries import EventFilter, article_status_counts, event_type_counts
+    from worker.broker import dead_letter_count, queue_backlog
+    from worker.settings import get_settings
+
+    settings = get_settings()
+    engine = database(settings)
+    with session_scope(engine) as session:
+        statuses = article_status_counts(session)
+        types = event_type_counts(session, filt=EventFilter(modalities=()))
+    queue: dict[str, int | None] = {"backlog": None, "dead_letters": None}
+    try:
+        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3)
+        queue = {
+            "backlog": queue_backlog(client, settings.queue_name),
+            "dead_letters": dead_letter_count(client, settings.queue_name),
+        }
+        client.close()
+    except redis.RedisError:
+        pass
+    return {"articles": statuses, "events": types, "queue": queue}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    stats = collect_stats()
+    if args.json:
+        print(json.dumps(stats, indent=1, default=str))
+        return 0
+    articles = stats["articles"]
+    events = stats["events"]
+    queue = stats["queue"]
+    assert isinstance(articles, dict) and isinstance(events, dict) and isinstance(queue, dict)
+    print("articles by status")
+    write_table([{"status": k, "articles": v} for k, v in articles.items()], ("status", "articles"))
+    print("\nevents by type (all modalities)")
+    write_table([{"type": k, "events": v} for k, v in events.items()], ("type", "events"))
+    unknown = "n/a (Redis unreachable)"
+    backlog = unknown if queue["backlog"] is None else queue["backlog"]
+    dead = unknown if queue["dead_letters"] is None else queue["dead_letters"]
+    print(f"\nqueue backlog: {backlog}   dead letters: {dead}")
+    return 0

@@ -1,0 +1,99 @@
+"""Store incoming articles once and queue their ids for the workers.
+
+The database is written first and Redis second: an article that is stored but whose message
+was lost (Redis restarted, say) stays ``queued`` and ``eventwire reprocess --stuck`` finds it.
+The reverse order could queue ids that do not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TypeVar
+
+from models.engine import session_scope
+from sqlalchemy.engine import Engine
+
+from models import repository
+from worker.inputs import InputArticle, ReadResult, Rejection
+from worker.records import new_article
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: Articles written per transaction while streaming a large input.
+STORE_CHUNK = 500
+
+
+@dataclass
+class EnqueueReport:
+    """Counts and reasons, for the user.
+
+    Parameters:
+      new: articles stored and queued now.
+      duplicate: articles whose text was already stored (nothing added).
+      rejected: inputs that could not be accepted, with the reason.
+      warnings: accepted inputs with something to know (e.g. a decoding fallback).
+      queued_ids: the new article ids sent to the queue.
+    """
+
+    new: int = 0
+    duplicate: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    queued_ids: list[int] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        """Inputs that were fine (new or already stored)."""
+        return self.new + self.duplicate
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield lists of up to ``size`` items, streaming."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def enqueue_articles(
+    results: Iterable[ReadResult],
+    *,
+    engine: Engine,
+    send: Callable[[Sequence[int]], None],
+    batch_size: int,
+    progress: Callable[[EnqueueReport], None] | None = None,
+) -> EnqueueReport:
+    """Store articles (dedup by content hash) and send new ids in messages of ``batch_size``.
+
+    Parameters:
+      results: the stream from :func:`worker.inputs.read_inputs`.
+      engine: database to store articles in.
+      send: sends one message carrying a list of article ids.
+      batch_size: article ids per message.
+      progress: called after each stored chunk with the report so far.
+    """
+    report = EnqueueReport()
+    for chunk in chunked(results, STORE_CHUNK):
+        articles: list[InputArticle] = []
+        for item in chunk:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+            else:
+                articles.append(item)
+                report.warnings.extend(item.warnings)
+        if not articles:
+            continue
+        with session_scope(engine) as session:
+            added = repository.add_articles(session, articles=[new_article(a) for a in articles])
+        new_ids = [r.article_id for r in added if r.created]
+        report.new += len(new_ids)
+        report.duplicate += len(added) - len(new_ids)
+        for ids in chunked(new_ids, batch_size):
+            send(ids)
+            report.queued_ids.extend(ids)
+        if progress:
+            progress(report)
+    return report

