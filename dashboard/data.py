@@ -53,7 +53,9 @@ def engine(url: str) -> Engine:
     """Return the process-wide engine for ``url``."""
     try:
         from models.engine import make_engine
-    except ImportError:  # models.engine is optional for read-only use
+    except ModuleNotFoundError as exc:  # a checkout without models.engine yet
+        if exc.name != "models.engine":
+            raise
         return create_engine(url, pool_pre_ping=True)
     return make_engine(url)
 

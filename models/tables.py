@@ -10,7 +10,10 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
 
@@ -28,12 +31,17 @@ class ArticleStatus(str, Enum):
     failed = "failed"
 
 
+#: JSON everywhere, JSONB on PostgreSQL (comparable, indexable, faster to query).
+JSON_TYPE: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
+
+
 class Article(SQLModel, table=True):
     """One enqueued article, stored once per distinct text (``content_hash`` is unique)."""
 
     __tablename__ = "article"
     __table_args__ = (
-        Index("ix_article_status", "status"),
+        # Serves status counts and the "stuck for longer than" scan of reprocess.
+        Index("ix_article_status_updated_at", "status", "updated_at"),
         Index("ix_article_published", "published"),
     )
 
@@ -46,13 +54,26 @@ class Article(SQLModel, table=True):
     published: date | None = None
     language: str | None = Field(default=None, max_length=8)
     text: str = Field(sa_column=Column(Text, nullable=False))
-    status: ArticleStatus = Field(default=ArticleStatus.queued, max_length=16)
+    # A plain VARCHAR (no native PostgreSQL enum type), so adding a status needs no ALTER TYPE.
+    status: ArticleStatus = Field(
+        default=ArticleStatus.queued,
+        sa_column=Column(
+            SAEnum(
+                ArticleStatus,
+                native_enum=False,
+                length=16,
+                validate_strings=True,
+                values_callable=lambda enum: [member.value for member in enum],
+            ),
+            nullable=False,
+        ),
+    )
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     attempts: int = 0
     extractor_version: str | None = Field(default=None, max_length=40)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-    processed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    processed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Actor(SQLModel, table=True):
@@ -63,10 +84,13 @@ class Actor(SQLModel, table=True):
     """
 
     __tablename__ = "actor"
-    __table_args__ = (Index("ix_actor_country", "country"),)
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_actor_key"),
+        Index("ix_actor_country", "country"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=400, unique=True)
+    key: str = Field(max_length=400)
     name: str = Field(max_length=300)
     country: str | None = Field(default=None, max_length=8)
     kind: str = Field(default="country", max_length=20)
@@ -96,15 +120,15 @@ class Event(SQLModel, table=True):
     date_precision: str | None = Field(default=None, max_length=8)
     location_name: str | None = Field(default=None, max_length=200)
     location_country: str | None = Field(default=None, max_length=8)
-    weapons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    weapons: list[str] = Field(default_factory=list, sa_column=Column(JSON_TYPE, nullable=False))
     quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     modality: str = Field(default="asserted", max_length=16)
     confidence: float = 0.5
     attributes: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
+        default_factory=dict, sa_column=Column(JSON_TYPE, nullable=False)
     )
     extractor_version: str | None = Field(default=None, max_length=40)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class EventActor(SQLModel, table=True):
@@ -112,11 +136,12 @@ class EventActor(SQLModel, table=True):
 
     __tablename__ = "event_actor"
     __table_args__ = (
+        # Also serves lookups by event_id (its leading column), so event_id has no index of its own.
         UniqueConstraint("event_id", "actor_id", "role", name="uq_event_actor_role"),
         Index("ix_event_actor_actor_role", "actor_id", "role"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
     actor_id: int = Field(foreign_key="actor.id", ondelete="CASCADE")
     role: str = Field(max_length=16)

@@ -18,16 +18,17 @@ logger = logging.getLogger(__name__)
 
 #: Redis key namespace of Dramatiq's queues.
 NAMESPACE = "dramatiq"
-#: A worker that has not sent a heartbeat for this long is presumed dead and its unacked
-#: messages are redelivered. Batches are short, so a minute is plenty.
-HEARTBEAT_TIMEOUT_MS = 60_000
-
 _broker: RedisBroker | None = None
 
 
-def make_broker(redis_url: str) -> RedisBroker:
-    """Create a Redis broker for ``redis_url`` (not installed globally)."""
-    return RedisBroker(url=redis_url, namespace=NAMESPACE, heartbeat_timeout=HEARTBEAT_TIMEOUT_MS)
+def make_broker(settings: Settings) -> RedisBroker:
+    """Create the Redis broker the settings describe (not installed globally)."""
+    return RedisBroker(
+        url=settings.redis_url,
+        namespace=NAMESPACE,
+        heartbeat_timeout=settings.heartbeat_timeout_ms,
+        maintenance_chance=settings.broker_maintenance_chance,
+    )
 
 
 def setup_broker(settings: Settings | None = None) -> RedisBroker:
@@ -35,7 +36,7 @@ def setup_broker(settings: Settings | None = None) -> RedisBroker:
     global _broker
     if _broker is None:
         settings = settings or get_settings()
-        _broker = make_broker(settings.redis_url)
+        _broker = make_broker(settings)
         dramatiq.set_broker(_broker)
     return _broker
 

@@ -51,17 +51,17 @@ def _dead_keys(queue_name: str) -> tuple[str, str]:
 def list_dead_letters(client: redis.Redis, queue_name: str) -> list[DeadLetter]:
     """Return dead-lettered messages, oldest first."""
     zset, bodies = _dead_keys(queue_name)
-    entries = client.zrange(zset, 0, -1, withscores=True)
+    entries: list[tuple[bytes, float]] = client.zrange(zset, 0, -1, withscores=True)  # type: ignore[assignment]
     letters: list[DeadLetter] = []
     for raw_id, score in entries:
-        body = client.hget(bodies, raw_id)
+        body: bytes | None = client.hget(bodies, raw_id)  # type: ignore[assignment]
         if body is None:
             continue
         letters.append(
             DeadLetter(
-                redis_id=raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id),
+                redis_id=raw_id.decode(),
                 message=Message.decode(body),
-                died_at=datetime.fromtimestamp(score / 1000, tz=timezone.utc),
+                died_at=datetime.fromtimestamp(float(score) / 1000, tz=timezone.utc),
             )
         )
     return letters

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
 
-from models.engine import session_scope
 from sqlalchemy.engine import Engine
 
 from models import repository
+from models.engine import session_scope
 from worker.inputs import InputArticle, ReadResult, Rejection
 from worker.records import new_article
 

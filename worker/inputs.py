@@ -288,14 +288,17 @@ def _read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
 
 def _walk_folder(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
+        # A folder's README describes the folder; it is not an article.
+        if path.name.upper().startswith("README"):
+            continue
         if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
             yield path
 
 
 def _read_stdin(stdin: BinaryIO, options: ReadOptions) -> Iterator[ReadResult]:
     # Standard input is JSONL when its first non-blank byte opens an object, else one article.
-    buffered = io.BufferedReader(stdin) if not hasattr(stdin, "peek") else stdin
-    head = buffered.peek(4096)[:4096].lstrip()  # type: ignore[attr-defined]
+    buffered: Any = stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)  # type: ignore[arg-type]
+    head = buffered.peek(4096)[:4096].lstrip()
     if head.startswith(b"{"):
         yield from read_jsonl_stream(buffered, "<stdin>", options)
     else:

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from models.engine import get_engine, session_scope
-from models.records import EventRecord
 from sqlalchemy.engine import Engine
 
 from models import repository
+from models.engine import get_engine, session_scope
+from models.records import EventRecord
 from worker.extraction import EXTRACTOR_VERSION, Extractor
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.records import event_record
@@ -23,6 +23,8 @@ from worker.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
+#: Languages the extractor runs on; "und" (undetermined) is tried rather than dropped.
+ENGLISH_OR_UNKNOWN = frozenset({"en", "und", None})
 #: Error text stored on an article is cut to this length; tracebacks belong in the log.
 MAX_ERROR_CHARS = 2000
 
@@ -98,11 +100,22 @@ def process_batch(
         found = {a.id for a in articles}
         outcome.missing = [i for i in unique_ids if i not in found]
         repository.mark_processing(session, ids=sorted(i for i in found if i is not None))
-        texts = [ArticleText(id=str(a.id), text=a.text, published=a.published) for a in articles]
+        texts = [
+            ArticleText(id=str(a.id), text=a.text, published=a.published)
+            for a in articles
+            if a.language in ENGLISH_OR_UNKNOWN
+        ]
+        # The rules are English: coding another language would invent events, so say so.
+        foreign = {
+            a.id: f"not English (detected {a.language!r}); eventwire extracts from English only"
+            for a in articles
+            if a.language not in ENGLISH_OR_UNKNOWN and a.id is not None
+        }
     if outcome.missing:
         logger.warning("articles not in the database, skipped: %s", outcome.missing)
 
     results, errors = _extract_isolated(extractor, texts, batch_size)
+    errors.update(foreign)
     records: list[tuple[int, list[EventRecord]]] = [
         (article_id, [event_record(e) for e in events]) for article_id, events in results.items()
     ]

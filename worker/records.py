@@ -7,9 +7,9 @@ models is persistence only); this module is the one place where the two meet.
 from __future__ import annotations
 
 from models.records import ActorRef, EventRecord, NewArticle
-
 from worker.extraction.types import ExtractedEvent
 from worker.inputs import InputArticle
+from worker.language import detect_language
 
 
 def event_record(event: ExtractedEvent) -> EventRecord:
@@ -45,4 +45,5 @@ def new_article(article: InputArticle) -> NewArticle:
         title=article.title,
         source=article.source,
         external_id=article.external_id,
+        language=detect_language(article.text),
     )

@@ -33,8 +33,8 @@ def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | No
     Returns the process exit code.
     """
     import dramatiq
-    from models.migrate import upgrade
 
+    from models.migrate import upgrade
     from worker import actors  # registers the actor on the broker
     from worker.broker import queue_backlog, setup_broker
     from worker.processing import get_extractor

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
       queue_name: the Dramatiq queue that carries article ids.
       batch_size: article ids per message / per ``nlp.pipe`` batch.
       max_article_chars: articles longer than this are rejected at enqueue.
+      heartbeat_timeout_ms: a worker silent this long is presumed dead and its unacknowledged
+        messages are redelivered to other workers.
+      broker_maintenance_chance: chance (per million broker commands) that Redis housekeeping
+        (redelivery, dead-letter expiry) runs; raise it in tests that kill workers.
       gazetteer_dir: optional folder of extra gazetteer/trigger files that extend the built-in
         ones (see docs/extraction.md).
     """
@@ -50,6 +54,8 @@ class Settings(BaseSettings):
     queue_name: str = "articles"
     batch_size: int = Field(default=16, ge=1, le=1000)
     max_article_chars: int = Field(default=200_000, ge=1000)
+    heartbeat_timeout_ms: int = Field(default=60_000, ge=1000)
+    broker_maintenance_chance: int = Field(default=1000, ge=0, le=1_000_000)
     gazetteer_dir: str | None = None
     log_level: str = "INFO"
 

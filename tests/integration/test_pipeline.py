@@ -63,8 +63,8 @@ def test_seed_article_end_to_end(env: dict[str, str]) -> None:
     parades = by_type["parade"]
     assert len(parades) == 1
     parade = parades[0]
-    assert str(parade["event_date"]).startswith("2023-07-27")
-    assert parade["location_country"] == "PRK"
+    assert parade["date"] == "2023-07-27"
+    assert parade["location"]["country"] == "PRK"
     names = {a["name"] for a in parade["actors"]}
     assert {"Kim Jong Un", "Sergei Shoigu", "Li Hongzhong"} <= names
 

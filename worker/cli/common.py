@@ -32,9 +32,10 @@ def database(settings: Settings | None = None, *, migrate: bool = True) -> Engin
     Raises:
       ServiceUnavailableError: when the database cannot be reached (URL shown without password).
     """
+    from sqlalchemy.exc import OperationalError
+
     from models.engine import get_engine, redact_url
     from models.migrate import upgrade
-    from sqlalchemy.exc import OperationalError
 
     settings = settings or get_settings()
     try:
@@ -55,6 +56,7 @@ def database(settings: Settings | None = None, *, migrate: bool = True) -> Engin
 def redis_client(settings: Settings | None = None):  # type: ignore[no-untyped-def]
     """Return a Redis client after checking that Redis answers."""
     import redis
+
     from models.engine import redact_url
 
     settings = settings or get_settings()

@@ -22,7 +22,6 @@ def run(args: argparse.Namespace) -> int:
     """Run the command."""
     from models.engine import redact_url
     from models.migrate import current_revision
-
     from worker.cli.common import database
 
     settings = get_settings()

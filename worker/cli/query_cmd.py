@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from worker.cli.common import OUTPUT_FORMATS, database, iso_date, write_rows
 from worker.errors import InputError
 
-EVENT_COLUMNS = (
-    "id",
-    "event_date",
-    "type",
-    "subtype",
-    "agents",
-    "targets",
-    "location",
-    "modality",
-    "confidence",
-    "sentence",
-)
+if TYPE_CHECKING:
+    from models.queries import EventRow
+
+EVENT_COLUMNS = ("id", "date", "type", "subtype", "agents", "targets", "location", "modality",
+                 "confidence", "sentence")  # fmt: skip
+JSON_COLUMNS = ("id", "article_id", "type", "subtype", "date", "date_precision", "day",
+                "location", "actors", "weapons", "quote", "modality", "confidence", "trigger",
+                "sentence", "article_title", "article_url", "published")  # fmt: skip
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
     if args.sql:
         return _run_sql(engine, args)
     from models.engine import session_scope
-
     from models.queries import EventFilter, list_events
 
     modalities = args.modalities or ["asserted"]
@@ -78,27 +75,72 @@ def run(args: argparse.Namespace) -> int:
         modalities=() if "all" in modalities else tuple(modalities),
     )
     with session_scope(engine) as session:
-        rows = list_events(session, filt=filt, limit=args.limit)
-    write_rows(
-        [_event_row(r) for r in rows],
-        EVENT_COLUMNS
-        if args.format == "table"
-        else list(_event_row(rows[0]).keys())
-        if rows
-        else EVENT_COLUMNS,
-        args.format,
-    )
+        rows = [event_json(r) for r in list_events(session, filt=filt, limit=args.limit)]
+    if args.format == "table":
+        for row in rows:
+            row["agents"] = [_actor_label(a) for a in row["actors"] if a["role"] == "agent"]
+            row["targets"] = [_actor_label(a) for a in row["actors"] if a["role"] == "target"]
+            row["location"] = _location_label(row["location"])
+        write_rows(rows, EVENT_COLUMNS, "table")
+    else:
+        write_rows(rows, JSON_COLUMNS, args.format)
     return 0
 
 
-def _event_row(row: object) -> dict:
-    data = row if isinstance(row, dict) else vars(row)
-    return dict(data)
+def _actor_label(actor: dict[str, Any]) -> str:
+    return f"{actor['name']} ({actor['country']})" if actor["country"] else actor["name"]
+
+
+def _location_label(location: dict[str, Any] | None) -> str:
+    if not location:
+        return ""
+    return ", ".join(str(v) for v in (location["name"], location["country"]) if v)
+
+
+def _date_text(value: date | None, precision: str | None) -> str | None:
+    if value is None:
+        return None
+    iso = value.isoformat()
+    return {"year": iso[:4], "month": iso[:7]}.get(precision or "day", iso)
+
+
+def event_json(row: EventRow) -> dict[str, Any]:
+    """One stored event in the shape of ``eventwire extract``'s JSON line, plus database ids."""
+    actors = [
+        {"name": a.name, "country": a.country, "role": a.role}
+        for a in (*row.agents, *row.targets, *row.participants)
+    ]
+    location = (
+        {"name": row.location_name, "country": row.location_country}
+        if row.location_name or row.location_country
+        else None
+    )
+    return {
+        "id": row.id,
+        "article_id": row.article_id,
+        "type": row.type,
+        "subtype": row.subtype,
+        "date": _date_text(row.event_date, row.date_precision),
+        "date_precision": row.date_precision if row.event_date else None,
+        "day": row.event_day.isoformat() if row.event_day else None,
+        "location": location,
+        "actors": actors,
+        "weapons": list(row.weapons or []),
+        "quote": row.quote,
+        "modality": row.modality,
+        "confidence": row.confidence,
+        "trigger": row.trigger,
+        "sentence": row.sentence,
+        "article_title": row.article_title,
+        "article_url": row.article_url,
+        "published": row.published.isoformat() if row.published else None,
+    }
 
 
 def _run_sql(engine, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from models.engine import run_readonly_sql
     from sqlalchemy.exc import DBAPIError, StatementError
+
+    from models.engine import run_readonly_sql
 
     try:
         columns, rows = run_readonly_sql(engine, args.sql, limit=args.limit)

@@ -40,9 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
-    from models.engine import session_scope
-
     from models import repository
+    from models.engine import session_scope
     from models.tables import ArticleStatus
 
     settings = get_settings()

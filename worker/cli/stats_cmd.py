@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def collect_stats() -> dict[str, object]:
     """Gather the numbers ``stats`` prints (queue figures are None when Redis is down)."""
     import redis
-    from models.engine import session_scope
 
+    from models.engine import session_scope
     from models.queries import EventFilter, article_status_counts, event_type_counts
     from worker.broker import dead_letter_count, queue_backlog
     from worker.settings import get_settings

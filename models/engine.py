@@ -1,0 +1,131 @@
+"""Engines and sessions for SQLite (the embedded default) and PostgreSQL.
+
+SQLite gets WAL mode, a busy timeout and enforced foreign keys, so several worker processes and
+the dashboard can share one file; PostgreSQL gets pre-ping, so a restarted server costs one
+failed checkout, not a crash. Read-only access for ad-hoc SQL lives in :mod:`models.readonly`
+and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session
+
+from models.readonly import readonly_connection, run_readonly_sql
+
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "get_engine",
+    "is_sqlite",
+    "make_engine",
+    "readonly_connection",
+    "redact_url",
+    "run_readonly_sql",
+    "session_scope",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How long a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+#: Query-string keys whose values are secrets, hidden by :func:`redact_url` like passwords.
+_SECRET_KEYS = re.compile(r"pass|secret|token|key", re.IGNORECASE)
+_USERINFO = re.compile(r"(?<=:)[^:/@\s]+(?=@)")
+
+
+def redact_url(url: str | URL) -> str:
+    """Return ``url`` with its password (and secret query values) replaced by ``***``.
+
+    Safe to log or show to users; works for any ``scheme://user:password@host`` URL, Redis ones
+    included, and never raises.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception:
+        # Not parseable as a SQLAlchemy URL: hide whatever sits between "user:" and "@".
+        return _USERINFO.sub("***", str(url))
+    if parsed.query:
+        parsed = parsed.update_query_dict(
+            {k: "-redacted-" for k in parsed.query if _SECRET_KEYS.search(k)}, append=False
+        )
+    return parsed.render_as_string(hide_password=True).replace("-redacted-", "***")
+
+
+def is_sqlite(url: str | URL) -> bool:
+    """Return True for ``sqlite`` URLs, whatever the driver."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _json_dumps(value: Any) -> str:
+    # Readable text in the database (no \\u escapes) and no crash on a date in ``attributes``.
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL lets readers (the dashboard) work while a worker writes. The mode is stored in the
+        # file; an in-memory database answers "memory" and stays so.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str | URL, **kw: Any) -> Engine:
+    """Create a new engine for ``url`` with the settings eventwire relies on.
+
+    Keyword arguments go to :func:`sqlalchemy.create_engine` (``connect_args`` are merged).
+    Prefer :func:`get_engine` in long-running code: an engine owns a connection pool.
+    """
+    parsed = make_url(url)
+    kw.setdefault("json_serializer", _json_dumps)
+    if parsed.get_backend_name() == "sqlite":
+        connect_args = {
+            "check_same_thread": False,  # sessions may be used from worker threads
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+            **kw.pop("connect_args", {}),
+        }
+        engine = create_engine(parsed, connect_args=connect_args, **kw)
+        event.listen(engine, "connect", _sqlite_on_connect)
+    else:
+        kw.setdefault("pool_pre_ping", True)
+        engine = create_engine(parsed, **kw)
+    logger.debug("engine created for %s", redact_url(parsed))
+    return engine
+
+
+@lru_cache(maxsize=16)
+def get_engine(url: str) -> Engine:
+    """Return the process-wide engine for ``url`` (created on first use)."""
+    return make_engine(url)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session that commits when the block ends and rolls back if it raises.
+
+    Objects stay readable after the block (``expire_on_commit=False``), so callers can use
+    what they loaded without a live session.
+    """
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,107 @@
+"""Plain records at the repository boundary: what the worker hands in, what add_articles returns.
+
+models must not import the extractor, so the worker converts its events into these records
+(``worker/records.py``); nothing here knows about spaCy or Dramatiq.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article to store; stored once per distinct text.
+
+    Parameters:
+      text: the body. Its whitespace-normalised sha256 is the dedup key.
+      published: publication date, when known.
+      url: where the article came from.
+      title: headline.
+      source: outlet or feed name.
+      external_id: the id the source gave it.
+      language: language code, when known.
+    """
+
+    text: str
+    published: date | None = None
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor of an event, identified by kind, country and name.
+
+    Parameters:
+      name: display name ("Russia", "Kim Jong Un").
+      country: ISO 3166 alpha-3 code, or None (NATO, the UN).
+      kind: country, person, organisation, igo or group.
+      role: the actor's part in the event: agent, target or participant.
+    """
+
+    name: str
+    country: str | None
+    kind: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventRecord:
+    """One event to store for an article (keyword-only: it has many fields of one type).
+
+    Parameters:
+      type: event type (parade, launch, statement, ...).
+      subtype: finer type, when the extractor has one.
+      sentence: the evidence sentence.
+      start_char: offset of the sentence in the article text.
+      end_char: end offset (exclusive) of the sentence.
+      trigger: the words that triggered the event.
+      event_date: first day of the period the event is dated to, when dated.
+      date_precision: day, month or year.
+      location_name: where it happened, when known.
+      location_country: ISO alpha-3 code of the location.
+      weapons: weapon systems named in the sentence.
+      quote: a quotation attributed in the sentence.
+      modality: asserted, negated, hypothetical, planned or capability.
+      confidence: 0..1.
+      attributes: anything else, stored as JSON.
+      actors: the actors with their roles.
+    """
+
+    type: str
+    sentence: str
+    start_char: int
+    end_char: int
+    trigger: str
+    subtype: str | None = None
+    event_date: date | None = None
+    date_precision: str | None = None
+    location_name: str | None = None
+    location_country: str | None = None
+    weapons: tuple[str, ...] = ()
+    quote: str | None = None
+    modality: str = "asserted"
+    confidence: float = 0.5
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    actors: tuple[ActorRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one article given to ``add_articles``.
+
+    Parameters:
+      article_id: id of the stored row (the existing one for a duplicate).
+      created: True when this call stored it, False when the text was already there.
+      content_hash: the dedup key.
+    """
+
+    article_id: int
+    created: bool
+    content_hash: str

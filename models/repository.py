@@ -1,0 +1,394 @@
+"""Writes of the pipeline: store articles once, move them through their statuses, replace events.
+
+Every function takes a session first and keyword-only arguments after it, does its work in
+bulk statements (not one round trip per row) and leaves the commit to the caller
+(:func:`models.engine.session_scope`). All of it runs on SQLite and PostgreSQL and stays
+correct when several processes write at once: inserts that may collide use
+``INSERT .. ON CONFLICT DO NOTHING`` on the unique key and then read the winner back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from models.records import ActorRef, AddResult, EventRecord, NewArticle
+from models.tables import Actor, Article, ArticleStatus, Event, EventActor, utcnow
+
+__all__ = [
+    "AddResult",
+    "actor_key",
+    "add_articles",
+    "article_ids_by_status",
+    "content_hash",
+    "find_stuck_articles",
+    "get_articles",
+    "mark_failed",
+    "mark_processing",
+    "replace_events",
+    "set_status",
+]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: pg_advisory_xact_lock key held by add_articles until the transaction ends.
+ADD_ARTICLES_LOCK_KEY = 0x65776164645F6172  # "ewadd_ar"
+#: Ids per ``IN (...)`` list: far below SQLite's 32766 bound parameters and kind to planners.
+IN_CHUNK = 1000
+
+_article: Table = SQLModel.metadata.tables[Article.__tablename__]
+_actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
+_event: Table = SQLModel.metadata.tables[Event.__tablename__]
+_link: Table = SQLModel.metadata.tables[EventActor.__tablename__]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _unique_ids(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in ids))
+
+
+def _clip(value: str | None, table: Table, column: str) -> str | None:
+    """Cut free text to its column's length: PostgreSQL would fail the whole batch on it."""
+    length = getattr(table.c[column].type, "length", None)
+    if value is None or length is None or len(value) <= length:
+        return value
+    return value[:length]
+
+
+def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An ``INSERT`` for the session's dialect, so ``on_conflict_do_nothing`` is available."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"the repository does not support {dialect}")
+
+
+def _status_value(status: ArticleStatus | str) -> str:
+    return ArticleStatus(status).value
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def content_hash(text: str) -> str:
+    """Return the dedup key of an article text: sha256 (hex) of its normalised form.
+
+    The text is NFC-normalised and every run of whitespace becomes one space, leading and
+    trailing whitespace dropped; so re-wrapped or re-indented copies of a text are the same.
+    """
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[AddResult]:
+    """Store the articles whose text is not stored yet; return one result per input, in order.
+
+    A text already in the database, or earlier in the same batch, is not stored again: its
+    result carries the existing id and ``created=False``. Safe against another process adding
+    the same text at the same moment (the unique hash decides, nobody fails); on PostgreSQL
+    concurrent calls take turns (an advisory lock held until commit: keep the transaction
+    short). New ids follow the input order. Over-long title, url, source, external_id and
+    language values are cut to their column's length.
+    """
+    items = list(articles)
+    if not items:
+        return []
+    hashes = [content_hash(a.text) for a in items]
+    first: dict[str, NewArticle] = {}
+    for digest, article in zip(hashes, items):
+        first.setdefault(digest, article)
+
+    now = utcnow()
+    rows: list[dict[str, Any]] = [
+        {
+            "content_hash": digest,
+            "text": article.text,
+            "published": article.published,
+            "url": _clip(article.url, _article, "url"),
+            "title": _clip(article.title, _article, "title"),
+            "source": _clip(article.source, _article, "source"),
+            "external_id": _clip(article.external_id, _article, "external_id"),
+            "language": _clip(article.language, _article, "language"),
+            "status": ArticleStatus.queued,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for digest, article in first.items()
+    ]
+    stmt = (
+        _insert(session, _article)
+        .on_conflict_do_nothing(index_elements=["content_hash"])
+        .returning(_article.c.id, _article.c.content_hash)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Two batches sharing texts in different orders would each wait for a row the other
+        # inserted: a deadlock. Batches are serialised instead (SQLite has one writer anyway);
+        # ids keep following the input order.
+        session.execute(select(func.pg_advisory_xact_lock(ADD_ARTICLES_LOCK_KEY)))
+    ids: dict[str, int] = {}
+    for row_chunk in _chunks(rows):
+        ids.update({r.content_hash: r.id for r in session.execute(stmt, list(row_chunk))})
+    created = set(ids)
+    missing = [digest for digest in first if digest not in ids]
+    for hash_chunk in _chunks(missing):
+        found = session.execute(
+            select(_article.c.content_hash, _article.c.id).where(
+                _article.c.content_hash.in_(hash_chunk)
+            )
+        )
+        ids.update({r.content_hash: r.id for r in found})
+    if lost := [digest for digest in first if digest not in ids]:
+        raise RuntimeError(f"{len(lost)} article(s) neither inserted nor found; retry the batch")
+
+    results: list[AddResult] = []
+    for digest in hashes:
+        is_new = digest in created
+        created.discard(digest)  # a repeat later in the batch is a duplicate
+        results.append(AddResult(article_id=ids[digest], created=is_new, content_hash=digest))
+    logger.debug("add_articles: %d given, %d new", len(items), sum(r.created for r in results))
+    return results
+
+
+def get_articles(session: Session, *, ids: Iterable[int]) -> list[Article]:
+    """Return the articles with these ids in the order given; ids not found are left out."""
+    wanted = _unique_ids(ids)
+    found: dict[int, Article] = {}
+    for chunk in _chunks(wanted):
+        for article in session.scalars(select(Article).where(Article.id.in_(chunk))):  # type: ignore[union-attr]
+            found[int(article.id)] = article  # type: ignore[arg-type]
+    return [found[i] for i in wanted if i in found]
+
+
+def _update_articles(session: Session, ids: Iterable[int], **values: Any) -> None:
+    values.setdefault("updated_at", utcnow())
+    for chunk in _chunks(sorted(_unique_ids(ids))):
+        session.execute(update(_article).where(_article.c.id.in_(chunk)).values(**values))
+
+
+def mark_processing(session: Session, *, ids: Iterable[int]) -> None:
+    """Mark articles as being processed now (``updated_at`` tells since when)."""
+    _update_articles(session, ids, status=ArticleStatus.processing)
+
+
+def mark_failed(session: Session, *, article_id: int, error: str) -> None:
+    """Mark one article failed with ``error`` and count the attempt."""
+    _update_articles(
+        session,
+        [article_id],
+        status=ArticleStatus.failed,
+        error=error,
+        attempts=_article.c.attempts + 1,
+    )
+
+
+def set_status(session: Session, *, ids: Iterable[int], status: ArticleStatus | str) -> None:
+    """Set the status of articles (e.g. back to ``queued`` before re-sending them)."""
+    _update_articles(session, ids, status=ArticleStatus(_status_value(status)))
+
+
+def article_ids_by_status(
+    session: Session, *, statuses: Iterable[ArticleStatus | str]
+) -> list[int]:
+    """Return the ids of articles in any of ``statuses``, ascending."""
+    wanted = [ArticleStatus(_status_value(s)) for s in statuses]
+    if not wanted:
+        return []
+    stmt = select(_article.c.id).where(_article.c.status.in_(wanted)).order_by(_article.c.id)
+    return [int(i) for i in session.scalars(stmt)]
+
+
+def find_stuck_articles(
+    session: Session,
+    *,
+    statuses: Iterable[ArticleStatus | str],
+    older_than: timedelta | None,
+) -> list[int]:
+    """Return ids of articles in ``statuses`` not touched for ``older_than`` (None: any age).
+
+    "Touched" is ``updated_at``: set when the article was stored, marked processing or
+    failed, or finished.
+    """
+    wanted = [ArticleStatus(_status_value(s)) for s in statuses]
+    if not wanted:
+        return []
+    stmt = select(_article.c.id).where(_article.c.status.in_(wanted))
+    if older_than is not None:
+        stmt = stmt.where(_article.c.updated_at <= utcnow() - older_than)
+    return [int(i) for i in session.scalars(stmt.order_by(_article.c.id))]
+
+
+# --------------------------------------------------------------------------- events
+
+
+def actor_key(actor: ActorRef) -> str:
+    """Return the unique key of an actor: ``kind|country|name``, lower-cased.
+
+    Whitespace in the name is collapsed, so "Kim  Jong Un" and "kim jong un" are one actor.
+    """
+    name = " ".join(actor.name.split())
+    return f"{actor.kind.strip()}|{(actor.country or '').strip()}|{name}".lower()
+
+
+def _upsert_actors(session: Session, actors: Iterable[ActorRef]) -> dict[str, int]:
+    """Insert the actors not stored yet and return ``{key: id}`` for all of them."""
+    by_key: dict[str, ActorRef] = {}
+    for actor in actors:
+        by_key.setdefault(actor_key(actor), actor)
+    if not by_key:
+        return {}
+    # Sorted keys: two transactions inserting overlapping actors lock them in the same order,
+    # so they wait for each other instead of deadlocking.
+    keys = sorted(by_key)
+    rows = [
+        {
+            "key": key,
+            "name": _clip(" ".join(by_key[key].name.split()), _actor, "name"),
+            "country": by_key[key].country,
+            "kind": by_key[key].kind,
+        }
+        for key in keys
+    ]
+    stmt = _insert(session, _actor).on_conflict_do_nothing(index_elements=["key"])
+    for row_chunk in _chunks(rows):
+        session.execute(stmt, list(row_chunk))
+    ids: dict[str, int] = {}
+    for key_chunk in _chunks(keys):
+        found = session.execute(
+            select(_actor.c.key, _actor.c.id).where(_actor.c.key.in_(key_chunk))
+        )
+        ids.update({r.key: r.id for r in found})
+    return ids
+
+
+def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in bulk and return their ids in the order of ``rows``."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLAlchemy can only keep RETURNING in parameter order on SQLite by sending one row
+        # per statement. Not needed: this transaction holds SQLite's single write lock, and
+        # a rowid table numbers the rows of an INSERT in VALUES order, each above the last.
+        stmt = insert(table).returning(table.c.id)
+        return sorted(int(i) for i in session.scalars(stmt, rows))
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in session.scalars(stmt, rows)]
+
+
+def _event_row(
+    article_id: int, record: EventRecord, extractor_version: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "type": record.type,
+        "subtype": record.subtype,
+        "sentence": record.sentence,
+        "start_char": record.start_char,
+        "end_char": record.end_char,
+        "trigger": _clip(record.trigger, _event, "trigger"),
+        "event_date": record.event_date,
+        "date_precision": record.date_precision,
+        "location_name": _clip(record.location_name, _event, "location_name"),
+        "location_country": record.location_country,
+        "weapons": list(record.weapons),
+        "quote": record.quote,
+        "modality": record.modality,
+        "confidence": float(record.confidence),
+        "attributes": dict(record.attributes),
+        "extractor_version": extractor_version,
+        "created_at": now,
+    }
+
+
+def replace_events(
+    session: Session,
+    *,
+    results: Sequence[tuple[int, Sequence[EventRecord]]],
+    extractor_version: str,
+) -> int:
+    """Replace the events of a batch of articles and mark those articles done.
+
+    For every ``(article_id, events)`` pair, in the caller's transaction: earlier events of
+    the article (and their actor links) are deleted, the new ones inserted, their actors
+    added unless known, and the article marked ``done`` with ``processed_at`` and
+    ``extractor_version``. Running it again with the same input leaves the same rows, so a
+    redelivered message does no harm. Articles that no longer exist are skipped. When an
+    article appears twice, its last entry wins. Returns the number of events inserted.
+    """
+    latest: dict[int, Sequence[EventRecord]] = {}
+    for article_id, records in results:
+        latest[int(article_id)] = records
+    if not latest:
+        return 0
+
+    # Lock the article rows first, in id order (PostgreSQL; SQLite serialises all writers):
+    # a second worker given the same article waits here, then sees and deletes our events
+    # rather than adding its own next to them.
+    existing: set[int] = set()
+    for chunk in _chunks(sorted(latest)):
+        stmt = (
+            select(_article.c.id)
+            .where(_article.c.id.in_(chunk))
+            .order_by(_article.c.id)
+            .with_for_update()
+        )
+        existing.update(int(i) for i in session.scalars(stmt))
+    if skipped := sorted(set(latest) - existing):
+        logger.warning("replace_events: articles not in the database, skipped: %s", skipped)
+    article_ids = sorted(existing)
+    if not article_ids:
+        return 0
+
+    for chunk in _chunks(article_ids):
+        old_events = select(_event.c.id).where(_event.c.article_id.in_(chunk))
+        session.execute(delete(_link).where(_link.c.event_id.in_(old_events)))
+        session.execute(delete(_event).where(_event.c.article_id.in_(chunk)))
+
+    pairs = [(aid, record) for aid in article_ids for record in latest[aid]]
+    actor_ids = _upsert_actors(session, (a for _, record in pairs for a in record.actors))
+
+    now = utcnow()
+    event_ids: list[int] = []
+    for pair_chunk in _chunks(pairs):
+        rows = [_event_row(aid, record, extractor_version, now) for aid, record in pair_chunk]
+        event_ids.extend(_insert_returning_ids(session, _event, rows))
+
+    links: dict[tuple[int, int, str], None] = {}
+    for event_id, (_, record) in zip(event_ids, pairs):
+        for actor in record.actors:
+            links[(event_id, actor_ids[actor_key(actor)], actor.role)] = None
+    link_rows = [{"event_id": e, "actor_id": a, "role": r} for e, a, r in links]
+    for link_chunk in _chunks(link_rows):
+        session.execute(_insert(session, _link), list(link_chunk))
+
+    _update_articles(
+        session,
+        article_ids,
+        status=ArticleStatus.done,
+        processed_at=now,
+        updated_at=now,
+        extractor_version=extractor_version,
+        error=None,
+    )
+    logger.debug(
+        "replace_events: %d articles, %d events, %d links", len(article_ids), len(pairs), len(links)
+    )
+    return len(pairs)

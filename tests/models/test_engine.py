@@ -1,0 +1,67 @@
+"""models.engine: URL redaction, SQLite connection settings, session scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from models.engine import get_engine, make_engine, redact_url, session_scope
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql+psycopg://eventwire:s3cr%40t@db:5432/eventwire",
+            "postgresql+psycopg://eventwire:***@db:5432/eventwire",
+        ),
+        ("redis://:hunter2@redis:6379/0", "redis://:***@redis:6379/0"),
+        ("redis://default:hunter2@redis:6379/0", "redis://default:***@redis:6379/0"),
+        ("sqlite:///data/eventwire.db", "sqlite:///data/eventwire.db"),
+        ("postgresql://db/x?user=u&password=pw", "postgresql://db/x?password=***&user=u"),
+        ("not a url user:hunter2@host", "not a url user:***@host"),
+        ("weird//user:hunter2@host", "weird//user:***@host"),
+    ],
+)
+def test_redact_url_hides_passwords(url: str, expected: str) -> None:
+    redacted = redact_url(url)
+    assert redacted == expected
+    assert "hunter2" not in redacted and "s3cr" not in redacted and "pw" not in redacted
+
+
+def test_sqlite_engine_settings(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with engine.connect() as conn:
+            pragma = {
+                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            }
+        assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30_000}
+    finally:
+        engine.dispose()
+
+
+def test_get_engine_is_cached_per_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'y.db'}"
+    assert get_engine(url) is get_engine(url)
+    assert get_engine(url) is not get_engine(f"sqlite:///{tmp_path / 'z.db'}")
+    get_engine(url).dispose()
+
+
+def test_session_scope_commits_or_rolls_back(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        with session_scope(engine) as s:
+            s.execute(text("INSERT INTO t VALUES (1)"))
+        with pytest.raises(RuntimeError), session_scope(engine) as s:
+            s.execute(text("INSERT INTO t VALUES (2)"))
+            raise RuntimeError("boom")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
+    finally:
+        engine.dispose()

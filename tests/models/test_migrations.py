@@ -1,0 +1,276 @@
+"""Migrations from an empty database on SQLite and PostgreSQL, and the views they create."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import SQLModel
+
+from models import repository as repo
+from models.engine import make_engine, run_readonly_sql, session_scope
+from models.migrate import alembic_config, current_revision, head_revision, upgrade
+from models.records import ActorRef, EventRecord, NewArticle
+from tests.models.conftest import DIALECTS
+
+REPO = Path(__file__).resolve().parents[2]
+TABLES = {"article", "actor", "event", "event_actor", "alembic_version"}
+VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts"}
+
+
+def _views(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_view_names())
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
+    assert current_revision(empty_url) is None
+    upgrade(empty_url)
+    assert current_revision(empty_url) == head_revision() == "0001"
+    upgrade(empty_url)  # again: nothing to do, no error
+    engine = make_engine(empty_url)
+    try:
+        assert set(inspect(engine).get_table_names()) == TABLES
+        assert _views(engine) == VIEWS
+        with engine.connect() as conn:
+            for view in VIEWS:
+                assert conn.execute(text(f"SELECT * FROM {view}")).all() == []
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_migrated_schema_matches_the_models(empty_url: str) -> None:
+    """tables.py and the migrations describe the same schema (no migration forgotten)."""
+    upgrade(empty_url)
+    engine = make_engine(empty_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+            )
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_concurrent_upgrades_from_several_processes(empty_url: str) -> None:
+    """Processes starting together: one migrates, the others wait and find it done."""
+    code = "import sys; from models.migrate import upgrade; upgrade(sys.argv[1])"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, empty_url],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    for p in procs:
+        for stream in (p.stdout, p.stderr):
+            if stream:
+                stream.close()
+    assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+    assert current_revision(empty_url) == "0001"
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
+    upgrade(empty_url)
+    engine = make_engine(empty_url)
+    try:
+        with engine.connect() as conn:
+            config = alembic_config(empty_url)
+            config.attributes["connection"] = conn
+            command.downgrade(config, "base")
+            conn.commit()
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        assert _views(engine) == set()
+    finally:
+        engine.dispose()
+    upgrade(empty_url)
+    assert current_revision(empty_url) == "0001"
+
+
+# --------------------------------------------------------------------------- views
+
+RUS = ActorRef(name="Russia", country="RUS", kind="country", role="agent")
+PRK = ActorRef(name="North Korea", country="PRK", kind="country", role="agent")
+KIM = ActorRef(name="Kim Jong Un", country="PRK", kind="person", role="agent")
+UKR = ActorRef(name="Ukraine", country="UKR", kind="country", role="target")
+NATO = ActorRef(name="NATO", country=None, kind="igo", role="target")
+
+
+def _event(type_: str, day: date | None, *actors: ActorRef, **kw: Any) -> EventRecord:
+    return EventRecord(
+        type=type_,
+        sentence=f"A {type_}.",
+        start_char=0,
+        end_char=9,
+        trigger=type_,
+        event_date=day,
+        actors=actors,
+        **kw,
+    )
+
+
+def _seed(engine: Engine) -> dict[str, int]:
+    """Two articles, four events.
+
+    a1 (published 2024-03-04): E1 launch 2024-03-01 asserted, agents Russia + North Korea + Kim,
+       targets Ukraine + NATO, weapons Iskander, KN-23; E2 launch undated (day = 2024-03-04)
+       hypothetical, agent Russia.
+    a2 (unpublished): E3 parade 2024-03-01 asserted, agent North Korea; E4 statement undated
+       and so without a day, agent Russia.
+    """
+    with session_scope(engine) as s:
+        a1, a2 = (
+            r.article_id
+            for r in repo.add_articles(
+                s,
+                articles=[
+                    NewArticle("a1", published=date(2024, 3, 4), url="https://ex.org/a1"),
+                    NewArticle("a2"),
+                ],
+            )
+        )
+        repo.replace_events(
+            s,
+            results=[
+                (
+                    a1,
+                    [
+                        _event(
+                            "launch",
+                            date(2024, 3, 1),
+                            RUS,
+                            PRK,
+                            KIM,
+                            UKR,
+                            NATO,
+                            weapons=("Iskander", "KN-23"),
+                            location_name="Donetsk",
+                            location_country="UKR",
+                            quote="We will respond.",
+                            confidence=0.75,
+                            date_precision="day",
+                        ),
+                        _event("launch", None, RUS, modality="hypothetical"),
+                    ],
+                ),
+                (a2, [_event("parade", date(2024, 3, 1), PRK), _event("statement", None, RUS)]),
+            ],
+            extractor_version="v1",
+        )
+    return {"a1": a1, "a2": a2}
+
+
+def _rows(engine: Engine, sql: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(text(sql))]
+
+
+def _day(value: Any) -> str:
+    return str(value)[:10]
+
+
+def test_event_view_flattens_one_row_per_event(engine: Engine) -> None:
+    ids = _seed(engine)
+    rows = _rows(engine, "SELECT * FROM event_view ORDER BY event_id")
+    assert len(rows) == 4
+    e1 = rows[0]
+    assert e1["article_id"] == ids["a1"]
+    assert e1["article_url"] == "https://ex.org/a1"
+    assert _day(e1["article_published"]) == "2024-03-04"
+    assert (e1["type"], e1["modality"], e1["confidence"]) == ("launch", "asserted", 0.75)
+    assert (_day(e1["event_date"]), e1["date_precision"], _day(e1["day"])) == (
+        "2024-03-01",
+        "day",
+        "2024-03-01",
+    )
+    assert (e1["location_name"], e1["location_country"]) == ("Donetsk", "UKR")
+    assert (e1["sentence"], e1["quote"]) == ("A launch.", "We will respond.")
+    assert e1["weapons"] == "Iskander, KN-23"
+    assert e1["agent_names"] == "Kim Jong Un, North Korea, Russia"
+    assert e1["agent_countries"] == "PRK, RUS"  # distinct
+    assert e1["target_names"] == "NATO, Ukraine"
+    assert e1["target_countries"] == "UKR"  # NATO has none
+    assert e1["participant_names"] is None
+    e2, e3, e4 = rows[1:]
+    assert (e2["weapons"], e2["target_names"], _day(e2["day"])) == (None, None, "2024-03-04")
+    assert (e3["agent_names"], e3["article_published"], e3["article_url"]) == (
+        "North Korea",
+        None,
+        None,
+    )
+    assert e4["day"] is None
+
+
+def test_event_daily_counts(engine: Engine) -> None:
+    _seed(engine)
+    rows = _rows(
+        engine,
+        "SELECT day, type, modality, event_count FROM event_daily_counts ORDER BY day, type",
+    )
+    assert [(_day(r["day"]), r["type"], r["modality"], r["event_count"]) for r in rows] == [
+        ("2024-03-01", "launch", "asserted", 1),
+        ("2024-03-01", "parade", "asserted", 1),
+        ("2024-03-04", "launch", "hypothetical", 1),
+    ]  # E4 has no day and is left out
+
+
+def test_actor_daily_counts(engine: Engine) -> None:
+    _seed(engine)
+    rows = _rows(
+        engine,
+        "SELECT day, actor_name, actor_country, actor_kind, role, modality, event_count "
+        "FROM actor_daily_counts ORDER BY day, actor_name, role",
+    )
+    got = [
+        (
+            _day(r["day"]),
+            r["actor_name"],
+            r["actor_country"],
+            r["role"],
+            r["modality"],
+            r["event_count"],
+        )
+        for r in rows
+    ]
+    assert got == [
+        ("2024-03-01", "Kim Jong Un", "PRK", "agent", "asserted", 1),
+        ("2024-03-01", "NATO", None, "target", "asserted", 1),
+        ("2024-03-01", "North Korea", "PRK", "agent", "asserted", 2),  # E1 and E3
+        ("2024-03-01", "Russia", "RUS", "agent", "asserted", 1),
+        ("2024-03-01", "Ukraine", "UKR", "target", "asserted", 1),
+        ("2024-03-04", "Russia", "RUS", "agent", "hypothetical", 1),
+    ]
+    ids = {r["actor_id"] for r in _rows(engine, "SELECT actor_id FROM actor_daily_counts")}
+    assert len(ids) == 5
+
+
+def test_example_queries_in_schema_doc_run(engine: Engine) -> None:
+    """Every ```sql block in docs/schema.md runs (read-only) on this dialect."""
+    _seed(engine)
+    doc = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", doc, flags=re.DOTALL)
+    assert len(blocks) >= 3
+    results = [run_readonly_sql(engine, block.strip().rstrip(";")) for block in blocks]
+    launches = results[0][1]
+    assert [(_day(r[0]), r[3]) for r in launches] == [("2024-03-01", "Iskander, KN-23")]
+    busiest = dict((r[0], r[2]) for r in results[2][1])
+    assert busiest["North Korea"] == 2

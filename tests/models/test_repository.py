@@ -1,0 +1,404 @@
+"""models.repository on a migrated SQLite file and a migrated PostgreSQL database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, func, select, text, update
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from models import repository as repo
+from models.engine import session_scope
+from models.records import ActorRef, EventRecord, NewArticle
+from models.tables import Actor, Article, ArticleStatus, Event, EventActor
+
+RUS_AGENT = ActorRef(name="Russia", country="RUS", kind="country", role="agent")
+UKR_TARGET = ActorRef(name="Ukraine", country="UKR", kind="country", role="target")
+NATO = ActorRef(name="NATO", country=None, kind="igo", role="participant")
+
+
+def record(type_: str = "launch", *actors: ActorRef, **kw: Any) -> EventRecord:
+    """An event record with sensible defaults."""
+    values: dict[str, Any] = {
+        "type": type_,
+        "sentence": f"Something about a {type_}.",
+        "start_char": 0,
+        "end_char": 20,
+        "trigger": type_,
+        "actors": actors,
+    }
+    values.update(kw)
+    return EventRecord(**values)
+
+
+def add(engine: Engine, *texts: str) -> list[int]:
+    """Store articles and return their ids."""
+    with session_scope(engine) as s:
+        return [r.article_id for r in repo.add_articles(s, articles=[NewArticle(t) for t in texts])]
+
+
+def count(engine: Engine, model: type) -> int:
+    """Rows in a table."""
+    with Session(engine) as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def event_rows(engine: Engine) -> list[tuple[Any, ...]]:
+    """Every event with its actors, without ids: what must not change on a replay."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(
+                col(Event.article_id),
+                col(Event.type),
+                col(Event.sentence),
+                col(Event.weapons),
+                col(Event.attributes),
+            )
+        ).all()
+        links = s.execute(
+            select(col(Event.type), col(Actor.key), col(EventActor.role))
+            .join(EventActor, col(EventActor.event_id) == col(Event.id))
+            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
+        ).all()
+    return sorted(map(tuple, rows), key=repr) + sorted(map(tuple, links))
+
+
+@contextmanager
+def statement_counter(engine: Engine) -> Iterator[list[str]]:
+    """Collect the SQL statements the engine sends while the block runs."""
+    seen: list[str] = []
+
+    def _count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def in_threads(n: int, work: Callable[[], Any]) -> list[Any]:
+    """Run ``work`` in ``n`` threads released at the same moment; re-raise any failure."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    if errors:
+        raise errors[0]
+    return results
+
+
+# --------------------------------------------------------------------------- content hash
+
+
+def test_content_hash_ignores_whitespace_layout() -> None:
+    base = repo.content_hash("Russia held a parade.\nKim watched.")
+    assert repo.content_hash("  Russia  held a\tparade.\r\n\n Kim watched. ") == base
+    assert repo.content_hash("Russia held a parade. Kim watched.") == base
+    assert len(base) == 64
+
+
+def test_content_hash_keeps_words_and_case() -> None:
+    base = repo.content_hash("Russia held a parade.")
+    assert repo.content_hash("russia held a parade.") != base
+    assert repo.content_hash("Russia held aparade.") != base
+
+
+def test_content_hash_unicode_normal_forms_are_one_text() -> None:
+    assert repo.content_hash("Zelenskyy in Kyi\u0308v") == repo.content_hash("Zelenskyy in Kyïv")
+
+
+# --------------------------------------------------------------------------- add_articles
+
+
+def test_add_articles_stores_new_and_reports_duplicates(engine: Engine) -> None:
+    articles = [
+        NewArticle("First text.", published=date(2024, 3, 1), url="https://ex.org/1", title="A"),
+        NewArticle("Second text."),
+        NewArticle("  First\n text. "),  # same as the first after whitespace normalisation
+        NewArticle("First text."),  # exact repeat in the same batch
+    ]
+    with session_scope(engine) as s:
+        results = repo.add_articles(s, articles=articles)
+    assert [r.created for r in results] == [True, True, False, False]
+    assert results[0].article_id == results[2].article_id == results[3].article_id
+    assert results[0].article_id != results[1].article_id
+    assert count(engine, Article) == 2
+
+    with session_scope(engine) as s:
+        again = repo.add_articles(s, articles=[NewArticle("First   text."), NewArticle("Third.")])
+    assert [r.created for r in again] == [False, True]
+    assert again[0].article_id == results[0].article_id
+    assert count(engine, Article) == 3
+
+    with session_scope(engine) as s:
+        stored = repo.get_articles(s, ids=[results[0].article_id])[0]
+    assert stored.status == ArticleStatus.queued
+    assert stored.text == "First text."  # the text is kept as given, only the hash normalises
+    assert (stored.title, stored.url, stored.published) == (
+        "A",
+        "https://ex.org/1",
+        date(2024, 3, 1),
+    )
+    assert stored.attempts == 0 and stored.created_at is not None
+
+
+def test_add_articles_of_nothing_is_nothing(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        assert repo.add_articles(s, articles=[]) == []
+
+
+def test_add_articles_is_bulk(engine: Engine) -> None:
+    texts = [f"Article number {i}." for i in range(2500)]
+    with statement_counter(engine) as statements, session_scope(engine) as s:
+        results = repo.add_articles(s, articles=(NewArticle(t) for t in texts))
+    assert len(results) == 2500 and all(r.created for r in results)
+    assert len({r.article_id for r in results}) == 2500
+    # Three chunks of inserts (each one or a few batched statements); never one per row.
+    assert len(statements) < 30, statements[:5]
+    with statement_counter(engine) as statements, session_scope(engine) as s:
+        results = repo.add_articles(s, articles=[NewArticle(t) for t in texts])
+    assert not any(r.created for r in results)
+    assert len(statements) < 30
+    assert count(engine, Article) == 2500
+
+
+def test_add_articles_clips_overlong_metadata(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        (result,) = repo.add_articles(s, articles=[NewArticle("Text.", title="T" * 900)])
+        assert len(repo.get_articles(s, ids=[result.article_id])[0].title or "") == 500
+
+
+def test_concurrent_add_articles_store_each_text_once(engine: Engine) -> None:
+    texts = [f"Shared article {i}." for i in range(300)]
+    orders = iter([texts, texts[::-1], texts[150:] + texts[:150]])  # overlapping, in other orders
+    lock = threading.Lock()
+
+    def work() -> dict[str, int]:
+        with lock:
+            mine = next(orders)
+        with session_scope(engine) as s:
+            results = repo.add_articles(s, articles=map(NewArticle, mine))
+        return {t: r.article_id for t, r in zip(mine, results)}
+
+    first, second, third = in_threads(3, work)
+    assert first == second == third
+    assert count(engine, Article) == 300
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+def test_get_articles_keeps_order_and_skips_missing(engine: Engine) -> None:
+    a, _, c = add(engine, "a.", "b.", "c.")
+    with session_scope(engine) as s:
+        found = repo.get_articles(s, ids=[c, 999_999, a, c])
+    assert [x.id for x in found] == [c, a]
+    assert found[0].text == "c."  # still readable after the session closed
+
+
+def test_status_transitions(engine: Engine) -> None:
+    a, b, c = add(engine, "a.", "b.", "c.")
+    with session_scope(engine) as s:
+        repo.mark_processing(s, ids=[a, b])
+        repo.mark_failed(s, article_id=b, error="ValueError: boom")
+    with session_scope(engine) as s:
+        repo.mark_failed(s, article_id=b, error="ValueError: again")
+        assert repo.article_ids_by_status(s, statuses=[ArticleStatus.processing]) == [a]
+        assert repo.article_ids_by_status(s, statuses=["failed", "queued"]) == [b, c]
+        assert repo.article_ids_by_status(s, statuses=[]) == []
+        failed = repo.get_articles(s, ids=[b])[0]
+    assert (failed.status, failed.attempts, failed.error) == (
+        ArticleStatus.failed,
+        2,
+        "ValueError: again",
+    )
+    with session_scope(engine) as s:
+        repo.set_status(s, ids=[a, b, c], status=ArticleStatus.queued)
+        assert repo.article_ids_by_status(s, statuses=list(ArticleStatus)) == [a, b, c]
+        assert repo.article_ids_by_status(s, statuses=[ArticleStatus.queued]) == [a, b, c]
+    with session_scope(engine) as s, pytest.raises(ValueError):
+        repo.set_status(s, ids=[a], status="finished")
+
+
+def test_find_stuck_articles_by_age(engine: Engine) -> None:
+    old, recent, done = add(engine, "old.", "recent.", "done.")
+    long_ago = datetime.now(timezone.utc) - timedelta(hours=3)
+    with session_scope(engine) as s:
+        repo.mark_processing(s, ids=[recent])
+        repo.replace_events(s, results=[(done, [])], extractor_version="t")
+        s.execute(
+            update(Article).where(col(Article.id).in_([old, done])).values(updated_at=long_ago)
+        )
+    stuck = [ArticleStatus.queued, ArticleStatus.processing]
+    with session_scope(engine) as s:
+        assert repo.find_stuck_articles(s, statuses=stuck, older_than=None) == [old, recent]
+        assert repo.find_stuck_articles(s, statuses=stuck, older_than=timedelta(hours=1)) == [old]
+        assert repo.find_stuck_articles(s, statuses=stuck, older_than=timedelta(hours=5)) == []
+        assert repo.find_stuck_articles(s, statuses=["done"], older_than=timedelta(0)) == [done]
+
+
+# --------------------------------------------------------------------------- events
+
+
+def test_replace_events_stores_events_actors_and_marks_done(engine: Engine) -> None:
+    a, b = add(engine, "a.", "b.")
+    results = [
+        (
+            a,
+            [
+                record(
+                    "launch",
+                    RUS_AGENT,
+                    UKR_TARGET,
+                    weapons=("Iskander", "Kh-101"),
+                    attributes={"when": date(2024, 3, 1), "n": 2},
+                    event_date=date(2024, 3, 1),
+                    date_precision="day",
+                    modality="asserted",
+                    confidence=0.9,
+                ),
+                record("statement", UKR_TARGET),
+            ],
+        ),
+        (b, [record("exercise", NATO, RUS_AGENT)]),
+    ]
+    with session_scope(engine) as s:
+        assert repo.replace_events(s, results=results, extractor_version="rules-1") == 3
+    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (3, 5, 3)
+    with session_scope(engine) as s:
+        arts = repo.get_articles(s, ids=[a, b])
+        launch = s.scalars(select(Event).where(col(Event.type) == "launch")).one()
+        keys = sorted(s.scalars(select(col(Actor.key))))
+    assert all(x.status == ArticleStatus.done for x in arts)
+    assert all(x.processed_at is not None and x.extractor_version == "rules-1" for x in arts)
+    assert launch.weapons == ["Iskander", "Kh-101"]
+    assert launch.attributes == {"when": "2024-03-01", "n": 2}  # dates become ISO text
+    assert (launch.event_date, launch.confidence, launch.extractor_version) == (
+        date(2024, 3, 1),
+        0.9,
+        "rules-1",
+    )
+    assert keys == ["country|rus|russia", "country|ukr|ukraine", "igo||nato"]
+
+
+def test_replace_events_twice_gives_the_same_rows(engine: Engine) -> None:
+    (a,) = add(engine, "a.")
+    results = [(a, [record("launch", RUS_AGENT, UKR_TARGET), record("parade", RUS_AGENT)])]
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=results, extractor_version="v1")
+    before = event_rows(engine)
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=results, extractor_version="v1")
+    assert event_rows(engine) == before
+    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (2, 3, 2)
+
+
+def test_replace_events_replaces_old_events(engine: Engine) -> None:
+    a, b = add(engine, "a.", "b.")
+    with session_scope(engine) as s:
+        repo.replace_events(
+            s,
+            results=[(a, [record("launch", RUS_AGENT), record("parade")]), (b, [record("x")])],
+            extractor_version="v1",
+        )
+    with session_scope(engine) as s:
+        assert repo.replace_events(s, results=[(a, [])], extractor_version="v2") == 0
+    with Session(engine) as s:
+        assert s.scalars(select(col(Event.type))).all() == ["x"]  # b untouched
+        assert s.scalar(select(col(Article.extractor_version)).where(col(Article.id) == a)) == "v2"
+    assert count(engine, EventActor) == 0
+    assert count(engine, Actor) == 1  # actors are kept: other events may name them
+
+
+def test_replace_events_failure_rolls_back_the_batch(engine: Engine) -> None:
+    (a,) = add(engine, "a.")
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=[(a, [record("launch")])], extractor_version="v1")
+    with pytest.raises(Exception), session_scope(engine) as s:  # noqa: B017 (any DB error)
+        repo.replace_events(
+            s, results=[(a, [record("x" * 100)])], extractor_version="v2"
+        )  # type too long for VARCHAR(32) on PostgreSQL...
+        raise RuntimeError("...and on SQLite, which does not check lengths")
+    with Session(engine) as s:
+        assert s.scalars(select(col(Event.type))).all() == ["launch"]
+
+
+def test_replace_events_skips_missing_articles_and_last_entry_wins(engine: Engine) -> None:
+    (a,) = add(engine, "a.")
+    results = [(a, [record("first")]), (123_456, [record("ghost")]), (a, [record("second")])]
+    with session_scope(engine) as s:
+        assert repo.replace_events(s, results=results, extractor_version="v") == 1
+    with Session(engine) as s:
+        assert s.scalars(select(col(Event.type))).all() == ["second"]
+
+
+def test_replace_events_deduplicates_links_and_is_bulk(engine: Engine) -> None:
+    ids = add(engine, *[f"article {i}." for i in range(200)])
+    twice = record("launch", RUS_AGENT, RUS_AGENT, UKR_TARGET)
+    results = [(i, [twice, record("parade", NATO)]) for i in ids]
+    with statement_counter(engine) as statements, session_scope(engine) as s:
+        assert repo.replace_events(s, results=results, extractor_version="v") == 400
+    assert len(statements) < 40, len(statements)
+    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (400, 600, 3)
+
+
+def test_actor_upsert_one_row_per_key(engine: Engine) -> None:
+    a, b = add(engine, "a.", "b.")
+    variants = [
+        ActorRef(name="Kim Jong Un", country="PRK", kind="person", role="agent"),
+        ActorRef(name="kim  jong   un", country="prk", kind="person", role="target"),
+    ]
+    other = ActorRef(name="Kim Jong Un", country=None, kind="person", role="agent")
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=[(a, [record("launch", *variants)])], extractor_version="v")
+    with session_scope(engine) as s:
+        repo.replace_events(
+            s, results=[(b, [record("x", variants[1], other)])], extractor_version="v"
+        )
+    with Session(engine) as s:
+        actors = s.execute(select(col(Actor.key), col(Actor.name), col(Actor.country))).all()
+    assert sorted(tuple(r) for r in actors) == [
+        ("person|prk|kim jong un", "Kim Jong Un", "PRK"),  # the first spelling stored wins
+        ("person||kim jong un", "Kim Jong Un", None),
+    ]
+
+
+def test_concurrent_replace_events_leave_one_set_of_events(engine: Engine) -> None:
+    ids = add(engine, "a.", "b.", "c.")
+    results = [(i, [record("launch", RUS_AGENT, UKR_TARGET), record("parade", NATO)]) for i in ids]
+
+    def work() -> int:
+        with session_scope(engine) as s:
+            return repo.replace_events(s, results=results, extractor_version="v")
+
+    assert in_threads(3, work) == [6, 6, 6]
+    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (6, 9, 3)
+
+
+def test_session_scope_rolls_back_on_error(engine: Engine) -> None:
+    with pytest.raises(ZeroDivisionError), session_scope(engine) as s:
+        repo.add_articles(s, articles=[NewArticle("doomed.")])
+        1 / 0  # noqa: B018
+    assert count(engine, Article) == 0
+    with Session(engine) as s:
+        assert s.execute(text("SELECT 1")).scalar() == 1

@@ -1,0 +1,171 @@
+"""The CLI as users meet it: help for every command, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from worker.cli import COMMANDS, build_parser
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "worker.cli", *args],
+        env={**base, **(env or {})},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_every_command_with_its_help() -> None:
+    text = build_parser().format_help()
+    for name in (
+        "enqueue",
+        "worker",
+        "extract",
+        "evaluate",
+        "query",
+        "stats",
+        "reprocess",
+        "dead-letters",
+        "db",
+        "dashboard",
+    ):
+        assert name in text
+    assert len(COMMANDS) >= 10
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "enqueue",
+        "worker",
+        "extract",
+        "query",
+        "stats",
+        "reprocess",
+        "dead-letters",
+        "db",
+        "dashboard",
+        "evaluate",
+    ],
+)
+def test_every_command_has_help(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    assert "usage: eventwire" in result.stdout
+
+
+def test_bad_date_is_a_usage_error_without_traceback(sqlite_url: str) -> None:
+    result = run_cli(
+        "enqueue", "x.txt", "--published", "28/07/2023", env={"EVENTWIRE_DATABASE_URL": sqlite_url}
+    )
+    assert result.returncode == 2
+    assert "not a date in YYYY-MM-DD form" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_enqueue_of_nothing_acceptable_fails_with_reasons(
+    sqlite_url: str, redis_url: str, queue_name: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   ", encoding="utf-8")
+    env = {
+        "EVENTWIRE_DATABASE_URL": sqlite_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": queue_name,
+    }
+    result = run_cli("enqueue", str(empty), str(tmp_path / "missing.txt"), env=env)
+    assert result.returncode == 1
+    assert f"rejected {empty}: empty text" in result.stderr
+    assert "no such file or folder" in result.stderr
+    assert "0 new, 0 duplicate, 2 rejected" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_enqueue_keeps_good_lines_of_a_bad_jsonl(
+    sqlite_url: str, redis_url: str, queue_name: str
+) -> None:
+    env = {
+        "EVENTWIRE_DATABASE_URL": sqlite_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": queue_name,
+    }
+    lines = "\n".join(
+        [
+            json.dumps({"text": "Navies of two states held drills on Monday."}),
+            "{broken",
+            json.dumps({"text": "Ministers met in Hanoi on Friday."}),
+        ]
+    )
+    result = run_cli("enqueue", "-", env=env, stdin=lines)
+    assert result.returncode == 0, result.stderr
+    assert "2 new, 0 duplicate, 1 rejected" in result.stdout
+    assert "<stdin>:2: malformed JSON" in result.stderr
+
+
+def test_unreachable_database_is_one_line_and_hides_the_password() -> None:
+    url = "postgresql+psycopg://analyst:s3cret-pw@127.0.0.1:1/events"
+    result = run_cli("stats", env={"EVENTWIRE_DATABASE_URL": url})
+    assert result.returncode == 1
+    assert "s3cret-pw" not in result.stderr + result.stdout
+    assert "cannot open the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_redis_is_one_line_and_hides_the_password(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Leaders met in Oslo on Monday.", encoding="utf-8")
+    env = {
+        "EVENTWIRE_DATABASE_URL": sqlite_url,
+        "EVENTWIRE_REDIS_URL": "redis://:hunter2-pw@127.0.0.1:1/0",
+    }
+    result = run_cli("enqueue", str(article), env=env)
+    assert result.returncode == 1
+    assert "cannot reach Redis" in result.stderr
+    assert "hunter2-pw" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM article",
+        "INSERT INTO actor (key, name, kind) VALUES ('k', 'n', 'country')",
+        "DROP TABLE event_actor",
+        "UPDATE article SET status = 'done'",
+        "WITH x AS (SELECT 1) DELETE FROM event",
+    ],
+)
+def test_query_sql_refuses_writes_on_both_databases(database_url: str, sql: str) -> None:
+    env = {"EVENTWIRE_DATABASE_URL": database_url}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    result = run_cli("query", "--sql", sql, env=env)
+    assert result.returncode == 1
+    assert "SQL refused or failed" in result.stderr
+    assert "Traceback" not in result.stderr
+    tables = run_cli(
+        "query", "--sql", "SELECT count(*) AS n FROM event_actor", "--format", "jsonl", env=env
+    )
+    assert tables.returncode == 0, tables.stderr
+    assert json.loads(tables.stdout) == {"n": 0}
+
+
+def test_query_sql_cannot_escape_the_read_only_transaction(postgres_url: str) -> None:
+    env = {"EVENTWIRE_DATABASE_URL": postgres_url}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    result = run_cli("query", "--sql", "SELECT 1; COMMIT; DELETE FROM article", env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,269 @@
+"""Who a phrase refers to: gazetteer phrases, people with their nationality, pronouns, titles.
+
+One :class:`ArticleActors` per article keeps the in-article coreference state: full names of
+people seen so far (so "Kim" is Kim Jong Un and "Patel" is Vedant Patel), the last person and the
+last country-like actor in subject position (so "He slammed" is the last named speaker), and the
+countries of titles ("a State Department spokesman" makes a later "spokesman Vedant Patel" USA).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from worker.extraction.components import ACTOR_SPANS
+from worker.extraction.gazetteer import Entry, Gazetteer
+
+#: Nouns that name an actor when a country modifies them ("Russian officials", "Poland's
+#: parliament"). Government-like ones are coded as the country itself.
+GOVERNMENT_NOUNS = frozenset(
+    "government authorities authority official officials ministry ministries spokesman "
+    "spokeswoman spokesperson president prime minister ministers leader leaders military army "
+    "navy forces troops parliament cabinet administration regime embassy ambassador diplomat "
+    "diplomats delegation envoy negotiators negotiator state junta chancellor king emir sheikh "
+    "premier secretary presidency office court judge police council assembly lawmakers senate "
+    "congress commander commanders general generals officer officers warships warship jets "
+    "aircraft legislature mission department agency media newspaper coalition".split()
+)
+GROUP_NOUNS = frozenset(
+    "rebels rebel group groups opposition militants insurgents elders farmers workers students "
+    "protesters activists party fighters separatists businessman villagers refugees people "
+    "residents inhabitants organization organisation movement faction wing gang gangs".split()
+)
+ACTOR_NOUNS = GOVERNMENT_NOUNS | GROUP_NOUNS
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+TITLE_WORDS = frozenset(
+    "president prime minister leader spokesman spokeswoman spokesperson secretary chancellor "
+    "ambassador envoy general king queen emir sheikh premier chairman chief commander senator "
+    "foreign defense defence vice deputy member politburo official ayatollah pope archbishop "
+    "mr mrs ms dr".split()
+)
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """A resolved actor: canonical name, country code and kind."""
+
+    name: str
+    country: str | None
+    kind: str
+
+
+@dataclass
+class ArticleActors:
+    """Resolves tokens of one article to actors; keeps the article's coreference state."""
+
+    doc: Doc
+    gazetteer: Gazetteer
+    people: dict[str, ActorRef] = field(default_factory=dict)
+    name_parts: dict[str, ActorRef] = field(default_factory=dict)
+    title_countries: dict[str, str] = field(default_factory=dict)
+    last_person: ActorRef | None = None
+    last_actor: ActorRef | None = None
+    _token_entries: dict[int, tuple[Span, Entry]] = field(default_factory=dict)
+    _person_spans: dict[int, Span] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        named_countries = set()
+        spans = []
+        for span in self.doc.spans.get(ACTOR_SPANS, []):
+            entry = self.gazetteer.phrases.get(span.kb_id_)
+            if entry is None:
+                continue
+            spans.append((span, entry))
+            if not entry.contextual and entry.form != "demonym":
+                named_countries.add(entry.country)
+        for span, entry in spans:
+            if entry.contextual and entry.country not in named_countries:
+                continue
+            for token in span:
+                self._token_entries[token.i] = (span, entry)
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON":
+                for token in ent:
+                    self._person_spans[token.i] = ent
+
+    # -- single tokens -------------------------------------------------------------------
+
+    def entry_at(self, token: Token) -> tuple[Span, Entry] | None:
+        """The gazetteer phrase covering ``token``, if any."""
+        return self._token_entries.get(token.i)
+
+    def country_of(self, token: Token) -> str | None:
+        """Country named by ``token`` when it is a country/capital/demonym/institution phrase."""
+        found = self.entry_at(token)
+        if found and found[1].kind != "person":
+            return found[1].country
+        return None
+
+    def _entry_actor(self, entry: Entry) -> ActorRef:
+        if entry.kind == "country":
+            return ActorRef(entry.name, entry.country, "country")
+        return ActorRef(entry.name, entry.country, entry.kind)
+
+    # -- people ----------------------------------------------------------------------------
+
+    def _person(self, ent: Span) -> ActorRef:
+        text = " ".join(t.text for t in ent if t.text not in {"’s", "'s"})
+        key = text.lower()
+        if key in self.people:
+            return self.people[key]
+        entry = self.gazetteer.lookup(text)
+        if entry is not None and entry.kind == "person":
+            actor = ActorRef(entry.name, entry.country, "person")
+        elif len(ent) == 1 and key in self.name_parts:
+            actor = self.name_parts[key]
+        else:
+            actor = ActorRef(text, self._person_country(ent), "person")
+        self.people[key] = actor
+        self.people[actor.name.lower()] = actor
+        tokens = actor.name.split()
+        if len(tokens) > 1:
+            for part in (tokens[0], tokens[-1]):
+                self.name_parts.setdefault(part.lower(), actor)
+        return actor
+
+    def _person_country(self, ent: Span) -> str | None:
+        """Nationality from the words before a name ("Russian Defense Minister ...")."""
+        sent_start = ent.sent.start
+        titles: list[str] = []
+        i = ent.start - 1
+        while i >= sent_start and ent.start - i <= 8:
+            token = self.doc[i]
+            country = self.country_of(token)
+            if country:
+                self._remember_titles(titles, country)
+                return country
+            if token.is_punct and token.text not in {"-", "’s", "'s"}:
+                break
+            if token.lower_ in TITLE_WORDS or token.pos_ in {"PROPN", "NOUN", "ADJ"}:
+                titles.append(token.lower_)
+            i -= 1
+        # Appositive after the name: "Kofi Annan, UN secretary-general".
+        head = ent.root
+        for child in head.children:
+            if child.dep_ == "appos":
+                for token in child.subtree:
+                    country = self.country_of(token)
+                    if country:
+                        return country
+        for title in titles:
+            if title in self.title_countries:
+                return self.title_countries[title]
+        return None
+
+    def _remember_titles(self, titles: list[str], country: str) -> None:
+        for title in titles:
+            if title in TITLE_WORDS:
+                self.title_countries[title] = country
+
+    def note_titles(self, sent: Span) -> None:
+        """Remember "<country> <title>" pairs of a sentence ("State Department spokesman")."""
+        for token in sent:
+            if token.lower_ in TITLE_WORDS and token.pos_ == "NOUN":
+                for left in token.lefts:
+                    for sub in left.subtree:
+                        country = self.country_of(sub)
+                        if country:
+                            self.title_countries[token.lower_] = country
+
+    # -- phrases ----------------------------------------------------------------------------
+
+    def resolve(self, token: Token, *, subject: bool = False) -> list[ActorRef]:
+        """Actors a noun phrase headed by ``token`` refers to (its conjuncts included)."""
+        actors: list[ActorRef] = []
+        for head in [token, *[c for c in token.conjuncts if c.i > token.i]]:
+            actor = self._resolve_head(head)
+            if actor is not None and actor not in actors:
+                actors.append(actor)
+        if subject and actors:
+            for actor in actors:
+                if actor.kind == "person":
+                    self.last_person = actor
+                else:
+                    self.last_actor = actor
+        return actors
+
+    def _resolve_head(self, token: Token) -> ActorRef | None:
+        lowered = token.lower_
+        if token.pos_ == "PRON" or lowered in PERSON_PRONOUNS | THING_PRONOUNS:
+            if lowered in PERSON_PRONOUNS:
+                return self.last_person
+            if lowered in THING_PRONOUNS:
+                return self.last_actor or self.last_person
+            return None
+        ent = self._person_spans.get(token.i)
+        if ent is not None:
+            entry = self.entry_at(token)
+            if entry is not None and entry[1].kind != "person" and entry[0].start <= ent.start \
+                    and entry[0].end >= ent.end:
+                return self._entry_actor(entry[1])
+            return self._person(ent)
+        found = self.entry_at(token)
+        if found is not None:
+            span, entry = found
+            if entry.form == "demonym" and token.pos_ in {"ADJ"} and token.dep_ == "amod":
+                return None
+            if entry.kind == "person":
+                return self._person_from_entry(entry)
+            return self._entry_actor(entry)
+        if lowered in ACTOR_NOUNS or token.lemma_.lower() in ACTOR_NOUNS:
+            return self._modified_noun(token)
+        return None
+
+    def _person_from_entry(self, entry: Entry) -> ActorRef:
+        actor = ActorRef(entry.name, entry.country, "person")
+        self.people[entry.name.lower()] = actor
+        parts = entry.name.split()
+        for part in (parts[0], parts[-1]):
+            self.name_parts.setdefault(part.lower(), actor)
+        return actor
+
+    def _modified_noun(self, token: Token) -> ActorRef | None:
+        """"Russian officials", "Poland's parliament", "rebels in the Ivory Coast"."""
+        candidates: list[Token] = []
+        for child in token.children:
+            if child.dep_ in {"amod", "compound", "poss", "nmod", "npadvmod"} or (child.dep_ == "prep" and child.lower_ in {"of", "in", "from", "for"}):
+                candidates.extend(child.subtree)
+        for candidate in candidates:
+            found = self.entry_at(candidate)
+            if found is None:
+                continue
+            entry = found[1]
+            if entry.kind == "person":
+                continue
+            noun = token.lemma_.lower()
+            if entry.kind != "country" or noun in GOVERNMENT_NOUNS:
+                return self._entry_actor(entry)
+            name = f"{entry.name} {token.text.lower()}"
+            return ActorRef(name, entry.country, "group")
+        # A title noun without a country: the country an earlier "<country> <title>" gave it.
+        if token.lower_ in self.title_countries:
+            country = self.title_countries[token.lower_]
+            return ActorRef(self.gazetteer.country_names.get(country, country), country,
+                            "country")
+        return None
+
+    def actors_in(self, tokens: list[Token] | Span, exclude: set[int] | None = None
+                  ) -> list[ActorRef]:
+        """Every actor named inside ``tokens`` (gazetteer phrases and people), in order."""
+        seen: list[ActorRef] = []
+        skip = exclude or set()
+        done_spans: set[int] = set()
+        for token in tokens:
+            if token.i in skip:
+                continue
+            ent = self._person_spans.get(token.i)
+            found = self.entry_at(token)
+            key = ent.start if ent is not None else (found[0].start if found else None)
+            if key is None or key in done_spans:
+                continue
+            done_spans.add(key)
+            actor = self._resolve_head(token) if ent is not None else (
+                self._entry_actor(found[1]) if found and found[1].kind != "person"
+                else self._person_from_entry(found[1]) if found else None)
+            if actor is not None and actor not in seen:
+                seen.append(actor)
+        return seen

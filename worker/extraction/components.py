@@ -1,0 +1,97 @@
+"""spaCy components of the extractor, registered with ``@Language.factory``.
+
+``eventwire_actor_ruler`` marks gazetteer phrases (countries, capitals, demonyms, bodies,
+institutions, leaders) in ``doc.spans["ew_actors"]``; the event triggers are a standard
+``span_ruler`` loaded from ``data/triggers.jsonl`` into ``doc.spans["ew_triggers"]``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from worker.extraction.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+
+ACTOR_SPANS = "ew_actors"
+TRIGGER_SPANS = "ew_triggers"
+TRIGGERS_FILE = "triggers.jsonl"
+
+
+@lru_cache(maxsize=4)
+def cached_gazetteer(extra_dir: str | None) -> Gazetteer:
+    """One gazetteer per folder per process (components and the extractor share it)."""
+    return load_gazetteer(extra_dir)
+
+
+def trigger_patterns(extra_dir: str | None = None) -> list[dict[str, Any]]:
+    """Trigger patterns from the built-in JSONL plus ``extra_dir/triggers.jsonl``."""
+    # list(...): a generator from read_jsonl would be empty the second time it is read.
+    patterns = list(srsly.read_jsonl(DATA_DIR / TRIGGERS_FILE))
+    if extra_dir and (Path(extra_dir) / TRIGGERS_FILE).exists():
+        patterns.extend(srsly.read_jsonl(Path(extra_dir) / TRIGGERS_FILE))
+    return patterns
+
+
+class ActorRuler:
+    """Marks every gazetteer phrase in the doc, longest match first."""
+
+    def __init__(self, nlp: Language, gazetteer_dir: str | None) -> None:
+        self.gazetteer = cached_gazetteer(gazetteer_dir)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        phrases = list(self.gazetteer.surface_forms.values())
+        # Tokenize each phrase as it appears mid-sentence: at the end of a string the tokenizer
+        # splits the final period off "U.S.", which running text never does.
+        patterns = [doc[:-1].as_doc() for doc in nlp.tokenizer.pipe(f"{p} x" for p in phrases)]
+        self.matcher.add("ACTOR", patterns)
+        self.size = len(phrases)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for _match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            entry = self.gazetteer.lookup(span.text)
+            if entry is None:
+                continue
+            spans.append(Span(doc, start, end, label=entry.form, kb_id=span.text.lower()))
+        doc.spans[ACTOR_SPANS] = filter_spans(spans)
+        return doc
+
+
+@Language.factory("eventwire_actor_ruler", default_config={"gazetteer_dir": None})
+def make_actor_ruler(nlp: Language, name: str, gazetteer_dir: str | None) -> ActorRuler:
+    """Factory for :class:`ActorRuler`."""
+    return ActorRuler(nlp, gazetteer_dir)
+
+
+@Language.component("eventwire_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: wire copy puts captions and datelines on lines
+    of their own, and the parser would otherwise glue them to the lead."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+    return doc
+
+
+def add_components(nlp: Language, gazetteer_dir: str | None = None) -> int:
+    """Add the line-break splitter, the actor ruler and the trigger span_ruler to ``nlp``.
+
+    Returns the number of trigger patterns loaded.
+    """
+    nlp.add_pipe("eventwire_line_breaks", before="parser")
+    nlp.add_pipe("eventwire_actor_ruler", config={"gazetteer_dir": gazetteer_dir})
+    ruler = nlp.add_pipe(
+        "span_ruler", name="eventwire_trigger_ruler",
+        config={"spans_key": TRIGGER_SPANS, "overwrite": True, "validate": True},
+    )
+    patterns = trigger_patterns(gazetteer_dir)
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    return len(patterns)

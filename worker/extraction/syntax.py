@@ -1,0 +1,178 @@
+"""Dependency-tree helpers: the clause of a trigger, its subjects and objects, its modality."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "obj"})
+#: Heads that turn the clause under them into something that did not happen.
+NEGATING_HEADS = frozenset({"refuse", "decline", "avoid", "refrain", "cancel", "scrap",
+                            "abandon", "postpone", "deny", "fail"})
+#: Heads whose complement is a plan, not a fact ("plans to launch", "vowed to hold talks").
+PLANNING_HEADS = frozenset({"plan", "intend", "prepare", "aim", "expect", "schedule", "set",
+                            "due", "vow", "pledge", "promise", "threaten", "seek", "want",
+                            "hope", "propose", "agree", "decide", "mull", "consider", "likely",
+                            "poised", "ready", "go"})
+CAPABILITY_WORDS = frozenset({"capable", "able", "can", "could", "designed"})
+HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether", "should", "lest"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+CONDITIONAL_AUX = frozenset({"would", "might", "may"})
+NEGATIVE_DETS = frozenset({"no", "neither", "none", "never"})
+
+
+def clause_verb(token: Token) -> Token:
+    """The verb a trigger belongs to: itself for verbs, the governing verb for nouns."""
+    current = token
+    for _ in range(4):
+        if current.pos_ in {"VERB", "AUX"}:
+            return current
+        if current.head is current:
+            return current
+        current = current.head
+    return token
+
+
+def subject_levels(verb: Token) -> list[list[Token]]:
+    """Subject heads of ``verb`` and, level by level, of the clauses it hangs off.
+
+    "marking the first visits" has no subject of its own; the clause it modifies does. The
+    caller takes the first level whose subjects name actors.
+    """
+    levels: list[list[Token]] = []
+    current = verb
+    for _ in range(5):
+        found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
+        if found:
+            levels.append(found)
+        if current.dep_ not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl"} \
+                or current.head is current:
+            break
+        if current.dep_ == "xcomp" and current.head.lemma_ in {
+            "urge", "ask", "call", "press", "encourage", "order", "tell", "force", "allow"
+        } and any(c.dep_ == "dobj" for c in current.head.children):
+            break
+        if current.dep_ in {"acl", "relcl"} and current.head.pos_ in {"NOUN", "PROPN"}:
+            levels.append([current.head])
+            break
+        head = current.head
+        if current.dep_ != "ccomp" and head.lemma_ in {"report", "say", "tell", "add"}:
+            # "X sent a message, KCNA reported, praising ...": the participle belongs to the
+            # reported clause, not to the reporter.
+            for reported in (c for c in head.children if c.dep_ == "ccomp"):
+                inner = [c for c in reported.children if c.dep_ in {"nsubj", "csubj"}]
+                if inner:
+                    levels.append(inner)
+        current = head
+    return levels
+
+
+def subjects(verb: Token) -> list[Token]:
+    """The nearest subject heads of ``verb`` (see :func:`subject_levels`)."""
+    levels = subject_levels(verb)
+    return levels[0] if levels else []
+
+
+def passive_agents(verb: Token) -> list[Token]:
+    """The ``by`` objects of a passive verb ("was indicted by the court")."""
+    out = []
+    for child in verb.children:
+        if child.dep_ == "agent":
+            out.extend(c for c in child.children if c.dep_ == "pobj")
+    return out
+
+
+def is_passive(verb: Token) -> bool:
+    """True for passive clauses ("has been accused")."""
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def direct_objects(verb: Token) -> list[Token]:
+    """Object heads of ``verb``."""
+    return [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+
+
+def prep_objects(token: Token, preps: frozenset[str] | set[str]) -> list[Token]:
+    """Objects of the given prepositions under ``token`` ("with Kim", "on Beijing")."""
+    out = []
+    for child in token.children:
+        if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
+            out.extend(c for c in child.children if c.dep_ in {"pobj", "pcomp"})
+        elif child.dep_ == "prt" and child.lower_ in preps:
+            out.extend(c for c in token.children if c.dep_ == "dobj")
+    return out
+
+
+def clausal_complements(verb: Token) -> list[Token]:
+    """ccomp/xcomp children ("said that ...", "urged X to ...")."""
+    return [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}]
+
+
+def _aux(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def _has_negation(token: Token) -> bool:
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    return any(c.dep_ in {"det", "advmod"} and c.lower_ in NEGATIVE_DETS for c in token.children)
+
+
+def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
+    """asserted, negated, hypothetical, planned or capability for the event of ``trigger``.
+
+    Walks from the trigger up through the clauses that embed it, stopping at a reporting verb
+    (``stop_at``) so that "X said it will launch" is planned, but "X said" itself is not.
+    """
+    verb = clause_verb(trigger)
+    chain: list[Token] = [trigger] if trigger is not verb else []
+    current = verb
+    for _ in range(6):
+        chain.append(current)
+        if current is stop_at or current.head is current:
+            break
+        if current.dep_ not in {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp",
+                                "pobj", "prep", "dobj", "nsubj", "nsubjpass", "amod"}:
+            break
+        if current.dep_ == "ccomp" and current.head.lemma_ in {"say", "tell", "report",
+                                                              "announce", "state", "add"}:
+            break
+        current = current.head
+    for token in chain:
+        if _has_negation(token):
+            return "negated"
+        if token is not trigger and token.lemma_ in NEGATING_HEADS and token.i < trigger.i \
+                and trigger.lemma_ not in {"launch", "fire"}:
+            return "negated"
+    for token in chain[:3]:
+        subj = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if any(_has_negation(s) for s in subj):
+            return "negated"
+    for token in chain:
+        if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in token.children):
+            return "hypothetical"
+        if token.dep_ == "pobj" and token.head.lower_ == "case" or (
+            token.dep_ == "prep" and token.lower_ == "in"
+            and any(c.lower_ == "case" for c in token.children)
+        ):
+            return "hypothetical"
+    for token in chain[:3]:
+        aux = _aux(token)
+        if aux & {"can"} or token.lemma_ in {"capable", "able"}:
+            return "capability"
+        if aux & {"could"} and token.lemma_ in {"reach", "hit", "strike", "carry", "deliver"}:
+            return "capability"
+        if aux & CONDITIONAL_AUX or aux & {"could"}:
+            return "hypothetical"
+        if aux & FUTURE_AUX:
+            return "planned"
+        if token is not trigger and token.lemma_ in PLANNING_HEADS and token.i < trigger.i:
+            return "planned"
+        if token is not trigger and token.lemma_ in CAPABILITY_WORDS:
+            return "capability"
+    return "asserted"
+
+
+def in_span(token: Token, span: Span) -> bool:
+    """True when ``token`` lies inside ``span``."""
+    return span.start <= token.i < span.end
