@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("gold", nargs="+", metavar="GOLD", help=".json/.gold.json/.jsonl gold files")
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    p.add_argument("--show", type=int, default=15, help="misses and false positives to list")
     p.add_argument("--model", help="spaCy pipeline to use (default: EVENTWIRE_SPACY_MODEL)")
     p.set_defaults(handler=run)
 
@@ -58,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:
-        print(format_report(result))
+        print(format_report(result, show=args.show))
     return 0

@@ -1,7 +1,7 @@
 """The extractor: text in, frozen dataclasses out. Imports neither models nor dramatiq.
 
-    from worker.extraction import Extractor, ArticleText
-    events = Extractor().extract(ArticleText("a1", text, published=date(2023, 7, 28)))
+from worker.extraction import Extractor, ArticleText
+events = Extractor().extract(ArticleText("a1", text, published=date(2023, 7, 28)))
 """
 
 from __future__ import annotations

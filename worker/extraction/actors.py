@@ -75,8 +75,11 @@ class ArticleActors:
             spans.append((span, entry))
             if not entry.contextual and entry.form != "demonym":
                 named_countries.add(entry.country)
+        datelines = self._dateline_tokens()
         for span, entry in spans:
             if entry.contextual and entry.country not in named_countries:
+                continue
+            if span.start in datelines:
                 continue
             for token in span:
                 self._token_entries[token.i] = (span, entry)
@@ -84,6 +87,18 @@ class ArticleActors:
             if ent.label_ == "PERSON":
                 for token in ent:
                     self._person_spans[token.i] = ent
+
+    def _dateline_tokens(self) -> set[int]:
+        """Tokens of "PARIS, May 7 (Reuters) —" prefixes: a dateline place is no actor."""
+        from worker.extraction.events import DATELINE_RE
+
+        out: set[int] = set()
+        for sent in self.doc.sents:
+            match = DATELINE_RE.match(sent.text)
+            if match:
+                end = sent.start_char + match.end()
+                out.update(t.i for t in sent if t.idx < end)
+        return out
 
     # -- single tokens -------------------------------------------------------------------
 
@@ -106,7 +121,10 @@ class ArticleActors:
     # -- people ----------------------------------------------------------------------------
 
     def _person(self, ent: Span) -> ActorRef:
-        text = " ".join(t.text for t in ent if t.text not in {"’s", "'s"})
+        text = ent.text
+        for suffix in ("’s", "'s"):
+            text = text.removesuffix(suffix)
+        text = " ".join(text.split())
         key = text.lower()
         if key in self.people:
             return self.people[key]
@@ -197,19 +215,27 @@ class ArticleActors:
         ent = self._person_spans.get(token.i)
         if ent is not None:
             entry = self.entry_at(token)
-            if entry is not None and entry[1].kind != "person" and entry[0].start <= ent.start \
-                    and entry[0].end >= ent.end:
+            if (
+                entry is not None
+                and entry[1].kind != "person"
+                and entry[0].start <= ent.start
+                and entry[0].end >= ent.end
+            ):
                 return self._entry_actor(entry[1])
             return self._person(ent)
         found = self.entry_at(token)
         if found is not None:
-            span, entry = found
+            _span, entry = found
             if entry.form == "demonym" and token.pos_ in {"ADJ"} and token.dep_ == "amod":
                 return None
             if entry.kind == "person":
                 return self._person_from_entry(entry)
             return self._entry_actor(entry)
         if lowered in ACTOR_NOUNS or token.lemma_.lower() in ACTOR_NOUNS:
+            # "Its spokesman, Lin Jian, told ...": the person named beside the title.
+            for child in token.children:
+                if child.dep_ == "appos" and child.i in self._person_spans:
+                    return self._resolve_head(child)
             return self._modified_noun(token)
         return None
 
@@ -222,12 +248,20 @@ class ArticleActors:
         return actor
 
     def _modified_noun(self, token: Token) -> ActorRef | None:
-        """"Russian officials", "Poland's parliament", "rebels in the Ivory Coast"."""
+        """ "Russian officials", "Poland's parliament", "rebels in the Ivory Coast"."""
         candidates: list[Token] = []
         for child in token.children:
-            if child.dep_ in {"amod", "compound", "poss", "nmod", "npadvmod"} or (child.dep_ == "prep" and child.lower_ in {"of", "in", "from", "for"}):
+            if child.dep_ in {"amod", "compound", "poss", "nmod", "npadvmod"} or (
+                child.dep_ == "prep" and child.lower_ in {"of", "in", "from", "for"}
+            ):
                 candidates.extend(child.subtree)
         for candidate in candidates:
+            if (
+                candidate.lower_ in {"its", "their"}
+                and candidate.dep_ == "poss"
+                and self.last_actor is not None
+            ):
+                return self.last_actor
             found = self.entry_at(candidate)
             if found is None:
                 continue
@@ -242,12 +276,12 @@ class ArticleActors:
         # A title noun without a country: the country an earlier "<country> <title>" gave it.
         if token.lower_ in self.title_countries:
             country = self.title_countries[token.lower_]
-            return ActorRef(self.gazetteer.country_names.get(country, country), country,
-                            "country")
+            return ActorRef(self.gazetteer.country_names.get(country, country), country, "country")
         return None
 
-    def actors_in(self, tokens: list[Token] | Span, exclude: set[int] | None = None
-                  ) -> list[ActorRef]:
+    def actors_in(
+        self, tokens: list[Token] | Span, exclude: set[int] | None = None
+    ) -> list[ActorRef]:
         """Every actor named inside ``tokens`` (gazetteer phrases and people), in order."""
         seen: list[ActorRef] = []
         skip = exclude or set()
@@ -261,9 +295,17 @@ class ArticleActors:
             if key is None or key in done_spans:
                 continue
             done_spans.add(key)
-            actor = self._resolve_head(token) if ent is not None else (
-                self._entry_actor(found[1]) if found and found[1].kind != "person"
-                else self._person_from_entry(found[1]) if found else None)
+            actor = (
+                self._resolve_head(token)
+                if ent is not None
+                else (
+                    self._entry_actor(found[1])
+                    if found and found[1].kind != "person"
+                    else self._person_from_entry(found[1])
+                    if found
+                    else None
+                )
+            )
             if actor is not None and actor not in seen:
                 seen.append(actor)
         return seen

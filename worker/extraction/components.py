@@ -76,7 +76,7 @@ def line_breaks(doc: Doc) -> Doc:
     of their own, and the parser would otherwise glue them to the lead."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or previous.is_space and "\n" in previous.text:
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
             token.is_sent_start = True
     return doc
 
@@ -89,7 +89,8 @@ def add_components(nlp: Language, gazetteer_dir: str | None = None) -> int:
     nlp.add_pipe("eventwire_line_breaks", before="parser")
     nlp.add_pipe("eventwire_actor_ruler", config={"gazetteer_dir": gazetteer_dir})
     ruler = nlp.add_pipe(
-        "span_ruler", name="eventwire_trigger_ruler",
+        "span_ruler",
+        name="eventwire_trigger_ruler",
         config={"spans_key": TRIGGER_SPANS, "overwrite": True, "validate": True},
     )
     patterns = trigger_patterns(gazetteer_dir)

@@ -12,9 +12,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"), start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 
@@ -27,11 +44,19 @@ class ResolvedDate:
     precision: str
 
 
-_MONTH_RE = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_MONTH_RE = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
-    (re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"), "month_day"),
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?\b"), "day_month"),
+    (re.compile(rf"\b{_MONTH_RE}\s+{_DAY_RE}(?:,?\s+(\d{{4}}))?\b"), "month_day"),
+    (
+        re.compile(rf"\b{_DAY_RE}\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?\b"),
+        "day_month",
+    ),
     (re.compile(rf"\b{_MONTH_RE}\s+(\d{{4}})\b"), "month_year"),
     (re.compile(r"\b(earlier|later|late|early)?\s*this\s+(week|month|year)\b"), "this"),
     (re.compile(r"\b(last|past|previous)\s+(week|month|year)\b"), "last"),
@@ -39,7 +64,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(today|tonight|this morning|this afternoon|this evening)\b"), "today"),
     (re.compile(r"\b(yesterday|last night)\b"), "yesterday"),
     (re.compile(r"\b(tomorrow)\b"), "tomorrow"),
-    (re.compile(r"\b(?:(last|next|this)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"), "weekday"),
+    (
+        re.compile(rf"\b(?:(last|next|this)\s+)?{_WEEKDAY_RE}\b"),
+        "weekday",
+    ),
     (re.compile(rf"\b(?:in|since|during|by|until)\s+{_MONTH_RE}\b"), "month"),
     (re.compile(r"\b(?:in|since|during|by)\s+((?:19|20)\d{2})\b"), "year"),
 ]

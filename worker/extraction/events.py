@@ -15,11 +15,11 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.actors import ActorRef, ArticleActors
+from worker.extraction.actors import GOVERNMENT_NOUNS, ActorRef, ArticleActors
 from worker.extraction.components import TRIGGER_SPANS
 from worker.extraction.dates import ResolvedDate, resolve
 from worker.extraction.gazetteer import Gazetteer
-from worker.extraction.types import EventActor, ExtractedEvent, Location
+from worker.extraction.types import Location
 
 LAUNCHABLE = frozenset(
     "missile missiles rocket rockets satellite satellites icbm icbms irbm irbms slbm slbms "
@@ -27,8 +27,23 @@ LAUNCHABLE = frozenset(
     "launcher vehicle booster".split()
 )
 WEAPON_NOUNS = LAUNCHABLE | frozenset("tank tanks artillery howitzers jets bombers".split())
-REPORTING_VERBS = frozenset({"say", "report", "tell", "announce", "add", "quote", "state",
-                             "cite", "show"})
+REPORTING_VERBS = frozenset(
+    {
+        "say",
+        "report",
+        "tell",
+        "announce",
+        "add",
+        "quote",
+        "state",
+        "cite",
+        "show",
+        "acknowledge",
+        "admit",
+        "confirm",
+        "claim",
+    }
+)
 NEUTRAL = "neutral"
 SANCTION_WORDS = frozenset(
     "resolution resolutions sanction sanctions council draft measure measures embargo action "
@@ -39,24 +54,160 @@ MILITARY_WORDS = frozenset(
     "soldiers amphibious missile defense defence nuclear drills exercises fighter jets "
     "warplanes submarines artillery tanks aircraft carrier".split()
 )
-CIVIL_EXERCISE = frozenset({"fire", "evacuation", "earthquake", "tabletop", "democracy", "power",
-                            "restraint", "influence", "caution", "right", "rights", "option"})
+CIVIL_EXERCISE = frozenset(
+    {
+        "fire",
+        "evacuation",
+        "earthquake",
+        "tabletop",
+        "democracy",
+        "power",
+        "restraint",
+        "influence",
+        "caution",
+        "right",
+        "rights",
+        "option",
+    }
+)
+#: "TEHRAN, Jan 22 (Reuters) —": a dateline names the publication day, not an event's.
+DATELINE_RE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z .'-]+,\s*)?[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*"
+    r"\([^)]{1,40}\)\s*[—–-]"
+)
 QUOTE_RE = re.compile(r"[“\"]([^”\"]{3,})(?:[”\"]|$)")
 WEAPON_NAME_RE = re.compile(r"\b([A-Z][A-Za-z]+(?:-[A-Z0-9][A-Za-z0-9]*)+|[A-Z]{2,}-\d+[A-Z]?)\b")
 STANCE_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("warn", ("warn", "will never tolerate", "countermeasure", "retaliat", "consequences",
-              "threat", "will not hesitate", "no room")),
-    ("condemn", ("unlawful", "illegal", "detrimental", "condemn", "aggression", "provocation",
-                 "reckless", "destabiliz", "violation")),
-    ("praise", ("firm support", "solidarity", "friendship", "appreciat", "welcome",
-                "congratulat", "praise", "common interests")),
+    (
+        "warn",
+        (
+            "warn",
+            "will never tolerate",
+            "countermeasure",
+            "retaliat",
+            "consequences",
+            "threat",
+            "will not hesitate",
+            "no room",
+        ),
+    ),
+    (
+        "condemn",
+        (
+            "unlawful",
+            "illegal",
+            "detrimental",
+            "condemn",
+            "aggression",
+            "provocation",
+            "reckless",
+            "destabiliz",
+            "violation",
+        ),
+    ),
+    (
+        "praise",
+        (
+            "firm support",
+            "solidarity",
+            "friendship",
+            "appreciat",
+            "welcome",
+            "congratulat",
+            "praise",
+            "common interests",
+        ),
+    ),
     ("appeal", ("urge", "call on", "must ", "should ", "encourage", "we ask")),
     ("deny", ("deny", "denies", "false", "groundless", "baseless", "no evidence")),
 )
-OUTCOMES = {"veto": "vetoed", "block": "blocked", "thwart": "blocked", "stall": "blocked",
-            "obstruct": "blocked", "adopt": "adopted", "pass": "adopted", "approve": "adopted",
-            "endorse": "adopted", "renew": "adopted", "extend": "adopted", "vote": "voted",
-            "abstain": "voted", "sanction": "imposed", "blacklist": "imposed"}
+#: Verbs whose subject performs the noun they govern ("cast a veto", "held talks").
+DOING_VERBS = frozenset(
+    {
+        "cast",
+        "use",
+        "exercise",
+        "wield",
+        "employ",
+        "hold",
+        "conduct",
+        "stage",
+        "carry",
+        "make",
+        "impose",
+        "take",
+        "issue",
+        "have",
+        "win",
+        "lose",
+    }
+)
+#: Verbs that carry the date of the event noun they govern ("the parade was held Thursday").
+DATE_CARRYING_VERBS = DOING_VERBS | frozenset(
+    {
+        "pay",
+        "begin",
+        "start",
+        "end",
+        "open",
+        "close",
+        "wrap",
+        "kick",
+        "attend",
+        "host",
+        "be",
+        "mark",
+        "go",
+        "come",
+        "fail",
+        "succeed",
+        "follow",
+        "take",
+        "get",
+        "review",
+        "view",
+        "watch",
+        "preside",
+        "witness",
+        "oversee",
+        "observe",
+    }
+)
+#: Nouns for people and bodies that can be accused or blamed without being named.
+PEOPLE_NOUNS = frozenset(
+    {
+        "elite",
+        "country",
+        "nation",
+        "sponsor",
+        "power",
+        "state",
+        "ally",
+        "enemy",
+        "neighbor",
+        "neighbour",
+        "west",
+        "regime",
+        "government",
+    }
+)
+OUTCOMES = {
+    "veto": "vetoed",
+    "block": "blocked",
+    "thwart": "blocked",
+    "stall": "blocked",
+    "obstruct": "blocked",
+    "adopt": "adopted",
+    "pass": "adopted",
+    "approve": "adopted",
+    "endorse": "adopted",
+    "renew": "adopted",
+    "extend": "adopted",
+    "vote": "voted",
+    "abstain": "voted",
+    "sanction": "imposed",
+    "blacklist": "imposed",
+}
 
 
 @dataclass
@@ -82,8 +233,24 @@ class Mention:
     @property
     def score(self) -> float:
         """How good this mention is as the evidence of its happening."""
-        return (3 * self.own_date + bool(self.location) + 0.5 * bool(self.agents)
-                + 0.3 * len(self.targets) + 0.5 * (self.trigger.pos_ == "VERB"))
+        trigger = self.trigger
+        if trigger.pos_ == "VERB":
+            central = trigger.dep_ in {"ROOT", "conj", "ccomp"}
+        else:
+            # An event noun is reported when a verb of doing governs it ("held talks"), and
+            # only referred to under a verb of saying ("condemned the parade").
+            central = (
+                trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"}
+                and syntax.lemma(trigger.head) in DATE_CARRYING_VERBS
+            )
+        return (
+            2.5 * self.own_date
+            + 1.5 * central
+            + bool(self.location)
+            + 0.5 * bool(self.agents)
+            + 0.3 * len(self.targets)
+            + 0.5 * (self.trigger.pos_ == "VERB")
+        )
 
 
 def _unique(actors: list[ActorRef]) -> list[ActorRef]:
@@ -108,7 +275,11 @@ class ArticleExtractor:
 
     def _date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
         found = []
+        dateline = DATELINE_RE.match(sent.text)
+        dateline_end = sent.start_char + dateline.end() if dateline else -1
         for ent in sent.ents:
+            if ent.end_char <= dateline_end:
+                continue
             if ent.label_ not in {"DATE", "TIME"}:
                 continue
             # A dateline ("July 28 (UPI) —") is the publication date, not an event's.
@@ -120,17 +291,27 @@ class ArticleExtractor:
                 found.append((ent, resolved))
         return found
 
-    def _date_for(self, trigger: Token, verb: Token, sent: Span, future: bool
-                  ) -> tuple[ResolvedDate | None, bool]:
+    def _date_for(
+        self, trigger: Token, verb: Token, sent: Span, future: bool
+    ) -> tuple[ResolvedDate | None, bool]:
         dated = self._date_entities(sent)
+        if trigger.pos_ != "VERB" and syntax.lemma(verb) not in DATE_CARRYING_VERBS:
+            # "urged Xi on Monday to use his visit": the date is the urging's, not the visit's.
+            own = {t.i for t in trigger.subtree}
+            dated = [(ent, r) for ent, r in dated if ent.root.i in own]
+            if not dated:
+                return self.context_date, False
         attached = []
         loose = []
         for ent, resolved in dated:
             if future:
                 resolved = resolve(ent.text, self.published, future=True) or resolved
             ancestors = set(a.i for a in ent.root.ancestors)
-            if trigger.i in ancestors or verb.i in ancestors or ent.root.head.i in {trigger.i,
-                                                                                   verb.i}:
+            if (
+                trigger.i in ancestors
+                or verb.i in ancestors
+                or ent.root.head.i in {trigger.i, verb.i}
+            ):
                 attached.append(resolved)
                 continue
             head = ent.root.head
@@ -188,8 +369,7 @@ class ArticleExtractor:
                     out.append(actor)
         return out
 
-    def _actors_under(self, tokens: list[Token], exclude: set[int] | None = None
-                      ) -> list[ActorRef]:
+    def _actors_under(self, tokens: list[Token], exclude: set[int] | None = None) -> list[ActorRef]:
         out: list[ActorRef] = []
         for token in tokens:
             resolved = self.actors.resolve(token)
@@ -213,6 +393,13 @@ class ArticleExtractor:
             agents = self._resolve_all(level, subject=True)
             if agents:
                 return agents, all(t.pos_ != "PRON" for t in level)
+            # "In Kyiv, the Foreign Ministry condemned ...": the place gives the ministry's state.
+            if any(t.lemma_.lower() in GOVERNMENT_NOUNS for t in level):
+                for place in syntax.prep_objects(verb, {"in"}):
+                    country = self.actors.country_of(place)
+                    if country:
+                        name = self.gaz.country_names.get(country, country)
+                        return [ActorRef(name, country, "country")], True
         return [], False
 
     def _possessor(self, owner: Token) -> list[ActorRef]:
@@ -230,9 +417,9 @@ class ArticleExtractor:
         names = []
         for match in WEAPON_NAME_RE.finditer(text):
             name = match.group(1)
-            if self.gaz.weapon_country(name) is not None or re.search(r"-\d", name):
-                if self.gaz.lookup(name) is None and name not in names:
-                    names.append(name)
+            known = self.gaz.weapon_country(name) is not None or re.search(r"-\d", name)
+            if known and self.gaz.lookup(name) is None and name not in names:
+                names.append(name)
         for prefix in self.gaz.weapon_prefixes:
             for match in re.finditer(rf"\b({re.escape(prefix)}[\w-]*)", text, re.IGNORECASE):
                 name = match.group(1)
@@ -246,7 +433,8 @@ class ArticleExtractor:
         verb = syntax.clause_verb(trigger)
         if trigger.pos_ == "VERB":
             objects = syntax.direct_objects(trigger) or [
-                c for c in trigger.children if c.dep_ == "nsubjpass"]
+                c for c in trigger.children if c.dep_ == "nsubjpass"
+            ]
             if trigger.lemma_ == "fire":
                 objects += syntax.prep_objects(trigger, {"off"})
         else:
@@ -261,8 +449,9 @@ class ArticleExtractor:
         weapons = self._weapons(text)
         if not weapons and not any(t.lower_ in LAUNCHABLE for t in launched):
             return None
-        if label_id == "test" and not (weapons or any(t.lower_ in LAUNCHABLE - {"vehicle"}
-                                                      for t in launched)):
+        if label_id == "test" and not (
+            weapons or any(t.lower_ in LAUNCHABLE - {"vehicle"} for t in launched)
+        ):
             return None
         mention = Mention("launch", None, trigger, sent, weapons=weapons)
         if trigger.pos_ == "VERB":
@@ -272,21 +461,29 @@ class ArticleExtractor:
             owners += [c for o in objects for c in o.children if c.dep_ == "poss"]
             mention.agents = _unique([a for o in owners for a in self._possessor(o)])
             mention.agent_named = bool(mention.agents) and all(o.pos_ != "PRON" for o in owners)
-            if not mention.agents and verb is not trigger and verb.lemma_ in {
-                "conduct", "carry", "stage", "make", "hold", "perform"
-            }:
+            if (
+                not mention.agents
+                and verb is not trigger
+                and verb.lemma_ in {"conduct", "carry", "stage", "make", "hold", "perform"}
+            ):
                 mention.agents, mention.agent_named = self._agents(verb)
         if not mention.agents:
             for weapon in weapons:
                 info = self.gaz.weapon_country(weapon)
                 if info and info[0]:
                     country = info[0]
-                    mention.agents = [ActorRef(self.gaz.country_names.get(country, country),
-                                               country, "country")]
+                    mention.agents = [
+                        ActorRef(self.gaz.country_names.get(country, country), country, "country")
+                    ]
                     break
         lowered = sent.text.lower()
-        for word, outcome in (("fail", "failed"), ("explod", "failed"), ("crash", "failed"),
-                              ("success", "succeeded"), ("into orbit", "succeeded")):
+        for word, outcome in (
+            ("fail", "failed"),
+            ("explod", "failed"),
+            ("crash", "failed"),
+            ("success", "succeeded"),
+            ("into orbit", "succeeded"),
+        ):
             if word in lowered:
                 mention.attributes["outcome"] = outcome
                 break
@@ -297,9 +494,10 @@ class ArticleExtractor:
         return mention
 
     def _parade(self, trigger: Token, sent: Span) -> Mention | None:
-        if trigger.pos_ == "VERB":
-            if not any(t.lower_ in MILITARY_WORDS | WEAPON_NOUNS for t in trigger.subtree):
-                return None
+        if trigger.pos_ == "VERB" and not any(
+            t.lower_ in MILITARY_WORDS | WEAPON_NOUNS for t in trigger.subtree
+        ):
+            return None
         mods = {c.lower_ for c in trigger.children}
         if mods & {"pride", "gay", "fashion", "carnival", "christmas", "thanksgiving"}:
             return None
@@ -315,7 +513,11 @@ class ArticleExtractor:
         mention.location = self._location([trigger, verb], sent)
         for child in verb.children:
             if child.dep_ in {"advcl", "xcomp", "acl"} and child.lemma_ in {
-                "mark", "commemorate", "celebrate", "honor", "honour"
+                "mark",
+                "commemorate",
+                "celebrate",
+                "honor",
+                "honour",
             }:
                 objs = syntax.direct_objects(child)
                 if objs:
@@ -330,15 +532,20 @@ class ArticleExtractor:
             agents, named = self._agents(trigger)
             objects = syntax.direct_objects(trigger)
             targets = self._resolve_all(objects)
-            if lemma in {"receive", "welcome", "greet", "host"} and not any(
-                a.kind in {"person", "country"} for a in targets
-            ) and not any(o.lower_ in {"delegation", "summit", "talks", "visit", "guests"}
-                          for o in objects):
+            if (
+                lemma in {"receive", "welcome", "greet", "host"}
+                and not any(a.kind in {"person", "country"} for a in targets)
+                and not any(
+                    o.lower_ in {"delegation", "summit", "talks", "visit", "guests"}
+                    for o in objects
+                )
+            ):
                 return None
             if lemma in {"talk"} and not syntax.prep_objects(trigger, {"with", "to"}):
                 return None
-            targets += self._resolve_all(syntax.prep_objects(trigger, {"with", "to", "in",
-                                                                       "between"}))
+            targets += self._resolve_all(
+                syntax.prep_objects(trigger, {"with", "to", "in", "between"})
+            )
         else:
             if lemma == "talk" and trigger.tag_ != "NNS":
                 return None
@@ -351,11 +558,15 @@ class ArticleExtractor:
             agents += [a for a in self._resolve_all(owners) if a not in agents]
             by = syntax.prep_objects(trigger, {"by"})
             agents += [a for a in self._resolve_all(by) if a not in agents]
-            targets = self._actors_under(syntax.prep_objects(trigger, {"with", "to", "between",
-                                                                       "in"}))
+            targets = self._actors_under(
+                syntax.prep_objects(trigger, {"with", "to", "between", "in"})
+            )
             if verb is not trigger:
-                targets += [a for a in self._resolve_all(syntax.prep_objects(verb, {"with"}))
-                            if a not in targets]
+                targets += [
+                    a
+                    for a in self._resolve_all(syntax.prep_objects(verb, {"with"}))
+                    if a not in targets
+                ]
         if not agents and not targets:
             return None
         mention = Mention("meeting", label_id, trigger, sent, agent_named=named)
@@ -364,12 +575,17 @@ class ArticleExtractor:
         if not mention.agents and mention.targets:
             mention.agents, mention.targets = mention.targets, []
         mention.location = self._location([trigger, verb], sent)
-        if mention.location and not mention.targets and mention.location.country and all(
-            a.country != mention.location.country for a in mention.agents
-        ) and label_id == "visit":
+        if (
+            mention.location
+            and not mention.targets
+            and mention.location.country
+            and all(a.country != mention.location.country for a in mention.agents)
+            and label_id == "visit"
+        ):
             country = mention.location.country
-            mention.targets = [ActorRef(self.gaz.country_names.get(country, country), country,
-                                        "country")]
+            mention.targets = [
+                ActorRef(self.gaz.country_names.get(country, country), country, "country")
+            ]
         return mention
 
     def _sanctions(self, trigger: Token, label_id: str, sent: Span) -> Mention | None:
@@ -380,8 +596,14 @@ class ArticleExtractor:
         verb = syntax.clause_verb(trigger)
         if label_id in {"adopted"}:
             objs = [t for o in syntax.direct_objects(trigger) for t in o.subtree]
-            if not {t.lemma_.lower() for t in objs} & {"resolution", "sanction", "measure",
-                                                       "draft", "mandate", "embargo"}:
+            if not {t.lemma_.lower() for t in objs} & {
+                "resolution",
+                "sanction",
+                "measure",
+                "draft",
+                "mandate",
+                "embargo",
+            }:
                 return None
         if label_id == "blocked":
             objs = [t for o in syntax.direct_objects(trigger) for t in o.subtree]
@@ -391,28 +613,38 @@ class ArticleExtractor:
         mention = Mention("sanctions_vote", outcome, trigger, sent)
         mention.attributes["outcome"] = outcome
         carrier = trigger if trigger.pos_ == "VERB" else verb
-        mention.agents, mention.agent_named = self._agents(carrier)
-        if trigger.pos_ != "VERB":
+        if trigger.pos_ == "VERB":
+            mention.agents, mention.agent_named = self._agents(carrier)
+        else:
             owners = [c for c in trigger.children if c.dep_ == "poss"]
-            mention.agents += [a for a in self._resolve_all(owners) if a not in mention.agents]
+            mention.agents = _unique([a for o in owners for a in self._possessor(o)])
+            if not mention.agents and carrier.lemma_ in DOING_VERBS:
+                mention.agents, mention.agent_named = self._agents(carrier)
         if not mention.agents:
             # A vote or a block nobody is said to have cast is background, not an event.
             return None
         scope = list(carrier.subtree) if carrier is not trigger else list(trigger.subtree)
         against = []
         for token in scope:
-            if token.dep_ == "pobj" and token.head.lower_ in {"against", "on", "over",
-                                                             "targeting", "upon"}:
+            if token.dep_ == "pobj" and token.head.lower_ in {
+                "against",
+                "on",
+                "over",
+                "targeting",
+                "upon",
+            }:
                 against.append(token)
         if label_id == "imposed" and trigger.lemma_ in {"sanction", "blacklist"}:
             against += syntax.direct_objects(trigger)
         mention.targets = [a for a in self._actors_under(against) if a not in mention.agents]
         target_ids = {t.i for a in against for t in a.subtree}
         agent_ids = {t.i for s in syntax.subjects(carrier) for t in s.subtree}
-        others = self.actors.actors_in([t for t in scope if t.i not in target_ids
-                                        and t.i not in agent_ids])
-        mention.participants = [a for a in others if a not in mention.agents
-                                and a not in mention.targets]
+        others = self.actors.actors_in(
+            [t for t in scope if t.i not in target_ids and t.i not in agent_ids]
+        )
+        mention.participants = [
+            a for a in others if a not in mention.agents and a not in mention.targets
+        ]
         return mention
 
     def _exercise(self, trigger: Token, sent: Span) -> Mention | None:
@@ -422,8 +654,9 @@ class ArticleExtractor:
         if mods & CIVIL_EXERCISE:
             return None
         words = {t.lower_ for t in sent}
-        if not (words & MILITARY_WORDS or trigger.lemma_ in {"wargame"}
-                or trigger.lower_ == "games"):
+        if not (
+            words & MILITARY_WORDS or trigger.lemma_ in {"wargame"} or trigger.lower_ == "games"
+        ):
             return None
         verb = syntax.clause_verb(trigger)
         agents: list[ActorRef] = []
@@ -433,9 +666,18 @@ class ArticleExtractor:
             agents, named = self._agents(verb)
             for s in subj:
                 agents += [a for a in self.actors.actors_in(list(s.subtree)) if a not in agents]
-        agents += [a for a in self.actors.actors_in(
-            [t for c in trigger.children if c.dep_ in {"compound", "amod", "nmod", "poss"}
-             for t in c.subtree]) if a not in agents]
+        agents += [
+            a
+            for a in self.actors.actors_in(
+                [
+                    t
+                    for c in trigger.children
+                    if c.dep_ in {"compound", "amod", "nmod", "poss"}
+                    for t in c.subtree
+                ]
+            )
+            if a not in agents
+        ]
         partners = syntax.prep_objects(trigger, {"with", "between", "involving"})
         if verb is not trigger:
             partners += syntax.prep_objects(verb, {"with"})
@@ -461,9 +703,19 @@ class ArticleExtractor:
             return None
         if label_id == NEUTRAL and trigger.lemma_ in {"call", "describe"} and not objects:
             return None
-        if trigger.lemma_ in {"support", "back", "endorse", "defend", "press", "push",
-                              "seek", "ask"} and not (objects or complements):
+        if trigger.lemma_ in {
+            "support",
+            "back",
+            "endorse",
+            "defend",
+            "press",
+            "push",
+            "seek",
+            "ask",
+        } and not (objects or complements):
             return None
+        if label_id == NEUTRAL and trigger.dep_ in {"relcl", "acl", "pcomp", "advcl"} and not quote:
+            return None  # "vessels it said were involved": an aside, not a statement
         passive = syntax.is_passive(trigger)
         target_heads: list[Token] = []
         if passive:
@@ -476,12 +728,16 @@ class ArticleExtractor:
         if not targets:
             # "condemned X for Y": the reason is no target when X is one already.
             preps |= {"about", "for", "from", "over"}
-        targets += [a for a in self._actors_under(syntax.prep_objects(trigger, preps))
-                    if a not in targets]
+        targets += [
+            a for a in self._actors_under(syntax.prep_objects(trigger, preps)) if a not in targets
+        ]
         if not targets:
             for comp in complements:
-                inner = [c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"}
-                         and c.pos_ != "PRON"]
+                inner = [
+                    c
+                    for c in comp.children
+                    if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"
+                ]
                 inner += syntax.direct_objects(comp)
                 inner += syntax.prep_objects(comp, {"with", "to", "on", "against", "from"})
                 for head in inner:
@@ -489,6 +745,17 @@ class ArticleExtractor:
                     found = self._actors_under([head])[:1]
                     targets += [a for a in found if a not in targets]
         targets = [t for t in targets if t not in agents]
+        if (
+            trigger.lemma_ in {"accuse", "blame"}
+            and not targets
+            and not any(
+                o.pos_ == "PROPN"
+                or o.ent_type_ in {"NORP", "GPE", "ORG", "PERSON"}
+                or o.lemma_.lower() in PEOPLE_NOUNS | GOVERNMENT_NOUNS
+                for o in target_heads
+            )
+        ):
+            return None  # blaming "a suspected fault" is no statement about an actor
         agent_countries = {a.country for a in agents}
         if any(t.country not in agent_countries for t in targets):
             targets = [t for t in targets if t.country not in agent_countries]
@@ -497,8 +764,16 @@ class ArticleExtractor:
             subtype = self._stance(quote or sent.text) or NEUTRAL
         if trigger.lemma_ in {"threaten", "vow", "swear"}:
             subtype = "threaten"
-        mention = Mention("statement", subtype, trigger, sent, agents=agents, targets=targets,
-                          quote=quote, agent_named=named)
+        mention = Mention(
+            "statement",
+            subtype,
+            trigger,
+            sent,
+            agents=agents,
+            targets=targets,
+            quote=quote,
+            agent_named=named,
+        )
         return mention
 
     def _quote(self, sent: Span) -> str | None:
@@ -521,6 +796,9 @@ class ArticleExtractor:
         triggers: dict[int, list[Span]] = {}
         for span in self.doc.spans.get(TRIGGER_SPANS, []):
             triggers.setdefault(span.start, []).append(span)
+        for spans in triggers.values():
+            # "announced ... measures" is a sanctions trigger before it is a speech verb.
+            spans.sort(key=len, reverse=True)
         out: list[Mention] = []
         for sent in self.doc.sents:
             self.actors.note_titles(sent)
@@ -536,13 +814,15 @@ class ArticleExtractor:
                     if mention is not None:
                         found.append(mention)
                         break
+            for mention in found:
+                stop = mention.trigger if mention.type == "statement" else None
+                mention.modality = syntax.modality(mention.trigger, stop_at=stop)
             found = self._drop_attributions(found)
             for mention in found:
                 verb = syntax.clause_verb(mention.trigger)
-                stop = mention.trigger if mention.type == "statement" else None
-                mention.modality = syntax.modality(mention.trigger, stop_at=stop)
                 mention.date, mention.own_date = self._date_for(
-                    mention.trigger, verb, sent, future=mention.modality == "planned")
+                    mention.trigger, verb, sent, future=mention.modality == "planned"
+                )
             out.extend(found)
             self._update_context_date(sent)
         return out
@@ -578,18 +858,33 @@ class ArticleExtractor:
         """
         kept: list[Mention] = []
         for mention in found:
-            if mention.type == "statement" and not mention.quote \
-                    and mention.subtype in {NEUTRAL, *dict(STANCE_CUES)} \
-                    and mention.trigger.lemma_ in REPORTING_VERBS | {"add", "note", "state"}:
+            if (
+                mention.type == "statement"
+                and not mention.quote
+                and mention.subtype in {NEUTRAL, *dict(STANCE_CUES)}
+                and mention.trigger.lemma_ in REPORTING_VERBS | {"add", "note", "state"}
+            ):
                 inner = {t.i for t in mention.trigger.subtree}
-                if any(o is not mention and o.trigger.i in inner and o.type != "statement"
-                       for o in found):
+                if any(
+                    o is not mention
+                    and o.trigger.i in inner
+                    and o.type != "statement"
+                    and o.modality == "asserted"
+                    for o in found
+                ):
                     continue
-            same = next((k for k in kept if k.type == "statement" == mention.type
-                         and k.agents == mention.agents), None)
+            same = next(
+                (
+                    k
+                    for k in kept
+                    if k.type == "statement" == mention.type and k.agents == mention.agents
+                ),
+                None,
+            )
             if same is not None:
                 coordinated = mention.trigger in same.trigger.conjuncts or (
-                    mention.trigger.dep_ == "advcl" and mention.trigger.head is same.trigger)
+                    mention.trigger.dep_ == "advcl" and mention.trigger.head is same.trigger
+                )
                 if coordinated:
                     same.targets = _unique(same.targets + mention.targets)
                 if same.subtype == NEUTRAL and mention.subtype != NEUTRAL:
@@ -598,6 +893,8 @@ class ArticleExtractor:
                 continue
             twin = next((k for k in kept if k.type == mention.type != "statement"), None)
             if twin is not None:
+                if mention.score > twin.score:
+                    twin.trigger, twin.subtype = mention.trigger, mention.subtype
                 twin.agents = _unique(twin.agents + mention.agents)
                 twin.targets = _unique(twin.targets + mention.targets)
                 twin.participants = _unique(twin.participants + mention.participants)

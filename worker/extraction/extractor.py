@@ -54,8 +54,9 @@ class Extractor:
       gazetteer_dir: folder of extra gazetteer/trigger files merged into the built-in ones.
     """
 
-    def __init__(self, model: str | None = None, *, gazetteer_dir: str | Path | None = None
-                 ) -> None:
+    def __init__(
+        self, model: str | None = None, *, gazetteer_dir: str | Path | None = None
+    ) -> None:
         self.model = model or _default_model()
         self.gazetteer_dir = str(gazetteer_dir) if gazetteer_dir else None
         self.nlp = load_pipeline(self.model, self.gazetteer_dir)
@@ -87,8 +88,9 @@ class Extractor:
             if not batch:
                 return
             with self.nlp.memory_zone():
-                pairs = self.nlp.pipe(((a.text, a) for a in batch), as_tuples=True,
-                                      batch_size=batch_size)
+                pairs = self.nlp.pipe(
+                    ((a.text, a) for a in batch), as_tuples=True, batch_size=batch_size
+                )
                 results = [(article, self._events(doc, article)) for doc, article in pairs]
             yield from results
 

@@ -16,8 +16,13 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).with_name("data")
-GAZETTEER_FILES = ("countries.csv", "organizations.csv", "institutions.csv", "leaders.csv",
-                   "weapons.csv")
+GAZETTEER_FILES = (
+    "countries.csv",
+    "organizations.csv",
+    "institutions.csv",
+    "leaders.csv",
+    "weapons.csv",
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +128,12 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
     for row in _rows("institutions.csv", extra):
-        entry = Entry(row["name"].strip(), row["country"].strip() or None,
-                      row.get("kind") or "organization", "name")
+        entry = Entry(
+            row["name"].strip(),
+            row["country"].strip() or None,
+            row.get("kind") or "organization",
+            "name",
+        )
         gaz.add(entry.name, entry)
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
@@ -135,8 +144,10 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
             gaz.add(alias, Entry(entry.name, entry.country, "person", "leader"))
     for row in _rows("weapons.csv", extra):
         gaz.weapon_prefixes[row["prefix"].strip().lower()] = (
-            row.get("country", "").strip() or None, row.get("category", "").strip() or "weapon"
+            row.get("country", "").strip() or None,
+            row.get("category", "").strip() or "weapon",
         )
-    logger.debug("gazetteer: %d phrases, %d weapon families", len(gaz.phrases),
-                 len(gaz.weapon_prefixes))
+    logger.debug(
+        "gazetteer: %d phrases, %d weapon families", len(gaz.phrases), len(gaz.weapon_prefixes)
+    )
     return gaz

@@ -12,8 +12,14 @@ from worker.extraction.events import Mention, _unique
 from worker.extraction.types import EventActor, ExtractedEvent
 
 #: Confidence model (see docs/extraction.md): a base per type plus evidence features.
-BASE_CONFIDENCE = {"parade": 0.6, "launch": 0.55, "sanctions_vote": 0.5, "meeting": 0.45,
-                   "military_exercise": 0.5, "statement": 0.45}
+BASE_CONFIDENCE = {
+    "parade": 0.6,
+    "launch": 0.55,
+    "sanctions_vote": 0.5,
+    "meeting": 0.45,
+    "military_exercise": 0.5,
+    "statement": 0.45,
+}
 
 
 def _compatible(a: Mention, b: Mention) -> bool:
@@ -23,15 +29,15 @@ def _compatible(a: Mention, b: Mention) -> bool:
         return False
     if a.type == "parade":
         return True
+    if a.type == "sanctions_vote" and "voted" in (a.subtype, b.subtype):
+        return True  # an abstention or a tally is part of the vote around it
     if a.weapons and b.weapons and not set(a.weapons) & set(b.weapons):
         return False
     agents_a = {x.country for x in a.agents}
     agents_b = {x.country for x in b.agents}
     if agents_a and agents_b and not agents_a & agents_b:
         return False
-    if a.type == "sanctions_vote" and a.subtype != b.subtype:
-        return False
-    return True
+    return not (a.type == "sanctions_vote" and a.subtype != b.subtype)
 
 
 def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
@@ -47,8 +53,9 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-def _roles(group: list[Mention], best: Mention) -> tuple[list[ActorRef], list[ActorRef],
-                                                         list[ActorRef]]:
+def _roles(
+    group: list[Mention], best: Mention
+) -> tuple[list[ActorRef], list[ActorRef], list[ActorRef]]:
     agents = _unique(best.agents + [a for m in group for a in m.agents])
     targets = _unique(best.targets + [a for m in group for a in m.targets])
     participants = _unique([a for m in group for a in m.participants])
@@ -58,7 +65,8 @@ def _roles(group: list[Mention], best: Mention) -> tuple[list[ActorRef], list[Ac
             host = next((m.location.country for m in group if m.location), None)
         people = _unique(agents + participants)
         agents = [p for p in people if p.country == host] or (
-            [ActorRef(best.location.name, host, "country")] if best.location and host else [])
+            [ActorRef(best.location.name, host, "country")] if best.location and host else []
+        )
         participants = [p for p in people if p not in agents]
     targets = [t for t in targets if t not in agents]
     participants = [p for p in participants if p not in agents and p not in targets]
@@ -92,8 +100,10 @@ def build_events(article_id: str, groups: list[list[Mention]]) -> list[Extracted
         actors = tuple(
             [EventActor(a.name, a.country, "agent", a.kind) for a in agents]  # type: ignore[arg-type]
             + [EventActor(a.name, a.country, "target", a.kind) for a in targets]  # type: ignore[arg-type]
-            + [EventActor(a.name, a.country, "participant", a.kind)  # type: ignore[arg-type]
-               for a in participants]
+            + [
+                EventActor(a.name, a.country, "participant", a.kind)  # type: ignore[arg-type]
+                for a in participants
+            ]
         )
         attributes = {k: v for m in group for k, v in m.attributes.items()}
         if not best.own_date and best.date is not None:
@@ -103,22 +113,24 @@ def build_events(article_id: str, groups: list[list[Mention]]) -> list[Extracted
         weapons = tuple(dict.fromkeys(w for m in group for w in m.weapons))
         quote = best.quote or next((m.quote for m in group if m.quote), None)
         doc_text_start = best.sent.start_char
-        events.append(ExtractedEvent(
-            article_id=article_id,
-            type=best.type,  # type: ignore[arg-type]
-            subtype=best.subtype,
-            sentence=best.sent.text.strip(),
-            start=doc_text_start,
-            end=best.sent.end_char,
-            trigger=best.trigger.text,
-            date=date.value if date else None,
-            date_precision=date.precision if date else None,  # type: ignore[arg-type]
-            location=location,
-            actors=actors,
-            weapons=weapons,
-            quote=quote,
-            modality=best.modality,  # type: ignore[arg-type]
-            confidence=confidence(best, group),
-            attributes=attributes,
-        ))
+        events.append(
+            ExtractedEvent(
+                article_id=article_id,
+                type=best.type,  # type: ignore[arg-type]
+                subtype=best.subtype,
+                sentence=best.sent.text.strip(),
+                start=doc_text_start,
+                end=best.sent.end_char,
+                trigger=best.trigger.text,
+                date=date.value if date else None,
+                date_precision=date.precision if date else None,  # type: ignore[arg-type]
+                location=location,
+                actors=actors,
+                weapons=weapons,
+                quote=quote,
+                modality=best.modality,  # type: ignore[arg-type]
+                confidence=confidence(best, group),
+                attributes=attributes,
+            )
+        )
     return events

@@ -7,18 +7,67 @@ from spacy.tokens import Span, Token
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "obj"})
 #: Heads that turn the clause under them into something that did not happen.
-NEGATING_HEADS = frozenset({"refuse", "decline", "avoid", "refrain", "cancel", "scrap",
-                            "abandon", "postpone", "deny", "fail"})
+NEGATING_HEADS = frozenset(
+    {
+        "refuse",
+        "decline",
+        "avoid",
+        "refrain",
+        "cancel",
+        "scrap",
+        "abandon",
+        "postpone",
+        "deny",
+        "fail",
+    }
+)
 #: Heads whose complement is a plan, not a fact ("plans to launch", "vowed to hold talks").
-PLANNING_HEADS = frozenset({"plan", "intend", "prepare", "aim", "expect", "schedule", "set",
-                            "due", "vow", "pledge", "promise", "threaten", "seek", "want",
-                            "hope", "propose", "agree", "decide", "mull", "consider", "likely",
-                            "poised", "ready", "go"})
+PLANNING_HEADS = frozenset(
+    {
+        "plan",
+        "intend",
+        "prepare",
+        "aim",
+        "expect",
+        "schedule",
+        "set",
+        "due",
+        "vow",
+        "pledge",
+        "promise",
+        "threaten",
+        "seek",
+        "want",
+        "hope",
+        "propose",
+        "agree",
+        "decide",
+        "mull",
+        "consider",
+        "likely",
+        "poised",
+        "ready",
+        "go",
+    }
+)
+SPEECH_COMPLEMENTS = frozenset(
+    {"comment", "respond", "say", "elaborate", "speculate", "discuss", "answer", "confirm"}
+)
 CAPABILITY_WORDS = frozenset({"capable", "able", "can", "could", "designed"})
 HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether", "should", "lest"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 CONDITIONAL_AUX = frozenset({"would", "might", "may"})
 NEGATIVE_DETS = frozenset({"no", "neither", "none", "never"})
+
+
+#: Lemmas the small English pipeline gets wrong for verbs that matter here.
+LEMMA_FIXES = {"stag": "stage", "stage": "stage", "hold": "hold"}
+
+
+def lemma(token: Token) -> str:
+    """The token's lemma, lower-cased, with known lemmatizer slips mended ("staged" -> "stag")."""
+    value = token.lemma_.lower()
+    return LEMMA_FIXES.get(value, value)
 
 
 def clause_verb(token: Token) -> Token:
@@ -45,12 +94,17 @@ def subject_levels(verb: Token) -> list[list[Token]]:
         found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
         if found:
             levels.append(found)
-        if current.dep_ not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl"} \
-                or current.head is current:
+        if (
+            current.dep_ not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep"}
+            or current.head is current
+        ):
             break
-        if current.dep_ == "xcomp" and current.head.lemma_ in {
-            "urge", "ask", "call", "press", "encourage", "order", "tell", "force", "allow"
-        } and any(c.dep_ == "dobj" for c in current.head.children):
+        if (
+            current.dep_ == "xcomp"
+            and current.head.lemma_
+            in {"urge", "ask", "call", "press", "encourage", "order", "tell", "force", "allow"}
+            and any(c.dep_ == "dobj" for c in current.head.children)
+        ):
             break
         if current.dep_ in {"acl", "relcl"} and current.head.pos_ in {"NOUN", "PROPN"}:
             levels.append([current.head])
@@ -131,18 +185,46 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         chain.append(current)
         if current is stop_at or current.head is current:
             break
-        if current.dep_ not in {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp",
-                                "pobj", "prep", "dobj", "nsubj", "nsubjpass", "amod"}:
+        if current.dep_ not in {
+            "xcomp",
+            "ccomp",
+            "advcl",
+            "conj",
+            "relcl",
+            "acl",
+            "pcomp",
+            "pobj",
+            "prep",
+            "dobj",
+            "nsubj",
+            "nsubjpass",
+            "amod",
+        }:
             break
-        if current.dep_ == "ccomp" and current.head.lemma_ in {"say", "tell", "report",
-                                                              "announce", "state", "add"}:
+        if current.dep_ == "ccomp" and current.head.lemma_ in {
+            "say",
+            "tell",
+            "report",
+            "announce",
+            "state",
+            "add",
+        }:
             break
         current = current.head
-    for token in chain:
+    if trigger.lemma_ in {"decline", "refuse"} and any(
+        c.dep_ == "xcomp" and c.lemma_ in SPEECH_COMPLEMENTS for c in trigger.children
+    ):
+        return "negated"  # "declined to comment" says nothing
+    for previous, token in zip([None, *chain], chain):
         if _has_negation(token):
             return "negated"
-        if token is not trigger and token.lemma_ in NEGATING_HEADS and token.i < trigger.i \
-                and trigger.lemma_ not in {"launch", "fire"}:
+        # "refused to meet" did not meet; an adverbial beside "avoided" still happened.
+        if (
+            previous is not None
+            and previous.dep_ == "xcomp"
+            and token.lemma_ in NEGATING_HEADS
+            and trigger.lemma_ not in {"launch", "fire"}
+        ):
             return "negated"
     for token in chain[:3]:
         subj = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
@@ -151,8 +233,9 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     for token in chain:
         if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in token.children):
             return "hypothetical"
-        if token.dep_ == "pobj" and token.head.lower_ == "case" or (
-            token.dep_ == "prep" and token.lower_ == "in"
+        if (token.dep_ == "pobj" and token.head.lower_ == "case") or (
+            token.dep_ == "prep"
+            and token.lower_ == "in"
             and any(c.lower_ == "case" for c in token.children)
         ):
             return "hypothetical"

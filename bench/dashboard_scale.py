@@ -1,0 +1,378 @@
+"""Time the dashboard's queries on a PostgreSQL database of one million events.
+
+Not a test: run it by hand when models/queries.py or the indexes change.
+
+    .venv/bin/python bench/dashboard_scale.py                      # 1M events, then drop
+    .venv/bin/python bench/dashboard_scale.py --events 200000 --keep
+
+It creates the database ``eventwire_scale`` next to the one in ``--admin-url`` (autocommit
+``CREATE DATABASE``), builds the schema with the migrations, generates articles, actors, events
+and agent/target/participant links in SQL (``INSERT ... SELECT generate_series``: no Python
+round trips, about a minute for 1M events), runs ANALYZE, then times every query the dashboard
+pages run, with the default filter and with a few typical ones. It prints a table and writes
+``bench/results/dashboard_scale.json``. The database is dropped at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models import queries  # noqa: E402
+from models.queries import EventFilter  # noqa: E402
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DB_NAME = "eventwire_scale"
+RESULTS = ROOT / "bench" / "results" / "dashboard_scale.json"
+FIRST_DAY = date(2024, 1, 1)
+DAYS = 730
+
+#: Countries with a weight: the skew of real coverage (a few countries dominate).
+COUNTRIES = (
+    "USA RUS UKR CHN ISR IRN PRK GBR FRA DEU TUR IND PAK SYR IRQ JPN KOR SAU YEM AFG "
+    "BLR POL ITA ESP CAN AUS BRA MEX VEN EGY LBN PSE SDN ETH NGA ZAF KEN QAT ARE TWN"
+).split()
+PERSON_NAMES = ("Kim", "Ivanov", "Smith", "Zhang", "Cohen", "Rahimi", "Dubois", "Müller",
+                "Kaya", "Sharma")  # fmt: skip
+
+
+def _sql_array(values: tuple[str, ...] | list[str]) -> str:
+    return "ARRAY[" + ", ".join(f"'{v}'" for v in values) + "]"
+
+
+def _countries_sql() -> str:
+    return _sql_array(COUNTRIES)
+
+
+def _steps(events: int) -> list[tuple[str, str]]:
+    """(label, SQL) steps that fill the database with ``events`` events."""
+    articles = max(1, events // 4)
+    countries = _countries_sql()
+    n_c = len(COUNTRIES)
+    people = _sql_array(list(PERSON_NAMES))
+    # Power-law picks: floor(n * random()^k) favours the first entries of a list.
+    pick_country = f"({countries})[1 + floor({n_c} * power(random(), 2.2))::int]"
+    n_actors = n_c + 1000 + 200
+    return [
+        ("seed", "SELECT setseed(0.42)"),
+        (
+            "actors (countries)",
+            f"""INSERT INTO actor (key, name, country, kind)
+            SELECT 'country|' || lower(c) || '|' || lower(c), c, c, 'country'
+            FROM unnest({countries}) AS c""",
+        ),
+        (
+            "actors (people)",
+            f"""INSERT INTO actor (key, name, country, kind)
+            SELECT 'person|' || c || '|' || n, n, c, 'person' FROM (
+              SELECT g, {pick_country} AS c,
+                     ({people})[1 + g % {len(PERSON_NAMES)}] || ' ' || g AS n
+              FROM generate_series(1, 1000) g) s""",
+        ),
+        (
+            "actors (organisations)",
+            f"""INSERT INTO actor (key, name, country, kind)
+            SELECT 'org|' || coalesce(c, '') || '|org ' || g, 'Organisation ' || g, c,
+                   CASE WHEN g % 5 = 0 THEN 'igo' ELSE 'org' END FROM (
+              SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE {pick_country} END AS c
+              FROM generate_series(1, 200) g) s""",
+        ),
+        (
+            "articles",
+            f"""INSERT INTO article (content_hash, title, url, source, published, language, text,
+                status, attempts, created_at, updated_at, processed_at, error)
+            SELECT md5(g::text), 'Article ' || g, 'https://news.example/' || g,
+                   (ARRAY['wire', 'daily', 'herald', 'post'])[1 + g % 4],
+                   DATE '{FIRST_DAY}' + floor(random() * {DAYS})::int, 'en',
+                   'Text of article ' || g, st, 1, now(), now(),
+                   CASE WHEN st = 'done' THEN now() - (g % 1000) * interval '1 hour' END,
+                   CASE WHEN st = 'failed' THEN 'RuntimeError: synthetic failure' END
+            FROM (SELECT g, CASE WHEN g % 100 = 0 THEN 'failed'
+                                 WHEN g % 211 = 0 THEN 'queued' ELSE 'done' END AS st
+                  FROM generate_series(1, {articles}) g) s""",
+        ),
+        (
+            "events",
+            f"""INSERT INTO event (article_id, type, subtype, sentence, start_char, end_char,
+                trigger, event_date, date_precision, location_name, location_country, weapons,
+                quote, modality, confidence, attributes, extractor_version, created_at)
+            SELECT a.id, t.type,
+                   CASE WHEN t.type = 'statement' THEN
+                     (ARRAY['condemn', 'support', 'warn', 'threaten', 'call'])[1 + g % 5]
+                        WHEN t.type = 'sanctions_vote' THEN
+                     (ARRAY['adopted', 'blocked', 'vetoed'])[1 + g % 3] END,
+                   'Sentence ' || g || ' about a ' || t.type || '.', 0, 20, t.type,
+                   CASE WHEN r2 < 0.15 THEN NULL ELSE a.published - (g % 3) END,
+                   CASE WHEN r2 < 0.15 THEN NULL ELSE 'day' END,
+                   CASE WHEN r3 < 0.6 THEN 'Place ' || (g % 500) END,
+                   CASE WHEN r3 < 0.6 THEN {pick_country} END,
+                   CASE WHEN t.type = 'launch' THEN '["Hwasong-18"]'::jsonb
+                        ELSE '[]'::jsonb END,
+                   CASE WHEN t.type = 'statement' AND g % 3 = 0 THEN 'We will respond.' END,
+                   CASE WHEN r4 < 0.8 THEN 'asserted' WHEN r4 < 0.88 THEN 'planned'
+                        WHEN r4 < 0.94 THEN 'hypothetical' WHEN r4 < 0.97 THEN 'negated'
+                        ELSE 'capability' END,
+                   round((0.3 + 0.7 * random())::numeric, 2), '{{}}'::jsonb, 'bench', now()
+            FROM (SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4
+                  FROM generate_series(1, {events}) g) s
+            JOIN article a ON a.id = 1 + (g % {articles})
+            CROSS JOIN LATERAL (SELECT CASE
+                   WHEN r1 < 0.38 THEN 'statement' WHEN r1 < 0.58 THEN 'meeting'
+                   WHEN r1 < 0.70 THEN 'military_exercise' WHEN r1 < 0.80 THEN 'launch'
+                   WHEN r1 < 0.90 THEN 'sanctions_vote' ELSE 'parade' END AS type) t""",
+        ),
+        (
+            "links (agents)",
+            f"""INSERT INTO event_actor (event_id, actor_id, role)
+            SELECT id, 1 + floor({n_actors} * power(random(), 2.5))::int, 'agent' FROM event""",
+        ),
+        (
+            "links (targets)",
+            f"""INSERT INTO event_actor (event_id, actor_id, role)
+            SELECT id, t, 'target' FROM (
+              SELECT e.id, 1 + floor({n_actors} * power(random(), 2.5))::int AS t, ea.actor_id
+              FROM event e JOIN event_actor ea ON ea.event_id = e.id AND ea.role = 'agent'
+              WHERE random() < 0.7) s
+            WHERE t <> actor_id""",
+        ),
+        (
+            "links (participants)",
+            f"""INSERT INTO event_actor (event_id, actor_id, role)
+            SELECT id, 1 + floor({n_actors} * random())::int, 'participant' FROM event
+            WHERE type IN ('meeting', 'military_exercise') AND random() < 0.5""",
+        ),
+        ("analyze", "ANALYZE"),
+    ]
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """Create (after dropping) the database ``name``; return its URL."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop the database ``name``."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def create_schema(url: str) -> str:
+    """Create tables (and views) with the migrations, else with ``create_all``; say which."""
+    try:
+        from models.migrate import upgrade
+    except ImportError:
+        from sqlmodel import SQLModel
+
+        engine = create_engine(url)
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        return "SQLModel.metadata.create_all"
+    upgrade(url)
+    return "models.migrate.upgrade"
+
+
+def fill(engine: Engine, events: int) -> dict[str, float]:
+    """Generate the data; return seconds per step."""
+    timings: dict[str, float] = {}
+    with engine.connect() as conn:
+        # ANALYZE cannot run in a transaction block on some versions; autocommit throughout.
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("SET maintenance_work_mem = '256MB'")
+        for label, sql in _steps(events):
+            started = time.perf_counter()
+            conn.execute(text(sql))
+            timings[label] = time.perf_counter() - started
+            print(f"  {label:<24} {timings[label]:7.1f} s", flush=True)
+    return timings
+
+
+def _scenarios(last_day: date) -> dict[str, EventFilter]:
+    return {
+        "default": EventFilter(),
+        "launch+PRK": EventFilter(types=("launch",), countries=("PRK",)),
+        "last 90 days": EventFilter(since=last_day - timedelta(days=90), until=last_day),
+        "actor~kim, all modalities": EventFilter(actor="kim", modalities=()),
+    }
+
+
+def _page_queries(filt: EventFilter) -> dict[str, dict[str, Callable[[Session], Any]]]:
+    """What each page asks the database for, in the order it asks (see dashboard/app_pages)."""
+
+    def timeline(s: Session) -> Any:
+        ids = [a.actor_id for a in queries.top_actors(s, filt=filt, limit=50)][:5]
+        return queries.actor_counts_over_time(s, filt=filt, bucket="week", actor_ids=ids)
+
+    def detail(s: Session) -> Any:
+        rows = queries.list_events(s, filt=filt, limit=1)
+        return queries.get_event_detail(s, event_id=rows[0].id) if rows else None
+
+    return {
+        "sidebar": {"filter_options": queries.filter_options},
+        "overview": {
+            "overview_kpis": lambda s: queries.overview_kpis(s, filt=filt),
+            "event_counts_over_time(week)": lambda s: queries.event_counts_over_time(
+                s, filt=filt, bucket="week"
+            ),
+            "event_type_counts": lambda s: queries.event_type_counts(s, filt=filt),
+        },
+        "actors": {
+            "count_events": lambda s: queries.count_events(s, filt=filt),
+            "top_actors(15)": lambda s: queries.top_actors(s, filt=filt, limit=15),
+            "country_counts": lambda s: queries.country_counts(s, filt=filt),
+            "interaction_pairs(60, actor)": lambda s: queries.interaction_pairs(
+                s, filt=filt, limit=60
+            ),
+            "top_actors(50)+actor_counts_over_time": timeline,
+        },
+        "events": {
+            "count_events": lambda s: queries.count_events(s, filt=filt),
+            "list_events(50)": lambda s: queries.list_events(s, filt=filt, limit=50),
+            "list_events(50, page 100)": lambda s: queries.list_events(
+                s, filt=filt, limit=50, offset=4950
+            ),
+            "get_event_detail": detail,
+        },
+        "map": {"country_counts": lambda s: queries.country_counts(s, filt=filt)},
+        "pipeline": {
+            "article_status_counts": queries.article_status_counts,
+            "throughput_over_time(week)": lambda s: queries.throughput_over_time(
+                s, bucket="week"
+            ),
+            "failed_articles(100)": lambda s: queries.failed_articles(s, limit=100),
+        },
+    }
+
+
+def time_queries(engine: Engine, repeat: int) -> list[dict[str, Any]]:
+    """Run every page's queries under every scenario; return one record per query."""
+    with Session(engine) as session:
+        last = queries.filter_options(session).last_day or FIRST_DAY + timedelta(days=DAYS)
+    records = []
+    for scenario, filt in _scenarios(last).items():
+        for page, calls in _page_queries(filt).items():
+            if scenario != "default" and page in ("sidebar", "pipeline"):
+                continue  # these ignore the event filter
+            for name, call in calls.items():
+                times = []
+                for _ in range(repeat):
+                    with Session(engine) as session:
+                        started = time.perf_counter()
+                        call(session)
+                        times.append((time.perf_counter() - started) * 1000)
+                records.append(
+                    {
+                        "scenario": scenario,
+                        "page": page,
+                        "query": name,
+                        "first_ms": round(times[0], 1),
+                        "median_ms": round(statistics.median(times), 1),
+                    }
+                )
+                print(
+                    f"  {scenario:<26} {page:<9} {name:<38} {times[0]:8.1f} "
+                    f"{statistics.median(times):8.1f}",
+                    flush=True,
+                )
+    return records
+
+
+def page_totals(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sum of median times per (scenario, page); the sidebar query counts on every page."""
+    sidebar = sum(r["median_ms"] for r in records if r["page"] == "sidebar")
+    totals: dict[tuple[str, str], float] = {}
+    for r in records:
+        if r["page"] != "sidebar":
+            key = (r["scenario"], r["page"])
+            totals[key] = totals.get(key, 0.0) + r["median_ms"]
+    return [
+        {"scenario": s, "page": p, "total_ms": round(ms, 1), "with_sidebar_ms": round(ms + sidebar)}
+        for (s, p), ms in totals.items()
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the database, time the queries, write the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--admin-url", default=ADMIN_URL, help="an existing PostgreSQL database")
+    parser.add_argument("--name", default=DB_NAME, help="database to create (dropped first)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per query (median shown)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time an existing --name database, do not fill it"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    url = args.admin_url.rsplit("/", 1)[0] + f"/{args.name}"
+    fill_times: dict[str, float] = {}
+    schema = "existing"
+    if not args.reuse:
+        url = create_database(args.admin_url, args.name)
+        schema = create_schema(url)
+        print(f"schema by {schema}; generating {args.events:,} events", flush=True)
+    engine = create_engine(url)
+    try:
+        if not args.reuse:
+            fill_times = fill(engine, args.events)
+        with engine.connect() as conn:
+            counts = {
+                t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("article", "actor", "event", "event_actor")
+            }
+        print("rows:", counts, flush=True)
+        print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
+        records = time_queries(engine, args.repeat)
+        totals = page_totals(records)
+        print("\npage totals (median ms; sidebar filter_options added):")
+        for t in totals:
+            print(f"  {t['scenario']:<26} {t['page']:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(
+            json.dumps(
+                {
+                    "events": counts["event"],
+                    "rows": counts,
+                    "schema": schema,
+                    "fill_seconds": {k: round(v, 1) for k, v in fill_times.items()},
+                    "repeat": args.repeat,
+                    "python": platform.python_version(),
+                    "queries": records,
+                    "page_totals": totals,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+        print(f"wrote {args.out}")
+    finally:
+        engine.dispose()
+        if not args.keep and not args.reuse:
+            drop_database(args.admin_url, args.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
