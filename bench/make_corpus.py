@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "articles.jsonl"
-# Sentence ends: ., ! or ? (optionally followed by a closing quote) then whitespace.
-SENTENCE_END = re.compile(r"(?<=[.!?][\"”’]?)\s+(?=[\"“A-Z0-9])")
+# Sentence ends: ., ! or ? (optionally followed by a closing quote) then whitespace, or a line.
+SENTENCE_END = re.compile(r"\n+|(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“A-Z0-9])")
 
 
 def sentences_by_article(path: Path) -> list[list[str]]:

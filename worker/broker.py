@@ -12,6 +12,7 @@ import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker
 
+from worker.dead_letter_errors import DeadLetterErrors
 from worker.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -23,12 +24,14 @@ _broker: RedisBroker | None = None
 
 def make_broker(settings: Settings) -> RedisBroker:
     """Create the Redis broker the settings describe (not installed globally)."""
-    return RedisBroker(
+    broker = RedisBroker(
         url=settings.redis_url,
         namespace=NAMESPACE,
         heartbeat_timeout=settings.heartbeat_timeout_ms,
         maintenance_chance=settings.broker_maintenance_chance,
     )
+    broker.add_middleware(DeadLetterErrors())
+    return broker
 
 
 def setup_broker(settings: Settings | None = None) -> RedisBroker:

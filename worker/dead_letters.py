@@ -16,6 +16,7 @@ from dramatiq import Message
 from dramatiq.brokers.redis import RedisBroker
 
 from worker.broker import NAMESPACE, queue_keys
+from worker.dead_letter_errors import errors_key
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class DeadLetter:
     redis_id: str
     message: Message
     died_at: datetime
+    error: str | None = None
 
     @property
     def article_ids(self) -> list[int]:
@@ -38,14 +40,14 @@ class DeadLetter:
         args = self.message.args
         return [int(i) for i in args[0]] if args else []
 
-    @property
-    def error(self) -> str | None:
-        """The last exception Dramatiq recorded for the message, if any."""
-        return self.message.options.get("traceback") or None
-
 
 def _dead_keys(queue_name: str) -> tuple[str, str]:
     return f"{NAMESPACE}:{queue_name}.XQ", queue_keys(queue_name)[2]
+
+
+def _error(client: redis.Redis, queue_name: str, redis_id: bytes) -> str | None:
+    value = client.hget(errors_key(NAMESPACE, queue_name), redis_id)
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else None
 
 
 def list_dead_letters(client: redis.Redis, queue_name: str) -> list[DeadLetter]:
@@ -62,6 +64,7 @@ def list_dead_letters(client: redis.Redis, queue_name: str) -> list[DeadLetter]:
                 redis_id=raw_id.decode(),
                 message=Message.decode(body),
                 died_at=datetime.fromtimestamp(float(score) / 1000, tz=timezone.utc),
+                error=_error(client, queue_name, raw_id),
             )
         )
     return letters
@@ -74,6 +77,7 @@ def _remove(client: redis.Redis, queue_name: str, redis_ids: list[str]) -> None:
     pipe = client.pipeline()
     pipe.zrem(zset, *redis_ids)
     pipe.hdel(bodies, *redis_ids)
+    pipe.hdel(errors_key(NAMESPACE, queue_name), *redis_ids)
     pipe.execute()
 
 

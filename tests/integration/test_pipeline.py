@@ -31,12 +31,17 @@ def env(database_url: str, redis_url: str, queue_name: str) -> dict[str, str]:
     }
 
 
-def eventwire(env: dict[str, str], *args: str, stdin: str | None = None,
-              timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def eventwire(
+    env: dict[str, str], *args: str, stdin: str | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would and return the finished process."""
     return subprocess.run(
         [sys.executable, "-m", "worker.cli", *args],
-        env=env, input=stdin, capture_output=True, text=True, timeout=timeout,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -70,8 +75,10 @@ def test_seed_article_end_to_end(env: dict[str, str]) -> None:
 
     assert any("Hwasong-18" in (e.get("weapons") or []) for e in by_type["launch"])
     blocks = by_type["sanctions_vote"]
-    assert any({"RUS", "CHN"} <= {a["country"] for a in e["actors"] if a["role"] == "agent"}
-               for e in blocks)
+    assert any(
+        {"RUS", "CHN"} <= {a["country"] for a in e["actors"] if a["role"] == "agent"}
+        for e in blocks
+    )
     assert len(by_type["statement"]) >= 6
 
     # The same text again adds nothing and queues nothing.
@@ -84,8 +91,7 @@ def test_seed_article_end_to_end(env: dict[str, str]) -> None:
     assert len(query_events(env)) == len(events)
 
 
-def test_sample_corpus_with_two_workers_and_redelivery(env: dict[str, str],
-                                                       tmp_path: Path) -> None:
+def test_sample_corpus_with_two_workers_and_redelivery(env: dict[str, str], tmp_path: Path) -> None:
     sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "articles.jsonl"
     lines = [json.loads(x) for x in sample.read_text(encoding="utf-8").splitlines() if x.strip()]
     out = ok(eventwire(env, "enqueue", str(sample)))
@@ -102,3 +108,39 @@ def test_sample_corpus_with_two_workers_and_redelivery(env: dict[str, str],
     ok(eventwire(env, "worker", "--burst"))
     second = sorted((e["article_id"], e["type"], e["sentence"]) for e in query_events(env))
     assert second == first
+
+
+def test_non_english_article_is_marked_not_miscoded(env: dict[str, str]) -> None:
+    french = (
+        "Le ministre des affaires étrangères a déclaré mardi que les négociations avec la "
+        "délégation du pays voisin avaient été utiles et qu'elles reprendraient le mois "
+        "prochain à Paris, selon un communiqué publié par le gouvernement."
+    )
+    english = "Russian and Chinese warships began joint naval drills in the Sea of Japan on Monday."
+    lines = "\n".join(
+        json.dumps({"id": i, "text": t, "published": "2024-07-16"})
+        for i, t in (("fr", french), ("en", english))
+    )
+    assert "2 new" in ok(eventwire(env, "enqueue", "-", stdin=lines))
+    ok(eventwire(env, "worker", "--burst"))
+    out = ok(
+        eventwire(
+            env,
+            "query",
+            "--format",
+            "jsonl",
+            "--sql",
+            "SELECT external_id, status, language, error FROM article ORDER BY external_id",
+        )
+    )
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["external_id"], r["status"], r["language"]) for r in rows] == [
+        ("en", "done", "en"),
+        ("fr", "failed", "fr"),
+    ]
+    assert "not English" in rows[1]["error"]
+    exercises = query_events(env, "--type", "military_exercise")
+    assert {a["country"] for e in exercises for a in e["actors"] if a["role"] == "agent"} == {
+        "RUS",
+        "CHN",
+    }

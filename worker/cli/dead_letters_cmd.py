@@ -35,12 +35,10 @@ def run(args: argparse.Namespace) -> int:
                 "message_id": d.message.message_id,
                 "died_at": d.died_at.isoformat(timespec="seconds"),
                 "article_ids": d.article_ids,
-                "error": (d.error or "").strip().splitlines()[-1:] or [""],
+                "error": d.error or "",
             }
             for d in list_dead_letters(client, settings.queue_name)
         ]
-        for row in rows:
-            row["error"] = row["error"][0]
         write_rows(rows, ("message_id", "died_at", "article_ids", "error"), args.format)
         return 0
     if args.action == "purge":
