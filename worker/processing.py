@@ -10,16 +10,19 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from models import repository
 from models.engine import get_engine, session_scope
 from models.records import EventRecord
-from worker.extraction import EXTRACTOR_VERSION, Extractor
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.records import event_record
 from worker.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # spaCy is imported only where extraction runs: enqueue must stay light
+    from worker.extraction import Extractor
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class BatchOutcome:
 @lru_cache(maxsize=4)
 def get_extractor(model: str, gazetteer_dir: str | None = None) -> Extractor:
     """Load one extractor per process and pipeline name (spaCy loads are slow)."""
+    from worker.extraction import Extractor
+
     logger.info("loading spaCy pipeline %s", model)
     return Extractor(model, gazetteer_dir=gazetteer_dir)
 
@@ -119,6 +124,8 @@ def process_batch(
     records: list[tuple[int, list[EventRecord]]] = [
         (article_id, [event_record(e) for e in events]) for article_id, events in results.items()
     ]
+    from worker.extraction import EXTRACTOR_VERSION
+
     with session_scope(engine) as session:
         outcome.events = repository.replace_events(
             session, results=records, extractor_version=EXTRACTOR_VERSION

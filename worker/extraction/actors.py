@@ -24,14 +24,21 @@ GOVERNMENT_NOUNS = frozenset(
     "diplomats delegation envoy negotiators negotiator state junta chancellor king emir sheikh "
     "premier secretary presidency office court judge police council assembly lawmakers senate "
     "congress commander commanders general generals officer officers warships warship jets "
-    "aircraft legislature mission department agency media newspaper coalition".split()
+    "aircraft legislature mission department agency media newspaper coalition chief head "
+    "coordinator counterpart counterparts".split()
 )
 GROUP_NOUNS = frozenset(
     "rebels rebel group groups opposition militants insurgents elders farmers workers students "
     "protesters activists party fighters separatists businessman villagers refugees people "
-    "residents inhabitants organization organisation movement faction wing gang gangs".split()
+    "residents inhabitants organization organisation movement faction wing gang gangs network "
+    "elders".split()
 )
 ACTOR_NOUNS = GOVERNMENT_NOUNS | GROUP_NOUNS
+#: Titles of government officials (the ones a dateline can give a nationality to).
+OFFICIAL_TITLES = frozenset(
+    "minister ministry spokesman spokeswoman spokesperson president premier chancellor "
+    "secretary commander general".split()
+)
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
 TITLE_WORDS = frozenset(
@@ -62,6 +69,8 @@ class ArticleActors:
     title_countries: dict[str, str] = field(default_factory=dict)
     last_person: ActorRef | None = None
     last_actor: ActorRef | None = None
+    #: Country of the dateline city ("TEHRAN, Jan 22 (Reuters) —"), if the article has one.
+    dateline_country: str | None = None
     _token_entries: dict[int, tuple[Span, Entry]] = field(default_factory=dict)
     _person_spans: dict[int, Span] = field(default_factory=dict)
 
@@ -80,6 +89,8 @@ class ArticleActors:
             if entry.contextual and entry.country not in named_countries:
                 continue
             if span.start in datelines:
+                if self.dateline_country is None and entry.kind == "country":
+                    self.dateline_country = entry.country
                 continue
             for token in span:
                 self._token_entries[token.i] = (span, entry)
@@ -159,17 +170,29 @@ class ArticleActors:
             if token.lower_ in TITLE_WORDS or token.pos_ in {"PROPN", "NOUN", "ADJ"}:
                 titles.append(token.lower_)
             i -= 1
-        # Appositive after the name: "Kofi Annan, UN secretary-general".
         head = ent.root
+        # The name is the appositive: "France's deputy ambassador, Nathalie Broadhurst, ...".
+        if head.dep_ == "appos" and head.head.i < head.i:
+            title_noun = head.head
+            for left in title_noun.lefts:
+                for token in left.subtree:
+                    country = self.country_of(token)
+                    if country:
+                        return country
+        # Appositive after the name: "Kofi Annan, UN secretary-general".
         for child in head.children:
             if child.dep_ == "appos":
-                for token in child.subtree:
-                    country = self.country_of(token)
+                for sub in child.subtree:
+                    country = self.country_of(sub)
                     if country:
                         return country
         for title in titles:
             if title in self.title_countries:
                 return self.title_countries[title]
+        if self.dateline_country and set(titles) & OFFICIAL_TITLES:
+            # Wire copy names local officials without their nationality ("Foreign Ministry
+            # spokesman X" in a story filed from Tehran): the dateline supplies it.
+            return self.dateline_country
         return None
 
     def _remember_titles(self, titles: list[str], country: str) -> None:
@@ -214,14 +237,14 @@ class ArticleActors:
             return None
         ent = self._person_spans.get(token.i)
         if ent is not None:
-            entry = self.entry_at(token)
+            covering = self.entry_at(token)
             if (
-                entry is not None
-                and entry[1].kind != "person"
-                and entry[0].start <= ent.start
-                and entry[0].end >= ent.end
+                covering is not None
+                and covering[1].kind != "person"
+                and covering[0].start <= ent.start
+                and covering[0].end >= ent.end
             ):
-                return self._entry_actor(entry[1])
+                return self._entry_actor(covering[1])
             return self._person(ent)
         found = self.entry_at(token)
         if found is not None:
@@ -237,6 +260,14 @@ class ArticleActors:
                 if child.dep_ == "appos" and child.i in self._person_spans:
                     return self._resolve_head(child)
             return self._modified_noun(token)
+        if token.pos_ == "PROPN":
+            # "Kenzo Oshima, the UN relief coordinator, demanded ...": a name the NER missed
+            # is described by its appositive; the described body or state stands for it.
+            for child in token.children:
+                if child.dep_ == "appos":
+                    described = self._resolve_head(child) or self._modified_noun(child)
+                    if described is not None:
+                        return described
         return None
 
     def _person_from_entry(self, entry: Entry) -> ActorRef:

@@ -48,7 +48,8 @@ class ActorRuler:
         phrases = list(self.gazetteer.surface_forms.values())
         # Tokenize each phrase as it appears mid-sentence: at the end of a string the tokenizer
         # splits the final period off "U.S.", which running text never does.
-        patterns = [doc[:-1].as_doc() for doc in nlp.tokenizer.pipe(f"{p} x" for p in phrases)]
+        tokenizer: Any = nlp.tokenizer  # a Tokenizer, typed by spaCy as a plain callable
+        patterns = [doc[:-1].as_doc() for doc in tokenizer.pipe(f"{p} x" for p in phrases)]
         self.matcher.add("ACTOR", patterns)
         self.size = len(phrases)
 

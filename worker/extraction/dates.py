@@ -68,6 +68,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(rf"\b(?:(last|next|this)\s+)?{_WEEKDAY_RE}\b"),
         "weekday",
     ),
+    (re.compile(rf"\b(last|this|next|early|late|mid-?)\s*{_MONTH_RE}\b"), "rel_month"),
     (re.compile(rf"\b(?:in|since|during|by|until)\s+{_MONTH_RE}\b"), "month"),
     (re.compile(r"\b(?:in|since|during|by)\s+((?:19|20)\d{2})\b"), "year"),
 ]
@@ -131,6 +132,21 @@ def _resolve_match(
         return ResolvedDate(date(year, month, 1), "month") if year else None
     if kind == "year":
         return ResolvedDate(date(int(m[1]), 1, 1), "year")
+    if kind == "rel_month":
+        # "last October": the latest October before the month of publication; "next May" the
+        # first one after it; "early/late/mid-March" the nearest one in the event's direction.
+        month = MONTHS[m[2].rstrip(".")]
+        if published is None:
+            return None
+        if m[1] == "last":
+            year = published.year if month < published.month else published.year - 1
+        elif m[1] == "next":
+            year = published.year if month > published.month else published.year + 1
+        elif m[1] == "this":
+            year = published.year
+        else:
+            year = _month_year(month, published, future) or published.year
+        return ResolvedDate(date(year, month, 1), "month")
     if published is None:
         return None
     if kind == "today":

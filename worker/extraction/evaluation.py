@@ -104,7 +104,7 @@ def score(
         gold = article.get("events", [])
         used = [False] * len(gold)
         for event in predictions.get(str(article["id"]), []):
-            kind = event.get("type")
+            kind: Any = event.get("type")
             candidates = [
                 i
                 for i, g in enumerate(gold)
@@ -138,7 +138,9 @@ def score(
                     if overlap(t if isinstance(t, str) else t["sentence"], event.get("sentence"))
                 ]
                 trap_hits += bool(traps)
-                false_positives.append((article["id"], kind, (event.get("sentence") or "")[:120]))
+                false_positives.append(
+                    (str(article["id"]), kind, (event.get("sentence") or "")[:120])
+                )
         for i, g in enumerate(gold):
             if not used[i]:
                 fn[g["type"]] += 1

@@ -15,7 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.actors import GOVERNMENT_NOUNS, ActorRef, ArticleActors
+from worker.extraction.actors import GOVERNMENT_NOUNS, GROUP_NOUNS, ActorRef, ArticleActors
 from worker.extraction.components import TRIGGER_SPANS
 from worker.extraction.dates import ResolvedDate, resolve
 from worker.extraction.gazetteer import Gazetteer
@@ -45,6 +45,16 @@ REPORTING_VERBS = frozenset(
     }
 )
 NEUTRAL = "neutral"
+#: The stance subtypes a statement may carry (the gold annotation guide's list).
+STATEMENT_SUBTYPES = frozenset(
+    {"condemn", "accuse", "warn", "praise", "appeal", "deny", "demand", "reject", "threaten"}
+    | {NEUTRAL}
+)
+# Trigger ids that name a manner of speaking rather than a stance: a protest or a complaint
+# disapproves of its target, which is what "condemn" means to the dashboards.
+SUBTYPE_ALIASES = {"protest": "condemn", "issue": NEUTRAL}
+# Verbs that share a trigger pattern with protests but take another stance.
+LEMMA_SUBTYPES = {"object": "reject", "apologize": NEUTRAL, "apologise": NEUTRAL, "sue": "accuse"}
 SANCTION_WORDS = frozenset(
     "resolution resolutions sanction sanctions council draft measure measures embargo action "
     "veto un u.n. mandate statement proposal".split()
@@ -153,6 +163,9 @@ DATE_CARRYING_VERBS = DOING_VERBS | frozenset(
         "close",
         "wrap",
         "kick",
+        "launch",
+        "resume",
+        "conclude",
         "attend",
         "host",
         "be",
@@ -251,6 +264,75 @@ class Mention:
             + 0.3 * len(self.targets)
             + 0.5 * (self.trigger.pos_ == "VERB")
         )
+
+
+# "stag": the small English lemmatizer's lemma of "staged".
+#: Event nouns a statement may be about, and the event type they refer back to.
+REFERRED_EVENT_NOUNS = {
+    "parade": "parade",
+    "launch": "launch",
+    "test": "launch",
+    "firing": "launch",
+    "veto": "sanctions_vote",
+    "vote": "sanctions_vote",
+    "sanction": "sanctions_vote",
+    "measure": "sanctions_vote",
+    "decision": "sanctions_vote",
+    "resolution": "sanctions_vote",
+    "drill": "military_exercise",
+    "exercise": "military_exercise",
+    "visit": "meeting",
+    "summit": "meeting",
+    "criticism": "statement",
+    "accusation": "statement",
+    "allegation": "statement",
+    "remark": "statement",
+    "comment": "statement",
+    "threat": "statement",
+}
+#: Words saying that weapons were shown (at a parade), not used.
+DISPLAY_CUES = frozenset(
+    {"display", "showcase", "show", "unveil", "feature", "roll", "parade", "exhibit", "among"}
+)
+PARADE_ORGANISING_VERBS = frozenset(
+    {"stage", "stag", "hold", "organize", "organise", "host", "put", "throw"}
+)
+
+
+#: Objects of "meet" that make it "satisfy", not "hold a meeting".
+UNMET_OBJECTS = frozenset(
+    "demand need target deadline expectation requirement condition criterion goal standard "
+    "obligation challenge threshold cost payment quota".split()
+)
+#: Passive forms that state the subject's own stance ("is opposed to", "is determined to").
+STATIVE_PASSIVES = frozenset({"oppose", "determine", "commit", "resolve"})
+#: Verbs of judging: an event noun below one is what is judged, not a new report of it.
+JUDGING_VERBS = frozenset(
+    {"accuse", "blame", "condemn", "criticize", "criticise", "denounce", "deplore", "praise"}
+)
+
+
+def _judged(noun: Token) -> bool:
+    """True when an event noun sits in a clause under a verb of judging, past a gerund or
+    clause ("accused Moscow of using its veto"); "condemned the launch" keeps the launch's
+    own rule, which already treats it as a reference."""
+    current = noun.head
+    for _ in range(6):
+        if current.dep_ in {"ROOT"} or current.head is current:
+            return False
+        if current.pos_ == "VERB" and current.dep_ in {"pcomp", "advcl", "ccomp", "xcomp"}:
+            return syntax.lemma(current.head) in JUDGING_VERBS or (
+                current.head.pos_ == "ADP" and syntax.lemma(current.head.head) in JUDGING_VERBS
+            )
+        current = current.head
+    return False
+
+
+def _named_subject(verb: Token) -> bool:
+    """True when the clause has a proper-noun subject (a name we could not place)."""
+    return any(
+        c.dep_ == "nsubj" and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON") for c in verb.children
+    )
 
 
 def _unique(actors: list[ActorRef]) -> list[ActorRef]:
@@ -386,6 +468,10 @@ class ArticleExtractor:
             by = syntax.passive_agents(verb)
             if by:
                 return self._resolve_all(by, subject=True), True
+            if syntax.lemma(verb) in STATIVE_PASSIVES:
+                # "Israel is opposed to the plan": a stance, held by the subject.
+                holders = [c for c in verb.children if c.dep_ == "nsubjpass"]
+                return self._resolve_all(holders, subject=True), True
             return [], False
         for level in syntax.subject_levels(verb):
             if any(t.dep_ == "nsubjpass" for t in level):
@@ -510,7 +596,22 @@ class ArticleExtractor:
             joined = [c for c in verb.children if c.dep_ == "agent"]
             people += self._resolve_all([p for j in joined for p in j.children])
         mention.participants = _unique([p for p in people if p.kind == "person"])
-        mention.location = self._location([trigger, verb], sent)
+        if verb is not trigger and verb.lemma_ in PARADE_ORGANISING_VERBS:
+            # "Beijing staged a parade": the state that stages it is its agent.
+            mention.agents = _unique(
+                [
+                    a
+                    for a in self._resolve_all(syntax.subjects(verb), subject=True)
+                    if a.kind != "person"
+                ]
+            )
+        # "In Kyiv, the ministry condemned the parade": a verb that only talks about the parade
+        # says where the talking was.
+        place_tokens = [trigger, verb] if syntax.lemma(verb) in DATE_CARRYING_VERBS else [trigger]
+        mention.location = self._location(place_tokens, sent)
+        if mention.location and not mention.location.country and mention.agents:
+            # A parade is held at home: an unknown square or avenue is in the organiser's state.
+            mention.location = Location(mention.location.name, mention.agents[0].country)
         for child in verb.children:
             if child.dep_ in {"advcl", "xcomp", "acl"} and child.lemma_ in {
                 "mark",
@@ -543,12 +644,21 @@ class ArticleExtractor:
                 return None
             if lemma in {"talk"} and not syntax.prep_objects(trigger, {"with", "to"}):
                 return None
-            targets += self._resolve_all(
-                syntax.prep_objects(trigger, {"with", "to", "in", "between"})
-            )
+            if lemma == "meet" and any(syntax.lemma(o) in UNMET_OBJECTS for o in objects):
+                return None  # "meet the demands / the deadline" is no meeting
+            # "visited/arrived in Amman" names the host; "met in Seoul" only the venue.
+            preps = {"with", "to", "in", "between"} if label_id == "visit" else {"with", "between"}
+            targets += self._resolve_all(syntax.prep_objects(trigger, preps))
         else:
             if lemma == "talk" and trigger.tag_ != "NNS":
                 return None
+            if trigger.dep_ == "pobj" and trigger.head.lower_ in {
+                "over",
+                "about",
+                "against",
+                "without",
+            }:
+                return None  # "protested over the visit": the visit is a topic, told elsewhere
             if lemma == "meeting" and not any(
                 t.lower_ in {"with", "between", "held", "hold", "had"} for t in sent
             ):
@@ -572,7 +682,10 @@ class ArticleExtractor:
         mention = Mention("meeting", label_id, trigger, sent, agent_named=named)
         mention.agents = _unique(agents)
         mention.targets = [t for t in _unique(targets) if t not in mention.agents]
-        if not mention.agents and mention.targets:
+        if not mention.agents and mention.targets and not _named_subject(verb):
+            # "Talks with Biden were held": the only actor named is the side that met.
+            # With a subject we cannot place ("Kishida held talks with Biden") the named
+            # partner stays a target rather than becoming the wrong agent.
             mention.agents, mention.targets = mention.targets, []
         mention.location = self._location([trigger, verb], sent)
         if (
@@ -751,7 +864,8 @@ class ArticleExtractor:
             and not any(
                 o.pos_ == "PROPN"
                 or o.ent_type_ in {"NORP", "GPE", "ORG", "PERSON"}
-                or o.lemma_.lower() in PEOPLE_NOUNS | GOVERNMENT_NOUNS
+                or o.lemma_.lower() in PEOPLE_NOUNS | GOVERNMENT_NOUNS | GROUP_NOUNS
+                or o.lower_ in GROUP_NOUNS
                 for o in target_heads
             )
         ):
@@ -764,6 +878,15 @@ class ArticleExtractor:
             subtype = self._stance(quote or sent.text) or NEUTRAL
         if trigger.lemma_ in {"threaten", "vow", "swear"}:
             subtype = "threaten"
+        if subtype == NEUTRAL and any(
+            syntax.has_negation(comp)
+            and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in comp.children)
+            for comp in complements
+        ):
+            subtype = "reject"  # "said it would not meet the demands": refusing for itself
+        subtype = LEMMA_SUBTYPES.get(trigger.lemma_, SUBTYPE_ALIASES.get(subtype, subtype))
+        if subtype not in STATEMENT_SUBTYPES:
+            subtype = NEUTRAL
         mention = Mention(
             "statement",
             subtype,
@@ -800,6 +923,7 @@ class ArticleExtractor:
             # "announced ... measures" is a sanctions trigger before it is a speech verb.
             spans.sort(key=len, reverse=True)
         out: list[Mention] = []
+        display_sents: list[Span] = []
         for sent in self.doc.sents:
             self.actors.note_titles(sent)
             for ent in sent.ents:
@@ -825,13 +949,76 @@ class ArticleExtractor:
                 )
             out.extend(found)
             self._update_context_date(sent)
+            if not found:
+                display_sents.append(sent)
+        self._add_displayed_weapons(out, display_sents)
+        self._target_referred_events(out)
+        self._agents_of_agentless_launches(out)
         return out
+
+    @staticmethod
+    def _agents_of_agentless_launches(mentions: list[Mention]) -> None:
+        """ "The rocket was fired at 10:44 p.m.": a passive launch with no ``by`` phrase is the
+        launch of the article's one launching state, when there is exactly one."""
+        launchers = {
+            tuple(sorted(str(a.country) for a in m.agents))
+            for m in mentions
+            if m.type == "launch" and m.agents
+        }
+        if len(launchers) != 1:
+            return
+        source = next(m for m in mentions if m.type == "launch" and m.agents)
+        for mention in mentions:
+            if mention.type == "launch" and not mention.agents:
+                mention.agents = list(source.agents)
+
+    @staticmethod
+    def _target_referred_events(mentions: list[Mention]) -> None:
+        """ "Kyiv condemned the parade": a statement about an event targets who did it.
+
+        A statement with no actor as target whose object is an event noun ("the launch",
+        "the sanctions", "the criticism", "the decision") is aimed at the agents of the latest
+        earlier event of that kind in the article.
+        """
+        for index, mention in enumerate(mentions):
+            if mention.type != "statement" or mention.targets:
+                continue
+            objects = syntax.direct_objects(mention.trigger) or syntax.prep_objects(
+                mention.trigger, {"on", "against", "over", "about"}
+            )
+            kinds = {REFERRED_EVENT_NOUNS.get(syntax.lemma(o)) for o in objects} - {None}
+            if not kinds:
+                continue
+            own = {a.country for a in mention.agents}
+            for earlier in reversed(mentions[:index]):
+                if earlier.type in kinds and earlier.modality == "asserted" and earlier.agents:
+                    mention.targets = [a for a in earlier.agents if a.country not in own]
+                    if mention.targets:
+                        break
+
+    def _add_displayed_weapons(self, mentions: list[Mention], sents: list[Span]) -> None:
+        """Give a parade the weapons that sentences without an event of their own show on it.
+
+        Reports name a parade in one sentence and list what rolled past in the next ones
+        ("Among the weapons on display were ..."): a weapon named next to a display cue in a
+        sentence that reports nothing else was on show at the parade.
+        """
+        parades = [m for m in mentions if m.type == "parade" and m.modality == "asserted"]
+        if not parades:
+            return
+        for sent in sents:
+            if not any(syntax.lemma(t) in DISPLAY_CUES for t in sent):
+                continue
+            for parade in parades:
+                parade.weapons += [w for w in self._weapons(sent.text) if w not in parade.weapons]
 
     def _validate(self, span: Span, sent: Span) -> Mention | None:
         trigger = span.root if len(span) > 1 else span[0]
         if len(span) > 1 and span[0].pos_ == "VERB":
             trigger = span[0]
         label, label_id = span.label_, span.id_
+        if label != "statement" and trigger.pos_ == "NOUN" and _judged(trigger):
+            return None  # "accused Moscow of using its veto": the veto is told elsewhere
         if label == "launch":
             return self._launch(trigger, label_id, sent)
         if label == "parade":
@@ -865,19 +1052,37 @@ class ArticleExtractor:
                 and mention.trigger.lemma_ in REPORTING_VERBS | {"add", "note", "state"}
             ):
                 inner = {t.i for t in mention.trigger.subtree}
-                if any(
-                    o is not mention
+                reported = [
+                    o
+                    for o in found
+                    if o is not mention
                     and o.trigger.i in inner
                     and o.type != "statement"
-                    and o.modality == "asserted"
-                    for o in found
+                    and o.modality in {"asserted", "negated"}
+                ]
+                speaker = {a.country for a in mention.agents}
+                if any(
+                    o.modality == "negated"
+                    and speaker & {a.country for a in o.agents}
+                    and any(
+                        t.pos_ == "PRON" for t in syntax.subjects(syntax.clause_verb(o.trigger))
+                    )
+                    for o in reported
                 ):
+                    # "The U.S. said it would not meet the demands": refusing for oneself is
+                    # a rejection, not the report of a fact.
+                    mention.subtype = "reject"
+                elif reported:
                     continue
             same = next(
                 (
                     k
                     for k in kept
-                    if k.type == "statement" == mention.type and k.agents == mention.agents
+                    if k.type == "statement" == mention.type
+                    and k.agents == mention.agents
+                    # Two stances in one sentence are two utterances (the gold convention);
+                    # a plain "said" beside a stance is the same one.
+                    and NEUTRAL in (k.subtype, mention.subtype)
                 ),
                 None,
             )

@@ -78,6 +78,8 @@ class Gazetteer:
             return None
         if entry.case_sensitive and text.upper() != text:
             return None
+        if entry.form == "surname" and not text[:1].isupper():
+            return None  # "Modi" is the prime minister; a lower-case word never is
         return entry
 
     def weapon_country(self, weapon: str) -> tuple[str | None, str] | None:
@@ -137,11 +139,14 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
         gaz.add(entry.name, entry)
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
+    leaders: list[Entry] = []
     for row in _rows("leaders.csv", extra):
         entry = Entry(row["name"].strip(), row["country"].strip() or None, "person", "leader")
+        leaders.append(entry)
         gaz.add(entry.name, entry)
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, "person", "leader"))
+    _add_surnames(gaz, leaders)
     for row in _rows("weapons.csv", extra):
         gaz.weapon_prefixes[row["prefix"].strip().lower()] = (
             row.get("country", "").strip() or None,
@@ -151,3 +156,31 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
         "gazetteer: %d phrases, %d weapon families", len(gaz.phrases), len(gaz.weapon_prefixes)
     )
     return gaz
+
+
+#: Surnames that are also everyday words ("May", "Rice") and are never read as a leader alone.
+_COMMON_WORDS = frozenset(
+    "may will rice bush brown young king rose long white black green hope love grant".split()
+)
+
+
+def _add_surnames(gaz: Gazetteer, leaders: list[Entry]) -> None:
+    """Let a leader's surname alone name them ("Modi said") when no other leader shares it.
+
+    Later mentions in wire copy drop the first name, often without the full name appearing
+    first in the same article. Ambiguous surnames (the Kims, the Lis) are left to in-article
+    coreference, and existing phrases are never overridden.
+    """
+    owners: dict[str, set[str]] = {}
+    for entry in leaders:
+        parts = entry.name.split()
+        if len(parts) > 1:
+            owners.setdefault(parts[-1].lower(), set()).add(entry.name)
+    by_name = {e.name: e for e in leaders}
+    for surname, names in owners.items():
+        if len(names) != 1 or len(surname) < 3 or surname in _COMMON_WORDS:
+            continue
+        if surname in gaz.phrases:
+            continue
+        leader = by_name[next(iter(names))]
+        gaz.add(surname.title(), Entry(leader.name, leader.country, "person", "surname"))

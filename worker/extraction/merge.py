@@ -8,6 +8,7 @@ say contradicts it (no different dates, weapons or sides).
 from __future__ import annotations
 
 from worker.extraction.actors import ActorRef
+from worker.extraction.dates import ResolvedDate
 from worker.extraction.events import Mention, _unique
 from worker.extraction.types import EventActor, ExtractedEvent
 
@@ -22,15 +23,32 @@ BASE_CONFIDENCE = {
 }
 
 
+_ISO_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+def _dates_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
+    """True when one date lies within the other ("Wednesday" is in "this year")."""
+    size = min(_ISO_LENGTH.get(a.precision, 10), _ISO_LENGTH.get(b.precision, 10))
+    return a.value.isoformat()[:size] == b.value.isoformat()[:size]
+
+
+def _near(a: Mention, b: Mention) -> bool:
+    """True when the mentions are in the same or in consecutive sentences."""
+    first, second = (a, b) if a.sent.start <= b.sent.start else (b, a)
+    return second.sent.start <= first.sent.end
+
+
 def _compatible(a: Mention, b: Mention) -> bool:
     if a.type != b.type or a.type == "statement" or a.modality != b.modality:
         return False
-    if a.own_date and b.own_date and a.date and b.date and a.date.value != b.date.value:
+    if a.own_date and b.own_date and a.date and b.date and not _dates_agree(a.date, b.date):
         return False
     if a.type == "parade":
         return True
     if a.type == "sanctions_vote" and "voted" in (a.subtype, b.subtype):
-        return True  # an abstention or a tally is part of the vote around it
+        # An abstention or a tally is part of the vote told beside it; a vote mentioned
+        # paragraphs later ("two months after the council voted ...") is another one.
+        return _near(a, b)
     if a.weapons and b.weapons and not set(a.weapons) & set(b.weapons):
         return False
     agents_a = {x.country for x in a.agents}
@@ -57,12 +75,22 @@ def _roles(
     group: list[Mention], best: Mention
 ) -> tuple[list[ActorRef], list[ActorRef], list[ActorRef]]:
     agents = _unique(best.agents + [a for m in group for a in m.agents])
+    if best.type == "sanctions_vote" and best.agents:
+        # Other mentions of a vote name abstainers and earlier voters: present, not the agent.
+        others = [a for a in agents if a not in best.agents]
+        agents = list(best.agents)
+        group_participants = others
+    else:
+        group_participants = []
     targets = _unique(best.targets + [a for m in group for a in m.targets])
-    participants = _unique([a for m in group for a in m.participants])
+    participants = _unique([a for m in group for a in m.participants] + group_participants)
     if best.type == "parade":
         host = best.location.country if best.location else None
         if host is None:
             host = next((m.location.country for m in group if m.location), None)
+        if host is None:
+            # "Russia held its parade": the organising state is the host.
+            host = next((a.country for a in agents if a.kind != "person"), None)
         people = _unique(agents + participants)
         agents = [p for p in people if p.country == host] or (
             [ActorRef(best.location.name, host, "country")] if best.location and host else []
@@ -89,11 +117,39 @@ def confidence(best: Mention, group: list[Mention]) -> float:
     return max(0.05, min(0.99, round(score, 3)))
 
 
+def _quote_links(bests: list[Mention]) -> dict[int, int]:
+    """Pair a reported statement with the verbatim quote that follows it (same speaker).
+
+    "X condemned Y for Z." followed by '"...," X said.' is one utterance told twice. The gold
+    convention (and score.py) lists both, so both stay events; the quote's event points to the
+    paraphrase (``attributes["same_as"]``) and lends it its words, so a consumer can count one.
+    Returns {index of the quote event: index of the paraphrase event}.
+    """
+    links: dict[int, int] = {}
+    for i in range(1, len(bests)):
+        later, earlier = bests[i], bests[i - 1]
+        if (
+            later.type == earlier.type == "statement"
+            and later.quote
+            and later.subtype == "neutral"
+            and earlier.subtype != "neutral"
+            and not earlier.quote
+            and later.modality == earlier.modality
+            and later.sent.start == earlier.sent.end  # the very next sentence
+            and {a.country for a in later.agents} & {a.country for a in earlier.agents}
+        ):
+            links[i] = i - 1
+    return links
+
+
 def build_events(article_id: str, groups: list[list[Mention]]) -> list[ExtractedEvent]:
     """Turn merged groups into output events, each with its best evidence sentence."""
     events: list[ExtractedEvent] = []
-    for group in groups:
-        best = max(group, key=lambda m: (m.score, -m.sent.start))
+    bests = [max(group, key=lambda m: (m.score, -m.sent.start)) for group in groups]
+    links = _quote_links(bests)
+    lent_quotes = {j: bests[i].quote for i, j in links.items()}
+    for index, group in enumerate(groups):
+        best = bests[index]
         agents, targets, participants = _roles(group, best)
         location = best.location or next((m.location for m in group if m.location), None)
         date = best.date if best.date else next((m.date for m in group if m.own_date), None)
@@ -111,7 +167,10 @@ def build_events(article_id: str, groups: list[list[Mention]]) -> list[Extracted
         if len(group) > 1:
             attributes["mentions"] = len(group)
         weapons = tuple(dict.fromkeys(w for m in group for w in m.weapons))
-        quote = best.quote or next((m.quote for m in group if m.quote), None)
+        quote = best.quote or next((m.quote for m in group if m.quote), lent_quotes.get(index))
+        if index in links:
+            paraphrase = bests[links[index]]
+            attributes["same_as"] = {"start": paraphrase.sent.start_char, "type": paraphrase.type}
         doc_text_start = best.sent.start_char
         events.append(
             ExtractedEvent(

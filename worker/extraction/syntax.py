@@ -92,10 +92,19 @@ def subject_levels(verb: Token) -> list[list[Token]]:
     current = verb
     for _ in range(5):
         found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
+        # The small parser makes "The Red Cross operating in Iraq said" a clausal subject
+        # headed by "operating": the actor is that clause's own subject.
+        found = [
+            inner
+            for c in found
+            for inner in ([g for g in c.children if g.dep_ == "nsubj"] if c.pos_ == "VERB" else [])
+            or [c]
+        ]
         if found:
             levels.append(found)
         if (
-            current.dep_ not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep"}
+            current.dep_
+            not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep", "acomp"}
             or current.head is current
         ):
             break
@@ -129,7 +138,7 @@ def subjects(verb: Token) -> list[Token]:
 
 def passive_agents(verb: Token) -> list[Token]:
     """The ``by`` objects of a passive verb ("was indicted by the court")."""
-    out = []
+    out: list[Token] = []
     for child in verb.children:
         if child.dep_ == "agent":
             out.extend(c for c in child.children if c.dep_ == "pobj")
@@ -148,7 +157,7 @@ def direct_objects(verb: Token) -> list[Token]:
 
 def prep_objects(token: Token, preps: frozenset[str] | set[str]) -> list[Token]:
     """Objects of the given prepositions under ``token`` ("with Kim", "on Beijing")."""
-    out = []
+    out: list[Token] = []
     for child in token.children:
         if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
             out.extend(c for c in child.children if c.dep_ in {"pobj", "pcomp"})
@@ -164,6 +173,11 @@ def clausal_complements(verb: Token) -> list[Token]:
 
 def _aux(token: Token) -> set[str]:
     return {c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def has_negation(token: Token) -> bool:
+    """True when ``token`` is negated ("not", "never", "no one")."""
+    return _has_negation(token)
 
 
 def _has_negation(token: Token) -> bool:

@@ -1,0 +1,389 @@
+"""Sentence cases, one per rule: event types, actors, modality and dates.
+
+Every sentence is written for these tests (none is copied from a gold file), published on
+Friday 2024-03-15 (see conftest.PUBLISHED).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from worker.extraction import ExtractedEvent, asserted_only
+
+Extract = Callable[..., list[ExtractedEvent]]
+
+
+def _one(events: list[ExtractedEvent], type_: str) -> ExtractedEvent:
+    found = [e for e in events if e.type == type_]
+    assert found, f"no {type_} event in {[e.type for e in events]}"
+    return found[0]
+
+
+def _codes(event: ExtractedEvent, role: str) -> set[str | None]:
+    return {a.country for a in event.actors if a.role == role}
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "agents", "targets"),
+    [
+        ("Iran fired two ballistic missiles into the Gulf of Oman.", "launch", {"IRN"}, set()),
+        (
+            "Pakistan test-fired a Shaheen-3 missile from a range in Sindh.",
+            "launch",
+            {"PAK"},
+            set(),
+        ),
+        (
+            "Beijing staged a huge military parade in Tiananmen Square to mark the anniversary.",
+            "parade",
+            {"CHN"},
+            set(),
+        ),
+        (
+            "The Japanese prime minister met his Australian counterpart in Canberra.",
+            "meeting",
+            {"JPN"},
+            {"AUS"},
+        ),
+        ("Moscow hosted the Iranian president for two days of talks.", "meeting", {"RUS"}, {"IRN"}),
+        (
+            "The Vietnamese delegation arrived in Seoul for a three-day visit.",
+            "meeting",
+            {"VNM"},
+            {"KOR"},
+        ),
+        (
+            "China vetoed a Security Council resolution on Myanmar.",
+            "sanctions_vote",
+            {"CHN"},
+            {"MMR"},
+        ),
+        (
+            "The European Union imposed sanctions on Belarusian officials.",
+            "sanctions_vote",
+            {"EUR"},
+            {"BLR"},
+        ),
+        (
+            "The United States and South Korea began joint military drills near the border.",
+            "military_exercise",
+            {"USA", "KOR"},
+            set(),
+        ),
+        (
+            "Russian and Chinese warships held naval exercises in the Sea of Japan.",
+            "military_exercise",
+            {"RUS", "CHN"},
+            set(),
+        ),
+        (
+            "Germany condemned the bombing of the consulate in the strongest terms.",
+            "statement",
+            {"DEU"},
+            set(),
+        ),
+    ],
+)
+def test_event_types(
+    extract: Extract, text: str, type_: str, agents: set[str], targets: set[str]
+) -> None:
+    event = _one(extract(text), type_)
+    assert event.modality == "asserted"
+    assert _codes(event, "agent") == agents
+    assert targets <= _codes(event, "target")
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "agent", "target"),
+    [
+        ("Germany condemned the bombing of the consulate.", "condemn", "DEU", None),
+        (
+            "The Indian foreign ministry accused Islamabad of harbouring militants.",
+            "accuse",
+            "IND",
+            "PAK",
+        ),
+        (
+            "Brazil warned Venezuela against any incursion across the frontier.",
+            "warn",
+            "BRA",
+            "VEN",
+        ),
+        (
+            "The French president praised Kenya for leading the police mission.",
+            "praise",
+            "FRA",
+            "KEN",
+        ),
+        ("Turkey urged Sweden to act against the militant groups.", "appeal", "TUR", "SWE"),
+        ("The Kremlin denied that its soldiers had entered the village.", "deny", "RUS", None),
+        ("Ukraine demanded the immediate withdrawal of Russian forces.", "demand", "UKR", "RUS"),
+        ("Israel rejected the truce proposal put forward by Egypt.", "reject", "ISR", "EGY"),
+        (
+            "North Korea threatened to retaliate against any provocation by Seoul.",
+            "threaten",
+            "PRK",
+            "KOR",
+        ),
+        (
+            "China lodged a formal protest with Tokyo over the shrine ceremony.",
+            "condemn",
+            "CHN",
+            "JPN",
+        ),
+    ],
+)
+def test_statement_stances(
+    extract: Extract, text: str, subtype: str, agent: str, target: str | None
+) -> None:
+    event = _one(extract(text), "statement")
+    assert event.subtype == subtype
+    assert _codes(event, "agent") == {agent}
+    if target:
+        assert target in _codes(event, "target")
+
+
+def test_statement_keeps_the_quote(extract: Extract) -> None:
+    event = _one(
+        extract(
+            '"We will never surrender an inch of our waters," the Philippine defense '
+            "secretary said."
+        ),
+        "statement",
+    )
+    assert event.quote == "We will never surrender an inch of our waters"
+    assert _codes(event, "agent") == {"PHL"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "kind"),
+    [
+        # title + nationality
+        (
+            "Brazilian Foreign Minister Tomas Verlaine condemned the coup.",
+            "Tomas Verlaine",
+            "BRA",
+            "person",
+        ),
+        # known leader without a title
+        ("Vladimir Putin praised the workers of the shipyard.", "Vladimir Putin", "RUS", "person"),
+        # ministries and seats of government
+        ("The State Department condemned the arrest of the journalist.", None, "USA", None),
+        ("The Kremlin rejected the accusations as baseless.", None, "RUS", None),
+        # capitals as metonyms, far from the usual suspects
+        ("Nairobi condemned the raid on its embassy.", "Kenya", "KEN", "country"),
+        ("Ulaanbaatar welcomed the decision of the court.", "Mongolia", "MNG", "country"),
+        # demonyms
+        ("Paraguayan officials condemned the smuggling ring.", None, "PRY", None),
+        # international bodies
+        ("NATO condemned the cyberattack on the alliance's servers.", None, "NATO", "igo"),
+        ("The European Union condemned the execution of the activist.", None, "EUR", "igo"),
+        ("The UN Security Council condemned the attack on the peacekeepers.", None, "UNO", "igo"),
+    ],
+)
+def test_actor_resolution(
+    extract: Extract, text: str, name: str | None, country: str, kind: str | None
+) -> None:
+    agents = [a for e in extract(text) for a in e.actors if a.role == "agent"]
+    assert agents, "no agent found"
+    assert agents[0].country == country
+    if name:
+        assert agents[0].name == name
+    if kind:
+        assert agents[0].kind == kind
+
+
+def test_coreference_short_names_and_pronouns(extract: Extract) -> None:
+    text = (
+        "Chilean Foreign Minister Rosa Almendra arrived in Lima on Monday. "
+        "Almendra praised Peru for its help after the floods. "
+        "She also warned smugglers that the border would stay closed."
+    )
+    statements = [e for e in extract(text) if e.type == "statement"]
+    assert len(statements) == 2
+    for event in statements:
+        assert [(a.name, a.country) for a in event.actors if a.role == "agent"] == [
+            ("Rosa Almendra", "CHL")
+        ]
+
+
+def test_the_north_is_north_korea(extract: Extract) -> None:
+    text = (
+        "North Korea fired a cruise missile on Tuesday. "
+        "Seoul condemned the North for the latest provocation."
+    )
+    event = _one(extract(text), "statement")
+    assert _codes(event, "target") == {"PRK"}
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "modality"),
+    [
+        ("Iran fired a missile into the sea.", "launch", "asserted"),
+        ("Iran did not launch any missile during the standoff.", "launch", "negated"),
+        ("North Korea plans to launch a reconnaissance satellite by April.", "launch", "planned"),
+        ("North Korea will launch another satellite next month.", "launch", "planned"),
+        (
+            "Seoul will respond forcefully if Pyongyang fires a missile at its territory.",
+            "launch",
+            "hypothetical",
+        ),
+        (
+            "Iran has missiles that can be launched at targets across the region.",
+            "launch",
+            "capability",
+        ),
+    ],
+)
+def test_modality(extract: Extract, text: str, type_: str, modality: str) -> None:
+    events = [e for e in extract(text) if e.type == type_]
+    if modality == "capability" and not events:
+        return  # dropping a capability claim is as good as labelling it
+    assert events, f"no {type_} event"
+    assert events[0].modality == modality
+    assert (asserted_only(events) == events) == (modality == "asserted")
+
+
+def test_capability_sentence_is_no_asserted_launch(extract: Extract) -> None:
+    events = extract("Analysts believe the new rocket can reach any city in Europe.")
+    assert asserted_only(events) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("Iran fired a missile on Tuesday.", "2024-03-12", "day"),
+        ("Iran fired a missile on Friday.", "2024-03-15", "day"),  # same day as publication
+        ("Iran fired a missile today.", "2024-03-15", "day"),
+        ("Iran fired a missile yesterday.", "2024-03-14", "day"),
+        ("Iran fired a missile last week.", "2024-03", "month"),
+        ("Iran fired a missile last month.", "2024-02", "month"),
+        ("Iran fired a missile last year.", "2023", "year"),
+        ("Iran fired a missile earlier this month.", "2024-03", "month"),
+        ("Iran fired a missile on March 3.", "2024-03-03", "day"),
+        ("Iran fired a missile on 3 March 2024.", "2024-03-03", "day"),
+        ("Iran fired a missile on 2024-03-03.", "2024-03-03", "day"),
+        ("Iran fired a missile last October.", "2023-10", "month"),
+        ("Iran fired a missile in early March.", "2024-03", "month"),
+        # a past event in a month after publication belongs to the previous year
+        ("Iran fired a missile on December 30.", "2023-12-30", "day"),
+    ],
+)
+def test_dates(extract: Extract, text: str, expected: str, precision: str) -> None:
+    event = _one(extract(text), "launch")
+    assert event.date_text == expected
+    assert event.date_precision == precision
+    assert event.date is not None and event.date <= date(2024, 3, 15)
+
+
+def test_no_date_without_evidence(extract: Extract) -> None:
+    assert _one(extract("Iran fired a missile into the sea."), "launch").date is None
+
+
+def test_mentions_of_one_happening_are_merged(extract: Extract) -> None:
+    text = (
+        "Kenya condemned Somalia on Tuesday for the border raid. "
+        '"This raid is an outrage against our people," the Kenyan foreign minister said.'
+    )
+    statements = [e for e in extract(text) if e.type == "statement"]
+    # The gold convention lists a paraphrase and its quote as two events; they are linked.
+    assert len(statements) == 2
+    paraphrase, quote = statements
+    assert quote.attributes["same_as"]["start"] == paraphrase.start
+    assert paraphrase.quote == quote.quote == "This raid is an outrage against our people"
+    assert paraphrase.date_text == "2024-03-12"
+
+
+def test_other_mentions_of_one_happening_are_merged(extract: Extract) -> None:
+    text = (
+        "North Korea fired a Hwasong-18 missile on Wednesday. "
+        "The launch of the Hwasong-18 was the third this year, officials said."
+    )
+    launches = [e for e in extract(text) if e.type == "launch"]
+    assert len(launches) == 1
+    assert launches[0].date_text == "2024-03-13"
+    assert launches[0].weapons == ("Hwasong-18",)
+
+
+def test_confidence_is_a_probability(extract: Extract) -> None:
+    events = extract("China vetoed a Security Council resolution on Myanmar on Thursday.")
+    assert events and all(0.0 < e.confidence < 1.0 for e in events)
+
+
+def test_statement_about_an_event_targets_its_agent(extract: Extract) -> None:
+    text = (
+        "Pakistan tested a Ghauri missile on Tuesday. "
+        "India's foreign ministry condemned the test on Wednesday."
+    )
+    event = _one(extract(text), "statement")
+    assert _codes(event, "agent") == {"IND"}
+    assert _codes(event, "target") == {"PAK"}
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # the name is the appositive of a possessed title
+        ("Chile's deputy ambassador, Marta Oyarzun, condemned the blockade.", "CHL"),
+        # a name the NER misses, described by its appositive
+        ("Tadeusz Wrobel, the NATO liaison officer, condemned the drone incursion.", "NATO"),
+        # a local official without nationality in a datelined story
+        (
+            "NAIROBI, March 14 (eventwire) — Interior Minister Omondi Wekesa condemned the raid.",
+            "KEN",
+        ),
+        # a leader named by surname alone
+        ("Modi condemned the attack on the embassy.", "IND"),
+    ],
+)
+def test_speaker_countries(extract: Extract, text: str, country: str) -> None:
+    event = _one(extract(text), "statement")
+    assert _codes(event, "agent") == {country}
+
+
+def test_two_stances_in_one_sentence_are_two_statements(extract: Extract) -> None:
+    events = extract("Cuba rejected the report and accused Washington of lying.")
+    assert sorted(e.subtype or "" for e in events if e.type == "statement") == [
+        "accuse",
+        "reject",
+    ]
+
+
+def test_event_noun_under_a_judging_verb_is_no_new_event(extract: Extract) -> None:
+    events = extract("Britain accused Moscow of using its veto to protect the junta.")
+    assert [e.type for e in events] == ["statement"]
+
+
+def test_distant_votes_stay_apart(extract: Extract) -> None:
+    text = (
+        "China vetoed a Security Council resolution on sanctions against Myanmar on Tuesday. "
+        "Twelve members voted in favour. "
+        "Diplomats said the text had been negotiated for weeks. "
+        "In June the Security Council voted to renew the sanctions on Libya."
+    )
+    votes = [e for e in extract(text) if e.type == "sanctions_vote"]
+    assert len(votes) == 2
+    assert {a.country for a in votes[0].actors if a.role == "agent"} == {"CHN"}
+
+
+def test_stance_held_in_a_passive(extract: Extract) -> None:
+    event = _one(extract("Hungary is opposed to the new sanctions package."), "statement")
+    assert (event.subtype, _codes(event, "agent")) == ("reject", {"HUN"})
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # the speaker refuses for itself: a rejection
+        ("Mexico said it would not meet the smugglers' demands.", True),
+        # a third party's absence, attributed: no statement, no meeting
+        ("The Dutch premier did not attend the summit in Rome, Italian officials said.", False),
+    ],
+)
+def test_said_with_a_negated_event(extract: Extract, text: str, statement: bool) -> None:
+    events = asserted_only(extract(text))
+    assert [e.subtype for e in events if e.type == "statement"] == (["reject"] if statement else [])
+    assert not [e for e in events if e.type == "meeting"]
