@@ -1106,4 +1106,33 @@ class ArticleExtractor:
                 twin.weapons = list(dict.fromkeys(twin.weapons + mention.weapons))
                 continue
             kept.append(mention)
-        return kept
+        return ArticleExtractor._fold_embedded(kept)
+
+    @staticmethod
+    def _fold_embedded(kept: list[Mention]) -> list[Mention]:
+        """A statement verb inside what a speaker said is content, not a second statement.
+
+        "Patel called on Beijing to encourage Pyongyang ..." is one appeal; "Kang spoke,
+        calling the event ..." is one speech. The embedded verb has no subject of its own; its
+        targets serve the outer statement when that has none.
+        """
+        statements = [m for m in kept if m.type == "statement"]
+        dropped: set[int] = set()
+        for inner in statements:
+            has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in inner.trigger.children)
+            if has_subject or inner.trigger.dep_ == "conj":
+                continue
+            outer = next(
+                (o for o in statements if o is not inner and id(o) not in dropped
+                 and inner.trigger in o.trigger.subtree and o.agents == inner.agents),
+                None,
+            )
+            if outer is None:
+                continue
+            if not outer.targets:
+                outer.targets = inner.targets
+            if outer.subtype == NEUTRAL:
+                outer.subtype = inner.subtype
+            outer.quote = outer.quote or inner.quote
+            dropped.add(id(inner))
+        return [m for m in kept if id(m) not in dropped]
