@@ -48,6 +48,21 @@ def masked_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+#: Per-session PostgreSQL settings of the dashboard's connections. The aggregates over a
+#: million events de-duplicate (event, actor) pairs in hash tables; at the server default of
+#: 4 MB they can spill to disk in parallel workers, and top_actors with an actor filter took
+#: over 60 s instead of under 1 s on a million events (bench/dashboard_scale.py). The
+#: statement timeout keeps one bad query from holding a page forever.
+POSTGRES_OPTIONS = "-c work_mem=16MB -c statement_timeout=60000"
+
+
+def connect_args(url: str) -> dict[str, Any]:
+    """Driver connect arguments for the dashboard's engine (PostgreSQL session settings)."""
+    if make_url(url).get_backend_name() == "postgresql":
+        return {"options": POSTGRES_OPTIONS}
+    return {}
+
+
 @st.cache_resource(show_spinner=False)
 def engine(url: str) -> Engine:
     """Return the process-wide engine for ``url``."""
@@ -56,8 +71,8 @@ def engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:  # a checkout without models.engine yet
         if exc.name != "models.engine":
             raise
-        return create_engine(url, pool_pre_ping=True)
-    return make_engine(url)
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args(url))
+    return make_engine(url, connect_args=connect_args(url))
 
 
 def _run(url: str, query: Callable[[Session], T]) -> T:

@@ -19,7 +19,7 @@ Stable API used by the CLI (``eventwire query`` / ``eventwire stats``): :class:`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -32,11 +32,10 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
-    exists,
     func,
     or_,
     select,
-    union,
+    union_all,
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.compiler import compiles
@@ -208,39 +207,63 @@ class EventFilter:
             conds.append(self.until >= EVENT_DAY)
         if self.text:
             conds.append(ev.sentence.icontains(self.text, autoescape=True))
+        # Actor conditions are uncorrelated ``id IN (SELECT event_id ...)`` subqueries, not
+        # correlated EXISTS: PostgreSQL then builds the set of event ids once (a hashed
+        # subplan) instead of probing event_actor for each of a million events, and an OR
+        # with a correlated EXISTS cannot become a semi-join at all.
         if self.countries:
             link, actor = _link.alias("f_link"), _actor.alias("f_actor")
             conds.append(
                 or_(
                     ev.location_country.in_(self.countries),
-                    exists().where(
-                        link.c.event_id == ev.id,
-                        link.c.actor_id == actor.c.id,
-                        actor.c.country.in_(self.countries),
+                    ev.id.in_(
+                        select(link.c.event_id)
+                        .join(actor, actor.c.id == link.c.actor_id)
+                        .where(actor.c.country.in_(self.countries))
                     ),
                 )
             )
         if self.actor:
             link, actor = _link.alias("a_link"), _actor.alias("a_actor")
             conds.append(
-                exists().where(
-                    link.c.event_id == ev.id,
-                    link.c.actor_id == actor.c.id,
-                    actor.c.name.icontains(self.actor, autoescape=True),
+                ev.id.in_(
+                    select(link.c.event_id)
+                    .join(actor, actor.c.id == link.c.actor_id)
+                    .where(actor.c.name.icontains(self.actor, autoescape=True))
                 )
             )
         return conds
 
+    @property
+    def needs_day(self) -> bool:
+        """True when the conditions use the event day (and so need the article joined)."""
+        return self.since is not None or self.until is not None
 
-def _event_from() -> Any:
-    """``event JOIN article``: every event query needs the article for the event day."""
+
+def _event_from(day: bool = True) -> Any:
+    """``event JOIN article`` when the event day is needed, else ``event`` alone.
+
+    The join never changes which events match (``article_id`` is a non-null foreign key),
+    so queries that neither show nor filter on the event day skip it: on a million events
+    the hash join costs more than the rest of a count.
+    """
+    if not day:
+        return _event
     return _event.join(_article, _article.c.id == _event.c.article_id)
 
 
-def _filtered(stmt: Select[Any], filt: EventFilter | None, *, from_: Any = None) -> Select[Any]:
-    """Select from ``from_`` (default :func:`_event_from`) and apply the filter."""
-    stmt = stmt.select_from(_event_from() if from_ is None else from_)
-    return stmt.where(*(filt or EventFilter()).conditions())
+def _filtered(
+    stmt: Select[Any], filt: EventFilter | None, *, from_: Any = None, day: bool = False
+) -> Select[Any]:
+    """Select from ``from_`` (default :func:`_event_from`) and apply the filter.
+
+    ``day=True`` says that ``stmt`` uses :data:`EVENT_DAY` (or article columns) itself; the
+    article is also joined when the filter's dates need it.
+    """
+    filt = filt or EventFilter()
+    if from_ is None:
+        from_ = _event_from(day or filt.needs_day)
+    return stmt.select_from(from_).where(*filt.conditions())
 
 
 def _rows(session: Session, stmt: Any) -> Sequence[Row[Any]]:
@@ -423,7 +446,7 @@ def event_counts_over_time(
     Buckets are ``day``, ``week`` (starting Monday) or ``month``; undated events are left out.
     """
     start = bucket_start(EVENT_DAY, bucket).label("bucket_start")
-    stmt = _filtered(select(start, _event.c.type, func.count().label("n")), filt)
+    stmt = _filtered(select(start, _event.c.type, func.count().label("n")), filt, day=True)
     stmt = stmt.where(EVENT_DAY.is_not(None)).group_by(start, _event.c.type)
     stmt = stmt.order_by(start, _event.c.type)
     return [TimeCount(r.bucket_start, r.type, int(r.n)) for r in _rows(session, stmt)]
@@ -446,26 +469,36 @@ def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
 def filter_options(session: Session) -> FilterOptions:
     """Return the distinct types, subtypes, countries and modalities and the event-day range."""
     conn = session.connection()
+    ev = _event.c
+    # One pass over event for all four columns (the combinations are few), instead of a
+    # scan per column; the day range of dated events comes from the event_date index.
+    combos = conn.execute(
+        select(ev.type, ev.subtype, ev.modality, ev.location_country).group_by(
+            ev.type, ev.subtype, ev.modality, ev.location_country
+        )
+    ).all()
+    actor_countries = conn.execute(
+        select(_actor.c.country).where(_actor.c.country.is_not(None)).distinct()
+    ).scalars()
 
-    def distinct_values(column: ColumnElement[Any]) -> list[str]:
-        stmt = select(column).where(column.is_not(None)).distinct().order_by(column)
-        return [v for v in conn.execute(stmt).scalars() if v]
+    def values(index: int) -> list[str]:
+        return sorted({c[index] for c in combos if c[index]})
 
-    countries = union(
-        select(_event.c.location_country.label("c")).where(_event.c.location_country.is_not(None)),
-        select(_actor.c.country.label("c")).where(_actor.c.country.is_not(None)),
-    ).subquery()
-    any_event = EventFilter(modalities=())
-    first, last = conn.execute(
-        _filtered(select(func.min(EVENT_DAY), func.max(EVENT_DAY)), any_event)
+    dated = conn.execute(select(func.min(ev.event_date), func.max(ev.event_date))).one()
+    undated = conn.execute(
+        select(func.min(_article.c.published), func.max(_article.c.published))
+        .select_from(_event_from())
+        .where(ev.event_date.is_(None))
     ).one()
+    firsts = [_as_date(d) for d in (dated[0], undated[0]) if d is not None]
+    lasts = [_as_date(d) for d in (dated[1], undated[1]) if d is not None]
     return FilterOptions(
-        types=distinct_values(_event.c.type),
-        subtypes=distinct_values(_event.c.subtype),
-        countries=list(conn.execute(select(countries.c.c).order_by(countries.c.c)).scalars()),
-        modalities=distinct_values(_event.c.modality),
-        first_day=_as_date(first),
-        last_day=_as_date(last),
+        types=values(0),
+        subtypes=values(1),
+        countries=sorted({*values(3), *(c for c in actor_countries if c)}),
+        modalities=values(2),
+        first_day=min(firsts) if firsts else None,  # type: ignore[type-var]
+        last_day=max(lasts) if lasts else None,  # type: ignore[type-var]
     )
 
 
@@ -566,8 +599,26 @@ def list_events(
     }
     if order not in orderings:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
-    stmt = _filtered(_event_columns(), filt).order_by(*orderings[order])
+    stmt = _filtered(_event_columns(), filt, day=True).order_by(*orderings[order])
     return _event_rows(session, stmt.limit(max(0, limit)).offset(max(0, offset)))
+
+
+def iter_events(
+    session: Session, *, filt: EventFilter | None = None, batch_size: int = 5000
+) -> Iterator[EventRow]:
+    """Yield every filtered event with its actors, in id order, ``batch_size`` at a time.
+
+    Pages by key (``id > last id``), not by offset, so exporting a million events costs
+    one index range per batch instead of re-reading everything before each page.
+    """
+    last_id = 0
+    stmt = _filtered(_event_columns(), filt, day=True).order_by(_event.c.id)
+    while True:
+        rows = _event_rows(session, stmt.where(_event.c.id > last_id).limit(max(1, batch_size)))
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
 
 
 def get_event_detail(session: Session, *, event_id: int) -> EventDetail | None:
@@ -576,7 +627,7 @@ def get_event_detail(session: Session, *, event_id: int) -> EventDetail | None:
     ``start_char``/``end_char`` locate the evidence sentence in ``article_text``.
     """
     any_event = EventFilter(modalities=())
-    stmt = _filtered(_event_columns(), any_event).where(_event.c.id == event_id)
+    stmt = _filtered(_event_columns(), any_event, day=True).where(_event.c.id == event_id)
     rows = _event_rows(session, stmt)
     if not rows:
         return None
@@ -596,10 +647,10 @@ def get_event_detail(session: Session, *, event_id: int) -> EventDetail | None:
 # --------------------------------------------------------------------------- actors, countries
 
 
-def _with_actors() -> Any:
-    """``event JOIN article JOIN event_actor JOIN actor`` (one row per event and actor)."""
+def _with_actors(day: bool = True) -> Any:
+    """``event [JOIN article] JOIN event_actor JOIN actor`` (one row per event and actor)."""
     return (
-        _event_from()
+        _event_from(day)
         .join(_link, _link.c.event_id == _event.c.id)
         .join(_actor, _actor.c.id == _link.c.actor_id)
     )
@@ -616,14 +667,33 @@ def top_actors(
 
     ``role`` (``agent``, ``target`` or ``participant``) counts only that role.
     """
-    n = func.count(distinct(_event.c.id)).label("n")
+    counts = _actor_event_counts(filt, role).subquery()
     a = _actor.c
-    stmt = _filtered(select(a.id, a.name, a.country, a.kind, n), filt, from_=_with_actors())
-    if role is not None:
-        stmt = stmt.where(_link.c.role == _check_role(role))
-    stmt = stmt.group_by(a.id, a.name, a.country, a.kind).order_by(n.desc(), a.name)
-    rows = _rows(session, stmt.limit(max(0, limit)))
+    stmt = (
+        select(a.id, a.name, a.country, a.kind, counts.c.n)
+        .select_from(counts.join(_actor, _actor.c.id == counts.c.actor_id))
+        .order_by(counts.c.n.desc(), a.name)
+        .limit(max(0, limit))
+    )
+    rows = _rows(session, stmt)
     return [ActorCount(r.id, r.name, r.country, r.kind, int(r.n)) for r in rows]
+
+
+def _actor_event_counts(filt: EventFilter | None, role: str | None) -> Select[Any]:
+    """``actor_id, n``: filtered events per actor, aggregated before any name is joined.
+
+    With one role, (event, actor, role) is unique, so ``count(*)`` counts events; across
+    roles an actor may be agent and participant of one event, so the (event, actor) pairs
+    are made distinct first: a hash aggregate, much cheaper than ``count(DISTINCT ...)``,
+    which PostgreSQL sorts for.
+    """
+    filt = filt or EventFilter()
+    link = _link.c
+    from_ = _event_from(filt.needs_day).join(_link, link.event_id == _event.c.id)
+    pairs = _filtered(select(link.event_id, link.actor_id), filt, from_=from_)
+    pairs = pairs.where(link.role == _check_role(role)) if role is not None else pairs.distinct()
+    sub = pairs.subquery()
+    return select(sub.c.actor_id, func.count().label("n")).group_by(sub.c.actor_id)
 
 
 def actor_counts_over_time(
@@ -658,27 +728,33 @@ def country_counts(
     """
     if role not in (None, "location"):
         _check_role(role)
+    filt = filt or EventFilter()
+    ev = _event.c
+    # Each (event, country) pair counts once. The location part needs no DISTINCT (one
+    # location per event); actor countries equal to the location are dropped from the actor
+    # part, so the parts are disjoint and add up (UNION ALL), and only the actor pairs (two
+    # actors of one country) need de-duplicating: cheaper than a UNION of everything.
     parts: list[Select[Any]] = []
     if role in (None, "location"):
-        loc = _event.c.location_country
-        parts.append(
-            _filtered(select(_event.c.id.label("event_id"), loc.label("country")), filt).where(
-                loc.is_not(None)
-            )
-        )
+        loc = ev.location_country
+        located = _filtered(select(loc.label("country"), func.count().label("n")), filt)
+        parts.append(located.where(loc.is_not(None)).group_by(loc))
     if role != "location":
         ctry = _actor.c.country
-        part = _filtered(
-            select(_event.c.id.label("event_id"), ctry.label("country")),
+        pairs = _filtered(
+            select(_link.c.event_id, ctry.label("country")),
             filt,
-            from_=_with_actors(),
+            from_=_with_actors(filt.needs_day),
         ).where(ctry.is_not(None))
-        if role is not None:
-            part = part.where(_link.c.role == role)
-        parts.append(part)
-    pairs = (union(*parts) if len(parts) > 1 else parts[0].distinct()).subquery()
-    n = func.count().label("n")
-    stmt = select(pairs.c.country, n).group_by(pairs.c.country).order_by(n.desc(), pairs.c.country)
+        if role is None:
+            pairs = pairs.where(or_(ev.location_country.is_(None), ev.location_country != ctry))
+        else:
+            pairs = pairs.where(_link.c.role == role)
+        sub = pairs.distinct().subquery()
+        parts.append(select(sub.c.country, func.count().label("n")).group_by(sub.c.country))
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    n = func.sum(both.c.n).label("n")
+    stmt = select(both.c.country, n).group_by(both.c.country).order_by(n.desc(), both.c.country)
     return [CountryCount(r.country, int(r.n)) for r in _rows(session, stmt)]
 
 
@@ -700,20 +776,23 @@ def interaction_pairs(
     ag_link, tg_link = _link.alias("ag_link"), _link.alias("tg_link")
     ag, tg = _actor.alias("ag"), _actor.alias("tg")
     from_ = (
-        _event_from()
+        _event_from((filt or EventFilter()).needs_day)
         .join(ag_link, and_(ag_link.c.event_id == ev.id, ag_link.c.role == "agent"))
         .join(ag, ag.c.id == ag_link.c.actor_id)
         .join(tg_link, and_(tg_link.c.event_id == ev.id, tg_link.c.role == "target"))
         .join(tg, tg.c.id == tg_link.c.actor_id)
     )
-    n = func.count(distinct(ev.id)).label("n")
     if level == "actor":
+        # (event, agent, target) rows are unique (one link per event, actor and role), so
+        # count(*) counts events here without a costly DISTINCT.
+        n = func.count().label("n")
         keys: tuple[Any, ...] = (ag.c.id, ag.c.name, ag.c.country, tg.c.id, tg.c.name, tg.c.country)
         labels = ("source_id", "source", "source_country", "target_id", "target", "target_country")
         columns = [k.label(label) for k, label in zip(keys, labels)]
         stmt = _filtered(select(*columns, n), filt, from_=from_).where(ag.c.id != tg.c.id)
         stmt = stmt.group_by(*keys).order_by(n.desc(), ag.c.name, tg.c.name)
     else:
+        n = func.count(distinct(ev.id)).label("n")  # two agents of one country: one event
         keys = (ag.c.country, tg.c.country)
         columns = [ag.c.country.label("source"), tg.c.country.label("target")]
         columns += [ag.c.country.label("source_country"), tg.c.country.label("target_country")]
@@ -726,6 +805,50 @@ def interaction_pairs(
         InteractionPair(r.source, r.source_country, r.target, r.target_country, int(r.n))
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    """An actor with the number of filtered events it takes part in, in total and by role."""
+
+    actor_id: int
+    name: str
+    country: str | None
+    kind: str
+    events: int
+    as_agent: int
+    as_target: int
+    as_participant: int
+
+
+def actor_summary(session: Session, *, filt: EventFilter | None = None) -> list[ActorSummary]:
+    """Return every actor of the filtered events with its event counts, busiest first."""
+    filt = filt or EventFilter()
+    link = _link.c
+    from_ = _event_from(filt.needs_day).join(_link, link.event_id == _event.c.id)
+    per_role = _filtered(
+        select(link.actor_id, link.role, func.count().label("n")), filt, from_=from_
+    ).group_by(link.actor_id, link.role)
+    by_role: dict[int, dict[str, int]] = {}
+    for r in _rows(session, per_role):
+        by_role.setdefault(int(r.actor_id), {})[r.role] = int(r.n)
+    totals = {int(r.actor_id): int(r.n) for r in _rows(session, _actor_event_counts(filt, None))}
+    if not totals:
+        return []
+    a = _actor.c
+    stmt = select(a.id, a.name, a.country, a.kind).where(a.id.in_(list(totals)))
+    result = [
+        ActorSummary(
+            r.id,
+            r.name,
+            r.country,
+            r.kind,
+            totals[r.id],
+            *(by_role.get(r.id, {}).get(role, 0) for role in ROLES),
+        )
+        for r in _rows(session, stmt)
+    ]
+    return sorted(result, key=lambda x: (-x.events, x.name, x.actor_id))
 
 
 def _check_role(role: str) -> str:
@@ -746,10 +869,18 @@ def overview_kpis(session: Session, *, filt: EventFilter | None = None) -> Kpis:
         select(func.count(), done, func.max(art.processed_at)).select_from(_article)
     ).one()
     events = count_events(session, filt=filt)
-    actors_stmt = _filtered(
-        select(func.count(distinct(_link.c.actor_id))), filt, from_=_with_actors()
+    # Distinct actors as "actor.id IN (their links)": the de-duplication is a hash of at
+    # most a few thousand actor ids, never of the (event, actor) pairs, which can spill.
+    filt = filt or EventFilter()
+    link = _link.c
+    linked = _filtered(
+        select(link.actor_id),
+        filt,
+        from_=_event_from(filt.needs_day).join(_link, link.event_id == _event.c.id),
     )
-    actors = conn.execute(actors_stmt).scalar_one()
+    actors = conn.execute(
+        select(func.count()).select_from(_actor).where(_actor.c.id.in_(linked))
+    ).scalar_one()
     return Kpis(int(articles), int(articles_done), events, int(actors), last_update)
 
 

@@ -20,7 +20,9 @@ role = None if role_choice in (None, "any") else str(role_choice)
 limit = st.slider("Actors and countries shown", 5, 50, 15, key="actors_limit")
 
 actors_col, countries_col = st.columns(2)
-top = data.top_actors(url, selection.filt, limit, role)
+# Always the top 50, cut here: the same cached query as the timeline's candidates below
+# when no role is picked, and moving the slider does not query again.
+top = data.top_actors(url, selection.filt, 50, role).head(limit)
 actors_col.plotly_chart(charts.top_actors_chart(top), key="actors_top")
 countries = data.country_counts(url, selection.filt, role).head(limit)
 if countries.empty:

@@ -38,7 +38,7 @@ APP = REPO / "dashboard" / "app.py"
 IMG = REPO / "docs" / "img"
 STARTUP_SECONDS = 40
 #: Plotly draws one ``g.trace`` per trace it renders (bars, lines, heatmaps...).
-TRACES = ".js-plotly-plot .plot .trace"
+TRACES = ".js-plotly-plot g.trace"
 
 
 def _free_port() -> int:
@@ -69,6 +69,7 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",  # no "Deploy" button in the screenshots
     ]  # fmt: skip
     log = (workdir / "streamlit.log").open("wb")
     server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -120,7 +121,8 @@ def _open(browser: object, url: str):  # type: ignore[no-untyped-def]
     """Open ``url`` and wait until the Overview has drawn its chart and its KPIs."""
     page = browser.new_page(viewport={"width": 1440, "height": 960})  # type: ignore[attr-defined]
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(TRACES, timeout=30_000)
+    # SVG groups have no box of their own for Playwright's "visible": wait for "attached".
+    page.wait_for_selector(TRACES, state="attached", timeout=30_000)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     # Let the bar transition and the type table settle before counting or shooting.
     page.wait_for_timeout(800)
@@ -134,7 +136,9 @@ def _metrics(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def _legend(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return [t.strip() for t in page.locator(".js-plotly-plot .legend .traces").all_inner_texts()]
+    # SVG text has no innerText; textContent it is.
+    texts = page.locator(".js-plotly-plot .legend .traces .legendtext").all_text_contents()
+    return sorted(t.strip() for t in texts)
 
 
 def _number(text: str) -> int:

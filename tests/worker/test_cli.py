@@ -40,9 +40,10 @@ def test_help_lists_every_command_with_its_help() -> None:
         "dead-letters",
         "db",
         "dashboard",
+        "export",
     ):
         assert name in text
-    assert len(COMMANDS) >= 10
+    assert len(COMMANDS) >= 11
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,7 @@ def test_help_lists_every_command_with_its_help() -> None:
         "db",
         "dashboard",
         "evaluate",
+        "export",
     ],
 )
 def test_every_command_has_help(command: str) -> None:
@@ -169,3 +171,28 @@ def test_query_sql_cannot_escape_the_read_only_transaction(postgres_url: str) ->
     result = run_cli("query", "--sql", "SELECT 1; COMMIT; DELETE FROM article", env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+
+
+def test_query_sql_writes_parquet_and_csv_files(sqlite_url: str, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    env = {"EVENTWIRE_DATABASE_URL": sqlite_url}
+    sql = "SELECT 1 AS one, 'two' AS two"
+    missing = run_cli("query", "--sql", sql, "--format", "parquet", env=env)
+    assert missing.returncode == 1 and "--out" in missing.stderr
+    target = tmp_path / "result.parquet"
+    assert (
+        run_cli(
+            "query", "--sql", sql, "--format", "parquet", "--out", str(target), env=env
+        ).returncode
+        == 0
+    )
+    assert pq.read_table(target).to_pylist() == [{"one": 1, "two": "two"}]
+    csv_target = tmp_path / "result.csv"
+    assert (
+        run_cli(
+            "query", "--sql", sql, "--format", "csv", "--out", str(csv_target), env=env
+        ).returncode
+        == 0
+    )
+    assert csv_target.read_text(encoding="utf-8").splitlines() == ["one,two", "1,two"]

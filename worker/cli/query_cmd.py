@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from worker.cli.common import OUTPUT_FORMATS, database, iso_date, write_rows
@@ -53,12 +55,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--limit", type=int, default=1000, help="rows at most (default 1000)")
     p.add_argument("--sql", help="run this read-only SQL instead (writes are refused)")
-    p.add_argument("--format", choices=OUTPUT_FORMATS, default="table")
+    p.add_argument(
+        "--format",
+        choices=(*OUTPUT_FORMATS, "parquet"),
+        default="table",
+        help="table, csv, jsonl, or parquet (parquet needs --out)",
+    )
+    p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    if args.format == "parquet" and not args.out:
+        raise InputError("--format parquet writes a file: give --out PATH")
     engine = database()
     if args.sql:
         return _run_sql(engine, args)
@@ -81,10 +91,26 @@ def run(args: argparse.Namespace) -> int:
             row["agents"] = [_actor_label(a) for a in row["actors"] if a["role"] == "agent"]
             row["targets"] = [_actor_label(a) for a in row["actors"] if a["role"] == "target"]
             row["location"] = _location_label(row["location"])
-        write_rows(rows, EVENT_COLUMNS, "table")
+        emit(rows, EVENT_COLUMNS, args)
     else:
-        write_rows(rows, JSON_COLUMNS, args.format)
+        emit(rows, JSON_COLUMNS, args)
     return 0
+
+
+def emit(rows: list[dict[str, Any]], columns: Sequence[str], args: argparse.Namespace) -> None:
+    """Write rows in the chosen format to ``--out`` or standard output."""
+    if args.format == "parquet":
+        from worker.cli.export_cmd import write_parquet
+
+        write_parquet(columns, [[row.get(c) for c in columns] for row in rows], Path(args.out))
+        print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)
+        return
+    if args.out:
+        with Path(args.out).open("w", encoding="utf-8", newline="") as out:
+            write_rows(rows, columns, args.format, out)
+        print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)
+        return
+    write_rows(rows, columns, args.format, sys.stdout)
 
 
 def _actor_label(actor: dict[str, Any]) -> str:
@@ -147,5 +173,5 @@ def _run_sql(engine, args: argparse.Namespace) -> int:  # type: ignore[no-untype
     except (DBAPIError, StatementError) as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise InputError(f"SQL refused or failed: {reason}") from None
-    write_rows([dict(zip(columns, r)) for r in rows], columns, args.format, sys.stdout)
+    emit([dict(zip(columns, r)) for r in rows], columns, args)
     return 0

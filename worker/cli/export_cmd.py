@@ -1,0 +1,293 @@
+"""``eventwire export``: filtered events and their actors to CSV or Parquet files.
+
+Events are written flat, one row per event with its actors joined into text columns, in the
+shape of the ``event_view`` SQL view (docs/schema.md), so an export and a query on the view
+read alike. Rows are streamed in batches: a million events do not have to fit in memory.
+
+:func:`write_parquet` and :func:`write_csv` take plain ``(columns, rows)`` and are reused by
+``eventwire query --sql``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from worker.cli.common import database, iso_date
+from worker.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from models.queries import ActorRef, ActorSummary, EventFilter, EventRow
+
+FORMATS = ("csv", "parquet")
+TABLES = ("events", "actors")
+#: Rows per Parquet row group and per database batch.
+BATCH_SIZE = 10_000
+
+#: Event columns, in the order and with the names of the ``event_view`` view.
+EVENT_COLUMNS = (
+    "event_id", "article_id", "article_url", "article_title", "article_source",
+    "article_published", "type", "subtype", "event_date", "date_precision", "day",
+    "location_name", "location_country", "modality", "confidence", "trigger", "sentence",
+    "quote", "weapons", "agent_names", "agent_countries", "target_names", "target_countries",
+    "participant_names", "participant_countries",
+)  # fmt: skip
+ACTOR_COLUMNS = (
+    "actor_id", "name", "country", "kind", "events", "as_agent", "as_target", "as_participant",
+)  # fmt: skip
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the command to the CLI."""
+    p = sub.add_parser(
+        "export",
+        help="write filtered events and actors to CSV or Parquet files",
+        description="Export events (one flat row per event, like the event_view view) and "
+        "the actors taking part in them to CSV or Parquet. With --out DIR both tables are "
+        "written as DIR/events.<ext> and DIR/actors.<ext>; with --out FILE.csv|FILE.parquet "
+        "one table (--table, events by default).",
+    )
+    p.add_argument(
+        "--type",
+        action="append",
+        dest="types",
+        metavar="TYPE",
+        help="event type (repeatable): parade, launch, statement, sanctions_vote, "
+        "meeting, military_exercise",
+    )
+    p.add_argument("--actor", help="actor name contains this text (case-insensitive)")
+    p.add_argument(
+        "--country",
+        action="append",
+        dest="countries",
+        metavar="ISO3",
+        help="actor or location country, ISO 3166 alpha-3 (repeatable)",
+    )
+    p.add_argument("--since", type=iso_date, help="events on or after YYYY-MM-DD")
+    p.add_argument("--until", type=iso_date, help="events on or before YYYY-MM-DD")
+    p.add_argument(
+        "--modality",
+        action="append",
+        dest="modalities",
+        help="asserted (default), negated, hypothetical, planned, capability; or all",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, help="csv or parquet (default: from --out, else csv)"
+    )
+    p.add_argument(
+        "--out", type=Path, required=True, help="a directory (both tables) or a .csv/.parquet file"
+    )
+    p.add_argument("--table", choices=TABLES, help="with --out FILE: which table (default events)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    targets = plan_outputs(args.out, args.format, args.table)
+    engine = database()
+    from models.engine import session_scope
+
+    filt = event_filter(args)
+    with session_scope(engine) as session:
+        for table, fmt, path in targets:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if table == "events":
+                count = write_events(session, filt, fmt, path)
+            else:
+                count = write_actors(session, filt, fmt, path)
+            print(f"{count:,} {table} -> {path}", file=sys.stderr)
+    return 0
+
+
+def event_filter(args: argparse.Namespace) -> EventFilter:
+    """The :class:`EventFilter` of the ``--type/--actor/--country/--since/--until/--modality``
+    options (the same as ``eventwire query``)."""
+    from models.queries import EventFilter
+
+    modalities = args.modalities or ["asserted"]
+    return EventFilter(
+        types=tuple(args.types or ()),
+        countries=tuple(c.upper() for c in args.countries or ()),
+        actor=args.actor,
+        since=args.since,
+        until=args.until,
+        modalities=() if "all" in modalities else tuple(modalities),
+    )
+
+
+def plan_outputs(out: Path, fmt: str | None, table: str | None) -> list[tuple[str, str, Path]]:
+    """Decide the ``(table, format, path)`` files to write for ``--out/--format/--table``.
+
+    Raises:
+      InputError: when the file suffix and ``--format`` disagree.
+    """
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        if fmt and fmt != suffix:
+            raise InputError(
+                f"--out {out} ends in .{suffix} but --format is {fmt}; make them agree"
+            )
+        return [(table or "events", suffix, out)]
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file without a .csv or .parquet suffix")
+    fmt = fmt or "csv"
+    tables = [table] if table else list(TABLES)
+    return [(t, fmt, out / f"{t}.{fmt}") for t in tables]
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def _names(refs: Sequence[ActorRef]) -> str | None:
+    return ", ".join(sorted(a.name for a in refs)) or None
+
+
+def _countries(refs: Sequence[ActorRef]) -> str | None:
+    return ", ".join(sorted({a.country for a in refs if a.country})) or None
+
+
+def event_record(row: EventRow) -> tuple[Any, ...]:
+    """One event as a tuple in :data:`EVENT_COLUMNS` order (actors and weapons as text)."""
+    return (
+        row.id, row.article_id, row.article_url, row.article_title, row.article_source,
+        row.published, row.type, row.subtype, row.event_date, row.date_precision, row.event_day,
+        row.location_name, row.location_country, row.modality, row.confidence, row.trigger,
+        row.sentence, row.quote, ", ".join(row.weapons) or None,
+        _names(row.agents), _countries(row.agents), _names(row.targets), _countries(row.targets),
+        _names(row.participants), _countries(row.participants),
+    )  # fmt: skip
+
+
+def actor_record(row: ActorSummary) -> tuple[Any, ...]:
+    """One actor as a tuple in :data:`ACTOR_COLUMNS` order."""
+    return (
+        row.actor_id, row.name, row.country, row.kind, row.events, row.as_agent, row.as_target,
+        row.as_participant,
+    )  # fmt: skip
+
+
+def _event_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    types = {
+        "event_id": pa.int64(), "article_id": pa.int64(), "article_published": pa.date32(),
+        "event_date": pa.date32(), "day": pa.date32(), "confidence": pa.float64(),
+    }  # fmt: skip
+    return pa.schema([(c, types.get(c, pa.string())) for c in EVENT_COLUMNS])
+
+
+def _actor_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    text = {"name", "country", "kind"}
+    return pa.schema([(c, pa.string() if c in text else pa.int64()) for c in ACTOR_COLUMNS])
+
+
+def write_events(session: Any, filt: EventFilter, fmt: str, path: Path) -> int:
+    """Write the filtered events to ``path``; return how many."""
+    from models.queries import iter_events
+
+    rows = (event_record(r) for r in iter_events(session, filt=filt, batch_size=BATCH_SIZE))
+    if fmt == "parquet":
+        return write_parquet(EVENT_COLUMNS, rows, path, schema=_event_schema())
+    return write_csv(EVENT_COLUMNS, rows, path)
+
+
+def write_actors(session: Any, filt: EventFilter, fmt: str, path: Path) -> int:
+    """Write the actors of the filtered events (with counts by role) to ``path``."""
+    from models.queries import actor_summary
+
+    rows = [actor_record(r) for r in actor_summary(session, filt=filt)]
+    if fmt == "parquet":
+        return write_parquet(ACTOR_COLUMNS, rows, path, schema=_actor_schema())
+    return write_csv(ACTOR_COLUMNS, rows, path)
+
+
+# ----------------------------------------------------------------------------- writers
+
+
+def _text(value: Any) -> str:
+    """A cell as CSV text: ISO dates, JSON for lists and dicts, empty for NULL."""
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], path: Path) -> int:
+    """Write a header and ``rows`` (sequences in ``columns`` order) as UTF-8 CSV; return rows.
+
+    NULL is an empty cell, dates are ISO 8601, lists and dicts are JSON.
+    """
+    count = 0
+    with Path(path).open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_text(v) for v in row])
+            count += 1
+    return count
+
+
+def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _column_array(values: list[Any]) -> pa.Array:
+    """An Arrow array of one result column, typed by inference; text when it cannot be."""
+    import pyarrow as pa
+
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        array = None
+    if array is None or pa.types.is_struct(array.type) or pa.types.is_null(array.type):
+        # Mixed types, JSON objects (whose keys differ row to row) or only NULLs: text.
+        return pa.array([None if v is None else _text(v) for v in values], type=pa.string())
+    return array
+
+
+def write_parquet(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    path: Path | str,
+    *,
+    schema: pa.Schema | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Write ``rows`` (sequences in ``columns`` order) to a Parquet file; return the row count.
+
+    With ``schema`` the rows are streamed in row groups of ``batch_size``; without it (e.g.
+    the result of ad-hoc SQL) all rows are read first and each column's type is inferred:
+    numbers, text, dates and timestamps keep their type, JSON values that Arrow cannot type
+    consistently become text.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if schema is None:
+        materialised = [tuple(r) for r in rows]
+        arrays = [_column_array([r[i] for r in materialised]) for i in range(len(columns))]
+        pq.write_table(pa.Table.from_arrays(arrays, names=list(columns)), str(path))
+        return len(materialised)
+    count = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for batch in _batches(rows, batch_size):
+            data = {c: [r[i] for r in batch] for i, c in enumerate(columns)}
+            writer.write_table(pa.Table.from_pydict(data, schema=schema))
+            count += len(batch)
+    return count
