@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO.parent / "shared" / "seed"
 SEED_ARTICLE = SEED_DIR / "parade-article.txt"
 SAMPLE_DIR = REPO / "data" / "sample"
+
+
+def cli_env(database_url: str, redis_url: str, queue_name: str, **extra: str) -> dict[str, str]:
+    """Environment for ``eventwire`` subprocesses pointed at a test's own services."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")},
+        "EVENTWIRE_DATABASE_URL": database_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": queue_name,
+        "EVENTWIRE_BATCH_SIZE": "4",
+        **extra,
+    }
 
 
 def unavailable(reason: str) -> None:
@@ -68,29 +81,38 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'eventwire-test.db'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database created for this test and dropped after it."""
+@contextmanager
+def scratch_postgres(prefix: str = "eventwire_it") -> Iterator[str]:
+    """Create a PostgreSQL database of its own, yield its URL, drop it afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"eventwire_it_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
         admin.dispose()
-        unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    from models.engine import get_engine
+        from models.engine import redact_url
 
-    if hasattr(get_engine, "cache_clear"):
-        get_engine.cache_clear()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        unavailable(f"PostgreSQL not reachable at {redact_url(POSTGRES_URL)}: {exc.orig}")
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        from models.engine import get_engine
+
+        get_engine.cache_clear()  # pooled connections would keep the database alive
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database created for this test and dropped after it."""
+    with scratch_postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

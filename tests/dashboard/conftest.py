@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import POSTGRES_URL, unavailable
+from tests.conftest import scratch_postgres
 from tests.dashboard.seed import seed_demo
 from worker.settings import get_settings
 
@@ -36,23 +34,12 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def postgres_demo_db() -> Iterator[str]:
     """URL of a PostgreSQL database of its own with a small demo seed, dropped afterwards."""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"eventwire_dashboard_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    engine = create_engine(url)
-    seed_demo(engine, articles=20)
-    engine.dispose()
-    yield url
-    st.cache_resource.clear()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("eventwire_dashboard") as url:
+        engine = create_engine(url)
+        seed_demo(engine, articles=20)
+        engine.dispose()
+        yield url
+        st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Real Redis, real PostgreSQL, real worker processes; each test checks that every 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import socket
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, cli_env
 from tests.faults.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
@@ -39,16 +38,14 @@ def corpus(tmp_path: Path, count: int) -> Path:
 
 
 def base_env(database_url: str, redis_url: str, queue_name: str) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")},
-        "EVENTWIRE_DATABASE_URL": database_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": queue_name,
-        "EVENTWIRE_BATCH_SIZE": "4",
-        # Redeliver a dead worker's messages within seconds, not the production minute.
-        "EVENTWIRE_HEARTBEAT_TIMEOUT_MS": "3000",
-        "EVENTWIRE_BROKER_MAINTENANCE_CHANCE": "200000",
-    }
+    # Redeliver a dead worker's messages within seconds, not the production minute.
+    return cli_env(
+        database_url,
+        redis_url,
+        queue_name,
+        EVENTWIRE_HEARTBEAT_TIMEOUT_MS="3000",
+        EVENTWIRE_BROKER_MAINTENANCE_CHANCE="200000",
+    )
 
 
 def cli(env: dict[str, str], *args: str, timeout: float = 600) -> str:

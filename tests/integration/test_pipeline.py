@@ -7,14 +7,13 @@ PostgreSQL (see the ``database_url`` fixture).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, cli_env
 
 pytestmark = pytest.mark.integration
 
@@ -22,13 +21,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def env(database_url: str, redis_url: str, queue_name: str) -> dict[str, str]:
     """Environment for eventwire subprocesses pointed at this test's services."""
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")},
-        "EVENTWIRE_DATABASE_URL": database_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": queue_name,
-        "EVENTWIRE_BATCH_SIZE": "4",
-    }
+    return cli_env(database_url, redis_url, queue_name)
 
 
 def eventwire(

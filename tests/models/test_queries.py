@@ -6,7 +6,6 @@ comments of :func:`seed` so a failing assertion can be checked against them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -14,13 +13,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from models import queries as q
 from models.queries import EventFilter
 from models.tables import Actor, Article, ArticleStatus, Event, EventActor
-from tests.conftest import POSTGRES_URL, unavailable
+from tests.conftest import scratch_postgres
 
 ALL = EventFilter(modalities=())
 
@@ -131,20 +129,10 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def postgres_engine() -> Iterator[Engine]:
     """A seeded PostgreSQL database of its own, dropped after the module."""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"eventwire_queries_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
-    engine = _seeded(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("eventwire_queries") as url:
+        engine = _seeded(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -63,27 +63,13 @@ def examples_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         url = f"sqlite:///{tmp_path_factory.mktemp('sql') / 'examples.db'}"
         cleanup = None
     else:
-        import uuid
+        from tests.conftest import scratch_postgres
 
-        from sqlalchemy import text
-        from sqlalchemy.exc import OperationalError
-
-        from tests.conftest import POSTGRES_URL, unavailable
-
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        name = f"eventwire_sql_{uuid.uuid4().hex[:10]}"
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except OperationalError as exc:
-            admin.dispose()
-            unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
-        url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+        scratch = scratch_postgres("eventwire_sql")
+        url = scratch.__enter__()
 
         def cleanup() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            scratch.__exit__(None, None, None)
 
     upgrade(url)
     engine = create_engine(url)

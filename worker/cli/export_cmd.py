@@ -20,7 +20,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from worker.cli.common import database, iso_date
+from worker.cli.common import database
+from worker.cli.filters import add_event_filters, event_filter
 from worker.errors import InputError
 
 if TYPE_CHECKING:
@@ -56,30 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "written as DIR/events.<ext> and DIR/actors.<ext>; with --out FILE.csv|FILE.parquet "
         "one table (--table, events by default).",
     )
-    p.add_argument(
-        "--type",
-        action="append",
-        dest="types",
-        metavar="TYPE",
-        help="event type (repeatable): parade, launch, statement, sanctions_vote, "
-        "meeting, military_exercise",
-    )
-    p.add_argument("--actor", help="actor name contains this text (case-insensitive)")
-    p.add_argument(
-        "--country",
-        action="append",
-        dest="countries",
-        metavar="ISO3",
-        help="actor or location country, ISO 3166 alpha-3 (repeatable)",
-    )
-    p.add_argument("--since", type=iso_date, help="events on or after YYYY-MM-DD")
-    p.add_argument("--until", type=iso_date, help="events on or before YYYY-MM-DD")
-    p.add_argument(
-        "--modality",
-        action="append",
-        dest="modalities",
-        help="asserted (default), negated, hypothetical, planned, capability; or all",
-    )
+    add_event_filters(p)
     p.add_argument(
         "--format", choices=FORMATS, help="csv or parquet (default: from --out, else csv)"
     )
@@ -106,22 +84,6 @@ def run(args: argparse.Namespace) -> int:
                 count = write_actors(session, filt, fmt, path)
             print(f"{count:,} {table} -> {path}", file=sys.stderr)
     return 0
-
-
-def event_filter(args: argparse.Namespace) -> EventFilter:
-    """The :class:`EventFilter` of the ``--type/--actor/--country/--since/--until/--modality``
-    options (the same as ``eventwire query``)."""
-    from models.queries import EventFilter
-
-    modalities = args.modalities or ["asserted"]
-    return EventFilter(
-        types=tuple(args.types or ()),
-        countries=tuple(c.upper() for c in args.countries or ()),
-        actor=args.actor,
-        since=args.since,
-        until=args.until,
-        modalities=() if "all" in modalities else tuple(modalities),
-    )
 
 
 def plan_outputs(out: Path, fmt: str | None, table: str | None) -> list[tuple[str, str, Path]]:

@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from worker.cli.common import OUTPUT_FORMATS, database, iso_date, write_rows
+from worker.cli.common import OUTPUT_FORMATS, database, write_rows
+from worker.cli.filters import add_event_filters, event_filter
 from worker.errors import InputError
 
 if TYPE_CHECKING:
@@ -29,30 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="list stored events (filters) or run read-only SQL (--sql)",
         description="List events from the database, newest first, or run a read-only SQL query.",
     )
-    p.add_argument(
-        "--type",
-        action="append",
-        dest="types",
-        metavar="TYPE",
-        help="event type (repeatable): parade, launch, statement, sanctions_vote, "
-        "meeting, military_exercise",
-    )
-    p.add_argument("--actor", help="actor name contains this text (case-insensitive)")
-    p.add_argument(
-        "--country",
-        action="append",
-        dest="countries",
-        metavar="ISO3",
-        help="actor or location country, ISO 3166 alpha-3 (repeatable)",
-    )
-    p.add_argument("--since", type=iso_date, help="events on or after YYYY-MM-DD")
-    p.add_argument("--until", type=iso_date, help="events on or before YYYY-MM-DD")
-    p.add_argument(
-        "--modality",
-        action="append",
-        dest="modalities",
-        help="asserted (default), negated, hypothetical, planned, capability; or all",
-    )
+    add_event_filters(p)
     p.add_argument("--limit", type=int, default=1000, help="rows at most (default 1000)")
     p.add_argument("--sql", help="run this read-only SQL instead (writes are refused)")
     p.add_argument(
@@ -73,17 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if args.sql:
         return _run_sql(engine, args)
     from models.engine import session_scope
-    from models.queries import EventFilter, list_events
+    from models.queries import list_events
 
-    modalities = args.modalities or ["asserted"]
-    filt = EventFilter(
-        types=tuple(args.types or ()),
-        countries=tuple(c.upper() for c in args.countries or ()),
-        actor=args.actor,
-        since=args.since,
-        until=args.until,
-        modalities=() if "all" in modalities else tuple(modalities),
-    )
+    filt = event_filter(args)
     with session_scope(engine) as session:
         rows = [event_json(r) for r in list_events(session, filt=filt, limit=args.limit)]
     if args.format == "table":
