@@ -54,8 +54,18 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
 
 
 @pytest.fixture
-def redis_url() -> Iterator[str]:
-    """A real Redis database for this test, flushed before and after."""
+def queue_name() -> str:
+    """A queue of its own, so tests never consume each other's messages."""
+    return f"test-articles-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def redis_url(queue_name: str) -> Iterator[str]:
+    """A real Redis; the test's own queue keys are removed afterwards.
+
+    Nothing is flushed: several test runs (and workers) may share one Redis, and each test
+    works on a queue of its own (``queue_name``).
+    """
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
@@ -63,16 +73,11 @@ def redis_url() -> Iterator[str]:
         client.ping()
     except redis.RedisError as exc:
         unavailable(f"Redis not reachable at {REDIS_URL}: {exc}")
-    client.flushdb()
     yield REDIS_URL
-    client.flushdb()
+    keys = list(client.scan_iter(match=f"dramatiq:{queue_name}*"))
+    if keys:
+        client.delete(*keys)
     client.close()
-
-
-@pytest.fixture
-def queue_name() -> str:
-    """A queue of its own, so tests never consume each other's messages."""
-    return f"test-articles-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
