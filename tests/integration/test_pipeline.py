@@ -137,3 +137,49 @@ def test_non_english_article_is_marked_not_miscoded(env: dict[str, str]) -> None
         "RUS",
         "CHN",
     }
+
+
+def test_query_and_plain_sql_on_the_views_agree(env: dict[str, str]) -> None:
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "articles.jsonl"
+    ok(eventwire(env, "enqueue", "--quiet", str(sample)))
+    ok(eventwire(env, "worker", "--burst"))
+
+    def sql(statement: str) -> list[dict]:
+        out = ok(eventwire(env, "query", "--format", "jsonl", "--sql", statement))
+        return [json.loads(line) for line in out.splitlines()]
+
+    by_type = {
+        r["type"]: r["n"]
+        for r in sql(
+            "SELECT type, SUM(event_count) AS n FROM event_daily_counts "
+            "WHERE modality = 'asserted' GROUP BY type"
+        )
+    }
+    assert by_type, "the sample corpus must give asserted events"
+    for event_type, count in by_type.items():
+        assert len(query_events(env, "--type", event_type, "--limit", "100000")) == count
+
+    # Launches involving North Korea: the CLI's --country matches actor or location country.
+    [view] = sql(
+        "SELECT COUNT(*) AS n FROM event_view WHERE type = 'launch' AND modality = 'asserted' "
+        "AND (location_country = 'PRK' OR agent_countries LIKE '%PRK%' "
+        "OR target_countries LIKE '%PRK%' OR participant_countries LIKE '%PRK%')"
+    )
+    assert view["n"] > 0
+    assert len(query_events(env, "--type", "launch", "--country", "PRK")) == view["n"]
+
+    agents = {
+        r["actor_name"]: r["n"]
+        for r in sql(
+            "SELECT actor_name, SUM(event_count) AS n FROM actor_daily_counts "
+            "WHERE role = 'agent' AND modality = 'asserted' AND actor_name = 'Kim Jong Un' "
+            "GROUP BY actor_name"
+        )
+    }
+    kim = query_events(env, "--actor", "Kim Jong Un", "--limit", "100000")
+    as_agent = [
+        e
+        for e in kim
+        if any(a["name"] == "Kim Jong Un" and a["role"] == "agent" for a in e["actors"])
+    ]
+    assert agents.get("Kim Jong Un", 0) == len(as_agent) > 0

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any, TextIO
 
 from sqlalchemy.engine import Engine
@@ -100,6 +101,9 @@ def write_table(
 def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        # PostgreSQL's SUM/AVG give Decimal: JSON readers expect numbers, not strings.
+        return int(value) if value == value.to_integral_value() else float(value)
     return str(value)
 
 
