@@ -20,7 +20,7 @@ Stable API used by the CLI (``eventwire query`` / ``eventwire stats``): :class:`
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -29,7 +29,6 @@ from sqlalchemy import (
     DateTime,
     Select,
     TypeDecorator,
-    and_,
     case,
     distinct,
     func,
@@ -45,7 +44,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import SQLModel
 
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor
+from models.tables import Actor, Article, ArticleStatus, Event, EventActor, EventPair
 
 Bucket = Literal["day", "week", "month"]
 #: Time buckets accepted by the ``*_over_time`` functions.
@@ -61,9 +60,11 @@ _article = SQLModel.metadata.tables[Article.__tablename__]
 _event = SQLModel.metadata.tables[Event.__tablename__]
 _actor = SQLModel.metadata.tables[Actor.__tablename__]
 _link = SQLModel.metadata.tables[EventActor.__tablename__]
+_pair = SQLModel.metadata.tables[EventPair.__tablename__]
 
-#: The date an event is placed at: its own date, else its article's publication date.
-EVENT_DAY = func.coalesce(_event.c.event_date, _article.c.published)
+#: The date an event is placed at: its own date, else its article's publication date
+#: (stored in ``event.day`` by the repository, and copied into ``event_actor.day``).
+EVENT_DAY = _event.c.day
 
 
 # --------------------------------------------------------------------------- time buckets
@@ -236,8 +237,30 @@ class EventFilter:
 
     @property
     def needs_day(self) -> bool:
-        """True when the conditions use the event day (and so need the article joined)."""
-        return self.since is not None or self.until is not None
+        """True when the conditions need the article joined: never, the day is stored."""
+        return False
+
+    def link_conditions(self, link: Any = None) -> list[ColumnElement[bool]]:
+        """Conditions on ``event_actor`` (or an alias, or ``event_pair``): rows of matching events.
+
+        Type, modality and day are read from the link's own copies of them, so the common
+        filters need no join; any other field is checked with ``event_id IN (matching event
+        ids)``.
+        """
+        lc = (link if link is not None else _link).c
+        conds: list[ColumnElement[bool]] = []
+        if self.types:
+            conds.append(lc.type.in_(self.types))
+        if self.modalities:
+            conds.append(lc.modality.in_(self.modalities))
+        if self.since is not None:
+            conds.append(lc.day >= self.since)
+        if self.until is not None:
+            conds.append(lc.day <= self.until)
+        rest = replace(self, types=(), modalities=(), since=None, until=None).conditions()
+        if rest:
+            conds.append(lc.event_id.in_(select(_event.c.id).where(*rest)))
+        return conds
 
 
 def _event_from(day: bool = True) -> Any:
@@ -445,10 +468,14 @@ def event_counts_over_time(
 
     Buckets are ``day``, ``week`` (starting Monday) or ``month``; undated events are left out.
     """
-    start = bucket_start(EVENT_DAY, bucket).label("bucket_start")
-    stmt = _filtered(select(start, _event.c.type, func.count().label("n")), filt, day=True)
-    stmt = stmt.where(EVENT_DAY.is_not(None)).group_by(start, _event.c.type)
-    stmt = stmt.order_by(start, _event.c.type)
+    # Per day and type first (an index-only scan of (modality, day, type) by default), then
+    # per bucket: the bucket expression runs on a few thousand rows, not on every event.
+    ev = _event.c
+    daily = _filtered(select(ev.day, ev.type, func.count().label("n")), filt)
+    daily = daily.where(ev.day.is_not(None)).group_by(ev.day, ev.type).subquery()
+    start = bucket_start(daily.c.day, bucket).label("bucket_start")
+    stmt = select(start, daily.c.type, func.sum(daily.c.n).label("n"))
+    stmt = stmt.group_by(start, daily.c.type).order_by(start, daily.c.type)
     return [TimeCount(r.bucket_start, r.type, int(r.n)) for r in _rows(session, stmt)]
 
 
@@ -470,36 +497,37 @@ def filter_options(session: Session) -> FilterOptions:
     """Return the distinct types, subtypes, countries and modalities and the event-day range."""
     conn = session.connection()
     ev = _event.c
-    # One pass over event for all four columns (the combinations are few), instead of a
-    # scan per column; the day range of dated events comes from the event_date index.
-    combos = conn.execute(
-        select(ev.type, ev.subtype, ev.modality, ev.location_country).group_by(
-            ev.type, ev.subtype, ev.modality, ev.location_country
-        )
-    ).all()
+    # Each column's values by skipping through its index, the day range from the day index.
     actor_countries = conn.execute(
         select(_actor.c.country).where(_actor.c.country.is_not(None)).distinct()
     ).scalars()
 
-    def values(index: int) -> list[str]:
-        return sorted({c[index] for c in combos if c[index]})
+    def values(column: Any) -> list[str]:
+        return sorted({v for v in _distinct_values(session, column) if v})
 
-    dated = conn.execute(select(func.min(ev.event_date), func.max(ev.event_date))).one()
-    undated = conn.execute(
-        select(func.min(_article.c.published), func.max(_article.c.published))
-        .select_from(_event_from())
-        .where(ev.event_date.is_(None))
-    ).one()
-    firsts = [_as_date(d) for d in (dated[0], undated[0]) if d is not None]
-    lasts = [_as_date(d) for d in (dated[1], undated[1]) if d is not None]
+    first, last = conn.execute(select(func.min(ev.day), func.max(ev.day))).one()
     return FilterOptions(
-        types=values(0),
-        subtypes=values(1),
-        countries=sorted({*values(3), *(c for c in actor_countries if c)}),
-        modalities=values(2),
-        first_day=min(firsts) if firsts else None,  # type: ignore[type-var]
-        last_day=max(lasts) if lasts else None,  # type: ignore[type-var]
+        types=values(ev.type),
+        subtypes=values(ev.subtype),
+        countries=sorted({*values(ev.location_country), *(c for c in actor_countries if c)}),
+        modalities=values(ev.modality),
+        first_day=_as_date(first),
+        last_day=_as_date(last),
     )
+
+
+def _distinct_values(session: Session, column: Any) -> list[Any]:
+    """Distinct non-null values of an indexed column, by skipping through its index.
+
+    A recursive "loose index scan": each step asks the index for the smallest value above
+    the last one, so a column with ten values costs ten index probes, not a pass over a
+    million rows.
+    """
+    seed = select(func.min(column).label("v")).cte("distinct_values", recursive=True)
+    step = select(select(func.min(column)).where(column > seed.c.v).scalar_subquery())
+    values = seed.union_all(step.where(seed.c.v.is_not(None)))
+    stmt = select(values.c.v).where(values.c.v.is_not(None))
+    return list(session.connection().execute(stmt).scalars())
 
 
 def _as_date(value: Any) -> date | None:
@@ -599,8 +627,33 @@ def list_events(
     }
     if order not in orderings:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
-    stmt = _filtered(_event_columns(), filt, day=True).order_by(*orderings[order])
-    return _event_rows(session, stmt.limit(max(0, limit)).offset(max(0, offset)))
+    limit, offset = max(0, limit), max(0, offset)
+    base = _filtered(_event_columns(), filt, day=True)
+    if order not in ("date_desc", "date_asc"):
+        stmt = base.order_by(*orderings[order])
+        return _event_rows(session, stmt.limit(limit).offset(offset))
+    # "Undated last" as one ORDER BY cannot follow an index. Instead the first offset+limit
+    # dated events (walking the (day, id) index) and the first offset+limit undated ones
+    # (the same index at NULL), then the page of those: the cost grows with the page
+    # number, not with the number of events.
+    desc = order == "date_desc"
+    day, ev_id = _event.c.day, _event.c.id
+    dated = base.where(day.is_not(None)).order_by(
+        *((day.desc(), ev_id.desc()) if desc else (day.asc(), ev_id.asc()))
+    )
+    undated = base.where(day.is_(None)).order_by(ev_id.desc() if desc else ev_id.asc())
+    parts = [select(p.limit(offset + limit).subquery()) for p in (dated, undated)]
+    both = union_all(*parts).subquery()
+    last = case((both.c.event_day.is_(None), 1), else_=0)
+    page = select(both).order_by(
+        last,
+        *(
+            (both.c.event_day.desc(), both.c.id.desc())
+            if desc
+            else (both.c.event_day.asc(), both.c.id.asc())
+        ),
+    )
+    return _event_rows(session, page.limit(limit).offset(offset))
 
 
 def iter_events(
@@ -647,13 +700,10 @@ def get_event_detail(session: Session, *, event_id: int) -> EventDetail | None:
 # --------------------------------------------------------------------------- actors, countries
 
 
-def _with_actors(day: bool = True) -> Any:
-    """``event [JOIN article] JOIN event_actor JOIN actor`` (one row per event and actor)."""
-    return (
-        _event_from(day)
-        .join(_link, _link.c.event_id == _event.c.id)
-        .join(_actor, _actor.c.id == _link.c.actor_id)
-    )
+def _links(filt: EventFilter | None, link: Any = None) -> Select[Any]:
+    """``SELECT`` (no columns yet: ``add_columns``) ``FROM event_actor WHERE <filter>``."""
+    link = link if link is not None else _link
+    return select().select_from(link).where(*(filt or EventFilter()).link_conditions(link))
 
 
 def top_actors(
@@ -682,18 +732,18 @@ def top_actors(
 def _actor_event_counts(filt: EventFilter | None, role: str | None) -> Select[Any]:
     """``actor_id, n``: filtered events per actor, aggregated before any name is joined.
 
-    With one role, (event, actor, role) is unique, so ``count(*)`` counts events; across
-    roles an actor may be agent and participant of one event, so the (event, actor) pairs
-    are made distinct first: a hash aggregate, much cheaper than ``count(DISTINCT ...)``,
-    which PostgreSQL sorts for.
+    Read from ``event_actor`` alone (it holds the event's type, modality and day). With one
+    role, (event, actor, role) is unique, so ``count(*)`` counts events; across roles an actor
+    may be agent and participant of one event, so events are counted distinct: the index on
+    (modality, actor_id, event_id, ...) delivers each actor's events in order, which makes
+    that a cheap pass (cheaper than a DISTINCT over all pairs first).
     """
-    filt = filt or EventFilter()
     link = _link.c
-    from_ = _event_from(filt.needs_day).join(_link, link.event_id == _event.c.id)
-    pairs = _filtered(select(link.event_id, link.actor_id), filt, from_=from_)
-    pairs = pairs.where(link.role == _check_role(role)) if role is not None else pairs.distinct()
-    sub = pairs.subquery()
-    return select(sub.c.actor_id, func.count().label("n")).group_by(sub.c.actor_id)
+    if role is not None:
+        stmt = _links(filt).add_columns(link.actor_id, func.count().label("n"))
+        return stmt.where(link.role == _check_role(role)).group_by(link.actor_id)
+    n = func.count(distinct(link.event_id)).label("n")
+    return _links(filt).add_columns(link.actor_id, n).group_by(link.actor_id)
 
 
 def actor_counts_over_time(
@@ -709,11 +759,22 @@ def actor_counts_over_time(
         actor_ids = [a.actor_id for a in top_actors(session, filt=filt, limit=limit)]
     if not actor_ids:
         return []
-    start = bucket_start(EVENT_DAY, bucket).label("bucket_start")
-    n = func.count(distinct(_event.c.id)).label("n")
-    stmt = _filtered(select(start, _actor.c.id, _actor.c.name, n), filt, from_=_with_actors())
-    stmt = stmt.where(_actor.c.id.in_(list(actor_ids)), EVENT_DAY.is_not(None))
-    stmt = stmt.group_by(start, _actor.c.id, _actor.c.name).order_by(start, _actor.c.name)
+    link = _link.c
+    # Distinct events per actor and day (an event has one day, so the per-day counts add up
+    # to per-bucket counts), then per bucket: the bucket expression runs on few rows.
+    daily = _links(filt).add_columns(
+        link.day, link.actor_id, func.count(distinct(link.event_id)).label("n")
+    )
+    daily = daily.where(link.actor_id.in_(list(actor_ids)), link.day.is_not(None))
+    daily = daily.group_by(link.day, link.actor_id).subquery()
+    start = bucket_start(daily.c.day, bucket).label("bucket_start")
+    n = func.sum(daily.c.n).label("n")
+    stmt = (
+        select(start, _actor.c.id, _actor.c.name, n)
+        .select_from(daily.join(_actor, _actor.c.id == daily.c.actor_id))
+        .group_by(start, _actor.c.id, _actor.c.name)
+        .order_by(start, _actor.c.name)
+    )
     return [ActorTimeCount(r.bucket_start, r.id, r.name, int(r.n)) for r in _rows(session, stmt)]
 
 
@@ -740,18 +801,19 @@ def country_counts(
         located = _filtered(select(loc.label("country"), func.count().label("n")), filt)
         parts.append(located.where(loc.is_not(None)).group_by(loc))
     if role != "location":
-        ctry = _actor.c.country
-        pairs = _filtered(
-            select(_link.c.event_id, ctry.label("country")),
-            filt,
-            from_=_with_actors(filt.needs_day),
-        ).where(ctry.is_not(None))
+        # From event_actor alone: it holds the actor's country and the event's location.
+        link = _link.c
+        ctry = link.actor_country
+        n_events = func.count(distinct(link.event_id)).label("n")
+        pairs = _links(filt).add_columns(ctry.label("country"), n_events)
+        pairs = pairs.where(ctry.is_not(None))
         if role is None:
-            pairs = pairs.where(or_(ev.location_country.is_(None), ev.location_country != ctry))
+            pairs = pairs.where(or_(link.location_country.is_(None), link.location_country != ctry))
         else:
-            pairs = pairs.where(_link.c.role == role)
-        sub = pairs.distinct().subquery()
-        parts.append(select(sub.c.country, func.count().label("n")).group_by(sub.c.country))
+            pairs = pairs.where(link.role == role)
+        # Two actors of one country in an event count once: distinct events per country,
+        # read in (country, event) order from the (modality, actor_country, event_id) index.
+        parts.append(pairs.group_by(ctry))
     both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     n = func.sum(both.c.n).label("n")
     stmt = select(both.c.country, n).group_by(both.c.country).order_by(n.desc(), both.c.country)
@@ -772,34 +834,55 @@ def interaction_pairs(
     """
     if level not in ("actor", "country"):
         raise ValueError(f"level must be 'actor' or 'country', not {level!r}")
-    ev = _event.c
-    ag_link, tg_link = _link.alias("ag_link"), _link.alias("tg_link")
-    ag, tg = _actor.alias("ag"), _actor.alias("tg")
-    from_ = (
-        _event_from((filt or EventFilter()).needs_day)
-        .join(ag_link, and_(ag_link.c.event_id == ev.id, ag_link.c.role == "agent"))
-        .join(ag, ag.c.id == ag_link.c.actor_id)
-        .join(tg_link, and_(tg_link.c.event_id == ev.id, tg_link.c.role == "target"))
-        .join(tg, tg.c.id == tg_link.c.actor_id)
-    )
+    # From event_pair (every agent link times every target link of an event, with copies of
+    # the event's fields and both countries): the default filter reads the (modality,
+    # agent_id, target_id, ...) index in pair order; names only for the counted pairs.
+    pair = _pair.c
+    pairs = select().select_from(_pair).where(*(filt or EventFilter()).link_conditions(_pair))
     if level == "actor":
-        # (event, agent, target) rows are unique (one link per event, actor and role), so
-        # count(*) counts events here without a costly DISTINCT.
-        n = func.count().label("n")
-        keys: tuple[Any, ...] = (ag.c.id, ag.c.name, ag.c.country, tg.c.id, tg.c.name, tg.c.country)
-        labels = ("source_id", "source", "source_country", "target_id", "target", "target_country")
-        columns = [k.label(label) for k, label in zip(keys, labels)]
-        stmt = _filtered(select(*columns, n), filt, from_=from_).where(ag.c.id != tg.c.id)
-        stmt = stmt.group_by(*keys).order_by(n.desc(), ag.c.name, tg.c.name)
-    else:
-        n = func.count(distinct(ev.id)).label("n")  # two agents of one country: one event
-        keys = (ag.c.country, tg.c.country)
-        columns = [ag.c.country.label("source"), tg.c.country.label("target")]
-        columns += [ag.c.country.label("source_country"), tg.c.country.label("target_country")]
-        stmt = _filtered(select(*columns, n), filt, from_=from_).where(
-            ag.c.country.is_not(None), tg.c.country.is_not(None)
+        # (event, agent, target) rows are unique, so count(*) counts events.
+        counts_q = (
+            pairs.add_columns(pair.agent_id, pair.target_id, func.count().label("n"))
+            .where(pair.agent_id != pair.target_id)
+            .group_by(pair.agent_id, pair.target_id)
         )
-        stmt = stmt.group_by(*keys).order_by(n.desc(), *keys)
+        if session.get_bind().dialect.name == "postgresql":
+            # Names only for the pairs that can make the page (the most frequent ``limit``
+            # and any tied with the last of them: the order by name stays exact), not for
+            # the hundreds of thousands that occur once or twice. (SQLite has no WITH TIES.)
+            counts_q = counts_q.order_by(func.count().desc()).fetch(max(0, limit), with_ties=True)
+        counts = counts_q.subquery()
+        ag, tg = _actor.alias("ag"), _actor.alias("tg")
+        stmt = (
+            select(
+                ag.c.name.label("source"),
+                ag.c.country.label("source_country"),
+                tg.c.name.label("target"),
+                tg.c.country.label("target_country"),
+                counts.c.n,
+            )
+            .select_from(
+                counts.join(ag, ag.c.id == counts.c.agent_id).join(
+                    tg, tg.c.id == counts.c.target_id
+                )
+            )
+            .order_by(counts.c.n.desc(), ag.c.name, tg.c.name)
+        )
+    else:
+        agc, tgc = pair.agent_country, pair.target_country
+        n = func.count(distinct(pair.event_id)).label("n")  # two agents of one country
+        stmt = (
+            pairs.add_columns(
+                agc.label("source"),
+                tgc.label("target"),
+                agc.label("source_country"),
+                tgc.label("target_country"),
+                n,
+            )
+            .where(agc.is_not(None), tgc.is_not(None))
+            .group_by(agc, tgc)
+            .order_by(n.desc(), agc, tgc)
+        )
     rows = _rows(session, stmt.limit(max(0, limit)))
     return [
         InteractionPair(r.source, r.source_country, r.target, r.target_country, int(r.n))
@@ -823,12 +906,9 @@ class ActorSummary:
 
 def actor_summary(session: Session, *, filt: EventFilter | None = None) -> list[ActorSummary]:
     """Return every actor of the filtered events with its event counts, busiest first."""
-    filt = filt or EventFilter()
     link = _link.c
-    from_ = _event_from(filt.needs_day).join(_link, link.event_id == _event.c.id)
-    per_role = _filtered(
-        select(link.actor_id, link.role, func.count().label("n")), filt, from_=from_
-    ).group_by(link.actor_id, link.role)
+    per_role = _links(filt).add_columns(link.actor_id, link.role, func.count().label("n"))
+    per_role = per_role.group_by(link.actor_id, link.role)
     by_role: dict[int, dict[str, int]] = {}
     for r in _rows(session, per_role):
         by_role.setdefault(int(r.actor_id), {})[r.role] = int(r.n)
@@ -871,13 +951,7 @@ def overview_kpis(session: Session, *, filt: EventFilter | None = None) -> Kpis:
     events = count_events(session, filt=filt)
     # Distinct actors as "actor.id IN (their links)": the de-duplication is a hash of at
     # most a few thousand actor ids, never of the (event, actor) pairs, which can spill.
-    filt = filt or EventFilter()
-    link = _link.c
-    linked = _filtered(
-        select(link.actor_id),
-        filt,
-        from_=_event_from(filt.needs_day).join(_link, link.event_id == _event.c.id),
-    )
+    linked = _links(filt).add_columns(_link.c.actor_id)
     actors = conn.execute(
         select(func.count()).select_from(_actor).where(_actor.c.id.in_(linked))
     ).scalar_one()

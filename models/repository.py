@@ -13,7 +13,7 @@ import hashlib
 import logging
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, func, insert, select, update
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from models.records import ActorRef, AddResult, EventRecord, NewArticle
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor, utcnow
+from models.tables import Actor, Article, ArticleStatus, Event, EventActor, EventPair, utcnow
 
 __all__ = [
     "AddResult",
@@ -51,6 +51,7 @@ _article: Table = SQLModel.metadata.tables[Article.__tablename__]
 _actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
 _event: Table = SQLModel.metadata.tables[Event.__tablename__]
 _link: Table = SQLModel.metadata.tables[EventActor.__tablename__]
+_pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -250,8 +251,14 @@ def actor_key(actor: ActorRef) -> str:
     return f"{actor.kind.strip()}|{(actor.country or '').strip()}|{name}".lower()
 
 
-def _upsert_actors(session: Session, actors: Iterable[ActorRef]) -> dict[str, int]:
-    """Insert the actors not stored yet and return ``{key: id}`` for all of them."""
+def _upsert_actors(
+    session: Session, actors: Iterable[ActorRef]
+) -> dict[str, tuple[int, str | None]]:
+    """Insert the actors not stored yet; return ``{key: (id, stored country)}`` for all of them.
+
+    The stored country is the one of whoever inserted the actor first, which is what the
+    links copy into ``event_actor.actor_country``.
+    """
     by_key: dict[str, ActorRef] = {}
     for actor in actors:
         by_key.setdefault(actor_key(actor), actor)
@@ -272,12 +279,12 @@ def _upsert_actors(session: Session, actors: Iterable[ActorRef]) -> dict[str, in
     stmt = _insert(session, _actor).on_conflict_do_nothing(index_elements=["key"])
     for row_chunk in _chunks(rows):
         session.execute(stmt, list(row_chunk))
-    ids: dict[str, int] = {}
+    ids: dict[str, tuple[int, str | None]] = {}
     for key_chunk in _chunks(keys):
         found = session.execute(
-            select(_actor.c.key, _actor.c.id).where(_actor.c.key.in_(key_chunk))
+            select(_actor.c.key, _actor.c.id, _actor.c.country).where(_actor.c.key.in_(key_chunk))
         )
-        ids.update({r.key: r.id for r in found})
+        ids.update({r.key: (int(r.id), r.country) for r in found})
     return ids
 
 
@@ -294,7 +301,11 @@ def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, A
 
 
 def _event_row(
-    article_id: int, record: EventRecord, extractor_version: str, now: datetime
+    article_id: int,
+    record: EventRecord,
+    extractor_version: str,
+    now: datetime,
+    published: date | None = None,
 ) -> dict[str, Any]:
     return {
         "article_id": article_id,
@@ -305,6 +316,8 @@ def _event_row(
         "end_char": record.end_char,
         "trigger": _clip(record.trigger, _event, "trigger"),
         "event_date": record.event_date,
+        # The event day: its own date, else the article's publication date.
+        "day": record.event_date if record.event_date is not None else published,
         "date_precision": record.date_precision,
         "location_name": _clip(record.location_name, _event, "location_name"),
         "location_country": record.location_country,
@@ -342,15 +355,17 @@ def replace_events(
     # Lock the article rows first, in id order (PostgreSQL; SQLite serialises all writers):
     # a second worker given the same article waits here, then sees and deletes our events
     # rather than adding its own next to them.
-    existing: set[int] = set()
+    # The publication dates come along: an event without a date of its own is placed there.
+    published: dict[int, date | None] = {}
     for chunk in _chunks(sorted(latest)):
         stmt = (
-            select(_article.c.id)
+            select(_article.c.id, _article.c.published)
             .where(_article.c.id.in_(chunk))
             .order_by(_article.c.id)
             .with_for_update()
         )
-        existing.update(int(i) for i in session.scalars(stmt))
+        published.update({int(r.id): r.published for r in session.execute(stmt)})
+    existing = set(published)
     if skipped := sorted(set(latest) - existing):
         logger.warning("replace_events: articles not in the database, skipped: %s", skipped)
     article_ids = sorted(existing)
@@ -359,6 +374,7 @@ def replace_events(
 
     for chunk in _chunks(article_ids):
         old_events = select(_event.c.id).where(_event.c.article_id.in_(chunk))
+        session.execute(delete(_pair).where(_pair.c.event_id.in_(old_events)))
         session.execute(delete(_link).where(_link.c.event_id.in_(old_events)))
         session.execute(delete(_event).where(_event.c.article_id.in_(chunk)))
 
@@ -368,16 +384,55 @@ def replace_events(
     now = utcnow()
     event_ids: list[int] = []
     for pair_chunk in _chunks(pairs):
-        rows = [_event_row(aid, record, extractor_version, now) for aid, record in pair_chunk]
+        rows = [
+            _event_row(aid, record, extractor_version, now, published[aid])
+            for aid, record in pair_chunk
+        ]
         event_ids.extend(_insert_returning_ids(session, _event, rows))
 
-    links: dict[tuple[int, int, str], None] = {}
-    for event_id, (_, record) in zip(event_ids, pairs):
+    # Each link carries copies of its event's day, type, modality and location and of its
+    # actor's country (see models.tables.EventActor).
+    links: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for event_id, (aid, record) in zip(event_ids, pairs):
+        event_day = record.event_date if record.event_date is not None else published[aid]
         for actor in record.actors:
-            links[(event_id, actor_ids[actor_key(actor)], actor.role)] = None
-    link_rows = [{"event_id": e, "actor_id": a, "role": r} for e, a, r in links]
+            actor_id, actor_country = actor_ids[actor_key(actor)]
+            links[(event_id, actor_id, actor.role)] = {
+                "event_id": event_id,
+                "actor_id": actor_id,
+                "role": actor.role,
+                "day": event_day,
+                "type": record.type,
+                "modality": record.modality,
+                "location_country": record.location_country,
+                "actor_country": actor_country,
+            }
+    link_rows = list(links.values())
     for link_chunk in _chunks(link_rows):
         session.execute(_insert(session, _link), list(link_chunk))
+
+    # Every agent of an event paired with every target of it (models.tables.EventPair).
+    targets: dict[int, list[dict[str, Any]]] = {}
+    for link in link_rows:
+        if link["role"] == "target":
+            targets.setdefault(link["event_id"], []).append(link)
+    pair_rows = [
+        {
+            "event_id": agent["event_id"],
+            "agent_id": agent["actor_id"],
+            "target_id": target["actor_id"],
+            "day": agent["day"],
+            "type": agent["type"],
+            "modality": agent["modality"],
+            "agent_country": agent["actor_country"],
+            "target_country": target["actor_country"],
+        }
+        for agent in link_rows
+        if agent["role"] == "agent"
+        for target in targets.get(agent["event_id"], ())
+    ]
+    for pair_chunk in _chunks(pair_rows):
+        session.execute(_insert(session, _pair), list(pair_chunk))
 
     _update_articles(
         session,

@@ -10,8 +10,19 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    Text,
+    UniqueConstraint,
+    select,
+    text,
+)
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
@@ -106,6 +117,14 @@ class Event(SQLModel, table=True):
         Index("ix_event_date", "event_date"),
         Index("ix_event_location_country", "location_country"),
         Index("ix_event_modality", "modality"),
+        # The event day (see ``day``) for date filters and time buckets without the article;
+        # (modality, day, type) lets the default "asserted" filter count per bucket and type
+        # from the index alone.
+        Index("ix_event_day_id", "day", "id"),
+        Index("ix_event_type_day", "type", "day"),
+        Index("ix_event_modality_day_type", "modality", "day", "type"),
+        Index("ix_event_modality_location_country", "modality", "location_country"),
+        Index("ix_event_subtype", "subtype"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -117,6 +136,9 @@ class Event(SQLModel, table=True):
     end_char: int
     trigger: str = Field(max_length=200)
     event_date: date | None = None
+    #: The event day: ``event_date`` or, when the extractor found none, the article's
+    #: ``published`` date (written by ``replace_events``); None when neither is known.
+    day: date | None = None
     date_precision: str | None = Field(default=None, max_length=8)
     location_name: str | None = Field(default=None, max_length=200)
     location_country: str | None = Field(default=None, max_length=8)
@@ -132,16 +154,129 @@ class Event(SQLModel, table=True):
 
 
 class EventActor(SQLModel, table=True):
-    """Links an event to an actor with the actor's role in it (agent, target, participant)."""
+    """Links an event to an actor with the actor's role in it (agent, target, participant).
+
+    ``day``, ``type``, ``modality`` and ``location_country`` are copies of the event's columns
+    and ``actor_country`` of the actor's ``country`` (events and actors are never updated in
+    place, so the copies cannot go stale): actor aggregates filter and group on them from
+    the indexes below without joining ``event`` or ``actor``.
+    """
 
     __tablename__ = "event_actor"
     __table_args__ = (
         # Also serves lookups by event_id (its leading column), so event_id has no index of its own.
         UniqueConstraint("event_id", "actor_id", "role", name="uq_event_actor_role"),
         Index("ix_event_actor_actor_role", "actor_id", "role"),
+        # Top actors (distinct events per actor) and distinct actors, by modality.
+        Index("ix_event_actor_modality_actor", "modality", "actor_id", "event_id", "day"),
+        # The links of one role (top actors as agent, target or participant).
+        Index("ix_event_actor_modality_role_event", "modality", "role", "event_id", "actor_id"),
+        # Countries involved per event.
+        Index(
+            "ix_event_actor_modality_country_event",
+            "modality",
+            "actor_country",
+            "event_id",
+            "location_country",
+        ),
+        # Timelines of a few actors.
+        Index("ix_event_actor_actor_modality_day", "actor_id", "modality", "day", "event_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
     actor_id: int = Field(foreign_key="actor.id", ondelete="CASCADE")
     role: str = Field(max_length=16)
+    day: date | None = None
+    type: str = Field(max_length=32)
+    modality: str = Field(max_length=16)
+    location_country: str | None = Field(default=None, max_length=8)
+    actor_country: str | None = Field(default=None, max_length=8)
+
+
+class EventPair(SQLModel, table=True):
+    """One (agent, target) pair of an event: who acts on whom, derived from ``event_actor``.
+
+    One row per agent link times target link of an event (an actor that is both agent and
+    target of an event pairs with itself), with the same copies of the event's day, type and
+    modality as the links and both actors' countries. Interaction counts read it from one index
+    instead of joining agent links to target links. Written with the links by
+    ``models.repository.replace_events``.
+    """
+
+    __tablename__ = "event_pair"
+    __table_args__ = (
+        UniqueConstraint("event_id", "agent_id", "target_id", name="uq_event_pair"),
+        Index("ix_event_pair_modality_agent_target", "modality", "agent_id", "target_id", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
+    agent_id: int = Field(foreign_key="actor.id", ondelete="CASCADE")
+    target_id: int = Field(foreign_key="actor.id", ondelete="CASCADE")
+    day: date | None = None
+    type: str = Field(max_length=32)
+    modality: str = Field(max_length=16)
+    agent_country: str | None = Field(default=None, max_length=8)
+    target_country: str | None = Field(default=None, max_length=8)
+
+
+#: ``INSERT`` of the agent-target pairs of the links in ``event_actor``, skipping pairs stored
+#: already; append ``AND a.event_id = ...`` to limit it to one event. Used by migration 0002
+#: (backfill) and below (ORM inserts); replace_events builds its pairs in Python.
+INSERT_PAIRS_SQL = """
+INSERT INTO event_pair (event_id, agent_id, target_id, day, type, modality, agent_country,
+    target_country)
+SELECT a.event_id, a.actor_id, t.actor_id, a.day, a.type, a.modality, a.actor_country,
+    t.actor_country
+FROM event_actor a
+JOIN event_actor t ON t.event_id = a.event_id AND t.role = 'target'
+WHERE a.role = 'agent'
+AND NOT EXISTS (SELECT 1 FROM event_pair p WHERE p.event_id = a.event_id
+    AND p.agent_id = a.actor_id AND p.target_id = t.actor_id)
+"""
+
+
+# ----------------------------------------------------------------------------- ORM inserts
+#
+# The pipeline writes events and links in bulk (models.repository.replace_events), filling the
+# stored day and the link's copies itself. Rows added through the ORM (scripts, tests) get
+# them here, from the database, just before their INSERT: an event's article and a link's
+# event and actor are flushed first (the foreign keys order the unit of work); a link's
+# agent-target pairs are added right after it.
+
+
+@sa_event.listens_for(Event, "before_insert")
+def _fill_event_day(_mapper: Any, connection: Connection, target: Event) -> None:
+    if target.day is not None:
+        return
+    if target.event_date is not None:
+        target.day = target.event_date
+    elif target.article_id is not None:
+        target.day = connection.execute(
+            select(Article.published).where(Article.id == target.article_id)  # type: ignore[arg-type]
+        ).scalar_one_or_none()
+
+
+@sa_event.listens_for(EventActor, "before_insert")
+def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActor) -> None:
+    if target.type is not None and target.modality is not None:
+        return
+    found = connection.execute(
+        select(Event.day, Event.type, Event.modality, Event.location_country).where(
+            Event.id == target.event_id  # type: ignore[arg-type]
+        )
+    ).one_or_none()
+    if found is not None:
+        target.day, target.type, target.modality, target.location_country = found
+    target.actor_country = connection.execute(
+        select(Actor.country).where(Actor.id == target.actor_id)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+
+
+@sa_event.listens_for(EventActor, "after_insert")
+def _add_pairs(_mapper: Any, connection: Connection, target: EventActor) -> None:
+    if target.role in ("agent", "target"):
+        connection.execute(
+            text(INSERT_PAIRS_SQL + " AND a.event_id = :event_id"), {"event_id": target.event_id}
+        )

@@ -24,7 +24,7 @@ from models.records import ActorRef, EventRecord, NewArticle
 from tests.models.conftest import DIALECTS
 
 REPO = Path(__file__).resolve().parents[2]
-TABLES = {"article", "actor", "event", "event_actor", "alembic_version"}
+TABLES = {"article", "actor", "event", "event_actor", "event_pair", "alembic_version"}
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts"}
 
 
@@ -36,7 +36,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0001"
+    assert current_revision(empty_url) == head_revision() == "0002"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -85,7 +85,7 @@ def test_concurrent_upgrades_from_several_processes(empty_url: str) -> None:
             if stream:
                 stream.close()
     assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
-    assert current_revision(empty_url) == "0001"
+    assert current_revision(empty_url) == "0002"
 
 
 @pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
@@ -103,7 +103,7 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
     finally:
         engine.dispose()
     upgrade(empty_url)
-    assert current_revision(empty_url) == "0001"
+    assert current_revision(empty_url) == "0002"
 
 
 # --------------------------------------------------------------------------- views
@@ -274,3 +274,153 @@ def test_example_queries_in_schema_doc_run(engine: Engine) -> None:
     assert [(_day(r[0]), r[3]) for r in launches] == [("2024-03-01", "Iskander, KN-23")]
     busiest = dict((r[0], r[2]) for r in results[2][1])
     assert busiest["North Korea"] == 2
+
+
+# --------------------------------------------------------------------------- 0002: stored day
+
+_OLD_ROWS = [
+    # 0001-era rows: no event.day, links without copies.
+    "INSERT INTO article (id, content_hash, published, text, status, attempts, created_at, "
+    "updated_at) VALUES (1, 'h1', '2024-03-05', 't', 'done', 1, '2024-03-05 00:00:00', "
+    "'2024-03-05 00:00:00'), (2, 'h2', NULL, 't', 'done', 1, '2024-03-05 00:00:00', "
+    "'2024-03-05 00:00:00')",
+    "INSERT INTO actor (id, key, name, country, kind) VALUES (1, 'country|prk|prk', 'PRK', "
+    "'PRK', 'country'), (2, 'org||un', 'UN', NULL, 'igo')",
+    "INSERT INTO event (id, article_id, type, sentence, start_char, end_char, trigger, "
+    "event_date, location_country, weapons, modality, confidence, attributes, created_at) "
+    "VALUES "
+    "(1, 1, 'launch', 's', 0, 1, 'x', '2024-03-01', 'PRK', '[]', 'asserted', 0.9, '{}', "
+    "'2024-03-05 00:00:00'), "
+    "(2, 1, 'statement', 's', 0, 1, 'x', NULL, NULL, '[]', 'planned', 0.9, '{}', "
+    "'2024-03-05 00:00:00'), "
+    "(3, 2, 'meeting', 's', 0, 1, 'x', NULL, 'KOR', '[]', 'asserted', 0.9, '{}', "
+    "'2024-03-05 00:00:00')",
+    "INSERT INTO event_actor (id, event_id, actor_id, role) VALUES "
+    "(1, 1, 1, 'agent'), (2, 1, 2, 'target'), (3, 2, 2, 'agent'), (4, 3, 1, 'participant')",
+]
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0002_backfills_day_and_link_copies(empty_url: str) -> None:
+    """Rows written before 0002 get their day, link copies and pairs; down to 0001 and up."""
+    upgrade(empty_url, "0001")
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            for sql in _OLD_ROWS:
+                conn.execute(text(sql))
+        upgrade(empty_url)
+        assert current_revision(empty_url) == "0002"
+        days = dict(_rows_of(engine, "SELECT id, day FROM event ORDER BY id"))
+        assert {k: _day(v) if v else None for k, v in days.items()} == {
+            1: "2024-03-01",  # its own date
+            2: "2024-03-05",  # the article's
+            3: None,  # neither
+        }
+        links = _rows_of(
+            engine,
+            "SELECT id, day, type, modality, location_country, actor_country "
+            "FROM event_actor ORDER BY id",
+        )
+        assert [(r[0], _day(r[1]) if r[1] else None, *r[2:]) for r in links] == [
+            (1, "2024-03-01", "launch", "asserted", "PRK", "PRK"),
+            (2, "2024-03-01", "launch", "asserted", "PRK", None),
+            (3, "2024-03-05", "statement", "planned", None, None),
+            (4, None, "meeting", "asserted", "KOR", "PRK"),
+        ]
+        pairs = _rows_of(
+            engine,
+            "SELECT event_id, agent_id, target_id, day, type, modality, agent_country, "
+            "target_country FROM event_pair",
+        )
+        assert [(*r[:3], _day(r[3]), *r[4:]) for r in pairs] == [
+            (1, 1, 2, "2024-03-01", "launch", "asserted", "PRK", None)
+        ]
+        daily = _rows_of(
+            engine, "SELECT day, type, modality, event_count FROM event_daily_counts ORDER BY 1, 2"
+        )
+        assert [(_day(r[0]), *r[1:]) for r in daily] == [
+            ("2024-03-01", "launch", "asserted", 1),
+            ("2024-03-05", "statement", "planned", 1),
+        ]
+        viewed = _rows_of(engine, "SELECT event_id, day FROM event_view ORDER BY event_id")
+        assert [(r[0], _day(r[1]) if r[1] else None) for r in viewed] == [
+            (1, "2024-03-01"),
+            (2, "2024-03-05"),
+            (3, None),
+        ]
+
+        with engine.connect() as conn:
+            config = alembic_config(empty_url)
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+            conn.commit()
+        assert current_revision(empty_url) == "0001"
+        assert "day" not in {c["name"] for c in inspect(engine).get_columns("event")}
+        assert _views(engine) == VIEWS
+        viewed = _rows_of(engine, "SELECT event_id, day FROM event_view ORDER BY event_id")
+        assert [(r[0], _day(r[1]) if r[1] else None) for r in viewed] == [
+            (1, "2024-03-01"),
+            (2, "2024-03-05"),
+            (3, None),
+        ]
+    finally:
+        engine.dispose()
+    upgrade(empty_url)
+    assert current_revision(empty_url) == "0002"
+
+
+def _rows_of(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_replace_events_writes_day_and_link_copies(engine: Engine) -> None:
+    """The pipeline's writes fill event.day and the links' copies as the migration does."""
+    with session_scope(engine) as session:
+        (added,) = repo.add_articles(
+            session,
+            articles=[NewArticle(text="Copies test article.", published=date(2024, 6, 2))],
+        )
+        aid = added.article_id
+        repo.replace_events(
+            session,
+            results=[
+                (
+                    aid,
+                    [
+                        EventRecord(
+                            type="meeting",
+                            sentence="Copies test article.",
+                            start_char=0,
+                            end_char=20,
+                            trigger="met",
+                            location_country="CHN",
+                            modality="planned",
+                            actors=[
+                                ActorRef(
+                                    name="Copies Land", country="CPY", kind="country", role="agent"
+                                ),
+                                ActorRef(
+                                    name="copies  land",
+                                    country="cpy",
+                                    kind="country",
+                                    role="participant",
+                                ),
+                            ],
+                        )
+                    ],
+                )
+            ],
+            extractor_version="test",
+        )
+    rows = _rows_of(
+        engine,
+        "SELECT e.day, ea.day, ea.type, ea.modality, ea.location_country, ea.actor_country, "
+        "ac.country FROM event e JOIN event_actor ea ON ea.event_id = e.id "
+        f"JOIN actor ac ON ac.id = ea.actor_id WHERE e.article_id = {aid} ORDER BY ea.role",
+    )
+    assert [(_day(r[0]), _day(r[1]), *r[2:]) for r in rows] == [
+        ("2024-06-02", "2024-06-02", "meeting", "planned", "CHN", "CPY", "CPY"),
+        ("2024-06-02", "2024-06-02", "meeting", "planned", "CHN", "CPY", "CPY"),
+    ]
