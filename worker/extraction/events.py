@@ -343,6 +343,14 @@ def _unique(actors: list[ActorRef]) -> list[ActorRef]:
     return out
 
 
+def _governor(ent: Span) -> Token:
+    """The word a date hangs off, through its preposition ("acknowledged on Tuesday")."""
+    head = ent.root.head
+    while head.dep_ == "prep" and head.head is not head:
+        head = head.head
+    return head
+
+
 class ArticleExtractor:
     """Extracts the events of one parsed article."""
 
@@ -396,7 +404,7 @@ class ArticleExtractor:
             ):
                 attached.append(resolved)
                 continue
-            head = ent.root.head
+            head = _governor(ent)
             if head.lemma_ in REPORTING_VERBS and head.i != verb.i:
                 continue
             loose.append((abs(ent.start - trigger.i), resolved))
@@ -408,7 +416,7 @@ class ArticleExtractor:
 
     def _update_context_date(self, sent: Span) -> None:
         for ent, resolved in self._date_entities(sent):
-            head = ent.root.head
+            head = _governor(ent)
             if head.lemma_ in REPORTING_VERBS:
                 continue
             if resolved.precision == "day" or self.context_date is None:
