@@ -222,8 +222,9 @@ class EventPair(SQLModel, table=True):
 
 
 #: ``INSERT`` of the agent-target pairs of the links in ``event_actor``, skipping pairs stored
-#: already; append ``AND a.event_id = ...`` to limit it to one event. Used by migration 0002
-#: (backfill) and below (ORM inserts); replace_events builds its pairs in Python.
+#: already; append ``AND a.event_id = ...`` to limit it to one event. Used below (ORM inserts);
+#: migration 0002 keeps its own frozen copy for the backfill, and replace_events builds its
+#: pairs in Python.
 INSERT_PAIRS_SQL = """
 INSERT INTO event_pair (event_id, agent_id, target_id, day, type, modality, agent_country,
     target_country)

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
 
 from worker.settings import Settings, get_settings
@@ -125,19 +124,3 @@ def run_processes(
         logger.error("%d worker process(es) exited with an error: %s", len(failed), failed)
         return 1
     return 0
-
-
-def wait_for_backlog(max_seconds: float, settings: Settings | None = None) -> int:
-    """Return the queue backlog after waiting up to ``max_seconds`` for it to reach zero."""
-    import redis
-
-    from worker.broker import queue_backlog
-
-    settings = settings or get_settings()
-    client = redis.Redis.from_url(settings.redis_url)
-    deadline = time.monotonic() + max_seconds
-    backlog = queue_backlog(client, settings.queue_name)
-    while backlog and time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        backlog = queue_backlog(client, settings.queue_name)
-    return backlog

