@@ -2,7 +2,10 @@
 
 Each generated article takes a lead from one sample article and follows it with sentences drawn
 from others (keeping quotes and follow-ups in their order within a source), with publication
-dates spread over two years. Deterministic for a given --seed.
+dates spread over two years. With --novel-names every article also ends with a byline of
+made-up names ("Reporting by Tavel Quorin in Brasko; ..."), so the vocabulary keeps growing as
+it does in real news: that is what a long-running worker's memory has to survive.
+Deterministic for a given --seed.
 
     python bench/make_corpus.py --articles 5000 --out bench/results/corpus.jsonl
 """
@@ -32,8 +35,34 @@ def sentences_by_article(path: Path) -> list[list[str]]:
     return articles
 
 
-def generate(count: int, seed: int, sample: Path = SAMPLE) -> list[dict[str, str]]:
-    """Return ``count`` articles made of sample sentences."""
+SYLLABLES = "ka lo ri ven tas mor qui dal ze bru nok sa fel tor wen ix pra gol".split()
+
+
+def made_up_name(rng: random.Random) -> str:
+    """A capitalised name no dictionary has (two to four random syllables)."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+
+
+def byline(rng: random.Random) -> str:
+    """A wire-style byline of made-up people and a made-up town."""
+    people = [f"{made_up_name(rng)} {made_up_name(rng)}" for _ in range(2)]
+    return f"Reporting by {people[0]} in {made_up_name(rng)}; editing by {people[1]}."
+
+
+def generate(
+    count: int,
+    seed: int,
+    sample: Path = SAMPLE,
+    *,
+    follow_ups: tuple[int, int] = (6, 16),
+    novel_names: bool = False,
+) -> list[dict[str, str]]:
+    """Return ``count`` articles made of sample sentences.
+
+    Parameters:
+      follow_ups: how many runs of 1-3 sentences follow the lead (inclusive range).
+      novel_names: end each article with a byline of made-up names (see the module doc).
+    """
     rng = random.Random(seed)
     pools = sentences_by_article(sample)
     start = date(2023, 1, 1)
@@ -41,10 +70,12 @@ def generate(count: int, seed: int, sample: Path = SAMPLE) -> list[dict[str, str
     for number in range(count):
         lead_source = rng.choice(pools)
         body = [lead_source[0]]
-        for _ in range(rng.randint(6, 16)):
+        for _ in range(rng.randint(*follow_ups)):
             source = rng.choice(pools)
             i = rng.randrange(len(source))
             body.extend(source[i : i + rng.randint(1, 3)])
+        if novel_names:
+            body.append(byline(rng))
         published = start + timedelta(days=rng.randrange(730))
         out.append(
             {
@@ -63,10 +94,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("bench/results/corpus.jsonl"))
+    parser.add_argument("--novel-names", action="store_true", help="add made-up bylines")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as f:
-        for article in generate(args.articles, args.seed):
+        for article in generate(args.articles, args.seed, novel_names=args.novel_names):
             f.write(json.dumps(article, ensure_ascii=False) + "\n")
     print(f"wrote {args.articles} articles to {args.out}")
 

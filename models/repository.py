@@ -148,8 +148,11 @@ def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[Ad
         # ids keep following the input order.
         session.execute(select(func.pg_advisory_xact_lock(ADD_ARTICLES_LOCK_KEY)))
     ids: dict[str, int] = {}
-    for row_chunk in _chunks(rows):
-        ids.update({r.content_hash: r.id for r in session.execute(stmt, list(row_chunk))})
+    if session.get_bind().dialect.name == "postgresql":
+        ids.update(_insert_articles_by_copy(session, rows))
+    else:
+        for row_chunk in _chunks(rows):
+            ids.update({r.content_hash: r.id for r in session.execute(stmt, list(row_chunk))})
     created = set(ids)
     missing = [digest for digest in first if digest not in ids]
     for hash_chunk in _chunks(missing):
@@ -169,6 +172,45 @@ def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[Ad
         results.append(AddResult(article_id=ids[digest], created=is_new, content_hash=digest))
     logger.debug("add_articles: %d given, %d new", len(items), sum(r.created for r in results))
     return results
+
+
+#: Columns of an incoming article row, in COPY order.
+_COPIED_COLUMNS = (
+    "content_hash", "text", "published", "url", "title", "source", "external_id", "language",
+)  # fmt: skip
+
+
+def _insert_articles_by_copy(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """PostgreSQL: COPY the rows into a temporary table, then one ``INSERT .. SELECT``.
+
+    A multi-row ``INSERT`` carries 13 parameters per article; psycopg and the server spend
+    most of an enqueue parsing those statements. COPY streams the rows instead (about twice
+    the articles per second). Returns content hash -> id of the rows inserted; ids follow the
+    input order, and texts already stored are skipped by ``ON CONFLICT`` as on SQLite.
+    """
+    if not rows:
+        return {}
+    raw = session.connection().connection.driver_connection
+    columns = ", ".join(_COPIED_COLUMNS)
+    with raw.cursor() as cur:  # type: ignore[union-attr]
+        # Dropped at commit; dropped first too, should one transaction add twice.
+        cur.execute("DROP TABLE IF EXISTS incoming_article")
+        cur.execute(
+            "CREATE TEMP TABLE incoming_article (ord integer, content_hash text, text text, "
+            "published date, url text, title text, source text, external_id text, "
+            "language text) ON COMMIT DROP"
+        )
+        with cur.copy(f"COPY incoming_article (ord, {columns}) FROM STDIN") as copy:
+            for number, row in enumerate(rows):
+                copy.write_row((number, *(row[c] for c in _COPIED_COLUMNS)))
+        first = rows[0]
+        cur.execute(
+            f"INSERT INTO article ({columns}, status, attempts, created_at, updated_at) "
+            f"SELECT {columns}, %s, 0, %s, %s FROM incoming_article ORDER BY ord "
+            "ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash",
+            (ArticleStatus.queued.value, first["created_at"], first["updated_at"]),
+        )
+        return {digest: article_id for article_id, digest in cur.fetchall()}
 
 
 def get_articles(session: Session, *, ids: Iterable[int]) -> list[Article]:

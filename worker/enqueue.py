@@ -8,7 +8,7 @@ The reverse order could queue ids that do not exist.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
@@ -62,7 +62,7 @@ def enqueue_articles(
     results: Iterable[ReadResult],
     *,
     engine: Engine,
-    send: Callable[[Sequence[int]], None],
+    send: Callable[[list[list[int]]], object],
     batch_size: int,
     progress: Callable[[EnqueueReport], None] | None = None,
 ) -> EnqueueReport:
@@ -71,7 +71,8 @@ def enqueue_articles(
     Parameters:
       results: the stream from :func:`worker.inputs.read_inputs`.
       engine: database to store articles in.
-      send: sends one message carrying a list of article ids.
+      send: sends one message per list of article ids (all of a stored chunk at once, so
+        the sender can pipeline them).
       batch_size: article ids per message.
       progress: called after each stored chunk with the report so far.
     """
@@ -91,9 +92,9 @@ def enqueue_articles(
         new_ids = [r.article_id for r in added if r.created]
         report.new += len(new_ids)
         report.duplicate += len(added) - len(new_ids)
-        for ids in chunked(new_ids, batch_size):
-            send(ids)
-            report.queued_ids.extend(ids)
+        if new_ids:
+            send(list(chunked(new_ids, batch_size)))
+            report.queued_ids.extend(new_ids)
         if progress:
             progress(report)
     return report

@@ -61,6 +61,27 @@ class Rejection:
 ReadResult = InputArticle | Rejection
 
 
+@dataclass
+class ReadProgress:
+    """How far reading has got, in bytes, for a progress line with an ETA.
+
+    Parameters:
+      total_bytes: size of all inputs, or None when some cannot be known in advance
+        (standard input, URLs).
+      bytes_read: bytes consumed so far (updated while the stream is read).
+    """
+
+    total_bytes: int | None = None
+    bytes_read: int = 0
+
+    @property
+    def fraction(self) -> float | None:
+        """Share of the input read so far (0-1), None when the total is unknown."""
+        if not self.total_bytes:
+            return None
+        return min(self.bytes_read / self.total_bytes, 1.0)
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """Defaults applied to inputs that do not carry their own metadata.
@@ -172,9 +193,13 @@ def _optional_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def read_jsonl_stream(stream: BinaryIO, origin: str, options: ReadOptions) -> Iterator[ReadResult]:
+def read_jsonl_stream(
+    stream: BinaryIO, origin: str, options: ReadOptions, progress: ReadProgress | None = None
+) -> Iterator[ReadResult]:
     """Yield one result per non-blank line of a JSONL byte stream, line by line."""
     for number, raw in enumerate(stream, start=1):
+        if progress is not None:
+            progress.bytes_read += len(raw)
         where = f"{origin}:{number}"
         if not raw.strip():
             continue
@@ -271,18 +296,22 @@ def _is_url(spec: str) -> bool:
     return spec.startswith(("http://", "https://"))
 
 
-def _read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
+def _read_path(
+    path: Path, options: ReadOptions, progress: ReadProgress | None = None
+) -> Iterator[ReadResult]:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         with path.open("rb") as stream:
-            yield from read_jsonl_stream(stream, origin, options)
+            yield from read_jsonl_stream(stream, origin, options, progress)
         return
     try:
         data = path.read_bytes()
     except OSError as exc:
         yield Rejection(origin, f"cannot read: {exc.strerror or exc}")
         return
+    if progress is not None:
+        progress.bytes_read += len(data)
     yield _text_article(data, origin, options)
 
 
@@ -305,8 +334,28 @@ def _read_stdin(stdin: BinaryIO, options: ReadOptions) -> Iterator[ReadResult]:
         yield _text_article(buffered.read(), "<stdin>", options)
 
 
+def input_bytes(specs: Iterable[str]) -> int | None:
+    """Total size of the files behind ``specs``; None if standard input or a URL is among them."""
+    total = 0
+    for spec in specs:
+        if spec == "-" or _is_url(spec):
+            return None
+        path = Path(spec)
+        files = _walk_folder(path) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            try:
+                total += file.stat().st_size
+            except OSError:
+                continue  # reported as a rejection when it is read
+    return total
+
+
 def read_inputs(
-    specs: Iterable[str], options: ReadOptions, *, stdin: BinaryIO | None = None
+    specs: Iterable[str],
+    options: ReadOptions,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: ReadProgress | None = None,
 ) -> Iterator[ReadResult]:
     """Yield articles and rejections for every input spec, in order, streaming.
 
@@ -314,6 +363,7 @@ def read_inputs(
       specs: file paths, folder paths, http(s) URLs or ``-`` for standard input.
       options: defaults for metadata and the size limit.
       stdin: the byte stream behind ``-`` (defaults to ``sys.stdin.buffer``).
+      progress: updated with the bytes of local files read (see :func:`input_bytes`).
     """
     for spec in specs:
         if spec == "-":
@@ -326,11 +376,11 @@ def read_inputs(
                 found = False
                 for file in _walk_folder(path):
                     found = True
-                    yield from _read_path(file, options)
+                    yield from _read_path(file, options, progress)
                 if not found:
                     yield Rejection(spec, "folder holds no .txt, .md or .jsonl files")
             elif path.is_file():
-                yield from _read_path(path, options)
+                yield from _read_path(path, options, progress)
             elif path.exists():
                 yield Rejection(spec, "not a regular file or folder")
             else:

@@ -45,6 +45,8 @@ SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("he", re.compile(r"[\u0590-\u05FF]")),
     ("hi", re.compile(r"[\u0900-\u097F]")),
 )
+#: Any letter of the scripts above: most articles have none, and skip the per-script counts.
+NON_LATIN = re.compile("[" + "".join(p.pattern.strip("[]") for _c, p in SCRIPTS) + "]")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 #: Below this many words the guess is unreliable: short texts are taken as English.
 MIN_WORDS = 12
@@ -62,10 +64,11 @@ SAMPLE_CHARS = 800
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 guess (``en``, ``fr``, ``ru``...) or ``und`` when unsure."""
     sample = text[:SAMPLE_CHARS]
-    letters = sum(map(str.isalpha, sample)) or 1
-    for code, pattern in SCRIPTS:
-        if len(pattern.findall(sample)) / letters > 0.3:
-            return code
+    if NON_LATIN.search(sample):
+        letters = sum(map(str.isalpha, sample)) or 1
+        for code, pattern in SCRIPTS:
+            if len(pattern.findall(sample)) / letters > 0.3:
+                return code
     words = WORD.findall(sample.lower())
     if len(words) < MIN_WORDS:
         return "en"

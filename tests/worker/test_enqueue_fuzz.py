@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -53,12 +52,12 @@ def test_enqueue_accounts_for_every_line(tmp_path: Path, batch: list[str]) -> No
     engine = get_engine(url)
     with session_scope(engine) as session:
         before = session.execute(select(func.count()).select_from(Article)).scalar_one()
-    sent: list[Sequence[int]] = []
+    sent: list[list[int]] = []
     payload = "\n".join(batch).encode("utf-8")
     report = enqueue_articles(
         read_inputs(["-"], ReadOptions(max_chars=5000), stdin=io.BytesIO(payload)),
         engine=engine,
-        send=sent.append,
+        send=sent.extend,
         batch_size=4,
     )
     non_blank = sum(1 for line in payload.splitlines() if line.strip())

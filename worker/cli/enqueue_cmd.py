@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 
 from worker.cli.common import database, iso_date, redis_client
 from worker.enqueue import EnqueueReport, enqueue_articles
 from worker.errors import InputError, ServiceUnavailableError
-from worker.inputs import ReadOptions, read_inputs
+from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
 from worker.settings import get_settings
 
 
@@ -38,22 +37,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-class _Progress:
-    """A one-line progress report with rate, on stderr when it is a terminal."""
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
-    def __init__(self, enabled: bool) -> None:
+
+def progress_line(report: EnqueueReport, read: ReadProgress, elapsed: float) -> str:
+    """The progress text: counts, rate, and share read with an ETA when the size is known."""
+    done = report.accepted + len(report.rejected)
+    rate = done / max(elapsed, 1e-6)
+    line = (
+        f"{done:,} read  {report.new:,} new  {report.duplicate:,} duplicate  "
+        f"{len(report.rejected):,} rejected  {rate:,.0f}/s"
+    )
+    fraction = read.fraction
+    if fraction:
+        # Bytes, not articles, are what is known in advance; the remaining time scales with them.
+        eta = elapsed * (1 - fraction) / fraction
+        line += f"  {fraction:4.0%}  ETA {_clock(eta)}"
+    return line
+
+
+class _Progress:
+    """A one-line progress report with rate and ETA, on stderr when it is a terminal."""
+
+    def __init__(self, enabled: bool, read: ReadProgress) -> None:
         self.enabled = enabled
+        self.read = read
         self.started = time.monotonic()
 
     def __call__(self, report: EnqueueReport) -> None:
         if not self.enabled:
             return
-        done = report.accepted + len(report.rejected)
-        rate = done / max(time.monotonic() - self.started, 1e-6)
-        sys.stderr.write(
-            f"\r{done:,} read  {report.new:,} new  {report.duplicate:,} duplicate  "
-            f"{len(report.rejected):,} rejected  {rate:,.0f}/s"
-        )
+        line = progress_line(report, self.read, time.monotonic() - self.started)
+        sys.stderr.write(f"\r{line}\x1b[K")  # clear what a longer earlier line left
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -68,17 +86,20 @@ def run(args: argparse.Namespace) -> int:
     client = redis_client(settings)  # fail before storing anything if Redis is down
     client.close()
     from worker.actors import process_articles
+    from worker.broker import send_many
 
-    def send(ids: Sequence[int]) -> None:
-        process_articles.send(list(ids))
+    def send(batches: list[list[int]]) -> int:
+        return send_many(process_articles, batches)
 
     options = ReadOptions(
         published=args.published, source=args.source, max_chars=settings.max_article_chars
     )
-    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+    show = not args.quiet and sys.stderr.isatty()
+    read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)
+    progress = _Progress(enabled=show, read=read)
     try:
         report = enqueue_articles(
-            read_inputs(args.inputs, options),
+            read_inputs(args.inputs, options, progress=read),
             engine=engine,
             send=send,
             batch_size=settings.batch_size,

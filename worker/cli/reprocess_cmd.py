@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     engine = database(settings)
     redis_client(settings).close()
     from worker.actors import process_articles
+    from worker.broker import send_many
 
     with session_scope(engine) as session:
         if args.failed:
@@ -61,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             ids = repository.article_ids_by_status(session, statuses=list(ArticleStatus))
         repository.set_status(session, ids=ids, status=ArticleStatus.queued)
-    for batch in chunked(ids, settings.batch_size):
-        process_articles.send(batch)
+    send_many(process_articles, chunked(ids, settings.batch_size))
     print(f"{len(ids)} article(s) queued again")
     return 0

@@ -8,6 +8,7 @@ and fills the roles from the dependency tree. Mentions of the same happening are
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -360,14 +361,34 @@ class ArticleExtractor:
         self.published = published
         self.actors = ArticleActors(doc, gazetteer)
         self.context_date: ResolvedDate | None = None
+        # Span.ents walks every entity of the Doc on each call; the rules ask per sentence
+        # many times, so index the entities by sentence once.
+        self._ents_by_sent: dict[int, list[Span]] = {}
+        for sent in doc.sents:
+            self._ents_by_sent[sent.start] = []
+        sent_starts = sorted(self._ents_by_sent)
+        for ent in doc.ents:
+            start = sent_starts[bisect_right(sent_starts, ent.start) - 1]
+            self._ents_by_sent[start].append(ent)
+        self._dates_by_sent: dict[int, list[tuple[Span, ResolvedDate]]] = {}
+
+    def _ents(self, sent: Span) -> list[Span]:
+        """The named entities of a sentence (from the index built once per article)."""
+        return self._ents_by_sent.get(sent.start, [])
 
     # -- dates ------------------------------------------------------------------------------
 
     def _date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
+        cached = self._dates_by_sent.get(sent.start)
+        if cached is None:
+            cached = self._dates_by_sent[sent.start] = self._find_date_entities(sent)
+        return cached
+
+    def _find_date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
         found = []
         dateline = DATELINE_RE.match(sent.text)
         dateline_end = sent.start_char + dateline.end() if dateline else -1
-        for ent in sent.ents:
+        for ent in self._ents(sent):
             if ent.end_char <= dateline_end:
                 continue
             if ent.label_ not in {"DATE", "TIME"}:
@@ -430,7 +451,7 @@ class ArticleExtractor:
                 loc = self._place(pobj)
                 if loc is not None:
                     return loc
-        for ent in sent.ents:
+        for ent in self._ents(sent):
             if ent.label_ in {"GPE", "LOC", "FAC"} and any(
                 t.head.lower_ in {"in", "at"} for t in ent
             ):
@@ -442,7 +463,7 @@ class ArticleExtractor:
         if found is not None and found[1].kind == "country":
             return Location(found[0].text, found[1].country)
         if token.ent_type_ in {"GPE", "LOC", "FAC"}:
-            ent = next((e for e in token.sent.ents if e.start <= token.i < e.end), None)
+            ent = next((e for e in self._ents(token.sent) if e.start <= token.i < e.end), None)
             if ent is not None:
                 name = ent.text.removeprefix("the ").strip()
                 entry = self.gaz.lookup(name)
@@ -934,7 +955,7 @@ class ArticleExtractor:
         display_sents: list[Span] = []
         for sent in self.doc.sents:
             self.actors.note_titles(sent)
-            for ent in sent.ents:
+            for ent in self._ents(sent):
                 if ent.label_ == "PERSON":
                     self.actors.resolve(ent.root)
             for root in (t for t in sent if t.dep_ == "ROOT"):
@@ -1131,8 +1152,14 @@ class ArticleExtractor:
             if has_subject or inner.trigger.dep_ == "conj":
                 continue
             outer = next(
-                (o for o in statements if o is not inner and id(o) not in dropped
-                 and inner.trigger in o.trigger.subtree and o.agents == inner.agents),
+                (
+                    o
+                    for o in statements
+                    if o is not inner
+                    and id(o) not in dropped
+                    and inner.trigger in o.trigger.subtree
+                    and o.agents == inner.agents
+                ),
                 None,
             )
             if outer is None:

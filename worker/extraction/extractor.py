@@ -20,7 +20,6 @@ from worker.extraction.types import ArticleText, ExtractedEvent
 logger = logging.getLogger(__name__)
 
 
-
 def load_pipeline(model: str, gazetteer_dir: str | None = None) -> Language:
     """Load ``model`` and add eventwire's components (every component of it is used)."""
     try:
