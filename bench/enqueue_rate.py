@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_corpus import generate
+from scratch_db import create_database, drop_database
 
 RESULTS = Path(__file__).resolve().parent / "results" / "enqueue.json"
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -48,24 +48,6 @@ def timed_enqueue(corpus: Path, env: dict[str, str]) -> tuple[float, str]:
         text=True,
     )
     return time.perf_counter() - started, done.stdout.strip()
-
-
-def recreate_postgres(admin_url: str) -> str:
-    """Create an empty database for the run; return its URL."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_NAME}"))
-        conn.execute(text(f"CREATE DATABASE {PG_NAME}"))
-    admin.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{PG_NAME}"
-
-
-def drop_postgres(admin_url: str) -> None:
-    """Drop the run's database."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)"))
-    admin.dispose()
 
 
 def main() -> None:
@@ -94,7 +76,7 @@ def main() -> None:
         if database == "sqlite":
             url = f"sqlite:///{tmp / 'enqueue.db'}"
         else:
-            url = recreate_postgres(args.admin_url)
+            url = create_database(args.admin_url, PG_NAME)
         queue = f"enqueue-bench-{uuid.uuid4().hex[:8]}"
         env = {
             **os.environ,
@@ -126,7 +108,7 @@ def main() -> None:
             if keys:
                 client.delete(*keys)
             if database != "sqlite":
-                drop_postgres(args.admin_url)
+                drop_database(args.admin_url, PG_NAME)
 
     print(f"{'database':10} {'articles':>9} {'seconds':>8} {'articles/s':>11}  result")
     for row in rows:
