@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
+from worker.extraction.rules.vocabulary import DATELINE_RE
 
 #: Nouns that name an actor when a country modifies them ("Russian officials", "Poland's
 #: parliament"). Government-like ones are coded as the country itself.
@@ -101,8 +102,6 @@ class ArticleActors:
 
     def _dateline_tokens(self) -> set[int]:
         """Tokens of "PARIS, May 7 (Reuters) —" prefixes: a dateline place is no actor."""
-        from worker.extraction.events import DATELINE_RE
-
         out: set[int] = set()
         for sent in self.doc.sents:
             match = DATELINE_RE.match(sent.text)

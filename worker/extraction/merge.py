@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from worker.extraction.actors import ActorRef
 from worker.extraction.dates import ResolvedDate
-from worker.extraction.events import Mention, _unique
+from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.types import EventActor, ExtractedEvent
 
 #: Confidence model (see docs/extraction.md): a base per type plus evidence features.
@@ -74,7 +74,7 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
 def _roles(
     group: list[Mention], best: Mention
 ) -> tuple[list[ActorRef], list[ActorRef], list[ActorRef]]:
-    agents = _unique(best.agents + [a for m in group for a in m.agents])
+    agents = unique_actors(best.agents + [a for m in group for a in m.agents])
     if best.type == "sanctions_vote" and best.agents:
         # Other mentions of a vote name abstainers and earlier voters: present, not the agent.
         others = [a for a in agents if a not in best.agents]
@@ -82,8 +82,8 @@ def _roles(
         group_participants = others
     else:
         group_participants = []
-    targets = _unique(best.targets + [a for m in group for a in m.targets])
-    participants = _unique([a for m in group for a in m.participants] + group_participants)
+    targets = unique_actors(best.targets + [a for m in group for a in m.targets])
+    participants = unique_actors([a for m in group for a in m.participants] + group_participants)
     if best.type == "parade":
         host = best.location.country if best.location else None
         if host is None:
@@ -91,7 +91,7 @@ def _roles(
         if host is None:
             # "Russia held its parade": the organising state is the host.
             host = next((a.country for a in agents if a.kind != "person"), None)
-        people = _unique(agents + participants)
+        people = unique_actors(agents + participants)
         agents = [p for p in people if p.country == host] or (
             [ActorRef(best.location.name, host, "country")] if best.location and host else []
         )

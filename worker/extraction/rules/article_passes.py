@@ -1,0 +1,68 @@
+"""Passes over all of an article's mentions, once every sentence has been read: what one
+sentence leaves open, another sentence of the article settles."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from worker.extraction import syntax
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.mention import Mention
+from worker.extraction.rules.vocabulary import DISPLAY_CUES, REFERRED_EVENT_NOUNS
+
+
+def add_displayed_weapons(ctx: ArticleContext, mentions: list[Mention], sents: list[Span]) -> None:
+    """Give a parade the weapons that sentences without an event of their own show on it.
+
+    Reports name a parade in one sentence and list what rolled past in the next ones
+    ("Among the weapons on display were ..."): a weapon named next to a display cue in a
+    sentence that reports nothing else was on show at the parade.
+    """
+    parades = [m for m in mentions if m.type == "parade" and m.modality == "asserted"]
+    if not parades:
+        return
+    for sent in sents:
+        if not any(syntax.lemma(t) in DISPLAY_CUES for t in sent):
+            continue
+        for parade in parades:
+            parade.weapons += [w for w in ctx.weapons(sent.text) if w not in parade.weapons]
+
+
+def target_referred_events(mentions: list[Mention]) -> None:
+    """ "Kyiv condemned the parade": a statement about an event targets who did it.
+
+    A statement with no actor as target whose object is an event noun ("the launch",
+    "the sanctions", "the criticism", "the decision") is aimed at the agents of the latest
+    earlier event of that kind in the article.
+    """
+    for index, mention in enumerate(mentions):
+        if mention.type != "statement" or mention.targets:
+            continue
+        objects = syntax.direct_objects(mention.trigger) or syntax.prep_objects(
+            mention.trigger, {"on", "against", "over", "about"}
+        )
+        kinds = {REFERRED_EVENT_NOUNS.get(syntax.lemma(o)) for o in objects} - {None}
+        if not kinds:
+            continue
+        own = {a.country for a in mention.agents}
+        for earlier in reversed(mentions[:index]):
+            if earlier.type in kinds and earlier.modality == "asserted" and earlier.agents:
+                mention.targets = [a for a in earlier.agents if a.country not in own]
+                if mention.targets:
+                    break
+
+
+def agents_of_agentless_launches(mentions: list[Mention]) -> None:
+    """ "The rocket was fired at 10:44 p.m.": a passive launch with no ``by`` phrase is the
+    launch of the article's one launching state, when there is exactly one."""
+    launchers = {
+        tuple(sorted(str(a.country) for a in m.agents))
+        for m in mentions
+        if m.type == "launch" and m.agents
+    }
+    if len(launchers) != 1:
+        return
+    source = next(m for m in mentions if m.type == "launch" and m.agents)
+    for mention in mentions:
+        if mention.type == "launch" and not mention.agents:
+            mention.agents = list(source.agents)

@@ -1,0 +1,113 @@
+"""Within one sentence: drop attributions and fold triggers that tell the same utterance or
+happening into one mention."""
+
+from __future__ import annotations
+
+from worker.extraction import syntax
+from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.rules.vocabulary import NEUTRAL, REPORTING_VERBS, STANCE_CUES
+
+
+def drop_attributions(found: list[Mention]) -> list[Mention]:
+    """Fold a sentence's statement triggers that share a speaker into one statement.
+
+    "X said Y happened" reports Y: a neutral speech verb whose clause holds another event
+    is an attribution, not a statement of its own.
+    """
+    kept: list[Mention] = []
+    for mention in found:
+        if (
+            mention.type == "statement"
+            and not mention.quote
+            and mention.subtype in {NEUTRAL, *dict(STANCE_CUES)}
+            and mention.trigger.lemma_ in REPORTING_VERBS | {"note"}
+        ):
+            inner = {t.i for t in mention.trigger.subtree}
+            reported = [
+                o
+                for o in found
+                if o is not mention
+                and o.trigger.i in inner
+                and o.type != "statement"
+                and o.modality in {"asserted", "negated"}
+            ]
+            speaker = {a.country for a in mention.agents}
+            if any(
+                o.modality == "negated"
+                and speaker & {a.country for a in o.agents}
+                and any(t.pos_ == "PRON" for t in syntax.subjects(syntax.clause_verb(o.trigger)))
+                for o in reported
+            ):
+                # "The U.S. said it would not meet the demands": refusing for oneself is
+                # a rejection, not the report of a fact.
+                mention.subtype = "reject"
+            elif reported:
+                continue
+        same = next(
+            (
+                k
+                for k in kept
+                if k.type == "statement" == mention.type
+                and k.agents == mention.agents
+                # Two stances in one sentence are two utterances (the gold convention);
+                # a plain "said" beside a stance is the same one.
+                and NEUTRAL in (k.subtype, mention.subtype)
+            ),
+            None,
+        )
+        if same is not None:
+            coordinated = mention.trigger in same.trigger.conjuncts or (
+                mention.trigger.dep_ == "advcl" and mention.trigger.head is same.trigger
+            )
+            if coordinated:
+                same.targets = unique_actors(same.targets + mention.targets)
+            if same.subtype == NEUTRAL and mention.subtype != NEUTRAL:
+                same.subtype = mention.subtype
+            same.quote = same.quote or mention.quote
+            continue
+        twin = next((k for k in kept if k.type == mention.type != "statement"), None)
+        if twin is not None:
+            if mention.score > twin.score:
+                twin.trigger, twin.subtype = mention.trigger, mention.subtype
+            twin.agents = unique_actors(twin.agents + mention.agents)
+            twin.targets = unique_actors(twin.targets + mention.targets)
+            twin.participants = unique_actors(twin.participants + mention.participants)
+            twin.weapons = list(dict.fromkeys(twin.weapons + mention.weapons))
+            continue
+        kept.append(mention)
+    return fold_embedded(kept)
+
+
+def fold_embedded(kept: list[Mention]) -> list[Mention]:
+    """A statement verb inside what a speaker said is content, not a second statement.
+
+    "Patel called on Beijing to encourage Pyongyang ..." is one appeal; "Kang spoke,
+    calling the event ..." is one speech. The embedded verb has no subject of its own; its
+    targets serve the outer statement when that has none.
+    """
+    statements = [m for m in kept if m.type == "statement"]
+    dropped: set[int] = set()
+    for inner in statements:
+        has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in inner.trigger.children)
+        if has_subject or inner.trigger.dep_ == "conj":
+            continue
+        outer = next(
+            (
+                o
+                for o in statements
+                if o is not inner
+                and id(o) not in dropped
+                and inner.trigger in o.trigger.subtree
+                and o.agents == inner.agents
+            ),
+            None,
+        )
+        if outer is None:
+            continue
+        if not outer.targets:
+            outer.targets = inner.targets
+        if outer.subtype == NEUTRAL:
+            outer.subtype = inner.subtype
+        outer.quote = outer.quote or inner.quote
+        dropped.add(id(inner))
+    return [m for m in kept if id(m) not in dropped]

@@ -1,0 +1,150 @@
+"""What the event rules ask about one article: its entities, actors in roles, places, weapons.
+
+One :class:`ArticleContext` per article. It owns the article's :class:`ArticleActors`, whose
+coreference state advances as sentences are read, so every rule must resolve actors through
+the same context and in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.actors import GOVERNMENT_NOUNS, ActorRef, ArticleActors
+from worker.extraction.gazetteer import Gazetteer
+from worker.extraction.rules.vocabulary import STATIVE_PASSIVES, WEAPON_NAME_RE
+from worker.extraction.types import Location
+
+
+class ArticleContext:
+    """The parsed article, its gazetteer and its actors, with the lookups the rules share."""
+
+    def __init__(self, doc: Doc, gazetteer: Gazetteer) -> None:
+        self.doc = doc
+        self.gazetteer = gazetteer
+        self.actors = ArticleActors(doc, gazetteer)
+        # Span.ents walks every entity of the Doc on each call; the rules ask per sentence
+        # many times, so index the entities by sentence once.
+        self._ents_by_sent: dict[int, list[Span]] = {}
+        for sent in doc.sents:
+            self._ents_by_sent[sent.start] = []
+        sent_starts = sorted(self._ents_by_sent)
+        for ent in doc.ents:
+            start = sent_starts[bisect_right(sent_starts, ent.start) - 1]
+            self._ents_by_sent[start].append(ent)
+
+    def ents(self, sent: Span) -> list[Span]:
+        """The named entities of a sentence (from the index built once per article)."""
+        return self._ents_by_sent.get(sent.start, [])
+
+    # -- actors -------------------------------------------------------------------------------
+
+    def resolve_all(self, tokens: list[Token], *, subject: bool = False) -> list[ActorRef]:
+        """The actors the phrases headed by ``tokens`` name, in order, without repeats."""
+        out: list[ActorRef] = []
+        for token in tokens:
+            for actor in self.actors.resolve(token, subject=subject):
+                if actor not in out:
+                    out.append(actor)
+        return out
+
+    def actors_under(self, tokens: list[Token], exclude: set[int] | None = None) -> list[ActorRef]:
+        """Each token's actor, or when it names none, the actors anywhere in its subtree."""
+        out: list[ActorRef] = []
+        for token in tokens:
+            resolved = self.actors.resolve(token)
+            if resolved:
+                out.extend(a for a in resolved if a not in out)
+                continue
+            for actor in self.actors.actors_in(list(token.subtree), exclude):
+                if actor not in out:
+                    out.append(actor)
+        return out
+
+    def agents(self, verb: Token) -> tuple[list[ActorRef], bool]:
+        """Who does ``verb``, and whether they are named (not only a pronoun)."""
+        if syntax.is_passive(verb):
+            by = syntax.passive_agents(verb)
+            if by:
+                return self.resolve_all(by, subject=True), True
+            if syntax.lemma(verb) in STATIVE_PASSIVES:
+                # "Israel is opposed to the plan": a stance, held by the subject.
+                holders = [c for c in verb.children if c.dep_ == "nsubjpass"]
+                return self.resolve_all(holders, subject=True), True
+            return [], False
+        for level in syntax.subject_levels(verb):
+            if any(t.dep_ == "nsubjpass" for t in level):
+                continue
+            agents = self.resolve_all(level, subject=True)
+            if agents:
+                return agents, all(t.pos_ != "PRON" for t in level)
+            # "In Kyiv, the Foreign Ministry condemned ...": the place gives the ministry's state.
+            if any(t.lemma_.lower() in GOVERNMENT_NOUNS for t in level):
+                for place in syntax.prep_objects(verb, {"in"}):
+                    country = self.actors.country_of(place)
+                    if country:
+                        return [self.country(country)], True
+        return [], False
+
+    def possessor(self, owner: Token) -> list[ActorRef]:
+        """Who "its"/"their" or a named possessor is: the nearest actor named before it."""
+        if owner.lower_ in {"its", "their"}:
+            before = self.actors.actors_in(list(owner.sent)[: owner.i - owner.sent.start])
+            countries = [a for a in before if a.kind != "person"]
+            if countries:
+                return [countries[-1]]
+        return self.actors.resolve(owner)
+
+    def country(self, code: str) -> ActorRef:
+        """The country actor for an ISO code (the code itself when the gazetteer lacks it)."""
+        return ActorRef(self.gazetteer.country_names.get(code, code), code, "country")
+
+    # -- places -------------------------------------------------------------------------------
+
+    def location(self, tokens: list[Token], sent: Span) -> Location | None:
+        """Where the event of ``tokens`` happened: their in/at/from... phrase, else the
+        sentence's first place entity after "in"/"at"."""
+        for token in tokens:
+            for pobj in syntax.prep_objects(token, {"in", "at", "from", "near", "off", "over"}):
+                loc = self.place(pobj)
+                if loc is not None:
+                    return loc
+        for ent in self.ents(sent):
+            if ent.label_ in {"GPE", "LOC", "FAC"} and any(
+                t.head.lower_ in {"in", "at"} for t in ent
+            ):
+                return self.place(ent.root)
+        return None
+
+    def place(self, token: Token) -> Location | None:
+        """The place ``token`` names: a gazetteer country or a place entity, else None."""
+        found = self.actors.entry_at(token)
+        if found is not None and found[1].kind == "country":
+            return Location(found[0].text, found[1].country)
+        if token.ent_type_ in {"GPE", "LOC", "FAC"}:
+            ent = next((e for e in self.ents(token.sent) if e.start <= token.i < e.end), None)
+            if ent is not None:
+                name = ent.text.removeprefix("the ").strip()
+                entry = self.gazetteer.lookup(name)
+                return Location(name, entry.country if entry else None)
+        return None
+
+    # -- weapons ------------------------------------------------------------------------------
+
+    def weapons(self, text: str) -> list[str]:
+        """Weapon names in ``text``: hyphenated designators and known weapon families."""
+        names = []
+        for match in WEAPON_NAME_RE.finditer(text):
+            name = match.group(1)
+            known = self.gazetteer.weapon_country(name) is not None or re.search(r"-\d", name)
+            if known and self.gazetteer.lookup(name) is None and name not in names:
+                names.append(name)
+        for prefix in self.gazetteer.weapon_prefixes:
+            for match in re.finditer(rf"\b({re.escape(prefix)}[\w-]*)", text, re.IGNORECASE):
+                name = match.group(1)
+                if name[0].isupper() and name not in names and not any(name in n for n in names):
+                    names.append(name)
+        return names

@@ -1,0 +1,112 @@
+"""When a mention happened: the date expression in its clause, else the running context date.
+
+Dates are attached here, not in the per-type rules, because an undated mention takes the date
+of the article's last dated event before it, which only the article pass, reading sentences in
+order, knows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.dates import ResolvedDate, resolve
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.vocabulary import (
+    DATE_CARRYING_VERBS,
+    DATELINE_RE,
+    REPORTING_VERBS,
+)
+
+
+def _governor(ent: Span) -> Token:
+    """The word a date hangs off, through its preposition ("acknowledged on Tuesday")."""
+    head = ent.root.head
+    while head.dep_ == "prep" and head.head is not head:
+        head = head.head
+    return head
+
+
+class ArticleDates:
+    """The resolved date expressions of one article and the date its story is at so far."""
+
+    def __init__(self, context: ArticleContext, published: date | None) -> None:
+        self.context = context
+        self.published = published
+        #: The date of the occasion being told (see :meth:`update_context_date`).
+        self.context_date: ResolvedDate | None = None
+        self._dates_by_sent: dict[int, list[tuple[Span, ResolvedDate]]] = {}
+
+    def date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
+        """The sentence's date entities with their resolved dates (computed once)."""
+        cached = self._dates_by_sent.get(sent.start)
+        if cached is None:
+            cached = self._dates_by_sent[sent.start] = self._find_date_entities(sent)
+        return cached
+
+    def _find_date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
+        doc = self.context.doc
+        found = []
+        dateline = DATELINE_RE.match(sent.text)
+        dateline_end = sent.start_char + dateline.end() if dateline else -1
+        for ent in self.context.ents(sent):
+            if ent.end_char <= dateline_end:
+                continue
+            if ent.label_ not in {"DATE", "TIME"}:
+                continue
+            # A dateline ("July 28 (UPI) —") is the publication date, not an event's.
+            after = doc[ent.end] if ent.end < len(doc) else None
+            if ent.start == sent.start and after is not None and after.text in {"(", "—", "-"}:
+                continue
+            resolved = resolve(ent.text, self.published)
+            if resolved is not None:
+                found.append((ent, resolved))
+        return found
+
+    def date_for(
+        self, trigger: Token, verb: Token, sent: Span, future: bool
+    ) -> tuple[ResolvedDate | None, bool]:
+        """The date of the mention at ``trigger`` (clause verb ``verb``) and whether the
+        sentence states it (False: inherited from the context); ``future`` resolves planned
+        events forward."""
+        dated = self.date_entities(sent)
+        if trigger.pos_ != "VERB" and syntax.lemma(verb) not in DATE_CARRYING_VERBS:
+            # "urged Xi on Monday to use his visit": the date is the urging's, not the visit's.
+            own = {t.i for t in trigger.subtree}
+            dated = [(ent, r) for ent, r in dated if ent.root.i in own]
+            if not dated:
+                return self.context_date, False
+        attached = []
+        loose = []
+        for ent, resolved in dated:
+            if future:
+                resolved = resolve(ent.text, self.published, future=True) or resolved
+            ancestors = set(a.i for a in ent.root.ancestors)
+            if (
+                trigger.i in ancestors
+                or verb.i in ancestors
+                or ent.root.head.i in {trigger.i, verb.i}
+            ):
+                attached.append(resolved)
+                continue
+            head = _governor(ent)
+            if head.lemma_ in REPORTING_VERBS and head.i != verb.i:
+                continue
+            loose.append((abs(ent.start - trigger.i), resolved))
+        if attached:
+            return attached[0], True
+        if loose:
+            return min(loose, key=lambda x: x[0])[1], True
+        return self.context_date, False
+
+    def update_context_date(self, sent: Span) -> None:
+        """Move the context date to the sentence's event date, if it states one (a day
+        replaces anything; a coarser date only fills an empty context)."""
+        for ent, resolved in self.date_entities(sent):
+            head = _governor(ent)
+            if head.lemma_ in REPORTING_VERBS:
+                continue
+            if resolved.precision == "day" or self.context_date is None:
+                self.context_date = resolved

@@ -1,0 +1,55 @@
+"""Military exercises: a drill noun in a military sentence; who holds it and who joins."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.actors import ActorRef
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.mention import Mention
+from worker.extraction.rules.vocabulary import CIVIL_EXERCISE, MILITARY_WORDS
+
+
+def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+    """A military-exercise mention at the noun ``trigger``, or None for a civil drill, a verb,
+    or an exercise with no actor. ``label_id`` is unused (one signature for every type)."""
+    if trigger.pos_ != "NOUN":
+        return None
+    mods = {c.lower_ for c in trigger.children} | {trigger.head.lower_}
+    if mods & CIVIL_EXERCISE:
+        return None
+    words = {t.lower_ for t in sent}
+    if not (words & MILITARY_WORDS or trigger.lemma_ in {"wargame"} or trigger.lower_ == "games"):
+        return None
+    verb = syntax.clause_verb(trigger)
+    agents: list[ActorRef] = []
+    named = False
+    if verb is not trigger:
+        subj = syntax.subjects(verb)
+        agents, named = ctx.agents(verb)
+        for s in subj:
+            agents += [a for a in ctx.actors.actors_in(list(s.subtree)) if a not in agents]
+    agents += [
+        a
+        for a in ctx.actors.actors_in(
+            [
+                t
+                for c in trigger.children
+                if c.dep_ in {"compound", "amod", "nmod", "poss"}
+                for t in c.subtree
+            ]
+        )
+        if a not in agents
+    ]
+    partners = syntax.prep_objects(trigger, {"with", "between", "involving"})
+    if verb is not trigger:
+        partners += syntax.prep_objects(verb, {"with"})
+    participants = [a for a in ctx.actors_under(partners) if a not in agents]
+    if not agents and not participants:
+        return None
+    mention = Mention("military_exercise", None, trigger, sent, agent_named=named)
+    mention.agents = agents or participants
+    mention.participants = participants if agents else []
+    mention.location = ctx.location([trigger, verb], sent)
+    return mention

@@ -1,0 +1,76 @@
+"""Launches: something launchable is fired; weapons, count and outcome when stated."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.rules.vocabulary import LAUNCHABLE
+
+#: Words of the launch sentence that state its outcome, first match wins.
+_OUTCOME_CUES = (
+    ("fail", "failed"),
+    ("explod", "failed"),
+    ("crash", "failed"),
+    ("success", "succeeded"),
+    ("into orbit", "succeeded"),
+)
+
+
+def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+    """A launch mention at ``trigger``, or None when nothing launchable is launched."""
+    verb = syntax.clause_verb(trigger)
+    if trigger.pos_ == "VERB":
+        objects = syntax.direct_objects(trigger) or [
+            c for c in trigger.children if c.dep_ == "nsubjpass"
+        ]
+        if trigger.lemma_ == "fire":
+            objects += syntax.prep_objects(trigger, {"off"})
+    else:
+        objects = [c for c in trigger.children if c.dep_ in {"compound", "amod", "nmod"}]
+        objects += syntax.prep_objects(trigger, {"of"})
+        if trigger.dep_ == "compound" and trigger.head.lower_ in LAUNCHABLE:
+            objects.append(trigger.head)
+    launched = [t for o in objects for t in o.subtree]
+    if not launched:
+        return None
+    text = " ".join(t.text for t in launched)
+    weapons = ctx.weapons(text)
+    if not weapons and not any(t.lower_ in LAUNCHABLE for t in launched):
+        return None
+    if label_id == "test" and not (
+        weapons or any(t.lower_ in LAUNCHABLE - {"vehicle"} for t in launched)
+    ):
+        return None
+    mention = Mention("launch", None, trigger, sent, weapons=weapons)
+    if trigger.pos_ == "VERB":
+        mention.agents, mention.agent_named = ctx.agents(trigger)
+    else:
+        owners = [c for c in trigger.children if c.dep_ == "poss"]
+        owners += [c for o in objects for c in o.children if c.dep_ == "poss"]
+        mention.agents = unique_actors([a for o in owners for a in ctx.possessor(o)])
+        mention.agent_named = bool(mention.agents) and all(o.pos_ != "PRON" for o in owners)
+        if (
+            not mention.agents
+            and verb is not trigger
+            and verb.lemma_ in {"conduct", "carry", "stage", "make", "hold", "perform"}
+        ):
+            mention.agents, mention.agent_named = ctx.agents(verb)
+    if not mention.agents:
+        for weapon in weapons:
+            info = ctx.gazetteer.weapon_country(weapon)
+            if info and info[0]:
+                mention.agents = [ctx.country(info[0])]
+                break
+    lowered = sent.text.lower()
+    for word, outcome in _OUTCOME_CUES:
+        if word in lowered:
+            mention.attributes["outcome"] = outcome
+            break
+    counts = [c for o in objects for c in o.children if c.dep_ == "nummod"]
+    if counts:
+        mention.attributes["count"] = counts[0].text
+    mention.location = ctx.location([trigger, verb], sent)
+    return mention

@@ -1,0 +1,83 @@
+"""Meetings and visits: who met whom, and the host country of a visit."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.rules.vocabulary import UNMET_OBJECTS
+
+
+def _named_subject(verb: Token) -> bool:
+    """True when the clause has a proper-noun subject (a name we could not place)."""
+    return any(
+        c.dep_ == "nsubj" and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON") for c in verb.children
+    )
+
+
+def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+    """A meeting mention at ``trigger``, or None when no side of it is an actor or the word
+    means something else ("meet the deadline", "protested over the visit")."""
+    verb = syntax.clause_verb(trigger)
+    lemma = trigger.lemma_.lower()
+    if trigger.pos_ == "VERB":
+        agents, named = ctx.agents(trigger)
+        objects = syntax.direct_objects(trigger)
+        targets = ctx.resolve_all(objects)
+        if (
+            lemma in {"receive", "welcome", "greet", "host"}
+            and not any(a.kind in {"person", "country"} for a in targets)
+            and not any(
+                o.lower_ in {"delegation", "summit", "talks", "visit", "guests"} for o in objects
+            )
+        ):
+            return None
+        if lemma in {"talk"} and not syntax.prep_objects(trigger, {"with", "to"}):
+            return None
+        if lemma == "meet" and any(syntax.lemma(o) in UNMET_OBJECTS for o in objects):
+            return None  # "meet the demands / the deadline" is no meeting
+        # "visited/arrived in Amman" names the host; "met in Seoul" only the venue.
+        preps = {"with", "to", "in", "between"} if label_id == "visit" else {"with", "between"}
+        targets += ctx.resolve_all(syntax.prep_objects(trigger, preps))
+    else:
+        if lemma == "talk" and trigger.tag_ != "NNS":
+            return None
+        if trigger.dep_ == "pobj" and trigger.head.lower_ in {
+            "over",
+            "about",
+            "against",
+            "without",
+        }:
+            return None  # "protested over the visit": the visit is a topic, told elsewhere
+        agents, named = ctx.agents(verb) if verb is not trigger else ([], False)
+        owners = [c for c in trigger.children if c.dep_ in {"poss", "compound", "amod"}]
+        agents += [a for a in ctx.resolve_all(owners) if a not in agents]
+        by = syntax.prep_objects(trigger, {"by"})
+        agents += [a for a in ctx.resolve_all(by) if a not in agents]
+        targets = ctx.actors_under(syntax.prep_objects(trigger, {"with", "to", "between", "in"}))
+        if verb is not trigger:
+            targets += [
+                a for a in ctx.resolve_all(syntax.prep_objects(verb, {"with"})) if a not in targets
+            ]
+    if not agents and not targets:
+        return None
+    mention = Mention("meeting", label_id, trigger, sent, agent_named=named)
+    mention.agents = unique_actors(agents)
+    mention.targets = [t for t in unique_actors(targets) if t not in mention.agents]
+    if not mention.agents and mention.targets and not _named_subject(verb):
+        # "Talks with Biden were held": the only actor named is the side that met.
+        # With a subject we cannot place ("Kishida held talks with Biden") the named
+        # partner stays a target rather than becoming the wrong agent.
+        mention.agents, mention.targets = mention.targets, []
+    mention.location = ctx.location([trigger, verb], sent)
+    if (
+        mention.location
+        and not mention.targets
+        and mention.location.country
+        and all(a.country != mention.location.country for a in mention.agents)
+        and label_id == "visit"
+    ):
+        mention.targets = [ctx.country(mention.location.country)]
+    return mention

@@ -1,0 +1,66 @@
+"""A mention: one accepted trigger with its roles, before mentions of a happening are merged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.actors import ActorRef
+from worker.extraction.dates import ResolvedDate
+from worker.extraction.rules.vocabulary import DATE_CARRYING_VERBS
+from worker.extraction.types import Location
+
+
+@dataclass
+class Mention:
+    """One accepted trigger, before mentions of the same happening are merged."""
+
+    type: str
+    subtype: str | None
+    trigger: Token
+    sent: Span
+    agents: list[ActorRef] = field(default_factory=list)
+    targets: list[ActorRef] = field(default_factory=list)
+    participants: list[ActorRef] = field(default_factory=list)
+    date: ResolvedDate | None = None
+    own_date: bool = False
+    location: Location | None = None
+    weapons: list[str] = field(default_factory=list)
+    quote: str | None = None
+    modality: str = "asserted"
+    agent_named: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """How good this mention is as the evidence of its happening."""
+        trigger = self.trigger
+        if trigger.pos_ == "VERB":
+            central = trigger.dep_ in {"ROOT", "conj", "ccomp"}
+        else:
+            # An event noun is reported when a verb of doing governs it ("held talks"), and
+            # only referred to under a verb of saying ("condemned the parade").
+            central = (
+                trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"}
+                and syntax.lemma(trigger.head) in DATE_CARRYING_VERBS
+            )
+        return (
+            2.5 * self.own_date
+            + 1.5 * central
+            + bool(self.location)
+            + 0.5 * bool(self.agents)
+            + 0.3 * len(self.targets)
+            + 0.5 * (self.trigger.pos_ == "VERB")
+        )
+
+
+def unique_actors(actors: list[ActorRef]) -> list[ActorRef]:
+    """``actors`` without repeats, first occurrence kept (ActorRef equality, not identity)."""
+    out: list[ActorRef] = []
+    for actor in actors:
+        if actor not in out:
+            out.append(actor)
+    return out

@@ -1,0 +1,133 @@
+"""Statements: a speaker, a stance (subtype), targets and the verbatim quote."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.actors import GOVERNMENT_NOUNS, GROUP_NOUNS, ActorRef
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.mention import Mention
+from worker.extraction.rules.vocabulary import (
+    LEMMA_SUBTYPES,
+    NEUTRAL,
+    PEOPLE_NOUNS,
+    QUOTE_RE,
+    STANCE_CUES,
+    STATEMENT_SUBTYPES,
+    SUBTYPE_ALIASES,
+)
+
+#: Verbs of taking sides that say nothing without an object or a clause ("Japan supports").
+_NEEDS_OBJECT = frozenset({"support", "back", "endorse", "defend", "press", "push", "seek", "ask"})
+
+
+def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+    """A statement mention at ``trigger`` with ``label_id`` as its stance (or the stance of
+    its words for plain speech verbs), or None without a speaker or anything said."""
+    if trigger.pos_ not in {"VERB", "ADJ"} or trigger.dep_ in {"amod", "compound"}:
+        return None
+    agents, named = ctx.agents(trigger)
+    if not agents:
+        return None
+    quote = _quote(sent)
+    objects = syntax.direct_objects(trigger)
+    complements = syntax.clausal_complements(trigger)
+    if label_id == NEUTRAL and not (quote or complements or objects):
+        return None
+    if label_id == NEUTRAL and trigger.lemma_ in {"call", "describe"} and not objects:
+        return None
+    if trigger.lemma_ in _NEEDS_OBJECT and not (objects or complements):
+        return None
+    if label_id == NEUTRAL and trigger.dep_ in {"relcl", "acl", "pcomp", "advcl"} and not quote:
+        return None  # "vessels it said were involved": an aside, not a statement
+    targets, target_heads = _targets(ctx, trigger, objects, complements)
+    targets = [t for t in targets if t not in agents]
+    if (
+        trigger.lemma_ in {"accuse", "blame"}
+        and not targets
+        and not any(
+            o.pos_ == "PROPN"
+            or o.ent_type_ in {"NORP", "GPE", "ORG", "PERSON"}
+            or o.lemma_.lower() in PEOPLE_NOUNS | GOVERNMENT_NOUNS | GROUP_NOUNS
+            or o.lower_ in GROUP_NOUNS
+            for o in target_heads
+        )
+    ):
+        return None  # blaming "a suspected fault" is no statement about an actor
+    agent_countries = {a.country for a in agents}
+    if any(t.country not in agent_countries for t in targets):
+        targets = [t for t in targets if t.country not in agent_countries]
+    subtype = label_id
+    if label_id in {NEUTRAL, "issue"}:
+        subtype = _stance(quote or sent.text) or NEUTRAL
+    if trigger.lemma_ in {"threaten", "vow", "swear"}:
+        subtype = "threaten"
+    if subtype == NEUTRAL and any(
+        syntax.has_negation(comp)
+        and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in comp.children)
+        for comp in complements
+    ):
+        subtype = "reject"  # "said it would not meet the demands": refusing for itself
+    subtype = LEMMA_SUBTYPES.get(trigger.lemma_, SUBTYPE_ALIASES.get(subtype, subtype))
+    if subtype not in STATEMENT_SUBTYPES:
+        subtype = NEUTRAL
+    return Mention(
+        "statement",
+        subtype,
+        trigger,
+        sent,
+        agents=agents,
+        targets=targets,
+        quote=quote,
+        agent_named=named,
+    )
+
+
+def _targets(
+    ctx: ArticleContext, trigger: Token, objects: list[Token], complements: list[Token]
+) -> tuple[list[ActorRef], list[Token]]:
+    """Who the statement is aimed at, and the phrases that name them (objects, the subject of
+    a passive), for the accuse/blame check."""
+    target_heads: list[Token] = []
+    if syntax.is_passive(trigger):
+        target_heads = [c for c in trigger.children if c.dep_ == "nsubjpass"]
+    target_heads += objects
+    targets = ctx.resolve_all(target_heads)
+    if not targets and trigger.lemma_ not in {"accuse", "blame"}:
+        targets = ctx.actors_under(objects)
+    preps = {"on", "upon", "to", "against", "with", "at"}
+    if not targets:
+        # "condemned X for Y": the reason is no target when X is one already.
+        preps |= {"about", "for", "from", "over"}
+    targets += [
+        a for a in ctx.actors_under(syntax.prep_objects(trigger, preps)) if a not in targets
+    ]
+    if not targets:
+        for comp in complements:
+            inner = [
+                c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"
+            ]
+            inner += syntax.direct_objects(comp)
+            inner += syntax.prep_objects(comp, {"with", "to", "on", "against", "from"})
+            for head in inner:
+                # The first actor a clause names is what it is about; the rest is detail.
+                found = ctx.actors_under([head])[:1]
+                targets += [a for a in found if a not in targets]
+    return targets, target_heads
+
+
+def _quote(sent: Span) -> str | None:
+    """The longest quotation of three words or more in the sentence."""
+    quotes = [m.group(1).strip(" ,.") for m in QUOTE_RE.finditer(sent.text)]
+    quotes = [q for q in quotes if len(q.split()) >= 3]
+    return max(quotes, key=len) if quotes else None
+
+
+def _stance(text: str) -> str | None:
+    """The first stance whose cue words occur in ``text``, else None."""
+    lowered = text.lower()
+    for stance, cues in STANCE_CUES:
+        if any(cue in lowered for cue in cues):
+            return stance
+    return None
