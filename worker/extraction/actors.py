@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from worker.extraction import syntax
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
 from worker.extraction.rules.vocabulary import DATELINE_RE
@@ -104,7 +105,7 @@ class ArticleActors:
         """Tokens of "PARIS, May 7 (Reuters) —" prefixes: a dateline place is no actor."""
         out: set[int] = set()
         for sent in self.doc.sents:
-            match = DATELINE_RE.match(sent.text)
+            match = DATELINE_RE.match(syntax.text_of(sent))
             if match:
                 end = sent.start_char + match.end()
                 out.update(t.i for t in sent if t.idx < end)

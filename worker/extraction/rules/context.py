@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -17,6 +18,12 @@ from worker.extraction.actors import GOVERNMENT_NOUNS, ActorRef, ArticleActors
 from worker.extraction.gazetteer import Gazetteer
 from worker.extraction.rules.vocabulary import STATIVE_PASSIVES, WEAPON_NAME_RE
 from worker.extraction.types import Location
+
+
+@lru_cache(maxsize=8)
+def _prefix_patterns(prefixes: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """One compiled pattern per weapon-family prefix, in gazetteer order (compiled once)."""
+    return [re.compile(rf"\b({re.escape(p)}[\w-]*)", re.IGNORECASE) for p in prefixes]
 
 
 class ArticleContext:
@@ -142,8 +149,8 @@ class ArticleContext:
             known = self.gazetteer.weapon_country(name) is not None or re.search(r"-\d", name)
             if known and self.gazetteer.lookup(name) is None and name not in names:
                 names.append(name)
-        for prefix in self.gazetteer.weapon_prefixes:
-            for match in re.finditer(rf"\b({re.escape(prefix)}[\w-]*)", text, re.IGNORECASE):
+        for pattern in _prefix_patterns(tuple(self.gazetteer.weapon_prefixes)):
+            for match in pattern.finditer(text):
                 name = match.group(1)
                 if name[0].isupper() and name not in names and not any(name in n for n in names):
                     names.append(name)

@@ -60,7 +60,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         targets = [t for t in targets if t.country not in agent_countries]
     subtype = label_id
     if label_id in {NEUTRAL, "issue"}:
-        subtype = _stance(quote or sent.text) or NEUTRAL
+        subtype = _stance(quote or syntax.text_of(sent)) or NEUTRAL
     if trigger.lemma_ in {"threaten", "vow", "swear"}:
         subtype = "threaten"
     if subtype == NEUTRAL and any(
@@ -119,7 +119,7 @@ def _targets(
 
 def _quote(sent: Span) -> str | None:
     """The longest quotation of three words or more in the sentence."""
-    quotes = [m.group(1).strip(" ,.") for m in QUOTE_RE.finditer(sent.text)]
+    quotes = [m.group(1).strip(" ,.") for m in QUOTE_RE.finditer(syntax.text_of(sent))]
     quotes = [q for q in quotes if len(q.split()) >= 3]
     return max(quotes, key=len) if quotes else None
 
