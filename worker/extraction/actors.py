@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from worker.extraction import syntax
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
 from worker.extraction.rules.vocabulary import DATELINE_RE
@@ -104,8 +103,9 @@ class ArticleActors:
     def _dateline_tokens(self) -> set[int]:
         """Tokens of "PARIS, May 7 (Reuters) —" prefixes: a dateline place is no actor."""
         out: set[int] = set()
+        text = self.doc.text  # once: Span.text joins the sentence's tokens on every call
         for sent in self.doc.sents:
-            match = DATELINE_RE.match(syntax.text_of(sent))
+            match = DATELINE_RE.match(text[sent.start_char : sent.end_char])
             if match:
                 end = sent.start_char + match.end()
                 out.update(t.i for t in sent if t.idx < end)

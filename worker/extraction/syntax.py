@@ -64,11 +64,6 @@ NEGATIVE_DETS = frozenset({"no", "neither", "none", "never"})
 LEMMA_FIXES = {"stag": "stage", "stage": "stage", "hold": "hold"}
 
 
-def text_of(span: Span) -> str:
-    """``span.text``, sliced from the Doc's text (Span.text joins its tokens one by one)."""
-    return span.doc.text[span.start_char : span.end_char]
-
-
 def lemma(token: Token) -> str:
     """The token's lemma, lower-cased, with known lemmatizer slips mended ("staged" -> "stag")."""
     value = token.lemma_.lower()

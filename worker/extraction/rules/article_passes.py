@@ -24,7 +24,7 @@ def add_displayed_weapons(ctx: ArticleContext, mentions: list[Mention], sents: l
     for sent in sents:
         if not any(syntax.lemma(t) in DISPLAY_CUES for t in sent):
             continue
-        named = ctx.weapons(syntax.text_of(sent))
+        named = ctx.weapons(ctx.text_of(sent))
         for parade in parades:
             parade.weapons += [w for w in named if w not in parade.weapons]
 

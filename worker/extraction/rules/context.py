@@ -33,6 +33,8 @@ class ArticleContext:
         self.doc = doc
         self.gazetteer = gazetteer
         self.actors = ArticleActors(doc, gazetteer)
+        # Span.text and Doc.text both join their tokens on every call: keep the text once.
+        self.text = doc.text
         # Span.ents walks every entity of the Doc on each call; the rules ask per sentence
         # many times, so index the entities by sentence once.
         self._ents_by_sent: dict[int, list[Span]] = {}
@@ -42,6 +44,10 @@ class ArticleContext:
         for ent in doc.ents:
             start = sent_starts[bisect_right(sent_starts, ent.start) - 1]
             self._ents_by_sent[start].append(ent)
+
+    def text_of(self, span: Span) -> str:
+        """``span.text``, sliced from the article's text."""
+        return self.text[span.start_char : span.end_char]
 
     def ents(self, sent: Span) -> list[Span]:
         """The named entities of a sentence (from the index built once per article)."""

@@ -49,7 +49,7 @@ class ArticleDates:
     def _find_date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
         doc = self.context.doc
         found = []
-        dateline = DATELINE_RE.match(syntax.text_of(sent))
+        dateline = DATELINE_RE.match(self.context.text_of(sent))
         dateline_end = sent.start_char + dateline.end() if dateline else -1
         for ent in self.context.ents(sent):
             if ent.end_char <= dateline_end:

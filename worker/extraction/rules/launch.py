@@ -64,7 +64,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
             if info and info[0]:
                 mention.agents = [ctx.country(info[0])]
                 break
-    lowered = syntax.text_of(sent).lower()
+    lowered = ctx.text_of(sent).lower()
     for word, outcome in _OUTCOME_CUES:
         if word in lowered:
             mention.attributes["outcome"] = outcome

@@ -59,5 +59,5 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
             objs = syntax.direct_objects(child)
             if objs:
                 mention.attributes["occasion"] = " ".join(t.text for t in objs[0].subtree)
-    mention.weapons = ctx.weapons(syntax.text_of(sent))
+    mention.weapons = ctx.weapons(ctx.text_of(sent))
     return mention

@@ -30,7 +30,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     agents, named = ctx.agents(trigger)
     if not agents:
         return None
-    quote = _quote(sent)
+    quote = _quote(ctx.text_of(sent))
     objects = syntax.direct_objects(trigger)
     complements = syntax.clausal_complements(trigger)
     if label_id == NEUTRAL and not (quote or complements or objects):
@@ -60,7 +60,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         targets = [t for t in targets if t.country not in agent_countries]
     subtype = label_id
     if label_id in {NEUTRAL, "issue"}:
-        subtype = _stance(quote or syntax.text_of(sent)) or NEUTRAL
+        subtype = _stance(quote or ctx.text_of(sent)) or NEUTRAL
     if trigger.lemma_ in {"threaten", "vow", "swear"}:
         subtype = "threaten"
     if subtype == NEUTRAL and any(
@@ -117,9 +117,9 @@ def _targets(
     return targets, target_heads
 
 
-def _quote(sent: Span) -> str | None:
+def _quote(text: str) -> str | None:
     """The longest quotation of three words or more in the sentence."""
-    quotes = [m.group(1).strip(" ,.") for m in QUOTE_RE.finditer(syntax.text_of(sent))]
+    quotes = [m.group(1).strip(" ,.") for m in QUOTE_RE.finditer(text)]
     quotes = [q for q in quotes if len(q.split()) >= 3]
     return max(quotes, key=len) if quotes else None
 
