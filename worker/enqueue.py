@@ -36,14 +36,15 @@ class EnqueueReport:
       duplicate: articles whose text was already stored (nothing added).
       rejected: inputs that could not be accepted, with the reason.
       warnings: accepted inputs with something to know (e.g. a decoding fallback).
-      queued_ids: the new article ids sent to the queue.
+      messages: messages sent to the queue (each carries up to ``batch_size`` new ids; ids
+        are not kept, so a report stays small however large the input).
     """
 
     new: int = 0
     duplicate: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    queued_ids: list[int] = field(default_factory=list)
+    messages: int = 0
 
     @property
     def accepted(self) -> int:
@@ -93,8 +94,9 @@ def enqueue_articles(
         report.new += len(new_ids)
         report.duplicate += len(added) - len(new_ids)
         if new_ids:
-            send(list(chunked(new_ids, batch_size)))
-            report.queued_ids.extend(new_ids)
+            batches = list(chunked(new_ids, batch_size))
+            send(batches)
+            report.messages += len(batches)
         if progress:
             progress(report)
     return report

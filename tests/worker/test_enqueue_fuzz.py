@@ -51,7 +51,8 @@ def test_enqueue_accounts_for_every_line(tmp_path: Path, batch: list[str]) -> No
     upgrade(url)
     engine = get_engine(url)
     with session_scope(engine) as session:
-        before = session.execute(select(func.count()).select_from(Article)).scalar_one()
+        before_ids = set(session.execute(select(Article.id)).scalars())
+        before = len(before_ids)
     sent: list[list[int]] = []
     payload = "\n".join(batch).encode("utf-8")
     report = enqueue_articles(
@@ -68,5 +69,9 @@ def test_enqueue_accounts_for_every_line(tmp_path: Path, batch: list[str]) -> No
     with session_scope(engine) as session:
         after = session.execute(select(func.count()).select_from(Article)).scalar_one()
     assert after - before == report.new
-    assert sorted(i for ids in sent for i in ids) == sorted(report.queued_ids)
-    assert len(report.queued_ids) == report.new
+    sent_ids = [i for ids in sent for i in ids]
+    assert len(sent_ids) == len(set(sent_ids)) == report.new
+    with session_scope(engine) as session:
+        assert set(sent_ids) == set(session.execute(select(Article.id)).scalars()) - before_ids
+    assert len(sent) == report.messages
+    assert all(0 < len(ids) <= 4 for ids in sent)
