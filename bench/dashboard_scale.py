@@ -1,9 +1,10 @@
 """Time the dashboard's queries on a PostgreSQL database of one million events.
 
-Not a test: run it by hand when models/queries.py or the indexes change.
+Not a test: run it by hand when models/queries or the indexes change.
 
-    .venv/bin/python bench/dashboard_scale.py                      # 1M events, then drop
+    .venv/bin/python bench/dashboard_scale.py --repeat 3             # 1M events, then drop
     .venv/bin/python bench/dashboard_scale.py --events 200000 --keep
+    .venv/bin/python bench/dashboard_scale.py --reuse --scenario "country USA" --page actors
 
 It creates the database ``eventwire_scale`` next to the one in ``--admin-url`` (autocommit
 ``CREATE DATABASE``), builds the schema with the migrations, generates articles, actors, events
@@ -11,8 +12,9 @@ and agent/target/participant links in SQL (``INSERT ... SELECT generate_series``
 round trips, about two minutes for 1M events; the links and agent-target pairs carry the
 copies of event and actor columns that models.repository.replace_events writes), runs
 VACUUM ANALYZE, then times every query the dashboard pages run, with the default filter and
-with a few typical ones. It prints a table and writes ``bench/results/dashboard_scale.json``.
-The database is dropped at the end unless ``--keep``.
+with typical ones (``--scenario``, repeatable, picks some; ``--page`` likewise). It prints a
+table and writes ``bench/results/dashboard_scale.json``. The database is dropped at the end
+unless ``--keep``; ``--reuse`` times a kept one again without refilling it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scratch_db import create_database, drop_database  # noqa: E402
 
 from dashboard.data import connect_args as dashboard_connect_args  # noqa: E402
 from models import queries  # noqa: E402
@@ -199,24 +204,6 @@ def _steps(events: int) -> list[tuple[str, str]]:
     ]
 
 
-def create_database(admin_url: str, name: str) -> str:
-    """Create (after dropping) the database ``name``; return its URL."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    """Drop the database ``name``."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def create_schema(url: str) -> str:
     """Create tables (and views) with the migrations, else with ``create_all``; say which."""
     try:
@@ -252,6 +239,9 @@ def _scenarios(last_day: date) -> dict[str, EventFilter]:
         "default": EventFilter(),
         "launch+PRK": EventFilter(types=("launch",), countries=("PRK",)),
         "last 90 days": EventFilter(since=last_day - timedelta(days=90), until=last_day),
+        "all modalities": EventFilter(modalities=()),
+        # The most frequent country: the country filter at its least selective.
+        "country USA": EventFilter(countries=("USA",)),
         "actor~kim, all modalities": EventFilter(actor="kim", modalities=()),
     }
 
@@ -308,15 +298,27 @@ def _page_queries(filt: EventFilter) -> dict[str, dict[str, Callable[[Session], 
     }
 
 
-def time_queries(engine: Engine, repeat: int) -> list[dict[str, Any]]:
-    """Run every page's queries under every scenario; return one record per query."""
+def time_queries(
+    engine: Engine,
+    repeat: int,
+    scenarios: list[str] | None = None,
+    pages: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every page's queries under every scenario; return one record per query.
+
+    ``scenarios`` and ``pages`` restrict the run to those names (all when ``None``).
+    """
     with Session(engine) as session:
         last = queries.filter_options(session).last_day or FIRST_DAY + timedelta(days=DAYS)
     records = []
     for scenario, filt in _scenarios(last).items():
+        if scenarios and scenario not in scenarios:
+            continue
         for page, calls in _page_queries(filt).items():
             if scenario != "default" and page in ("sidebar", "pipeline"):
                 continue  # these ignore the event filter
+            if pages and page not in pages:
+                continue
             for name, call in calls.items():
                 times = []
                 for _ in range(repeat):
@@ -369,6 +371,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="time an existing --name database, do not fill it"
     )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=list(_scenarios(FIRST_DAY)),
+        help="time only this filter scenario (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=list(_page_queries(EventFilter())),
+        help="time only this page's queries (repeatable; default: all)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -391,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         print("rows:", counts, flush=True)
         print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
-        records = time_queries(engine, args.repeat)
+        records = time_queries(engine, args.repeat, args.scenario, args.page)
         totals = page_totals(records)
         print("\npage totals (median ms; sidebar filter_options added):")
         for t in totals:

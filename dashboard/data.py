@@ -52,8 +52,9 @@ def masked_url(url: str) -> str:
 #: million events de-duplicate (event, actor) pairs in hash tables; at the server default of
 #: 4 MB they can spill to disk in parallel workers, and top_actors with an actor filter took
 #: over 60 s instead of under 1 s on a million events (bench/dashboard_scale.py). The
-#: statement timeout keeps one bad query from holding a page forever.
-POSTGRES_OPTIONS = "-c work_mem=16MB -c statement_timeout=60000"
+#: statement timeout keeps one bad query from holding a page forever. JIT compilation is off:
+#: it costs 15-50 ms per aggregate here, often more than it saves on queries of 0.1-0.3 s.
+POSTGRES_OPTIONS = "-c work_mem=16MB -c jit=off -c statement_timeout=60000"
 
 
 def connect_args(url: str) -> dict[str, Any]:

@@ -115,7 +115,6 @@ class Event(SQLModel, table=True):
         Index("ix_event_article_id", "article_id"),
         Index("ix_event_type_date", "type", "event_date"),
         Index("ix_event_date", "event_date"),
-        Index("ix_event_location_country", "location_country"),
         Index("ix_event_modality", "modality"),
         # The event day (see ``day``) for date filters and time buckets without the article;
         # (modality, day, type) lets the default "asserted" filter count per bucket and type
@@ -123,7 +122,16 @@ class Event(SQLModel, table=True):
         Index("ix_event_day_id", "day", "id"),
         Index("ix_event_type_day", "type", "day"),
         Index("ix_event_modality_day_type", "modality", "day", "type"),
-        Index("ix_event_modality_location_country", "modality", "location_country"),
+        # Events per location, and the events located in a country filter's countries, with
+        # the filtered columns in the index (migration 0003).
+        Index(
+            "ix_event_location_modality_type_day",
+            "location_country",
+            "modality",
+            "type",
+            "day",
+            "id",
+        ),
         Index("ix_event_subtype", "subtype"),
     )
 
@@ -166,21 +174,34 @@ class EventActor(SQLModel, table=True):
     __table_args__ = (
         # Also serves lookups by event_id (its leading column), so event_id has no index of its own.
         UniqueConstraint("event_id", "actor_id", "role", name="uq_event_actor_role"),
-        Index("ix_event_actor_actor_role", "actor_id", "role"),
-        # Top actors (distinct events per actor) and distinct actors, by modality.
-        Index("ix_event_actor_modality_actor", "modality", "actor_id", "event_id", "day"),
-        # The links of one role (top actors as agent, target or participant).
-        Index("ix_event_actor_modality_role_event", "modality", "role", "event_id", "actor_id"),
-        # Countries involved per event.
+        # Key first, then event_id (each event counted once, in order), then the copies every
+        # filter tests, so that any filter is checked inside the index (migration 0003):
+        # top actors, actor timelines and the events of the actors an actor filter names;
         Index(
-            "ix_event_actor_modality_country_event",
+            "ix_event_actor_actor_event",
+            "actor_id",
+            "event_id",
             "modality",
+            "type",
+            "day",
+            "location_country",
+            "role",
+        ),
+        # events per actor country, and the events of a country filter's actors;
+        Index(
+            "ix_event_actor_country_event",
             "actor_country",
             "event_id",
+            "modality",
+            "type",
+            "day",
             "location_country",
+            "role",
         ),
-        # Timelines of a few actors.
-        Index("ix_event_actor_actor_modality_day", "actor_id", "modality", "day", "event_id"),
+        # the actors' countries of given events, event by event (filtered country counts).
+        Index(
+            "ix_event_actor_event_country", "event_id", "actor_country", "location_country", "role"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -207,7 +228,8 @@ class EventPair(SQLModel, table=True):
     __tablename__ = "event_pair"
     __table_args__ = (
         UniqueConstraint("event_id", "agent_id", "target_id", name="uq_event_pair"),
-        Index("ix_event_pair_modality_agent_target", "modality", "agent_id", "target_id", "day"),
+        # Pairs counted in (agent, target) order under any filter (migration 0003).
+        Index("ix_event_pair_agent_target", "agent_id", "target_id", "modality", "type", "day"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

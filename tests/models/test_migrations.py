@@ -36,7 +36,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0002"
+    assert current_revision(empty_url) == head_revision() == "0003"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -85,7 +85,7 @@ def test_concurrent_upgrades_from_several_processes(empty_url: str) -> None:
             if stream:
                 stream.close()
     assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
-    assert current_revision(empty_url) == "0002"
+    assert current_revision(empty_url) == head_revision()
 
 
 @pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
@@ -103,7 +103,7 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
     finally:
         engine.dispose()
     upgrade(empty_url)
-    assert current_revision(empty_url) == "0002"
+    assert current_revision(empty_url) == head_revision()
 
 
 # --------------------------------------------------------------------------- views
@@ -309,7 +309,7 @@ def test_0002_backfills_day_and_link_copies(empty_url: str) -> None:
         with engine.begin() as conn:
             for sql in _OLD_ROWS:
                 conn.execute(text(sql))
-        upgrade(empty_url)
+        upgrade(empty_url, "0002")
         assert current_revision(empty_url) == "0002"
         days = dict(_rows_of(engine, "SELECT id, day FROM event ORDER BY id"))
         assert {k: _day(v) if v else None for k, v in days.items()} == {
@@ -367,7 +367,40 @@ def test_0002_backfills_day_and_link_copies(empty_url: str) -> None:
     finally:
         engine.dispose()
     upgrade(empty_url)
-    assert current_revision(empty_url) == "0002"
+    assert current_revision(empty_url) == head_revision()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0003_swaps_the_filter_indexes_and_back(empty_url: str) -> None:
+    """0003 replaces the modality-first indexes by key-first ones; its downgrade restores them."""
+    new = {"ix_event_actor_actor_event", "ix_event_actor_country_event"}
+    old = {"ix_event_actor_modality_actor", "ix_event_actor_actor_role"}
+
+    def indexes(table: str) -> set[str]:
+        engine = make_engine(empty_url)
+        try:
+            return {i["name"] for i in inspect(engine).get_indexes(table)}
+        finally:
+            engine.dispose()
+
+    upgrade(empty_url, "0002")
+    assert old <= indexes("event_actor") and not new & indexes("event_actor")
+    upgrade(empty_url)
+    assert new <= indexes("event_actor") and not old & indexes("event_actor")
+    assert "ix_event_location_modality_type_day" in indexes("event")
+    assert "ix_event_location_country" not in indexes("event")
+    assert indexes("event_pair") >= {"ix_event_pair_agent_target"}
+    engine = make_engine(empty_url)
+    try:
+        with engine.connect() as conn:
+            config = alembic_config(empty_url)
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0002")
+            conn.commit()
+    finally:
+        engine.dispose()
+    assert old <= indexes("event_actor") and not new & indexes("event_actor")
+    assert "ix_event_pair_modality_agent_target" in indexes("event_pair")
 
 
 def _rows_of(engine: Engine, sql: str) -> list[tuple[Any, ...]]:

@@ -1,0 +1,51 @@
+"""What every query module shares: the Core tables it selects from and how rows come back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from models.tables import Actor, Article, Event, EventActor, EventPair
+
+#: Modalities the extractor assigns; the default filter keeps only the first.
+MODALITIES: tuple[str, ...] = ("asserted", "negated", "hypothetical", "planned", "capability")
+#: Roles an actor can have in an event.
+ROLES: tuple[str, ...] = ("agent", "target", "participant")
+
+# Core tables rather than the SQLModel classes: the queries are Core statements.
+article = SQLModel.metadata.tables[Article.__tablename__]
+event = SQLModel.metadata.tables[Event.__tablename__]
+actor = SQLModel.metadata.tables[Actor.__tablename__]
+link = SQLModel.metadata.tables[EventActor.__tablename__]
+pair = SQLModel.metadata.tables[EventPair.__tablename__]
+
+#: The date an event is placed at: its own date, else its article's publication date
+#: (stored in ``event.day`` by the repository, and copied into ``event_actor.day``).
+EVENT_DAY = event.c.day
+
+
+def fetch_all(session: Session, stmt: Any) -> Sequence[Row[Any]]:
+    """Run a Core statement on the session's connection and return all rows."""
+    # The session's connection: same transaction, no ORM, and no SQLModel
+    # ``Session.execute`` deprecation warning.
+    return session.connection().execute(stmt).all()
+
+
+def as_date(value: Any) -> date | None:
+    """A date from a date or ISO text (SQLite returns some computed dates as text)."""
+    # min()/max() over coalesce() lose the Date type on SQLite and come back as text.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def check_role(role: str) -> str:
+    """Return ``role`` when it is one of :data:`ROLES`, else raise ``ValueError``."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    return role

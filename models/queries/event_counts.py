@@ -1,0 +1,106 @@
+"""Counts of filtered events: in total, per type, per time bucket; headline numbers; the
+values the filter widgets offer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from models.queries._core import actor, article, as_date, event, fetch_all, link
+from models.queries.buckets import bucket_start
+from models.queries.filters import EventFilter, linked_rows, matching_events
+from models.queries.results import FilterOptions, Kpis, TimeCount
+from models.tables import ArticleStatus
+
+
+def event_counts_over_time(
+    session: Session, *, filt: EventFilter | None = None, bucket: str = "week"
+) -> list[TimeCount]:
+    """Count filtered events per time bucket and event type, oldest bucket first.
+
+    Buckets are ``day``, ``week`` (starting Monday) or ``month``; undated events are left out.
+    """
+    # Per day and type first (an index-only scan of (modality, day, type) by default), then
+    # per bucket: the bucket expression runs on a few thousand rows, not on every event.
+    events, conds = matching_events(filt)
+    m = events.c
+    daily = select(m.day, m.type, func.count().label("n")).select_from(events)
+    daily = daily.where(*conds, m.day.is_not(None)).group_by(m.day, m.type).subquery()
+    start = bucket_start(daily.c.day, bucket).label("bucket_start")
+    stmt = select(start, daily.c.type, func.sum(daily.c.n).label("n"))
+    stmt = stmt.group_by(start, daily.c.type).order_by(start, daily.c.type)
+    return [TimeCount(r.bucket_start, r.type, int(r.n)) for r in fetch_all(session, stmt)]
+
+
+def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> dict[str, int]:
+    """Return ``{event type: number of filtered events}``, most frequent first."""
+    events, conds = matching_events(filt)
+    n = func.count().label("n")
+    stmt = select(events.c.type, n).select_from(events).where(*conds).group_by(events.c.type)
+    stmt = stmt.order_by(n.desc(), events.c.type)
+    return {r.type: int(r.n) for r in fetch_all(session, stmt)}
+
+
+def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
+    """Return the number of events matching the filter (for paging ``list_events``)."""
+    events, conds = matching_events(filt)
+    stmt = select(func.count()).select_from(events).where(*conds)
+    return int(session.connection().execute(stmt).scalar_one())
+
+
+def overview_kpis(session: Session, *, filt: EventFilter | None = None) -> Kpis:
+    """Return headline numbers: articles (all), filtered events, their actors, last update."""
+    conn = session.connection()
+    art = article.c
+    done = func.coalesce(func.sum(case((art.status == ArticleStatus.done, 1), else_=0)), 0)
+    articles, articles_done, last_update = conn.execute(
+        select(func.count(), done, func.max(art.processed_at)).select_from(article)
+    ).one()
+    events = count_events(session, filt=filt)
+    # Distinct actors as "actor.id IN (their links)": the de-duplication is a hash of at
+    # most a few thousand actor ids, never of the (event, actor) pairs, which can spill.
+    rows = linked_rows(filt, link, "actor_id", dialect=session.get_bind().dialect.name)
+    actor_ids = select(rows.c.actor_id)
+    actors = conn.execute(
+        select(func.count()).select_from(actor).where(actor.c.id.in_(actor_ids))
+    ).scalar_one()
+    return Kpis(int(articles), int(articles_done), events, int(actors), last_update)
+
+
+def filter_options(session: Session) -> FilterOptions:
+    """Return the distinct types, subtypes, countries and modalities and the event-day range."""
+    conn = session.connection()
+    ev = event.c
+    # Each column's values by skipping through its index, the day range from the day index.
+    actor_countries = conn.execute(
+        select(actor.c.country).where(actor.c.country.is_not(None)).distinct()
+    ).scalars()
+
+    def values(column: Any) -> list[str]:
+        return sorted({v for v in _distinct_values(session, column) if v})
+
+    first, last = conn.execute(select(func.min(ev.day), func.max(ev.day))).one()
+    return FilterOptions(
+        types=values(ev.type),
+        subtypes=values(ev.subtype),
+        countries=sorted({*values(ev.location_country), *(c for c in actor_countries if c)}),
+        modalities=values(ev.modality),
+        first_day=as_date(first),
+        last_day=as_date(last),
+    )
+
+
+def _distinct_values(session: Session, column: Any) -> list[Any]:
+    """Distinct non-null values of an indexed column, by skipping through its index.
+
+    A recursive "loose index scan": each step asks the index for the smallest value above
+    the last one, so a column with ten values costs ten index probes, not a pass over a
+    million rows.
+    """
+    seed = select(func.min(column).label("v")).cte("distinct_values", recursive=True)
+    step = select(select(func.min(column)).where(column > seed.c.v).scalar_subquery())
+    values = seed.union_all(step.where(seed.c.v.is_not(None)))
+    stmt = select(values.c.v).where(values.c.v.is_not(None))
+    return list(session.connection().execute(stmt).scalars())

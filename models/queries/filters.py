@@ -1,0 +1,281 @@
+"""Which events a query sees: :class:`EventFilter`, and the SQL it becomes on each table.
+
+A filter's fields are of three kinds, each checked where it is cheapest:
+
+- **copied** fields (``types``, ``modalities``, ``since``/``until``): an event's type, modality
+  and day are copied into each of its ``event_actor`` and ``event_pair`` rows, so those rows
+  are tested on their own columns, without ``event``;
+- **event** fields (``subtypes``, ``min_confidence``, ``text``): on ``event`` only;
+- **involvement** fields (``countries``, ``actor``): whether an event involves a country (as
+  its location or through any of its actors) or an actor whose name matches is a property of
+  all its links together, never of one row.
+
+A filter of copied fields only is applied to each table's own columns. Any other field
+selects a set of matching events first, each set read from the rows that decide it and
+already narrowed by the copied fields: the links with one of the countries united with the
+events located in one; the links of the actors whose name matches; the events matching the
+event fields. Their intersection is the matching events, and then:
+
+- counts of events (total, per type, day or location) and the ids of a page of events come
+  from those rows themselves (:func:`matching_events`), which carry the event's type, day and
+  location, without reading ``event``;
+- aggregates of links and pairs (:func:`linked_rows`) take the matching ids in order and
+  fetch each event's rows from the index on ``event_id``. Consecutive ids share index pages,
+  so on a million events this costs 40-60% of the plan PostgreSQL picks by itself once tens
+  of thousands of events match: hashing the ids and probing every row of the table (see
+  docs/dashboard.md "At scale").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, intersect, select, true, union
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from models.queries._core import actor, event, link
+
+
+def _tuple(values: Iterable[str] | str | None, *, upper: bool = False) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    cleaned = (v.strip() for v in values if v and v.strip())
+    return tuple(dict.fromkeys(v.upper() if upper else v for v in cleaned))
+
+
+class _InSubquery(FunctionElement[Any]):
+    """``column IN (subquery)``; on PostgreSQL ``column = ANY (ARRAY(subquery))``.
+
+    The array is computed once, before the scan, and the scan becomes an index range per
+    value. (As an IN, PostgreSQL may instead hash-join the small subquery against a scan of
+    the whole table: it did, for the hundred actors named like "kim", at about eight times
+    the cost.)
+    """
+
+    # No Boolean type: SQLAlchemy would compare it with 1 on dialects without booleans,
+    # and SQLite would then no longer use the index for the IN.
+    inherit_cache = True
+    name = "in_subquery"
+
+
+@compiles(_InSubquery, "postgresql")
+def _in_subquery_pg(element: _InSubquery, compiler: SQLCompiler, **kw: Any) -> str:
+    column, subquery = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY (ARRAY{compiler.process(subquery, **kw)})"
+
+
+@compiles(_InSubquery)
+def _in_subquery_other(element: _InSubquery, compiler: SQLCompiler, **kw: Any) -> str:
+    column, subquery = element.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a query sees; every field left empty means "no restriction".
+
+    Parameters:
+      types: event types (``parade``, ``launch``, ``statement``, ...).
+      subtypes: event subtypes.
+      countries: ISO3 codes; an event matches when its location or any of its actors is in
+        one of them.
+      actor: case-insensitive substring of the name of any actor of the event.
+      since: first event day included (the event's own date, else its article's
+        publication date).
+      until: last event day included.
+      modalities: modalities kept; ``("asserted",)`` by default, ``()`` keeps all.
+      min_confidence: lowest extractor confidence kept (0..1).
+      text: case-insensitive substring of the evidence sentence.
+
+    Any sequence is accepted and stored as a de-duplicated tuple, so a filter is hashable
+    and can key caches.
+    """
+
+    types: Sequence[str] = ()
+    subtypes: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    actor: str | None = None
+    since: date | None = None
+    until: date | None = None
+    modalities: Sequence[str] = ("asserted",)
+    min_confidence: float | None = None
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "types", _tuple(self.types))
+        object.__setattr__(self, "subtypes", _tuple(self.subtypes))
+        object.__setattr__(self, "countries", _tuple(self.countries, upper=True))
+        object.__setattr__(self, "modalities", _tuple(self.modalities))
+        object.__setattr__(self, "actor", (self.actor or "").strip() or None)
+        object.__setattr__(self, "text", (self.text or "").strip() or None)
+
+    @property
+    def copied_only(self) -> bool:
+        """True when every field set is one ``event_actor`` and ``event_pair`` rows copy."""
+        return not (self.countries or self.actor or self._event_conditions(event.c))
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """SQL conditions on ``event`` that select the matching events."""
+        ev = event.c
+        involved = self._sets(event_fields=False)
+        conds = [ev.id.in_(s) for s in involved] if involved else self._copied(ev)
+        return conds + self._event_conditions(ev)
+
+    def link_conditions(self, table: Any = None) -> list[ColumnElement[bool]]:
+        """Conditions on ``event_actor`` (default), ``event_pair`` or an alias of either.
+
+        They select the rows of matching events: on the row's own copies of type, modality
+        and day for a filter of copied fields only, else by ``event_id`` in the sets of
+        matching events (which imply the copied fields).
+        """
+        cols = (table if table is not None else link).c
+        if self.copied_only:
+            return self._copied(cols)
+        return [cols.event_id.in_(s) for s in self._sets()]
+
+    def _copied(self, cols: Any) -> list[ColumnElement[bool]]:
+        """Conditions on the type, modality and day columns of ``cols``."""
+        conds: list[ColumnElement[bool]] = []
+        if self.types:
+            conds.append(cols.type.in_(self.types))
+        if self.modalities:
+            conds.append(cols.modality.in_(self.modalities))
+        if self.since is not None:
+            conds.append(cols.day >= self.since)
+        if self.until is not None:
+            conds.append(cols.day <= self.until)
+        return conds
+
+    def _event_conditions(self, ev: Any) -> list[ColumnElement[bool]]:
+        """Conditions on the columns only ``event`` has (subtype, confidence, sentence)."""
+        conds: list[ColumnElement[bool]] = []
+        if self.subtypes:
+            conds.append(ev.subtype.in_(self.subtypes))
+        if self.min_confidence is not None and self.min_confidence > 0:
+            conds.append(ev.confidence >= self.min_confidence)
+        if self.text:
+            conds.append(ev.sentence.icontains(self.text, autoescape=True))
+        return conds
+
+    def _sets(self, *, rows: bool = False, event_fields: bool = True) -> list[Select[Any]]:
+        """One set of matching events per field kind, each narrowed by the copied fields.
+
+        Each selects ``id`` (with ``rows=True`` also ``type``, ``day`` and
+        ``location_country``: one row per event, the copies being the event's own), once per
+        event. ``event_fields=False`` leaves out the set of the event fields. Every table is
+        an alias, so that no set is correlated with the query it is used in.
+        """
+
+        def columns(event_id: Any, cols: Any) -> list[Any]:
+            if not rows:
+                return [event_id.label("id")]
+            return [event_id.label("id"), cols.type, cols.day, cols.location_country]
+
+        sets: list[Select[Any]] = []
+        if self.countries:
+            by_actor = link.alias("country_link")
+            located = event.alias("located_event")
+            # A UNION, not UNION ALL or an OR: PostgreSQL estimates the rows of a UNION from
+            # its parts (for UNION ALL, it guesses 200 distinct ids, then probes the links
+            # once per event even when there are 300,000), and an OR across two tables
+            # could use no index at all.
+            sets.append(
+                union(
+                    select(*columns(by_actor.c.event_id, by_actor.c)).where(
+                        by_actor.c.actor_country.in_(self.countries),
+                        *self._copied(by_actor.c),
+                    ),
+                    select(*columns(located.c.id, located.c)).where(
+                        located.c.location_country.in_(self.countries),
+                        *self._copied(located.c),
+                    ),
+                )
+            )
+        if self.actor:
+            named_link, named = link.alias("named_link"), actor.alias("named_actor")
+            matching_actors = select(named.c.id).where(
+                named.c.name.icontains(self.actor, autoescape=True)
+            )
+            by_name = select(*columns(named_link.c.event_id, named_link.c)).where(
+                _InSubquery(named_link.c.actor_id, matching_actors.scalar_subquery()),
+                *self._copied(named_link.c),
+            )
+            sets.append(by_name.distinct())  # two matching actors of one event: one row
+        rest = self._event_conditions(event.c)
+        if event_fields and rest:
+            matched = event.alias("matched_event")
+            sets.append(
+                select(*columns(matched.c.id, matched.c)).where(
+                    *self._copied(matched.c), *self._event_conditions(matched.c)
+                )
+            )
+        return sets
+
+
+def matching_events(filt: EventFilter | None) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The matching events as ``(FROM, WHERE conditions)`` for event counts and pages.
+
+    The FROM has the columns ``id``, ``type``, ``day`` and ``location_country``. For a
+    filter of copied fields only it is ``event`` with :meth:`EventFilter.conditions`; else it
+    is the intersection of the sets of matching events (see the module docstring), with no
+    further conditions.
+    """
+    filt = filt or EventFilter()
+    if filt.copied_only:
+        return event, filt.conditions()
+    return _intersection(filt._sets(rows=True)).subquery("matched"), []
+
+
+def _intersection(sets: list[Select[Any]]) -> Any:
+    """The rows common to all ``sets`` (each a SELECT or a UNION)."""
+    if len(sets) == 1:
+        return sets[0]
+    # Each part as a derived table: SQLite allows no compound SELECT inside another.
+    return intersect(*(select(*part.subquery().c) for part in sets))
+
+
+def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str) -> Any:
+    """The rows of ``table`` (``event_actor`` or ``event_pair``) of matching events, as a
+    subquery with the columns ``names``.
+
+    For a filter of copied fields only, the rows whose copies match. Else, on PostgreSQL,
+    the matching event ids in ascending order, each joined (LATERAL) to its rows through the
+    index on ``event_id`` (see the module docstring; ``OFFSET 0`` keeps the planner from
+    turning that back into a join it would hash); elsewhere ``event_id IN`` the sets.
+    """
+    filt = filt or EventFilter()
+    if filt.copied_only or dialect != "postgresql":
+        stmt = select(*(table.c[n] for n in names)).where(*filt.link_conditions(table))
+        return stmt.subquery("linked_rows")
+    ids = _intersection(filt._sets()).subquery("matched_ids")
+    ordered = select(ids.c.id).order_by(ids.c.id).subquery("matched")
+    per_event = (
+        select(*(table.c[n] for n in names))
+        .where(table.c.event_id == ordered.c.id)
+        .offset(0)
+        .lateral("event_rows")
+    )
+    stmt = select(*per_event.c).select_from(ordered.join(per_event, true()))
+    return stmt.subquery("linked_rows")
+
+
+def filtered(stmt: Select[Any], filt: EventFilter | None, *, from_: Any = None) -> Select[Any]:
+    """``stmt`` selecting from ``from_`` (default ``event``), restricted to matching events."""
+    return stmt.select_from(from_ if from_ is not None else event).where(
+        *(filt or EventFilter()).conditions()
+    )
+
+
+def linked(filt: EventFilter | None, table: Any = None) -> Select[Any]:
+    """``SELECT`` (no columns yet: ``add_columns``) from ``event_actor`` (or ``table``) rows
+    of matching events."""
+    table = table if table is not None else link
+    return select().select_from(table).where(*(filt or EventFilter()).link_conditions(table))
