@@ -141,6 +141,12 @@ def interaction_heatmap(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Who acts on whom (agent → target)")
 
 
+#: Plotly config of the choropleth: the base map comes from the dashboard's own static folder
+#: (dashboard/static/topojson, served by Streamlit), not from cdn.plot.ly, so it draws offline.
+#: Relative, so it also works under a ``server.baseUrlPath``.
+MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
+
+
 def choropleth_chart(frame: pd.DataFrame) -> go.Figure:
     """World map shaded by events per country; reads ``country`` (ISO3) and ``events``."""
     fig = px.choropleth(

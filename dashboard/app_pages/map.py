@@ -28,11 +28,7 @@ if frame.empty:
         st.info("None of these events has a country for this choice.")
     st.stop()
 
-st.plotly_chart(charts.choropleth_chart(frame), key="map_choropleth")
-st.caption(
-    "The base map is fetched by the browser from cdn.plot.ly; without internet access only "
-    "the table below shows the counts."
-)
+st.plotly_chart(charts.choropleth_chart(frame), key="map_choropleth", config=charts.MAP_CONFIG)
 st.dataframe(
     frame,
     hide_index=True,

@@ -70,6 +70,7 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",  # no "Deploy" button in the screenshots
+        "--server.enableStaticServing", "true",  # the Map page's base map
     ]  # fmt: skip
     log = (workdir / "streamlit.log").open("wb")
     server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -174,5 +175,30 @@ def test_overview_draws_charts_and_url_filters_change_them(
         assert "launch" in sidebar and "PRK" in sidebar
         assert not page.locator('[data-testid="stException"]').count()
         page.screenshot(path=str(IMG / "dashboard-launches-prk.png"))
+    finally:
+        page.close()
+
+
+def test_map_draws_countries_without_the_plotly_cdn(browser: object, dashboard_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 960})  # type: ignore[attr-defined]
+    cdn_requests: list[str] = []
+
+    def block_cdn(route) -> None:  # type: ignore[no-untyped-def]
+        cdn_requests.append(route.request.url)
+        route.abort()
+
+    # As on a machine without internet: the base map must come from the dashboard itself.
+    page.route("**/cdn.plot.ly/**", block_cdn)
+    try:
+        page.goto(f"{dashboard_url}/map", wait_until="domcontentloaded")
+        page.wait_for_selector(
+            ".js-plotly-plot .choroplethlocation", state="attached", timeout=30_000
+        )
+        countries = page.locator(".js-plotly-plot .choroplethlocation")
+        assert countries.count() >= 3  # one shape per country with events (PRK, KOR, USA...)
+        outlines = countries.evaluate_all("els => els.map(e => (e.getAttribute('d') || '').length)")
+        assert min(outlines) > 20  # drawn from the topojson, not empty placeholders
+        assert not page.locator('[data-testid="stException"]').count()
+        assert cdn_requests == []
     finally:
         page.close()

@@ -40,5 +40,8 @@ def run(args: argparse.Namespace) -> int:
         "false",
         "--server.headless",
         "true" if args.headless else "false",
+        # dashboard/static holds the Map page's base map (no CDN needed).
+        "--server.enableStaticServing",
+        "true",
     ]
     return subprocess.call(cmd)
