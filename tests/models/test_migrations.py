@@ -28,6 +28,15 @@ TABLES = {"article", "actor", "event", "event_actor", "event_pair", "alembic_ver
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts"}
 
 
+def _downgrade(engine: Engine, url: str, revision: str) -> None:
+    """Run ``alembic downgrade revision`` on ``engine``'s database."""
+    with engine.connect() as conn:
+        config = alembic_config(url)
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+        conn.commit()
+
+
 def _views(engine: Engine) -> set[str]:
     return set(inspect(engine).get_view_names())
 
@@ -93,11 +102,7 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
     upgrade(empty_url)
     engine = make_engine(empty_url)
     try:
-        with engine.connect() as conn:
-            config = alembic_config(empty_url)
-            config.attributes["connection"] = conn
-            command.downgrade(config, "base")
-            conn.commit()
+        _downgrade(engine, empty_url, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         assert _views(engine) == set()
     finally:
@@ -350,11 +355,7 @@ def test_0002_backfills_day_and_link_copies(empty_url: str) -> None:
             (3, None),
         ]
 
-        with engine.connect() as conn:
-            config = alembic_config(empty_url)
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0001")
-            conn.commit()
+        _downgrade(engine, empty_url, "0001")
         assert current_revision(empty_url) == "0001"
         assert "day" not in {c["name"] for c in inspect(engine).get_columns("event")}
         assert _views(engine) == VIEWS
@@ -392,11 +393,7 @@ def test_0003_swaps_the_filter_indexes_and_back(empty_url: str) -> None:
     assert indexes("event_pair") >= {"ix_event_pair_agent_target"}
     engine = make_engine(empty_url)
     try:
-        with engine.connect() as conn:
-            config = alembic_config(empty_url)
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0002")
-            conn.commit()
+        _downgrade(engine, empty_url, "0002")
     finally:
         engine.dispose()
     assert old <= indexes("event_actor") and not new & indexes("event_actor")
