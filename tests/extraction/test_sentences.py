@@ -387,3 +387,31 @@ def test_said_with_a_negated_event(extract: Extract, text: str, statement: bool)
     events = asserted_only(extract(text))
     assert [e.subtype for e in events if e.type == "statement"] == (["reject"] if statement else [])
     assert not [e for e in events if e.type == "meeting"]
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "target"),
+    [
+        (
+            "Turkey threatened to close its airspace unless Greece withdrew the frigates.",
+            "TUR",
+            "GRC",
+        ),
+        ("Venezuela warned that it would cut oil exports if Colombia sent troops.", "VEN", "COL"),
+        ("Pakistan vowed to respond if India crossed the line of control again.", "PAK", "IND"),
+    ],
+)
+def test_a_threat_targets_whoever_must_meet_its_condition(
+    extract: Extract, text: str, agent: str, target: str
+) -> None:
+    event = _one(extract(text), "statement")
+    assert _codes(event, "agent") == {agent}
+    assert _codes(event, "target") == {target}
+
+
+def test_a_conditional_threat_keeps_a_named_target(extract: Extract) -> None:
+    event = _one(
+        extract("Iran threatened Israel with retaliation if the United States struck again."),
+        "statement",
+    )
+    assert _codes(event, "target") == {"ISR"}

@@ -20,6 +20,9 @@ from worker.extraction.rules.vocabulary import (
 
 #: Verbs of taking sides that say nothing without an object or a clause ("Japan supports").
 _NEEDS_OBJECT = frozenset({"support", "back", "endorse", "defend", "press", "push", "seek", "ask"})
+#: Threats and warnings are aimed at whoever must meet their condition.
+_CONDITIONAL_VERBS = frozenset({"threaten", "warn", "vow", "swear"})
+_CONDITION_MARKS = frozenset({"if", "unless"})
 
 
 def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
@@ -114,7 +117,27 @@ def _targets(
                 # The first actor a clause names is what it is about; the rest is detail.
                 found = ctx.actors_under([head])[:1]
                 targets += [a for a in found if a not in targets]
+    if not targets and trigger.lemma_ in _CONDITIONAL_VERBS:
+        for head in _condition_subjects(trigger, complements):
+            targets += [a for a in ctx.actors_under([head])[:1] if a not in targets]
     return targets, target_heads
+
+
+def _condition_subjects(trigger: Token, complements: list[Token]) -> list[Token]:
+    """Subjects of the "if"/"unless" clauses of a threat or of what it threatens to do
+    ("threatened to launch an offensive unless Baghdad accepted")."""
+    subjects: list[Token] = []
+    for head in (trigger, *complements):
+        for clause in head.children:
+            if clause.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in clause.children
+            ):
+                subjects += [
+                    c
+                    for c in clause.children
+                    if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"
+                ]
+    return subjects
 
 
 def _quote(text: str) -> str | None:
