@@ -415,3 +415,21 @@ def test_a_conditional_threat_keeps_a_named_target(extract: Extract) -> None:
         "statement",
     )
     assert _codes(event, "target") == {"ISR"}
+
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        ("Egypt launched a mediation effort between Israel and Hamas on Sunday.", {"ISR"}),
+        ("Norway began a mediation mission between Colombia and Venezuela.", {"COL", "VEN"}),
+        (
+            "Macron gave a warm welcome on Thursday to the Brazilian delegation.",
+            {"BRA"},
+        ),
+    ],
+)
+def test_meeting_sides_named_on_the_noun_it_modifies_or_on_a_light_verb(
+    extract: Extract, text: str, targets: set[str]
+) -> None:
+    event = _one(extract(text), "meeting")
+    assert targets <= _codes(event, "target")

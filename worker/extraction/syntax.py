@@ -76,7 +76,7 @@ def clause_verb(token: Token) -> Token:
     for _ in range(4):
         if current.pos_ in {"VERB", "AUX"}:
             return current
-        if current.head is current:
+        if current.head.i == current.i:  # the root (Token objects are new on each access)
             return current
         current = current.head
     return token

@@ -9,6 +9,9 @@ from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.rules.vocabulary import UNMET_OBJECTS
 
+#: Verbs that only carry a meeting noun: their "to" phrase names the other side.
+_LIGHT_VERBS = frozenset({"pay", "give", "extend", "accord", "offer", "make"})
+
 
 def _named_subject(verb: Token) -> bool:
     """True when the clause has a proper-noun subject (a name we could not place)."""
@@ -57,10 +60,17 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         by = syntax.prep_objects(trigger, {"by"})
         agents += [a for a in ctx.resolve_all(by) if a not in agents]
         targets = ctx.actors_under(syntax.prep_objects(trigger, {"with", "to", "between", "in"}))
+        if trigger.dep_ == "compound":  # "a mediation mission between Syria and the PLO"
+            sides = syntax.prep_objects(trigger.head, {"between", "with"})
+            targets += [a for a in ctx.actors_under(sides) if a not in targets]
         if verb is not trigger:
             targets += [
                 a for a in ctx.resolve_all(syntax.prep_objects(verb, {"with"})) if a not in targets
             ]
+            if trigger.dep_ == "dobj" and trigger.head.i == verb.i and verb.lemma_ in _LIGHT_VERBS:
+                # "paid a visit to Moscow", "gave a warm welcome to Brazil's president"
+                guests = ctx.actors_under(syntax.prep_objects(verb, {"to"}))
+                targets += [a for a in guests if a not in targets]
     if not agents and not targets:
         return None
     mention = Mention("meeting", label_id, trigger, sent, agent_named=named)
