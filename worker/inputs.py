@@ -119,7 +119,7 @@ def decode_text(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
     Raises:
       ValueError: for binary data (NUL bytes), which is never an article.
     """
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise ValueError("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig"), ()
@@ -170,6 +170,11 @@ def article_from_record(record: Any, origin: str, options: ReadOptions) -> ReadR
     text = record.get("text")
     if not isinstance(text, str):
         return Rejection(origin, 'missing "text" (a string) in the JSON object')
+    warnings: tuple[str, ...] = ()
+    if "\x00" in text:
+        # JSON can escape NUL ("\u0000"); PostgreSQL cannot store it, and it is never prose.
+        text = text.replace("\x00", "")
+        warnings = (f"{origin}: NUL characters removed from the text",)
     problem = _check_text(text, origin, options)
     if problem:
         return Rejection(origin, problem)
@@ -185,12 +190,20 @@ def article_from_record(record: Any, origin: str, options: ReadOptions) -> ReadR
         url=_optional_str(record.get("url")),
         title=_optional_str(record.get("title")),
         source=_optional_str(record.get("source")) or options.source,
-        external_id=None if external_id is None else str(external_id),
+        external_id=None if external_id is None else _without_nul(str(external_id)),
+        warnings=warnings,
     )
 
 
 def _optional_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str):
+        return None
+    value = _without_nul(value)
+    return value if value.strip() else None
+
+
+def _without_nul(value: str) -> str:
+    return value.replace("\x00", "")
 
 
 def read_jsonl_stream(

@@ -94,6 +94,31 @@ def test_enqueue_keeps_good_lines_of_a_bad_jsonl(
     assert "<stdin>:2: malformed JSON" in result.stderr
 
 
+def test_enqueue_stores_json_text_with_escaped_nul_on_either_database(
+    database_url: str, redis_url: str, queue_name: str
+) -> None:
+    env = {
+        "EVENTWIRE_DATABASE_URL": database_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": queue_name,
+    }
+    # PostgreSQL cannot store NUL; one escaped in JSON must not sink its chunk of articles.
+    lines = "\n".join(
+        [
+            json.dumps(
+                {"text": "Russia condemned the test.\u0000 Officials met.", "title": "a\u0000"}
+            ),
+            json.dumps({"text": "China condemned the launch on Monday."}),
+        ]
+    )
+    result = run_cli("enqueue", "-", env=env, stdin=lines)
+    assert result.returncode == 0, result.stderr
+    assert "2 new, 0 duplicate, 0 rejected" in result.stdout
+    assert "<stdin>:1: NUL characters removed from the text" in result.stderr
+    listed = run_cli("query", "--sql", "SELECT text, title FROM article ORDER BY id", env=env)
+    assert "Russia condemned the test. Officials met." in listed.stdout
+
+
 def test_unreachable_database_is_one_line_and_hides_the_password() -> None:
     url = "postgresql+psycopg://analyst:s3cret-pw@127.0.0.1:1/events"
     result = run_cli("stats", env={"EVENTWIRE_DATABASE_URL": url})
