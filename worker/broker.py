@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from itertools import islice
 from typing import Any
 
 import dramatiq
@@ -68,17 +69,25 @@ def _pipelined(broker: RedisBroker) -> Iterator[Any]:
     pipe.execute()
 
 
-def send_many(actor: dramatiq.Actor[Any, Any], batches: Iterable[list[int]]) -> int:
-    """Send one ``actor`` message per batch of ids in a single Redis round trip; return count.
+#: Messages per Redis pipeline: one round trip each, and a bounded buffer for huge re-sends.
+PIPELINE_MESSAGES = 1000
 
-    If Redis fails, ``redis.RedisError`` propagates and none of the messages may have been
-    queued: the caller's articles stay ``queued`` in the database for ``reprocess --stuck``.
+
+def send_many(actor: dramatiq.Actor[Any, Any], batches: Iterable[list[int]]) -> int:
+    """Send one ``actor`` message per batch of ids, up to ``PIPELINE_MESSAGES`` per Redis
+    round trip; return how many were sent.
+
+    If Redis fails, ``redis.RedisError`` propagates after some or none of the messages were
+    queued. The articles stay ``queued`` in the database either way, so ``eventwire reprocess
+    --stuck`` sends them again (processing an article twice replaces its events).
     """
     count = 0
-    with _pipelined(actor.broker):
-        for batch in batches:
-            actor.send(batch)
-            count += 1
+    iterator = iter(batches)
+    while chunk := list(islice(iterator, PIPELINE_MESSAGES)):
+        with _pipelined(actor.broker):
+            for batch in chunk:
+                actor.send(batch)
+        count += len(chunk)
     return count
 
 

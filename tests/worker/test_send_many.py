@@ -8,12 +8,17 @@ import dramatiq
 import pytest
 from dramatiq.brokers.redis import RedisBroker
 
+from worker import broker as broker_module
 from worker.broker import queue_backlog, send_many
 
 pytestmark = pytest.mark.integration
 
 
-def test_send_many_queues_one_message_per_batch_in_order(redis_url: str, queue_name: str) -> None:
+def test_send_many_queues_one_message_per_batch_in_order(
+    redis_url: str, queue_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Several pipelines for 100 batches: the chunking must neither drop nor reorder.
+    monkeypatch.setattr(broker_module, "PIPELINE_MESSAGES", 7)
     broker = RedisBroker(url=redis_url, namespace="dramatiq")
     received: list[list[int]] = []
 
