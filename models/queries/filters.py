@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, intersect, select, true, union
+from sqlalchemy import Select, intersect, or_, select, true, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -181,22 +181,28 @@ class EventFilter:
 
         sets: list[Select[Any]] = []
         if self.countries:
-            by_actor = link.alias("country_link")
-            located = event.alias("located_event")
-            # A UNION, not UNION ALL or an OR: PostgreSQL estimates the rows of a UNION from
-            # its parts (for UNION ALL, it guesses 200 distinct ids, then probes the links
-            # once per event even when there are 300,000), and an OR across two tables
-            # could use no index at all.
+            located, by_actor = event.alias("located_event"), link.alias("country_link")
+            # Two disjoint parts, so UNION ALL and no de-duplication of the whole set: the
+            # events located in a country, and the events located elsewhere (or nowhere)
+            # with an actor of one, read from the links, which carry the event's location.
+            # The second part is grouped by event (two actors of a country: one row), which
+            # the (actor_country, event_id, ...) index delivers in order for one country;
+            # the copies in ``columns`` are the event's, the same in each of its links.
+            # Against a UNION, which hashes or sorts every id, this halves the cost of a
+            # broad country (USA: 320,000 events of 800,000).
+            elsewhere = by_actor.c.location_country
+            with_actor = select(*columns(by_actor.c.event_id, by_actor.c)).where(
+                by_actor.c.actor_country.in_(self.countries),
+                or_(elsewhere.is_(None), elsewhere.not_in(self.countries)),
+                *self._copied(by_actor.c),
+            )
             sets.append(
-                union(
-                    select(*columns(by_actor.c.event_id, by_actor.c)).where(
-                        by_actor.c.actor_country.in_(self.countries),
-                        *self._copied(by_actor.c),
-                    ),
+                union_all(
                     select(*columns(located.c.id, located.c)).where(
                         located.c.location_country.in_(self.countries),
                         *self._copied(located.c),
                     ),
+                    with_actor.group_by(*columns(by_actor.c.event_id, by_actor.c)),
                 )
             )
         if self.actor:
