@@ -433,3 +433,33 @@ def test_meeting_sides_named_on_the_noun_it_modifies_or_on_a_light_verb(
 ) -> None:
     event = _one(extract(text), "meeting")
     assert targets <= _codes(event, "target")
+
+
+def test_a_passive_launch_of_a_possessed_missile_is_its_owners(extract: Extract) -> None:
+    event = _one(
+        extract("Iran's missiles were launched at dawn from a base near Tabriz."), "launch"
+    )
+    assert _codes(event, "agent") == {"IRN"}
+
+
+def test_an_agentless_launch_is_the_one_state_whose_rocket_the_article_names(
+    extract: Extract,
+) -> None:
+    text = (
+        "North Korea's attempt to put a satellite into orbit ended in failure when its rocket "
+        "exploded shortly after lift-off.\n"
+        "The rocket was fired at about 10:44 p.m. on Monday from the Sohae launch site."
+    )
+    launches = [e for e in extract(text) if e.type == "launch"]
+    assert launches and all(_codes(e, "agent") == {"PRK"} for e in launches)
+
+
+def test_an_agentless_launch_stays_agentless_when_rockets_of_two_states_are_named(
+    extract: Extract,
+) -> None:
+    text = (
+        "Russia's missiles and Ukraine's drones have hit power plants for months.\n"
+        "A rocket was fired at the city on Monday night."
+    )
+    launches = [e for e in extract(text) if e.type == "launch"]
+    assert launches and all(not _codes(e, "agent") for e in launches)

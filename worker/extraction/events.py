@@ -15,6 +15,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from worker.extraction import syntax
+from worker.extraction.actors import ActorRef
 from worker.extraction.components import TRIGGER_SPANS
 from worker.extraction.gazetteer import Gazetteer
 from worker.extraction.rules.article_passes import (
@@ -27,7 +28,7 @@ from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.dating import ArticleDates
 from worker.extraction.rules.mention import Mention
 from worker.extraction.rules.validate import validate
-from worker.extraction.rules.vocabulary import DATELINE_RE
+from worker.extraction.rules.vocabulary import DATELINE_RE, LAUNCHABLE
 
 # Mention and DATELINE_RE were defined here before the rules moved to ``rules/``.
 __all__ = ["DATELINE_RE", "ArticleExtractor", "Mention"]
@@ -52,6 +53,7 @@ class ArticleExtractor:
             spans.sort(key=len, reverse=True)
         out: list[Mention] = []
         display_sents: list[Span] = []
+        launch_owners: list[ActorRef] = []
         for sent in self.doc.sents:
             # Coreference first: the sentence's titles, people and main-clause subjects are
             # what the pronouns and surnames around its triggers can refer to.
@@ -78,10 +80,19 @@ class ArticleExtractor:
                     mention.trigger, verb, sent, future=mention.modality == "planned"
                 )
             out.extend(found)
+            # Read now, while "its" still points where the sentence means it to.
+            launch_owners += [
+                actor
+                for token in sent
+                if token.lower_ in LAUNCHABLE
+                for owner in token.children
+                if owner.dep_ == "poss"
+                for actor in ctx.possessor(owner)
+            ]
             self.dates.update_context_date(sent)
             if not found:
                 display_sents.append(sent)
         add_displayed_weapons(ctx, out, display_sents)
         target_referred_events(out)
-        agents_of_agentless_launches(out)
+        agents_of_agentless_launches(out, launch_owners)
         return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from worker.extraction import syntax
+from worker.extraction.actors import ActorRef
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
 from worker.extraction.rules.vocabulary import DISPLAY_CUES, REFERRED_EVENT_NOUNS
@@ -53,17 +54,25 @@ def target_referred_events(mentions: list[Mention]) -> None:
                     break
 
 
-def agents_of_agentless_launches(mentions: list[Mention]) -> None:
+def agents_of_agentless_launches(mentions: list[Mention], owners: list[ActorRef]) -> None:
     """ "The rocket was fired at 10:44 p.m.": a passive launch with no ``by`` phrase is the
-    launch of the article's one launching state, when there is exactly one."""
+    launch of the article's one launching state, when there is exactly one; with no launch
+    that names one, of the one state whose rockets or missiles the article names ("its
+    rocket exploded", ``owners``)."""
     launchers = {
         tuple(sorted(str(a.country) for a in m.agents))
         for m in mentions
         if m.type == "launch" and m.agents
     }
-    if len(launchers) != 1:
+    if len(launchers) > 1:
         return
-    source = next(m for m in mentions if m.type == "launch" and m.agents)
+    if launchers:
+        agents = list(next(m for m in mentions if m.type == "launch" and m.agents).agents)
+    else:
+        states = {a.country: a for a in owners if a.kind != "person" and a.country}
+        if len(states) != 1:
+            return
+        agents = list(states.values())
     for mention in mentions:
         if mention.type == "launch" and not mention.agents:
-            mention.agents = list(source.agents)
+            mention.agents = list(agents)

@@ -47,6 +47,9 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     mention = Mention("launch", None, trigger, sent, weapons=weapons)
     if trigger.pos_ == "VERB":
         mention.agents, mention.agent_named = ctx.agents(trigger)
+        if not mention.agents:  # "its rocket was fired", "Iran's missiles were launched"
+            owners = [c for o in objects for c in o.children if c.dep_ == "poss"]
+            mention.agents = unique_actors([a for o in owners for a in ctx.possessor(o)])
     else:
         owners = [c for c in trigger.children if c.dep_ == "poss"]
         owners += [c for o in objects for c in o.children if c.dep_ == "poss"]
