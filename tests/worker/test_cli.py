@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import cli_env
 from worker.cli import COMMANDS, build_parser
 
 
@@ -60,11 +61,7 @@ def test_enqueue_of_nothing_acceptable_fails_with_reasons(
 ) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("   ", encoding="utf-8")
-    env = {
-        "EVENTWIRE_DATABASE_URL": sqlite_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": queue_name,
-    }
+    env = cli_env(sqlite_url, redis_url, queue_name)
     result = run_cli("enqueue", str(empty), str(tmp_path / "missing.txt"), env=env)
     assert result.returncode == 1
     assert f"rejected {empty}: empty text" in result.stderr
@@ -76,11 +73,7 @@ def test_enqueue_of_nothing_acceptable_fails_with_reasons(
 def test_enqueue_keeps_good_lines_of_a_bad_jsonl(
     sqlite_url: str, redis_url: str, queue_name: str
 ) -> None:
-    env = {
-        "EVENTWIRE_DATABASE_URL": sqlite_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": queue_name,
-    }
+    env = cli_env(sqlite_url, redis_url, queue_name)
     lines = "\n".join(
         [
             json.dumps({"text": "Navies of two states held drills on Monday."}),
@@ -97,11 +90,7 @@ def test_enqueue_keeps_good_lines_of_a_bad_jsonl(
 def test_enqueue_stores_json_text_with_escaped_nul_on_either_database(
     database_url: str, redis_url: str, queue_name: str
 ) -> None:
-    env = {
-        "EVENTWIRE_DATABASE_URL": database_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": queue_name,
-    }
+    env = cli_env(database_url, redis_url, queue_name)
     # PostgreSQL cannot store NUL; one escaped in JSON must not sink its chunk of articles.
     lines = "\n".join(
         [
