@@ -463,3 +463,11 @@ def test_an_agentless_launch_stays_agentless_when_rockets_of_two_states_are_name
     )
     launches = [e for e in extract(text) if e.type == "launch"]
     assert launches and all(not _codes(e, "agent") for e in launches)
+
+
+def test_the_venue_of_talks_is_no_side_of_them(extract: Extract) -> None:
+    event = _one(
+        extract("Putin held talks in the Kremlin with Belarusian President Alexander Lukashenko."),
+        "meeting",
+    )
+    assert _codes(event, "target") == {"BLR"}

@@ -59,7 +59,9 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         agents += [a for a in ctx.resolve_all(owners) if a not in agents]
         by = syntax.prep_objects(trigger, {"by"})
         agents += [a for a in ctx.resolve_all(by) if a not in agents]
-        targets = ctx.actors_under(syntax.prep_objects(trigger, {"with", "to", "between", "in"}))
+        # As for verbs: "a visit to/in Amman" names the host, "talks in the Kremlin" a venue.
+        preps = {"with", "to", "between", "in"} if label_id == "visit" else {"with", "between"}
+        targets = ctx.actors_under(syntax.prep_objects(trigger, preps))
         if trigger.dep_ == "compound":  # "a mediation mission between Syria and the PLO"
             sides = syntax.prep_objects(trigger.head, {"between", "with"})
             targets += [a for a in ctx.actors_under(sides) if a not in targets]
