@@ -471,3 +471,47 @@ def test_the_venue_of_talks_is_no_side_of_them(extract: Extract) -> None:
         "meeting",
     )
     assert _codes(event, "target") == {"BLR"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agents", "target"),
+    [
+        (
+            "South Korea staged air drills on Tuesday in response to North Korea's missile launch.",
+            {"KOR"},
+            "PRK",
+        ),
+        (
+            "The United States and Japan held naval drills aimed at China in the East China Sea.",
+            {"USA", "JPN"},
+            "CHN",
+        ),
+    ],
+)
+def test_an_exercise_targets_whom_it_answers_or_is_aimed_at(
+    extract: Extract, text: str, agents: set[str], target: str
+) -> None:
+    event = _one(extract(text), "military_exercise")
+    assert _codes(event, "agent") == agents
+    assert _codes(event, "target") == {target}
+
+
+def test_a_drill_told_as_a_response_targets_the_earlier_launcher(extract: Extract) -> None:
+    text = (
+        "North Korea fired two ballistic missiles into the sea on Monday.\n"
+        "South Korea's air force responded on Tuesday by staging an attack formation drill "
+        "involving 20 fighter jets."
+    )
+    event = _one(extract(text), "military_exercise")
+    assert _codes(event, "agent") == {"KOR"}
+    assert _codes(event, "target") == {"PRK"}
+
+
+def test_a_launch_told_as_a_retaliation_targets_the_earlier_drill(extract: Extract) -> None:
+    text = (
+        "The United States and South Korea held large-scale military drills last week.\n"
+        "North Korea retaliated on Monday by firing two ballistic missiles into the sea."
+    )
+    launch = _one(extract(text), "launch")
+    assert _codes(launch, "agent") == {"PRK"}
+    assert _codes(launch, "target") == {"USA", "KOR"}

@@ -22,6 +22,7 @@ from worker.extraction.rules.article_passes import (
     add_displayed_weapons,
     agents_of_agentless_launches,
     target_referred_events,
+    target_responses,
 )
 from worker.extraction.rules.attributions import drop_attributions
 from worker.extraction.rules.context import ArticleContext
@@ -95,4 +96,5 @@ class ArticleExtractor:
         add_displayed_weapons(ctx, out, display_sents)
         target_referred_events(out)
         agents_of_agentless_launches(out, launch_owners)
+        target_responses(out)
         return out

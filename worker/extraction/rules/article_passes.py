@@ -3,7 +3,7 @@ sentence leaves open, another sentence of the article settles."""
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.actors import ActorRef
@@ -76,3 +76,38 @@ def agents_of_agentless_launches(mentions: list[Mention], owners: list[ActorRef]
     for mention in mentions:
         if mention.type == "launch" and not mention.agents:
             mention.agents = list(agents)
+
+
+#: Verbs that tell an action as the answer to what another state did before it.
+RESPONSE_VERBS = frozenset({"respond", "retaliate", "react", "answer", "counter"})
+#: Events that a launch or a drill answers.
+_ANSWERED_TYPES = frozenset({"launch", "military_exercise", "parade"})
+
+
+def target_responses(mentions: list[Mention]) -> None:
+    """ "South Korea's air force responded by staging a drill": a launch or an exercise told
+    as a response, with no target of its own, is aimed at who acted in the latest earlier
+    launch, exercise or parade of another state."""
+    for index, mention in enumerate(mentions):
+        if mention.type not in {"launch", "military_exercise"} or mention.targets:
+            continue
+        if not any(syntax.lemma(t) in RESPONSE_VERBS for t in _governors(mention.trigger, 4)):
+            continue
+        own = {a.country for a in mention.agents}
+        for earlier in reversed(mentions[:index]):
+            if (
+                earlier.type in _ANSWERED_TYPES
+                and earlier.modality == "asserted"
+                and (targets := [a for a in earlier.agents if a.country not in own])
+            ):
+                mention.targets = targets
+                break
+
+
+def _governors(token: Token, steps: int) -> list[Token]:
+    """The words above ``token`` in its sentence, nearest first, at most ``steps``."""
+    out: list[Token] = []
+    while len(out) < steps and token.head.i != token.i:
+        token = token.head
+        out.append(token)
+    return out

@@ -51,5 +51,33 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     mention = Mention("military_exercise", None, trigger, sent, agent_named=named)
     mention.agents = agents or participants
     mention.participants = participants if agents else []
+    aimed_at = ctx.actors_under(aimed_at_phrases([trigger, verb]))
+    mention.targets = [a for a in aimed_at if a not in mention.agents + mention.participants]
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+#: Nouns of "in response to X's launch", "in retaliation for".
+_RESPONSE_NOUNS = frozenset({"response", "retaliation", "reply", "answer"})
+#: Participles of "drills aimed at North Korea".
+_AIMING_WORDS = frozenset({"aim", "direct", "target"})
+
+
+def aimed_at_phrases(heads: list[Token]) -> list[Token]:
+    """Phrases under ``heads`` that name whom an exercise is aimed at: "against X",
+    "in response to X's launch", "aimed at X"."""
+    found: list[Token] = []
+    seen: set[int] = set()
+    for head in heads:
+        if head.i in seen:
+            continue
+        seen.add(head.i)
+        found += syntax.prep_objects(head, {"against"})
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                for noun in child.children:
+                    if noun.lemma_ in _RESPONSE_NOUNS:
+                        found += syntax.prep_objects(noun, {"to", "for"})
+            elif child.dep_ in {"acl", "advcl"} and child.lemma_ in _AIMING_WORDS:
+                found += syntax.prep_objects(child, {"at"})
+    return found
