@@ -515,3 +515,13 @@ def test_a_launch_told_as_a_retaliation_targets_the_earlier_drill(extract: Extra
     launch = _one(extract(text), "launch")
     assert _codes(launch, "agent") == {"PRK"}
     assert _codes(launch, "target") == {"USA", "KOR"}
+
+
+def test_a_reaction_to_the_sanctions_targets_the_story_s_main_event(extract: Extract) -> None:
+    text = (
+        "The European Union on Monday imposed sanctions on Iran Air over drone deliveries.\n"
+        "Last Friday, the U.S. Treasury Department blacklisted 16 shipping companies.\n"
+        "Iran's foreign ministry condemned the sanctions as illegal."
+    )
+    statement = _one(extract(text), "statement")
+    assert _codes(statement, "target") == {"EUR"}

@@ -34,8 +34,9 @@ def target_referred_events(mentions: list[Mention]) -> None:
     """ "Kyiv condemned the parade": a statement about an event targets who did it.
 
     A statement with no actor as target whose object is an event noun ("the launch",
-    "the sanctions", "the criticism", "the decision") is aimed at the agents of the latest
-    earlier event of that kind in the article.
+    "the sanctions", "the criticism", "the decision") is aimed at the agents of the first
+    earlier event of that kind in the article: a news story reports its main event first,
+    and reactions to "the decision" mean that one, not a precedent recalled further down.
     """
     for index, mention in enumerate(mentions):
         if mention.type != "statement" or mention.targets:
@@ -47,7 +48,7 @@ def target_referred_events(mentions: list[Mention]) -> None:
         if not kinds:
             continue
         own = {a.country for a in mention.agents}
-        for earlier in reversed(mentions[:index]):
+        for earlier in mentions[:index]:
             if earlier.type in kinds and earlier.modality == "asserted" and earlier.agents:
                 mention.targets = [a for a in earlier.agents if a.country not in own]
                 if mention.targets:
