@@ -64,7 +64,7 @@ def _codes(event: ExtractedEvent, role: str) -> set[str | None]:
         (
             "The European Union imposed sanctions on Belarusian officials.",
             "sanctions_vote",
-            {"EUR"},
+            {"IGO"},
             {"BLR"},
         ),
         (
@@ -178,10 +178,25 @@ def test_statement_keeps_the_quote(extract: Extract) -> None:
         ("Ulaanbaatar welcomed the decision of the court.", "Mongolia", "MNG", "country"),
         # demonyms
         ("Paraguayan officials condemned the smuggling ring.", None, "PRY", None),
-        # international bodies
-        ("NATO condemned the cyberattack on the alliance's servers.", None, "NATO", "igo"),
-        ("The European Union condemned the execution of the activist.", None, "EUR", "igo"),
-        ("The UN Security Council condemned the attack on the peacekeepers.", None, "UNO", "igo"),
+        # international bodies: code IGO (PLOVER's convention), told apart by their names
+        (
+            "NATO condemned the cyberattack on the alliance's servers.",
+            "North Atlantic Treaty Organization",
+            "IGO",
+            "igo",
+        ),
+        (
+            "The European Union condemned the execution of the activist.",
+            "European Union",
+            "IGO",
+            "igo",
+        ),
+        (
+            "The UN Security Council condemned the attack on the peacekeepers.",
+            "United Nations Security Council",
+            "IGO",
+            "igo",
+        ),
     ],
 )
 def test_actor_resolution(
@@ -329,7 +344,7 @@ def test_statement_about_an_event_targets_its_agent(extract: Extract) -> None:
         # the name is the appositive of a possessed title
         ("Chile's deputy ambassador, Marta Oyarzun, condemned the blockade.", "CHL"),
         # a name the NER misses, described by its appositive
-        ("Tadeusz Wrobel, the NATO liaison officer, condemned the drone incursion.", "NATO"),
+        ("Tadeusz Wrobel, the NATO liaison officer, condemned the drone incursion.", "IGO"),
         # a local official without nationality in a datelined story
         (
             "NAIROBI, March 14 (eventwire) — Interior Minister Omondi Wekesa condemned the raid.",
@@ -524,4 +539,20 @@ def test_a_reaction_to_the_sanctions_targets_the_story_s_main_event(extract: Ext
         "Iran's foreign ministry condemned the sanctions as illegal."
     )
     statement = _one(extract(text), "statement")
-    assert _codes(statement, "target") == {"EUR"}
+    assert [(a.name, a.country) for a in statement.actors if a.role == "target"] == [
+        ("European Union", "IGO")
+    ]
+
+
+def test_two_international_bodies_stay_two_sides(extract: Extract) -> None:
+    # Both are reported as IGO; the rules keep their own codes, so the target is not
+    # dropped as the speaker's own side.
+    event = _one(
+        extract("NATO criticised the European Union for its decision to cut defence spending."),
+        "statement",
+    )
+    roles = [(a.name, a.country, a.role) for a in event.actors]
+    assert roles == [
+        ("North Atlantic Treaty Organization", "IGO", "agent"),
+        ("European Union", "IGO", "target"),
+    ]

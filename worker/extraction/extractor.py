@@ -55,7 +55,7 @@ class Extractor:
 
     def _events(self, doc: spacy.tokens.Doc, article: ArticleText) -> list[ExtractedEvent]:
         mentions = ArticleExtractor(doc, self.gazetteer, article.published).mentions()
-        return build_events(article.id, merge_mentions(mentions))
+        return build_events(article.id, merge_mentions(mentions), self.gazetteer.organization_codes)
 
     def extract(self, article: ArticleText) -> list[ExtractedEvent]:
         """Events of one article (every modality; see :func:`asserted_only`)."""

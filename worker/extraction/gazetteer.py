@@ -31,7 +31,8 @@ class Entry:
 
     Parameters:
       name: canonical actor name ("North Korea", "Kim Jong Un", "United Nations Security Council").
-      country: ISO 3166 alpha-3, or a body's code (UNO, NATO, EUR).
+      country: ISO 3166 alpha-3, or a body's own code (UNO, NATO, EUR); events report
+        bodies as IGO (merge.build_events).
       kind: country, person, organization, igo or group.
       form: how the phrase names it: name, alias, capital, demonym, leader, surname.
       contextual: true for phrases that only count when the same actor is named otherwise in
@@ -55,6 +56,8 @@ class Gazetteer:
     #: The phrases as written in the data (the tokenizer splits "U.S." and "u.s." differently).
     surface_forms: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
+    #: Codes of international bodies (UNO, NATO, EUR...): reported as ``IGO`` in events.
+    organization_codes: set[str] = field(default_factory=set)
     weapon_prefixes: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
     def add(self, phrase: str, entry: Entry) -> None:
@@ -126,6 +129,7 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
     for row in _rows("organizations.csv", extra):
         entry = Entry(row["name"].strip(), row["code"].strip(), row.get("kind") or "igo", "name")
         gaz.country_names.setdefault(entry.country or "", entry.name)
+        gaz.organization_codes.add(entry.country or "")
         gaz.add(entry.name, entry)
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))

@@ -7,6 +7,8 @@ say contradicts it (no different dates, weapons or sides).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from worker.extraction.actors import ActorRef
 from worker.extraction.dates import ResolvedDate
 from worker.extraction.rules.mention import Mention, unique_actors
@@ -142,8 +144,24 @@ def _quote_links(bests: list[Mention]) -> dict[int, int]:
     return links
 
 
-def build_events(article_id: str, groups: list[list[Mention]]) -> list[ExtractedEvent]:
-    """Turn merged groups into output events, each with its best evidence sentence."""
+#: The country code events give international bodies and their officials (the PLOVER/CAMEO
+#: convention: the UN, NATO, the EU... are all "IGO"; their names tell them apart). The rules
+#: keep each body's own code, so that two bodies are never taken for one side.
+IGO = "IGO"
+
+
+def build_events(
+    article_id: str, groups: list[list[Mention]], organization_codes: Collection[str] = ()
+) -> list[ExtractedEvent]:
+    """Turn merged groups into output events, each with its best evidence sentence.
+
+    ``organization_codes`` are the gazetteer's codes of international bodies, reported as IGO.
+    """
+
+    def actor(a: ActorRef, role: str) -> EventActor:
+        country = IGO if a.country in organization_codes else a.country
+        return EventActor(a.name, country, role, a.kind)  # type: ignore[arg-type]
+
     events: list[ExtractedEvent] = []
     bests = [max(group, key=lambda m: (m.score, -m.sent.start)) for group in groups]
     links = _quote_links(bests)
@@ -154,12 +172,9 @@ def build_events(article_id: str, groups: list[list[Mention]]) -> list[Extracted
         location = best.location or next((m.location for m in group if m.location), None)
         date = best.date if best.date else next((m.date for m in group if m.own_date), None)
         actors = tuple(
-            [EventActor(a.name, a.country, "agent", a.kind) for a in agents]  # type: ignore[arg-type]
-            + [EventActor(a.name, a.country, "target", a.kind) for a in targets]  # type: ignore[arg-type]
-            + [
-                EventActor(a.name, a.country, "participant", a.kind)  # type: ignore[arg-type]
-                for a in participants
-            ]
+            [actor(a, "agent") for a in agents]
+            + [actor(a, "target") for a in targets]
+            + [actor(a, "participant") for a in participants]
         )
         attributes = {k: v for m in group for k, v in m.attributes.items()}
         if not best.own_date and best.date is not None:

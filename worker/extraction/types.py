@@ -59,7 +59,8 @@ class EventActor:
 
     Parameters:
       name: canonical name ("Kim Jong Un", "North Korea", "United Nations Security Council").
-      country: ISO 3166 alpha-3, or an organisation code (UNO, NATO, EUR) for bodies.
+      country: ISO 3166 alpha-3, or ``IGO`` for international bodies (the UN, NATO, the EU)
+        and their officials, as in PLOVER; ``name`` tells the bodies apart.
       role: agent (acts, speaks, launches, votes, hosts), target (aimed at or about),
         participant (others present).
       kind: person, country, organization, igo or group.
