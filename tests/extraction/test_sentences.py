@@ -556,3 +556,12 @@ def test_two_international_bodies_stay_two_sides(extract: Extract) -> None:
         ("North Atlantic Treaty Organization", "IGO", "agent"),
         ("European Union", "IGO", "target"),
     ]
+
+
+def test_a_demand_is_aimed_at_the_subject_of_what_it_demands(extract: Extract) -> None:
+    event = _one(
+        extract("China demanded that the United States cancel plans to sell missiles to Taiwan."),
+        "statement",
+    )
+    assert _codes(event, "agent") == {"CHN"}
+    assert _codes(event, "target") == {"USA"}

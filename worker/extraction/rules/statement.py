@@ -108,15 +108,20 @@ def _targets(
     ]
     if not targets:
         for comp in complements:
-            inner = [
+            subjects = [
                 c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"
             ]
-            inner += syntax.direct_objects(comp)
-            inner += syntax.prep_objects(comp, {"with", "to", "on", "against", "from"})
-            for head in inner:
-                # The first actor a clause names is what it is about; the rest is detail.
-                found = ctx.actors_under([head])[:1]
-                targets += [a for a in found if a not in targets]
+            others = syntax.direct_objects(comp)
+            others += syntax.prep_objects(comp, {"with", "to", "on", "against", "from"})
+            # "demanded that the US cancel plans to sell arms to Taiwan" is aimed at the US:
+            # the clause's subject when it names an actor, else what the clause acts on.
+            for group in (subjects, others):
+                for head in group:
+                    # The first actor a phrase names is what it is about; the rest is detail.
+                    found = ctx.actors_under([head])[:1]
+                    targets += [a for a in found if a not in targets]
+                if targets:
+                    break
     if not targets and trigger.lemma_ in _CONDITIONAL_VERBS:
         for head in _condition_subjects(trigger, complements):
             targets += [a for a in ctx.actors_under([head])[:1] if a not in targets]
