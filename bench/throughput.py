@@ -6,6 +6,9 @@ only the processing of the corpus, so the ratio full/bare says what the queue, t
 the database cost on top of spaCy.
 
     python bench/throughput.py --articles 2000 --processes 1 2 --json bench/results/throughput.json
+
+With ``--repeat N`` every stage runs N times, in rounds, and the table keeps each stage's
+median run: on a shared machine single runs of the same stage vary by several percent.
 """
 
 from __future__ import annotations
@@ -218,6 +221,9 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, default=Path("bench/results/throughput.json"))
     parser.add_argument("--stages", nargs="+", default=["bare", "extract", "full"])
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of every stage; the median run is kept"
+    )
     args = parser.parse_args()
 
     from worker.settings import get_settings
@@ -234,19 +240,32 @@ def main() -> None:
 
     rows: list[dict[str, Any]] = []
     for p in args.processes:
+        stages: list[tuple[str, Any]] = []
         if "bare" in args.stages:
-            res = _parallel(
-                _bare_worker, [(model, _shard(texts, p, i), args.batch_size) for i in range(p)]
-            )
-            rows.append({"stage": "bare nlp.pipe", "processes": p, **res})
+            bare_shards = [(model, _shard(texts, p, i), args.batch_size) for i in range(p)]
+            stages.append(("bare nlp.pipe", lambda s=bare_shards: _parallel(_bare_worker, s)))
         if "extract" in args.stages:
-            res = _parallel(
-                _extract_worker, [(model, _shard(records, p, i), args.batch_size) for i in range(p)]
-            )
-            rows.append({"stage": "eventwire extract", "processes": p, **res})
+            shards = [(model, _shard(records, p, i), args.batch_size) for i in range(p)]
+            stages.append(("eventwire extract", lambda s=shards: _parallel(_extract_worker, s)))
         if "full" in args.stages:
-            res = run_full_pipeline(corpus, p, model, args.redis_url, args.batch_size)
-            rows.append({"stage": "full pipeline", "processes": p, **res})
+            full = (corpus, p, model, args.redis_url, args.batch_size)
+            stages.append(("full pipeline", lambda f=full: run_full_pipeline(*f)))
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in stages}
+        # Rounds, not one stage repeated back to back: a slow spell of the machine then hits
+        # every stage alike, and the median of each stage drops it.
+        for _round in range(args.repeat):
+            for name, run in stages:
+                runs[name].append(run())
+        for name, _ in stages:
+            median = sorted(runs[name], key=lambda r: r["seconds"])[len(runs[name]) // 2]
+            rows.append(
+                {
+                    "stage": name,
+                    "processes": p,
+                    **median,
+                    "runs_seconds": [r["seconds"] for r in runs[name]],
+                }
+            )
     for row in rows:
         row["articles_per_s"] = row["articles"] / row["seconds"]
         row["words_per_s"] = words * row["articles"] / len(records) / row["seconds"]
