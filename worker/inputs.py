@@ -173,7 +173,7 @@ def article_from_record(record: Any, origin: str, options: ReadOptions) -> ReadR
     warnings: tuple[str, ...] = ()
     if "\x00" in text:
         # JSON can escape NUL ("\u0000"); PostgreSQL cannot store it, and it is never prose.
-        text = text.replace("\x00", "")
+        text = _without_nul(text)
         warnings = (f"{origin}: NUL characters removed from the text",)
     problem = _check_text(text, origin, options)
     if problem:

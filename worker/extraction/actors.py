@@ -74,8 +74,11 @@ class ArticleActors:
     dateline_country: str | None = None
     _token_entries: dict[int, tuple[Span, Entry]] = field(default_factory=dict)
     _person_spans: dict[int, Span] = field(default_factory=dict)
+    #: The article's text, joined once (Doc.text and Span.text join their tokens on every call).
+    text: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.text = self.doc.text
         named_countries = set()
         spans = []
         for span in self.doc.spans.get(ACTOR_SPANS, []):
@@ -103,9 +106,8 @@ class ArticleActors:
     def _dateline_tokens(self) -> set[int]:
         """Tokens of "PARIS, May 7 (Reuters) —" prefixes: a dateline place is no actor."""
         out: set[int] = set()
-        text = self.doc.text  # once: Span.text joins the sentence's tokens on every call
         for sent in self.doc.sents:
-            match = DATELINE_RE.match(text[sent.start_char : sent.end_char])
+            match = DATELINE_RE.match(self.text[sent.start_char : sent.end_char])
             if match:
                 end = sent.start_char + match.end()
                 out.update(t.i for t in sent if t.idx < end)

@@ -82,14 +82,7 @@ class ArticleExtractor:
                 )
             out.extend(found)
             # Read now, while "its" still points where the sentence means it to.
-            launch_owners += [
-                actor
-                for token in sent
-                if token.lower_ in LAUNCHABLE
-                for owner in token.children
-                if owner.dep_ == "poss"
-                for actor in ctx.possessor(owner)
-            ]
+            launch_owners += ctx.owners_of(t for t in sent if t.lower_ in LAUNCHABLE)
             self.dates.update_context_date(sent)
             if not found:
                 display_sents.append(sent)

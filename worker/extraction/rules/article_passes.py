@@ -3,7 +3,9 @@ sentence leaves open, another sentence of the article settles."""
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from itertools import islice
+
+from spacy.tokens import Span
 
 from worker.extraction import syntax
 from worker.extraction.actors import ActorRef
@@ -92,7 +94,7 @@ def target_responses(mentions: list[Mention]) -> None:
     for index, mention in enumerate(mentions):
         if mention.type not in {"launch", "military_exercise"} or mention.targets:
             continue
-        if not any(syntax.lemma(t) in RESPONSE_VERBS for t in _governors(mention.trigger, 4)):
+        if not any(syntax.lemma(t) in RESPONSE_VERBS for t in islice(mention.trigger.ancestors, 4)):
             continue
         own = {a.country for a in mention.agents}
         for earlier in reversed(mentions[:index]):
@@ -103,12 +105,3 @@ def target_responses(mentions: list[Mention]) -> None:
             ):
                 mention.targets = targets
                 break
-
-
-def _governors(token: Token, steps: int) -> list[Token]:
-    """The words above ``token`` in its sentence, nearest first, at most ``steps``."""
-    out: list[Token] = []
-    while len(out) < steps and token.head.i != token.i:
-        token = token.head
-        out.append(token)
-    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -16,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from worker.extraction import syntax
 from worker.extraction.actors import GOVERNMENT_NOUNS, ActorRef, ArticleActors
 from worker.extraction.gazetteer import Gazetteer
+from worker.extraction.rules.mention import unique_actors
 from worker.extraction.rules.vocabulary import STATIVE_PASSIVES, WEAPON_NAME_RE
 from worker.extraction.types import Location
 
@@ -33,8 +35,7 @@ class ArticleContext:
         self.doc = doc
         self.gazetteer = gazetteer
         self.actors = ArticleActors(doc, gazetteer)
-        # Span.text and Doc.text both join their tokens on every call: keep the text once.
-        self.text = doc.text
+        self.text = self.actors.text
         # Span.ents walks every entity of the Doc on each call; the rules ask per sentence
         # many times, so index the entities by sentence once.
         self._ents_by_sent: dict[int, list[Span]] = {}
@@ -110,6 +111,18 @@ class ArticleContext:
             if countries:
                 return [countries[-1]]
         return self.actors.resolve(owner)
+
+    def owners_of(self, tokens: Iterable[Token]) -> list[ActorRef]:
+        """Who the possessives on ``tokens`` name ("Iran's missiles", "its rocket"), once each."""
+        return unique_actors(
+            [
+                actor
+                for token in tokens
+                for owner in token.children
+                if owner.dep_ == "poss"
+                for actor in self.possessor(owner)
+            ]
+        )
 
     def country(self, code: str) -> ActorRef:
         """The country actor for an ISO code (the code itself when the gazetteer lacks it)."""

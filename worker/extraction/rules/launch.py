@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
-from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.rules.mention import Mention
 from worker.extraction.rules.vocabulary import LAUNCHABLE
 
 #: Words of the launch sentence that state its outcome, first match wins.
@@ -48,12 +48,10 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     if trigger.pos_ == "VERB":
         mention.agents, mention.agent_named = ctx.agents(trigger)
         if not mention.agents:  # "its rocket was fired", "Iran's missiles were launched"
-            owners = [c for o in objects for c in o.children if c.dep_ == "poss"]
-            mention.agents = unique_actors([a for o in owners for a in ctx.possessor(o)])
+            mention.agents = ctx.owners_of(objects)
     else:
-        owners = [c for c in trigger.children if c.dep_ == "poss"]
-        owners += [c for o in objects for c in o.children if c.dep_ == "poss"]
-        mention.agents = unique_actors([a for o in owners for a in ctx.possessor(o)])
+        owners = [c for t in (trigger, *objects) for c in t.children if c.dep_ == "poss"]
+        mention.agents = ctx.owners_of([trigger, *objects])
         mention.agent_named = bool(mention.agents) and all(o.pos_ != "PRON" for o in owners)
         if (
             not mention.agents

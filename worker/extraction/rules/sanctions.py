@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
-from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.rules.mention import Mention
 from worker.extraction.rules.vocabulary import DOING_VERBS, OUTCOMES, SANCTION_WORDS
 
 #: What an "adopted" trigger must adopt to be a sanctions vote.
@@ -38,8 +38,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     if trigger.pos_ == "VERB":
         mention.agents, mention.agent_named = ctx.agents(carrier)
     else:
-        owners = [c for c in trigger.children if c.dep_ == "poss"]
-        mention.agents = unique_actors([a for o in owners for a in ctx.possessor(o)])
+        mention.agents = ctx.owners_of([trigger])
         if not mention.agents and carrier.lemma_ in DOING_VERBS:
             mention.agents, mention.agent_named = ctx.agents(carrier)
     if not mention.agents:
