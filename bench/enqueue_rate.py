@@ -29,7 +29,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_corpus import generate
+from make_corpus import generate, write_jsonl
 from scratch_db import create_database, drop_database
 
 RESULTS = Path(__file__).resolve().parent / "results" / "enqueue.json"
@@ -64,9 +64,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="eventwire-enqueue-"))
     corpus = tmp / "corpus.jsonl"
-    with corpus.open("w", encoding="utf-8") as f:
-        for record in generate(args.articles, seed=5, novel_names=True):
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_jsonl(generate(args.articles, seed=5, novel_names=True), corpus)
     size_mb = corpus.stat().st_size / 1e6
     print(f"corpus: {args.articles:,} articles, {size_mb:.0f} MB JSONL")
 

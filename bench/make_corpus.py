@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -88,6 +89,16 @@ def generate(
     return out
 
 
+def write_jsonl(records: Iterable[dict[str, str]], path: Path) -> int:
+    """Write articles as JSONL, streaming; return how many words their texts hold."""
+    words = 0
+    with path.open("w", encoding="utf-8") as f:
+        for record in records:
+            words += len(record["text"].split())
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return words
+
+
 def main() -> None:
     """Write the corpus as JSONL."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -97,9 +108,7 @@ def main() -> None:
     parser.add_argument("--novel-names", action="store_true", help="add made-up bylines")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as f:
-        for article in generate(args.articles, args.seed, novel_names=args.novel_names):
-            f.write(json.dumps(article, ensure_ascii=False) + "\n")
+    write_jsonl(generate(args.articles, args.seed, novel_names=args.novel_names), args.out)
     print(f"wrote {args.articles} articles to {args.out}")
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_corpus import generate
+from make_corpus import generate, write_jsonl
 
 RESULTS = Path(__file__).resolve().parent / "results" / "memory.json"
 
@@ -47,12 +47,7 @@ def rss_mb(pid: int) -> float | None:
 
 def write_corpus(path: Path, articles: int, seed: int) -> int:
     """Write the corpus as JSONL; return its word count."""
-    words = 0
-    with path.open("w", encoding="utf-8") as f:
-        for record in generate(articles, seed, follow_ups=(2, 5), novel_names=True):
-            words += len(record["text"].split())
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return words
+    return write_jsonl(generate(articles, seed, follow_ups=(2, 5), novel_names=True), path)
 
 
 def drain_and_sample(env: dict[str, str], total: int, db_url: str) -> list[tuple[int, float]]:

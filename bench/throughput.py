@@ -33,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from make_corpus import generate
+from make_corpus import generate, write_jsonl
 
 
 def _shard(items: Sequence[Any], shards: int, index: int) -> list[Any]:
@@ -230,12 +230,9 @@ def main() -> None:
 
     model = args.model or get_settings().spacy_model
     records = generate(args.articles, seed=7)
-    words = sum(len(r["text"].split()) for r in records)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     corpus = args.json.parent / f"corpus-{args.articles}.jsonl"
-    with corpus.open("w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    words = write_jsonl(records, corpus)
     texts = [r["text"] for r in records]
 
     rows: list[dict[str, Any]] = []
