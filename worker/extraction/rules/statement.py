@@ -108,9 +108,7 @@ def _targets(
     ]
     if not targets:
         for comp in complements:
-            subjects = [
-                c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"
-            ]
+            subjects = _named_subjects(comp)
             others = syntax.direct_objects(comp)
             others += syntax.prep_objects(comp, {"with", "to", "on", "against", "from"})
             # "demanded that the US cancel plans to sell arms to Taiwan" is aimed at the US:
@@ -137,11 +135,7 @@ def _condition_subjects(trigger: Token, complements: list[Token]) -> list[Token]
             if clause.dep_ == "advcl" and any(
                 m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in clause.children
             ):
-                subjects += [
-                    c
-                    for c in clause.children
-                    if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"
-                ]
+                subjects += _named_subjects(clause)
     return subjects
 
 
@@ -159,3 +153,8 @@ def _stance(text: str) -> str | None:
         if any(cue in lowered for cue in cues):
             return stance
     return None
+
+
+def _named_subjects(clause: Token) -> list[Token]:
+    """The clause's subjects that are not pronouns (a pronoun says nothing on its own here)."""
+    return [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"]
