@@ -41,7 +41,7 @@ def timed_enqueue(corpus: Path, env: dict[str, str]) -> tuple[float, str]:
     """Run ``eventwire enqueue`` once; return wall seconds and its summary line."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "enqueue", "--quiet", str(corpus)],
+        [sys.executable, "-m", "eventwire", "enqueue", "--quiet", str(corpus)],
         env=env,
         check=True,
         capture_output=True,
@@ -85,7 +85,7 @@ def main() -> None:
         }
         try:
             subprocess.run(  # migrations once, outside the timing: a first run pays them
-                [sys.executable, "-m", "worker.cli", "db", "upgrade"],
+                [sys.executable, "-m", "eventwire", "db", "upgrade"],
                 env=env,
                 check=True,
                 capture_output=True,

@@ -55,7 +55,7 @@ def drain_and_sample(env: dict[str, str], total: int, db_url: str) -> list[tuple
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
-    cli = [sys.executable, "-m", "worker.cli"]
+    cli = [sys.executable, "-m", "eventwire"]
     worker = subprocess.Popen([*cli, "worker", "--burst", "--processes", "1"], env=env)
     samples: list[tuple[int, float]] = []
     last_report = 0
@@ -125,7 +125,7 @@ def main() -> None:
     }
     print(f"corpus: {args.articles:,} articles, {words:,} words; database {db_url}")
     subprocess.run(
-        [sys.executable, "-m", "worker.cli", "enqueue", "--quiet", str(corpus)],
+        [sys.executable, "-m", "eventwire", "enqueue", "--quiet", str(corpus)],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

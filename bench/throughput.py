@@ -154,7 +154,7 @@ def run_full_pipeline(
         "EVENTWIRE_BATCH_SIZE": str(batch_size),
         "EVENTWIRE_LOG_LEVEL": "WARNING",
     }
-    cli = [sys.executable, "-m", "worker.cli"]
+    cli = [sys.executable, "-m", "eventwire"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     total = sum(1 for line in corpus.open(encoding="utf-8") if line.strip())
     worker, ready = _start_workers(cli, processes, env)
@@ -226,7 +226,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from worker.settings import get_settings
+    from common.settings import get_settings
 
     model = args.model or get_settings().spacy_model
     records = generate(args.articles, seed=7)

@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from common.settings import get_settings
 from models import queries
 from models.queries import EventFilter
-from worker.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ def unavailable(reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Every test starts from default settings with no stray EVENTWIRE_* from the environment."""
-    from worker.settings import get_settings
+    from common.settings import get_settings
 
     for name in list(os.environ):
         if name.startswith("EVENTWIRE_") and not name.startswith("EVENTWIRE_TEST_"):

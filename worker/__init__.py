@@ -1,1 +1,1 @@
-"""eventwire worker side: settings, broker, actors, CLI and the extractor (worker.extraction)."""
+"""eventwire worker side: broker, Dramatiq actors, batch processing and the extractor."""

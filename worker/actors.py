@@ -8,10 +8,10 @@ import dramatiq
 import redis
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from common.errors import ServiceUnavailableError
+from common.settings import get_settings
 from worker.broker import setup_broker
-from worker.errors import ServiceUnavailableError
 from worker.processing import process_with_settings
-from worker.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker
 
+from common.settings import Settings, get_settings
 from worker.dead_letter_errors import DeadLetterErrors
-from worker.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
+from common.settings import Settings, get_settings
 from models import repository
 from models.engine import get_engine, session_scope
 from models.records import EventRecord
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.records import event_record
-from worker.settings import Settings, get_settings
 
 if TYPE_CHECKING:  # spaCy is imported only where extraction runs: enqueue must stay light
     from worker.extraction import Extractor

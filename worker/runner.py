@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from worker.settings import Settings, get_settings
+from common.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def run_processes(
     cmd: Sequence[str] = [
         sys.executable,
         "-m",
-        "worker.cli",
+        "eventwire",
         "worker",
         "--processes",
         "1",

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
+from common.settings import get_settings
 from dashboard import charts, data, filters, ui
-from worker.settings import get_settings
 
 #: Seconds between live refreshes; a little above data.LIVE_TTL so each refresh is fresh.
 REFRESH_SECONDS = 15

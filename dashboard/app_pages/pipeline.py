@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.settings import get_settings
 from dashboard import charts, data, filters, ui
-from worker.settings import get_settings
 
 st.title("Pipeline")
 url = ui.require_database()

@@ -30,7 +30,8 @@ Stable API used by the CLI (``eventwire query`` / ``eventwire stats`` / ``eventw
 
 from __future__ import annotations
 
-from models.queries._core import EVENT_DAY, MODALITIES, ROLES
+from common.contract import MODALITIES, ROLES
+from models.queries._core import EVENT_DAY
 from models.queries.actors import (
     actor_counts_over_time,
     actor_summary,

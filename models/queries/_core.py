@@ -10,12 +10,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from common.contract import ROLES
 from models.tables import Actor, Article, Event, EventActor, EventPair
-
-#: Modalities the extractor assigns; the default filter keeps only the first.
-MODALITIES: tuple[str, ...] = ("asserted", "negated", "hypothetical", "planned", "capability")
-#: Roles an actor can have in an event.
-ROLES: tuple[str, ...] = ("agent", "target", "participant")
 
 # Core tables rather than the SQLModel classes: the queries are Core statements.
 article = SQLModel.metadata.tables[Article.__tablename__]

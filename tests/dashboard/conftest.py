@@ -11,9 +11,9 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 from streamlit.testing.v1 import AppTest
 
+from common.settings import get_settings
 from tests.conftest import scratch_postgres
 from tests.dashboard.seed import seed_demo
-from worker.settings import get_settings
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = ["overview", "actors", "events", "map", "pipeline"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from worker.errors import ConfigurationError
+from common.errors import ConfigurationError
 from worker.extraction import EXTRACTOR_VERSION, ArticleText, Extractor
 from worker.extraction.components import trigger_patterns
 from worker.extraction.gazetteer import load_gazetteer

@@ -50,7 +50,7 @@ def base_env(database_url: str, redis_url: str, queue_name: str) -> dict[str, st
 
 def cli(env: dict[str, str], *args: str, timeout: float = 600) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "worker.cli", *args],
+        [sys.executable, "-m", "eventwire", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -62,7 +62,7 @@ def cli(env: dict[str, str], *args: str, timeout: float = 600) -> str:
 
 def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "worker.cli", "worker", *args],
+        [sys.executable, "-m", "eventwire", "worker", *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

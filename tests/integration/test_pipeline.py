@@ -29,7 +29,7 @@ def eventwire(
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would and return the finished process."""
     return subprocess.run(
-        [sys.executable, "-m", "worker.cli", *args],
+        [sys.executable, "-m", "eventwire", *args],
         env=env,
         input=stdin,
         capture_output=True,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from eventwire import COMMANDS, build_parser
 from tests.conftest import cli_env
-from worker.cli import COMMANDS, build_parser
 
 
 def run_cli(
@@ -19,7 +19,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
     return subprocess.run(
-        [sys.executable, "-m", "worker.cli", *args],
+        [sys.executable, "-m", "eventwire", *args],
         env={**base, **(env or {})},
         input=stdin,
         capture_output=True,

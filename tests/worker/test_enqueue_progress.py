@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from worker.cli.enqueue_cmd import progress_line
+from eventwire.enqueue_cmd import progress_line
 from worker.enqueue import EnqueueReport
 from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
 

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
+from common.errors import InputError
+from common.settings import get_settings
+from eventwire import export_cmd
 from models import queries
 from models.migrate import upgrade
 from tests.dashboard.seed import seed_demo
-from worker.cli import export_cmd
-from worker.errors import InputError
-from worker.settings import get_settings
 
 
 @pytest.fixture

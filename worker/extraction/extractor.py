@@ -9,10 +9,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from worker.errors import ConfigurationError
+from common.errors import ConfigurationError
+from common.spacy_model import default_model
 from worker.extraction import components as _components  # noqa: F401  (registers factories)
 from worker.extraction.components import add_components, cached_gazetteer
-from worker.extraction.default_model import default_model
 from worker.extraction.events import ArticleExtractor
 from worker.extraction.merge import build_events, merge_mentions
 from worker.extraction.types import ArticleText, ExtractedEvent

@@ -112,7 +112,7 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
     """Load the built-in gazetteers plus the files in ``extra_dir``, if given."""
     extra = Path(extra_dir) if extra_dir else None
     if extra is not None and not extra.is_dir():
-        from worker.errors import ConfigurationError
+        from common.errors import ConfigurationError
 
         raise ConfigurationError(f"gazetteer folder {extra} does not exist")
     gaz = Gazetteer()

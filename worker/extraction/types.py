@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from common.contract import ActorKind, DatePrecision, Modality, Role
+
 EventType = Literal[
     "parade", "launch", "statement", "sanctions_vote", "meeting", "military_exercise"
 ]
@@ -22,12 +24,6 @@ EVENT_TYPES: tuple[str, ...] = (
     "meeting",
     "military_exercise",
 )
-Role = Literal["agent", "target", "participant"]
-ROLES: tuple[str, ...] = ("agent", "target", "participant")
-Modality = Literal["asserted", "negated", "hypothetical", "planned", "capability"]
-MODALITIES: tuple[str, ...] = ("asserted", "negated", "hypothetical", "planned", "capability")
-DatePrecision = Literal["day", "month", "year"]
-ActorKind = Literal["person", "country", "organization", "igo", "group"]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from worker.cli.common import database, redis_client
+from common.settings import get_settings
+from eventwire.common import database, redis_client
 from worker.enqueue import chunked
-from worker.settings import get_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:

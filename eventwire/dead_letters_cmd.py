@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from worker.cli.common import OUTPUT_FORMATS, redis_client, write_rows
-from worker.settings import get_settings
+from common.settings import get_settings
+from eventwire.common import OUTPUT_FORMATS, redis_client, write_rows
 
 
 def register(sub: argparse._SubParsersAction) -> None:

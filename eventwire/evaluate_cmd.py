@@ -6,9 +6,9 @@ import argparse
 import json
 from datetime import date
 
-from worker.errors import InputError
+from common.errors import InputError
+from common.settings import get_settings
 from worker.extraction.types import ArticleText
-from worker.settings import get_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:

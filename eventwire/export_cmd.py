@@ -20,9 +20,9 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from worker.cli.common import database
-from worker.cli.filters import add_event_filters, event_filter
-from worker.errors import InputError
+from common.errors import InputError
+from eventwire.common import database
+from eventwire.filters import add_event_filters, event_filter
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -6,11 +6,11 @@ import argparse
 import sys
 import time
 
-from worker.cli.common import database, iso_date, redis_client
+from common.errors import InputError, ServiceUnavailableError
+from common.settings import get_settings
+from eventwire.common import database, iso_date, redis_client
 from worker.enqueue import EnqueueReport, enqueue_articles
-from worker.errors import InputError, ServiceUnavailableError
 from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
-from worker.settings import get_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:

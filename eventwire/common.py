@@ -13,8 +13,8 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import Engine
 
-from worker.errors import ServiceUnavailableError
-from worker.settings import Settings, get_settings
+from common.errors import ServiceUnavailableError
+from common.settings import Settings, get_settings
 
 OUTPUT_FORMATS = ("table", "csv", "jsonl")
 

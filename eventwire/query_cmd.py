@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from worker.cli.common import OUTPUT_FORMATS, database, write_rows
-from worker.cli.filters import add_event_filters, event_filter
-from worker.errors import InputError
+from common.errors import InputError
+from eventwire.common import OUTPUT_FORMATS, database, write_rows
+from eventwire.filters import add_event_filters, event_filter
 
 if TYPE_CHECKING:
     from models.queries import EventRow
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 def emit(rows: list[dict[str, Any]], columns: Sequence[str], args: argparse.Namespace) -> None:
     """Write rows in the chosen format to ``--out`` or standard output."""
     if args.format == "parquet":
-        from worker.cli.export_cmd import write_parquet
+        from eventwire.export_cmd import write_parquet
 
         write_parquet(columns, [[row.get(c) for c in columns] for row in rows], Path(args.out))
         print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)

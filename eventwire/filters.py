@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from worker.cli.common import iso_date
+from eventwire.common import iso_date
 
 if TYPE_CHECKING:
     from models.queries import EventFilter

@@ -7,11 +7,11 @@ import json
 import sys
 from collections.abc import Iterator
 
-from worker.cli.common import iso_date, write_table
-from worker.errors import InputError
+from common.errors import InputError
+from common.settings import get_settings
+from eventwire.common import iso_date, write_table
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.inputs import InputArticle, ReadOptions, Rejection, read_inputs
-from worker.settings import get_settings
 
 TABLE_COLUMNS = (
     "article_id",

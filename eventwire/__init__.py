@@ -1,6 +1,6 @@
 """The ``eventwire`` command line: one module per command, each with ``register`` and ``run``.
 
-Errors users can cause are :class:`worker.errors.EventwireError` and print as one line on
+Errors users can cause are :class:`common.errors.EventwireError` and print as one line on
 stderr with exit code 1; no traceback for user mistakes (``--debug`` shows it).
 """
 
@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from worker.cli import (
+from common.errors import EventwireError
+from eventwire import (
     dashboard_cmd,
     db_cmd,
     dead_letters_cmd,
@@ -25,7 +26,6 @@ from worker.cli import (
     stats_cmd,
     worker_cmd,
 )
-from worker.errors import EventwireError
 
 COMMANDS: tuple[ModuleType, ...] = (
     enqueue_cmd,
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(debug: bool) -> None:
-    from worker.settings import get_settings
+    from common.settings import get_settings
 
     level = "DEBUG" if debug else get_settings().log_level
     logging.basicConfig(

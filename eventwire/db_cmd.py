@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from worker.settings import get_settings
+from common.settings import get_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from eventwire.common import database
     from models.engine import redact_url
     from models.migrate import current_revision
-    from worker.cli.common import database
 
     settings = get_settings()
     if args.action == "upgrade":

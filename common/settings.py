@@ -11,7 +11,7 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from worker.extraction.default_model import default_model
+from common.spacy_model import default_model
 
 
 class Settings(BaseSettings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from worker.cli.common import database, write_table
+from eventwire.common import database, write_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,10 +19,10 @@ def collect_stats() -> dict[str, object]:
     """Gather the numbers ``stats`` prints (queue figures are None when Redis is down)."""
     import redis
 
+    from common.settings import get_settings
     from models.engine import session_scope
     from models.queries import EventFilter, article_status_counts, event_type_counts
     from worker.broker import dead_letter_count, queue_backlog
-    from worker.settings import get_settings
 
     settings = get_settings()
     engine = database(settings)
