@@ -2,9 +2,12 @@
 
 ``eventwire evaluate`` uses this, so its numbers agree with the shared scorer: a prediction
 matches a gold event of the same type whose sentence it overlaps (containment, or a common
-substring of >= 60% of the gold sentence), one-to-one and greedily; a second prediction for an
-already matched gold event is a duplicate, not a false positive; a false positive on a trap
-sentence is a trap hit; articles marked ``recall_only`` never count false positives.
+substring of >= 60% of the gold sentence, or of any other sentence the gold event lists as a
+mention of the same happening), one-to-one and greedily; a second prediction for an already
+matched gold event is a duplicate and counts as a false positive; a false positive on a trap
+sentence (of its type, when the trap names one) is a trap hit; optional gold events (pure
+attributions) are neither required nor penalised; international bodies compare as IGO;
+articles marked ``recall_only`` never count false positives.
 """
 
 from __future__ import annotations
@@ -74,22 +77,67 @@ def overlap(gold_sentence: str, predicted_sentence: str | None) -> bool:
     return best >= 0.6 * len(gold)
 
 
+#: International bodies compare as one code, whichever convention a gold set or an extractor
+#: uses (PLOVER writes IGO; others write UNO, NATO, EUR, ...): the shared scorer's list.
+IGO_CODES = frozenset(
+    {
+        "IGO", "UNO", "UN", "NATO", "EUR", "EU", "IAEA", "OPCW", "NAM", "G7", "G20", "SCO",
+        "ASEAN", "AU", "OAS", "OPEC", "WHO", "WTO", "IMF", "ICC", "ICJ", "BRICS", "GCC",
+        "CSTO", "OSCE", "ARL", "AFU", "CIS", "EAEU", "APEC",
+    }
+)  # fmt: skip
+
+
+def norm_code(code: str) -> str:
+    """A country code upper-cased, with every international body folded into ``IGO``."""
+    code = code.upper()
+    return "IGO" if code in IGO_CODES else code
+
+
+def gold_mentions(article: dict[str, Any], event: dict[str, Any]) -> list[str]:
+    """Every sentence that reports a gold event's happening: its sentence, ``mentions`` and
+    the text under its ``alt_spans``; a prediction on any of them matches the event."""
+    text = article.get("text", "")
+    return (
+        [event["sentence"]]
+        + list(event.get("mentions", []))
+        + [text[start:end] for start, end in event.get("alt_spans", [])]
+    )
+
+
 def _countries(event: dict[str, Any], roles: frozenset[str]) -> set[str]:
     return {
-        a["country"].upper()
+        norm_code(a["country"])
         for a in event.get("actors") or []
         if (a.get("role") or "").lower() in roles and a.get("country")
     }
+
+
+def _codes(codes: list[str]) -> set[str]:
+    return {norm_code(c) for c in codes}
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return 1.0 if not a and not b else len(a & b) / len(a | b)
 
 
+def _trap_for(trap: str | dict[str, Any], kind: str, sentence: str | None) -> bool:
+    """True when a prediction of type ``kind`` on ``sentence`` falls into ``trap`` (a trap
+    with a ``type`` is a trap for that event type only)."""
+    if isinstance(trap, str):
+        return overlap(trap, sentence)
+    return trap.get("type") in (None, kind) and overlap(trap["sentence"], sentence)
+
+
 def score(
     articles: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]]
 ) -> dict[str, Any]:
-    """Precision/recall/F1 per type and overall, agent/target Jaccard, date accuracy."""
+    """Precision/recall/F1 per type and overall, agent/target Jaccard, date accuracy.
+
+    Duplicates (a second prediction for a happening already matched) count as false
+    positives and in their own ``dup`` column; optional gold events neither count for nor
+    against; international bodies compare as ``IGO``.
+    """
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     fn: dict[str, int] = defaultdict(int)
@@ -102,49 +150,53 @@ def score(
     trap_hits = 0
     for article in articles:
         gold = article.get("events", [])
+        mentions = [gold_mentions(article, g) for g in gold]
         used = [False] * len(gold)
-        for event in predictions.get(str(article["id"]), []):
+        article_id = str(article["id"])
+        for event in predictions.get(article_id, []):
             kind: Any = event.get("type")
+            sentence = event.get("sentence")
             candidates = [
                 i
                 for i, g in enumerate(gold)
-                if g["type"] == kind and overlap(g["sentence"], event.get("sentence"))
+                if g["type"] == kind and any(overlap(m, sentence) for m in mentions[i])
             ]
             free = [i for i in candidates if not used[i]]
             if free:
                 index = free[0]
                 used[index] = True
-                tp[kind] += 1
                 g = gold[index]
+                if g.get("optional"):
+                    continue  # an attribution: neither required nor penalised
+                tp[kind] += 1
                 agent_scores.append(
-                    _jaccard(set(g.get("agents", [])), _countries(event, AGENT_ROLES))
+                    _jaccard(_codes(g.get("agents", [])), _countries(event, AGENT_ROLES))
                 )
                 if g.get("targets"):
                     target_scores.append(
-                        _jaccard(set(g["targets"]), _countries(event, TARGET_ROLES))
+                        _jaccard(_codes(g["targets"]), _countries(event, TARGET_ROLES))
                     )
                 if g.get("date"):
                     dates_n += 1
                     dates_ok += (event.get("date") or "")[:10] == g["date"]
             elif candidates:
+                # One happening counted twice doubles what users see: a false positive too.
                 dup[kind] += 1
+                if not article.get("recall_only"):
+                    fp[kind] += 1
+                    false_positives.append(
+                        (article_id, kind, "(duplicate) " + (sentence or "")[:108])
+                    )
             elif article.get("recall_only"):
                 continue
             else:
                 fp[kind] += 1
-                traps = [
-                    t
-                    for t in article.get("traps", [])
-                    if overlap(t if isinstance(t, str) else t["sentence"], event.get("sentence"))
-                ]
-                trap_hits += bool(traps)
-                false_positives.append(
-                    (str(article["id"]), kind, (event.get("sentence") or "")[:120])
-                )
+                trap_hits += any(_trap_for(t, kind, sentence) for t in article.get("traps", []))
+                false_positives.append((article_id, kind, (sentence or "")[:120]))
         for i, g in enumerate(gold):
-            if not used[i]:
+            if not used[i] and not g.get("optional"):
                 fn[g["type"]] += 1
-                misses.append((article["id"], g["type"], g["sentence"][:120]))
+                misses.append((article_id, g["type"], g["sentence"][:120]))
     per_type = {}
     for kind in sorted(set(tp) | set(fp) | set(fn)):
         p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else 0.0
