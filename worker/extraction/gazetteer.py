@@ -144,7 +144,7 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
     leaders: list[Entry] = []
-    for row in _rows("leaders.csv", extra):
+    for row in (r for f in ("leaders.csv", "officials.csv") for r in _rows(f, extra)):
         entry = Entry(row["name"].strip(), row["country"].strip() or None, "person", "leader")
         leaders.append(entry)
         gaz.add(entry.name, entry)
