@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from worker.extraction import ArticleText, ExtractedEvent, Extractor, asserted_only
-from worker.extraction.evaluation import format_report, load_gold, score
+from eventwire.evaluation import format_report, load_gold, score
 
 SEED = Path("/work/shared/seed/parade-article.gold.json")
 SCORE_PY = Path("/work/shared/eval/score.py")
