@@ -85,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
     engine = database(settings)
     client = redis_client(settings)  # fail before storing anything if Redis is down
     client.close()
-    from worker.actors import process_articles
     from worker.broker import send_many
+    from worker.tasks import process_articles
 
     def send(batches: list[list[int]]) -> int:
         return send_many(process_articles, batches)

@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = database(settings)
     redis_client(settings).close()
-    from worker.actors import process_articles
     from worker.broker import send_many
+    from worker.tasks import process_articles
 
     with session_scope(engine) as session:
         if args.failed:

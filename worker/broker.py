@@ -1,7 +1,7 @@
 """The Dramatiq broker: Redis, with the middleware eventwire relies on.
 
 Dramatiq binds actors to the global broker at import time, so :func:`setup_broker` must run
-before :mod:`worker.actors` is imported; ``worker.actors`` calls it itself.
+before :mod:`worker.tasks` is imported; ``worker.tasks`` calls it itself.
 """
 
 from __future__ import annotations

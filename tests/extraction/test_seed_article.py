@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from worker.extraction import ArticleText, ExtractedEvent, Extractor, asserted_only
 from eventwire.evaluation import format_report, load_gold, score
+from worker.extraction import ArticleText, ExtractedEvent, Extractor, asserted_only
 
 SEED = Path("/work/shared/seed/parade-article.gold.json")
 SCORE_PY = Path("/work/shared/eval/score.py")
