@@ -120,6 +120,26 @@ def filter_options(url: str) -> queries.FilterOptions:
         return queries.FilterOptions([], [], [], [], None, None)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def event_types(url: str) -> list[queries.EventTypeInfo]:
+    """The type catalogue (built-in and plugin types) plus types found only in events."""
+    try:
+        return _run(url, queries.event_type_catalogue)
+    except SQLAlchemyError as exc:
+        logger.info("event types unavailable: %s", exc)
+        return []
+
+
+def type_colours(url: str) -> dict[str, str]:
+    """``{type: #RRGGBB}`` for the charts, from the catalogue."""
+    return {t.name: t.colour for t in event_types(url)}
+
+
+def type_labels(url: str) -> dict[str, str]:
+    """``{type: label}`` for widgets, from the catalogue."""
+    return {t.name: t.label for t in event_types(url)}
+
+
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def kpis(url: str, filt: EventFilter) -> queries.Kpis:
     """Headline numbers for the Overview."""

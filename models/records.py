@@ -105,3 +105,22 @@ class AddResult:
     article_id: int
     created: bool
     content_hash: str
+
+
+@dataclass(frozen=True)
+class EventTypeRecord:
+    """One entry of the event type catalogue, as ``models.catalogue.sync_event_types`` takes it.
+
+    Parameters:
+      name: the type's name as events carry it ("launch", "nuclear_test").
+      label: its display name ("Launch").
+      colour: ``#RRGGBB`` for charts.
+      subtypes: the subtype names the type may give.
+      builtin: True for the types shipped with eventwire, False for user plugins.
+    """
+
+    name: str
+    label: str
+    colour: str
+    subtypes: tuple[str, ...] = ()
+    builtin: bool = False

@@ -87,6 +87,26 @@ class Article(SQLModel, table=True):
     processed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
+class EventTypeEntry(SQLModel, table=True):
+    """One event type the extractor knows (built in or from a plugin): the type catalogue.
+
+    The worker writes it at start-up from the plugin registry (``eventwire db upgrade`` too),
+    so the dashboard and SQL users can name and colour every type, user plugins included,
+    without importing the worker. ``event.type`` is not a foreign key: events of a type whose
+    plugin was removed stay readable.
+    """
+
+    __tablename__ = "event_type"
+
+    name: str = Field(primary_key=True, max_length=64)
+    label: str = Field(max_length=200)
+    #: ``#RRGGBB``: the type's colour on every chart.
+    colour: str = Field(max_length=7)
+    #: JSON array of the subtype names, as text (readable from plain SQL on both dialects).
+    subtypes: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    builtin: bool = Field(default=False)
+
+
 class Actor(SQLModel, table=True):
     """A canonical actor (person, country, organisation, IGO or group).
 

@@ -54,9 +54,12 @@ def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | No
 
     from worker import tasks  # registers the actor on the broker
     from worker.broker import queue_backlog, setup_broker
+    from worker.event_types import sync_catalogue
     from worker.processing import get_extractor
 
     settings = settings or get_settings()
+    # The dashboard learns the types (user plugins included) from the catalogue, not from us.
+    sync_catalogue(settings)
     broker = setup_broker(settings)
     # Load spaCy before taking messages: the first batch must not pay for it under a time limit.
     get_extractor(settings.spacy_model, settings.gazetteer_dir)

@@ -180,3 +180,19 @@ class ActorSummary:
     as_agent: int
     as_target: int
     as_participant: int
+
+
+@dataclass(frozen=True)
+class EventTypeInfo:
+    """An event type as the dashboard shows it: name, label, chart colour, subtypes.
+
+    ``catalogued`` is False for a type found only in stored events (its plugin never recorded
+    a spec, e.g. a database older than the catalogue): it gets a neutral colour.
+    """
+
+    name: str
+    label: str
+    colour: str
+    subtypes: tuple[str, ...]
+    builtin: bool
+    catalogued: bool = True

@@ -21,12 +21,14 @@ def counts() -> pd.DataFrame:
 
 
 def test_event_counts_chart_stacks_one_trace_per_type(counts: pd.DataFrame) -> None:
-    fig = charts.event_counts_chart(counts, "week")
+    fig = charts.event_counts_chart(counts, "week", {"launch": "#EF553B", "protest": "#123456"})
     assert fig.layout.barmode == "stack"
     by_name = {trace.name: trace for trace in fig.data}
     assert set(by_name) == {"parade", "launch"}
     assert list(by_name["launch"].y) == [2, 3]
-    assert by_name["launch"].marker.color == charts.TYPE_COLORS["launch"]
+    # The catalogue's colour for a known type; the neutral grey for a type it does not list.
+    assert by_name["launch"].marker.color == "#EF553B"
+    assert by_name["parade"].marker.color == charts.NEUTRAL_COLOR
     assert "week" in fig.layout.title.text
 
 
