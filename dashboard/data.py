@@ -17,10 +17,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from common.queue import queue_backlog
 from common.settings import get_settings
+from common.urls import redact_url
 from models import queries
 from models.queries import EventFilter
 
@@ -41,11 +43,8 @@ def database_url() -> str:
 
 
 def masked_url(url: str) -> str:
-    """Return ``url`` with any password replaced by ``***``, safe to show on screen."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable database URL>"
+    """Return ``url`` with its password and secret query values hidden, safe to show."""
+    return redact_url(url)
 
 
 #: Per-session PostgreSQL settings of the dashboard's connections. The aggregates over a
@@ -150,19 +149,15 @@ def kpis(url: str, filt: EventFilter) -> queries.Kpis:
 def queue_depth(redis_url: str, queue_name: str) -> int | None:
     """Dramatiq messages not yet acknowledged (ready, in flight or delayed for a retry).
 
-    Dramatiq's Redis broker keeps every message in ``dramatiq:<queue>.msgs`` (or
-    ``.DQ.msgs`` while delayed) until a worker acks it. ``None`` when Redis is unreachable.
+    The count is :func:`common.queue.queue_backlog`, the one the burst workers stop on.
+    ``None`` when Redis is unreachable.
     """
     import redis
 
-    keys = (f"dramatiq:{queue_name}.msgs", f"dramatiq:{queue_name}.DQ.msgs")
     try:
         client = redis.Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         try:
-            pipe = client.pipeline(transaction=False)
-            for key in keys:
-                pipe.hlen(key)
-            return sum(int(n) for n in pipe.execute())
+            return queue_backlog(client, queue_name)
         finally:
             client.close()
     except (redis.RedisError, OSError, ValueError) as exc:

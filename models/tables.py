@@ -27,6 +27,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
+from common.dates import event_day
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, for timestamps."""
@@ -280,12 +282,12 @@ AND NOT EXISTS (SELECT 1 FROM event_pair p WHERE p.event_id = a.event_id
 def _fill_event_day(_mapper: Any, connection: Connection, target: Event) -> None:
     if target.day is not None:
         return
-    if target.event_date is not None:
-        target.day = target.event_date
-    elif target.article_id is not None:
-        target.day = connection.execute(
+    published = None
+    if target.event_date is None and target.article_id is not None:
+        published = connection.execute(
             select(Article.published).where(Article.id == target.article_id)  # type: ignore[arg-type]
         ).scalar_one_or_none()
+    target.day = event_day(target.event_date, published)
 
 
 @sa_event.listens_for(EventActor, "before_insert")
