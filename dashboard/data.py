@@ -221,7 +221,7 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def actors_text(refs: Sequence[queries.ActorRef]) -> str:
+def actors_text(refs: Sequence[queries.EventActorRow]) -> str:
     """``Name (ISO3); Name`` for a list of actors."""
     return "; ".join(str(a) for a in refs)
 

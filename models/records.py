@@ -35,7 +35,7 @@ class NewArticle:
 
 
 @dataclass(frozen=True)
-class ActorRef:
+class ActorRecord:
     """An actor of an event, identified by kind, country and name.
 
     Parameters:
@@ -89,7 +89,7 @@ class EventRecord:
     modality: str = "asserted"
     confidence: float = 0.5
     attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    actors: tuple[ActorRef, ...] = ()
+    actors: tuple[ActorRecord, ...] = ()
 
 
 @dataclass(frozen=True)

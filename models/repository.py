@@ -23,8 +23,8 @@ from sqlmodel import SQLModel
 
 from common.batching import batched
 from common.dates import event_day
-from models.records import ActorRef, AddResult, EventRecord, NewArticle
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor, EventPair, utcnow
+from models.records import ActorRecord, AddResult, EventRecord, NewArticle
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink, EventPair, utcnow
 
 __all__ = [
     "AddResult",
@@ -51,7 +51,7 @@ IN_CHUNK = 1000
 _article: Table = SQLModel.metadata.tables[Article.__tablename__]
 _actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
 _event: Table = SQLModel.metadata.tables[Event.__tablename__]
-_link: Table = SQLModel.metadata.tables[EventActor.__tablename__]
+_link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 
 
@@ -280,7 +280,7 @@ def find_stuck_articles(
 # --------------------------------------------------------------------------- events
 
 
-def actor_key(actor: ActorRef) -> str:
+def actor_key(actor: ActorRecord) -> str:
     """Return the unique key of an actor: ``kind|country|name``, lower-cased.
 
     Whitespace in the name is collapsed, so "Kim  Jong Un" and "kim jong un" are one actor.
@@ -290,14 +290,14 @@ def actor_key(actor: ActorRef) -> str:
 
 
 def _upsert_actors(
-    session: Session, actors: Iterable[ActorRef]
+    session: Session, actors: Iterable[ActorRecord]
 ) -> dict[str, tuple[int, str | None]]:
     """Insert the actors not stored yet; return ``{key: (id, stored country)}`` for all of them.
 
     The stored country is the one of whoever inserted the actor first, which is what the
     links copy into ``event_actor.actor_country``.
     """
-    by_key: dict[str, ActorRef] = {}
+    by_key: dict[str, ActorRecord] = {}
     for actor in actors:
         by_key.setdefault(actor_key(actor), actor)
     if not by_key:
@@ -429,7 +429,7 @@ def replace_events(
         event_ids.extend(_insert_returning_ids(session, _event, rows))
 
     # Each link carries copies of its event's day, type, modality and location and of its
-    # actor's country (see models.tables.EventActor).
+    # actor's country (see models.tables.EventActorLink).
     links: dict[tuple[int, int, str], dict[str, Any]] = {}
     for event_id, (aid, record) in zip(event_ids, pairs):
         day = event_day(record.event_date, published[aid])

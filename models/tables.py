@@ -188,7 +188,7 @@ class Event(SQLModel, table=True):
 _LINK_FILTER_COPIES = ("modality", "type", "day", "location_country", "role")
 
 
-class EventActor(SQLModel, table=True):
+class EventActorLink(SQLModel, table=True):
     """Links an event to an actor with the actor's role in it (agent, target, participant).
 
     ``day``, ``type``, ``modality`` and ``location_country`` are copies of the event's columns
@@ -290,8 +290,8 @@ def _fill_event_day(_mapper: Any, connection: Connection, target: Event) -> None
     target.day = event_day(target.event_date, published)
 
 
-@sa_event.listens_for(EventActor, "before_insert")
-def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActor) -> None:
+@sa_event.listens_for(EventActorLink, "before_insert")
+def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActorLink) -> None:
     if target.type is not None and target.modality is not None:
         return
     found = connection.execute(
@@ -306,8 +306,8 @@ def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActor) 
     ).scalar_one_or_none()
 
 
-@sa_event.listens_for(EventActor, "after_insert")
-def _add_pairs(_mapper: Any, connection: Connection, target: EventActor) -> None:
+@sa_event.listens_for(EventActorLink, "after_insert")
+def _add_pairs(_mapper: Any, connection: Connection, target: EventActorLink) -> None:
     if target.role in ("agent", "target"):
         connection.execute(
             text(INSERT_PAIRS_SQL + " AND a.event_id = :event_id"), {"event_id": target.event_id}

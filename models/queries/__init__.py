@@ -20,7 +20,7 @@ The modules, one job each (import everything from here, ``models.queries``):
     event_counts  counts of filtered events (total, per type, over time), headline numbers,
                   the values offered by the filter widgets
     event_lists   filtered events one by one: a page, all in batches, one in detail
-    actors        top actors, countries, agent-target pairs, actor timelines and summary
+    actor_aggregates  top actors, countries, agent-target pairs, actor timelines and summary
     pipeline      article statuses, failures and throughput
     event_types   the event type catalogue (names, labels, colours), with the types of events
 
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from common.contract import MODALITIES, ROLES
 from models.queries._core import EVENT_DAY
-from models.queries.actors import (
+from models.queries.actor_aggregates import (
     actor_counts_over_time,
     actor_summary,
     country_counts,
@@ -54,10 +54,10 @@ from models.queries.filters import EventFilter
 from models.queries.pipeline import article_status_counts, failed_articles, throughput_over_time
 from models.queries.results import (
     ActorCount,
-    ActorRef,
     ActorSummary,
     ActorTimeCount,
     CountryCount,
+    EventActorRow,
     EventDetail,
     EventRow,
     EventTypeInfo,
@@ -77,11 +77,11 @@ __all__ = [
     "ORDERS",
     "ROLES",
     "ActorCount",
-    "ActorRef",
     "ActorSummary",
     "ActorTimeCount",
     "Bucket",
     "CountryCount",
+    "EventActorRow",
     "EventDetail",
     "EventFilter",
     "EventRow",

@@ -60,7 +60,7 @@ class InteractionPair:
 
 
 @dataclass(frozen=True)
-class ActorRef:
+class EventActorRow:
     """An actor as shown next to an event; ``str()`` gives ``Name (ISO3)``."""
 
     actor_id: int
@@ -102,9 +102,9 @@ class EventRow:
     article_url: str | None
     article_source: str | None
     published: date | None
-    agents: list[ActorRef] = field(default_factory=list)
-    targets: list[ActorRef] = field(default_factory=list)
-    participants: list[ActorRef] = field(default_factory=list)
+    agents: list[EventActorRow] = field(default_factory=list)
+    targets: list[EventActorRow] = field(default_factory=list)
+    participants: list[EventActorRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 from models import repository as repo
 from models.engine import make_engine, run_readonly_sql, session_scope
 from models.migrate import alembic_config, current_revision, head_revision, upgrade
-from models.records import ActorRef, EventRecord, NewArticle
+from models.records import ActorRecord, EventRecord, NewArticle
 from tests.models.conftest import DIALECTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,14 +113,14 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
 
 # --------------------------------------------------------------------------- views
 
-RUS = ActorRef(name="Russia", country="RUS", kind="country", role="agent")
-PRK = ActorRef(name="North Korea", country="PRK", kind="country", role="agent")
-KIM = ActorRef(name="Kim Jong Un", country="PRK", kind="person", role="agent")
-UKR = ActorRef(name="Ukraine", country="UKR", kind="country", role="target")
-NATO = ActorRef(name="NATO", country=None, kind="igo", role="target")
+RUS = ActorRecord(name="Russia", country="RUS", kind="country", role="agent")
+PRK = ActorRecord(name="North Korea", country="PRK", kind="country", role="agent")
+KIM = ActorRecord(name="Kim Jong Un", country="PRK", kind="person", role="agent")
+UKR = ActorRecord(name="Ukraine", country="UKR", kind="country", role="target")
+NATO = ActorRecord(name="NATO", country=None, kind="igo", role="target")
 
 
-def _event(type_: str, day: date | None, *actors: ActorRef, **kw: Any) -> EventRecord:
+def _event(type_: str, day: date | None, *actors: ActorRecord, **kw: Any) -> EventRecord:
     return EventRecord(
         type=type_,
         sentence=f"A {type_}.",
@@ -447,10 +447,10 @@ def test_replace_events_writes_day_and_link_copies(engine: Engine) -> None:
                             location_country="CHN",
                             modality="planned",
                             actors=[
-                                ActorRef(
+                                ActorRecord(
                                     name="Copies Land", country="CPY", kind="country", role="agent"
                                 ),
-                                ActorRef(
+                                ActorRecord(
                                     name="copies  land",
                                     country="cpy",
                                     kind="country",
