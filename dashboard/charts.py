@@ -1,23 +1,20 @@
 """Pure chart builders: a DataFrame in, a plotly Figure out (no Streamlit here).
 
 Each function documents the columns it reads; the frames come from ``dashboard/data.py``.
-Event types and article statuses have fixed colours so a type looks the same on every page.
+Event types take their colours from the type catalogue (``data.type_colours``: built-in and
+plugin types alike) and article statuses have fixed ones, so a type looks the same everywhere.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-TYPE_COLORS = {
-    "parade": "#636EFA",
-    "launch": "#EF553B",
-    "statement": "#00CC96",
-    "sanctions_vote": "#AB63FA",
-    "meeting": "#FFA15A",
-    "military_exercise": "#19D3F3",
-}
+#: Colour of a type the caller gave no colour for (the catalogue's neutral grey).
+NEUTRAL_COLOR = "#9CA3AF"
 STATUS_COLORS = {
     "queued": "#9CA3AF",
     "processing": "#3B82F6",
@@ -32,17 +29,22 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
-def event_counts_chart(frame: pd.DataFrame, bucket: str = "week") -> go.Figure:
+def event_counts_chart(
+    frame: pd.DataFrame, bucket: str = "week", colours: Mapping[str, str] | None = None
+) -> go.Figure:
     """Stacked bars of events per time bucket, one colour per type.
 
-    Reads ``bucket_start``, ``type``, ``count``.
+    Reads ``bucket_start``, ``type``, ``count``; ``colours`` maps type names to ``#RRGGBB``
+    (types it lacks are drawn in :data:`NEUTRAL_COLOR`).
     """
+    colours = colours or {}
+    type_colours = {t: colours.get(t, NEUTRAL_COLOR) for t in frame["type"].unique()}
     fig = px.bar(
         frame,
         x="bucket_start",
         y="count",
         color="type",
-        color_discrete_map=TYPE_COLORS,
+        color_discrete_map=type_colours,
         labels={"bucket_start": bucket.capitalize(), "count": "Events", "type": "Type"},
     )
     fig.update_layout(barmode="stack", bargap=0.1)

@@ -17,10 +17,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from common.queue import queue_backlog
 from common.settings import get_settings
+from common.urls import redact_url
 from models import queries
 from models.queries import EventFilter
 
@@ -41,11 +43,8 @@ def database_url() -> str:
 
 
 def masked_url(url: str) -> str:
-    """Return ``url`` with any password replaced by ``***``, safe to show on screen."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable database URL>"
+    """Return ``url`` with its password and secret query values hidden, safe to show."""
+    return redact_url(url)
 
 
 #: Per-session PostgreSQL settings of the dashboard's connections. The aggregates over a
@@ -120,6 +119,26 @@ def filter_options(url: str) -> queries.FilterOptions:
         return queries.FilterOptions([], [], [], [], None, None)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def event_types(url: str) -> list[queries.EventTypeInfo]:
+    """The type catalogue (built-in and plugin types) plus types found only in events."""
+    try:
+        return _run(url, queries.event_type_catalogue)
+    except SQLAlchemyError as exc:
+        logger.info("event types unavailable: %s", exc)
+        return []
+
+
+def type_colours(url: str) -> dict[str, str]:
+    """``{type: #RRGGBB}`` for the charts, from the catalogue."""
+    return {t.name: t.colour for t in event_types(url)}
+
+
+def type_labels(url: str) -> dict[str, str]:
+    """``{type: label}`` for widgets, from the catalogue."""
+    return {t.name: t.label for t in event_types(url)}
+
+
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def kpis(url: str, filt: EventFilter) -> queries.Kpis:
     """Headline numbers for the Overview."""
@@ -130,19 +149,15 @@ def kpis(url: str, filt: EventFilter) -> queries.Kpis:
 def queue_depth(redis_url: str, queue_name: str) -> int | None:
     """Dramatiq messages not yet acknowledged (ready, in flight or delayed for a retry).
 
-    Dramatiq's Redis broker keeps every message in ``dramatiq:<queue>.msgs`` (or
-    ``.DQ.msgs`` while delayed) until a worker acks it. ``None`` when Redis is unreachable.
+    The count is :func:`common.queue.queue_backlog`, the one the burst workers stop on.
+    ``None`` when Redis is unreachable.
     """
     import redis
 
-    keys = (f"dramatiq:{queue_name}.msgs", f"dramatiq:{queue_name}.DQ.msgs")
     try:
         client = redis.Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         try:
-            pipe = client.pipeline(transaction=False)
-            for key in keys:
-                pipe.hlen(key)
-            return sum(int(n) for n in pipe.execute())
+            return queue_backlog(client, queue_name)
         finally:
             client.close()
     except (redis.RedisError, OSError, ValueError) as exc:
@@ -206,7 +221,7 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def actors_text(refs: Sequence[queries.ActorRef]) -> str:
+def actors_text(refs: Sequence[queries.EventActorRow]) -> str:
     """``Name (ISO3); Name`` for a list of actors."""
     return "; ".join(str(a) for a in refs)
 

@@ -17,9 +17,7 @@ import streamlit as st
 from dashboard import data
 from models.queries import BUCKETS, MODALITIES, EventFilter
 
-#: Event types the extractor knows; offered even before the database has any.
-EVENT_TYPES = ("parade", "launch", "statement", "sanctions_vote", "meeting", "military_exercise")
-DEFAULT_MODALITIES = ("asserted",)
+DEFAULT_MODALITIES = MODALITIES[:1]  # asserted: what happened
 DEFAULT_BUCKET = "week"
 
 # widget key -> query-string name
@@ -130,14 +128,18 @@ def _options(known: list[str], extra: tuple[str, ...], selected: list[str]) -> l
 def sidebar() -> Selection:
     """Draw the shared filters in the sidebar and return the current selection."""
     _init_state()
-    opts = data.filter_options(data.database_url())
+    url = data.database_url()
+    opts = data.filter_options(url)
+    # Types from the catalogue (built-in and plugin types, offered before any event exists).
+    labels = data.type_labels(url)
     side = st.sidebar
     side.header("Filters")
     side.multiselect(
         "Event type",
-        _options(opts.types, EVENT_TYPES, st.session_state["f_types"]),
+        _options(opts.types, tuple(labels), st.session_state["f_types"]),
         key="f_types",
         placeholder="All types",
+        format_func=lambda name: labels.get(name, name),
     )
     side.multiselect(
         "Country (ISO3)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +25,11 @@ def app_path() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command (blocks until the server stops)."""
+    """Replace this process with the Streamlit server (never returns on success).
+
+    ``exec`` rather than a child process: SIGTERM/SIGINT from a service manager, docker or a
+    terminal then reach Streamlit itself, and no orphaned server is left holding the port.
+    """
     cmd = [
         sys.executable,
         "-m",
@@ -44,4 +48,7 @@ def run(args: argparse.Namespace) -> int:
         "--server.enableStaticServing",
         "true",
     ]
-    return subprocess.call(cmd)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover (execv does not return)

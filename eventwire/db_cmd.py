@@ -27,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.action == "upgrade":
         database(settings, migrate=True)
+        from worker.event_types import sync_catalogue  # the registry's types, for the dashboard
+
+        sync_catalogue(settings)
     else:
         database(settings, migrate=False)
     print(

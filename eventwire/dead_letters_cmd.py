@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "purge":
         print(f"{purge_dead_letters(client, settings.queue_name)} dead letter(s) purged")
         return 0
-    import worker.actors  # noqa: F401  (declares the queue on the broker)
+    import worker.tasks  # noqa: F401  (declares the queue on the broker)
     from worker.broker import setup_broker
 
     broker = setup_broker(settings)

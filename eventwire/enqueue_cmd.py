@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
+from typing import TextIO
+
+from tqdm import tqdm
 
 from common.errors import InputError, ServiceUnavailableError
 from common.settings import get_settings
@@ -37,46 +39,48 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds + 0.5), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+def counts_text(report: EnqueueReport) -> str:
+    """The counts shown beside the bar: new, duplicate and rejected articles."""
+    return f"{report.new:,} new, {report.duplicate:,} duplicate, {len(report.rejected):,} rejected"
 
 
-def progress_line(report: EnqueueReport, read: ReadProgress, elapsed: float) -> str:
-    """The progress text: counts, rate, and share read with an ETA when the size is known."""
-    done = report.accepted + len(report.rejected)
-    rate = done / max(elapsed, 1e-6)
-    line = (
-        f"{done:,} read  {report.new:,} new  {report.duplicate:,} duplicate  "
-        f"{len(report.rejected):,} rejected  {rate:,.0f}/s"
-    )
-    fraction = read.fraction
-    if fraction:
-        # Bytes, not articles, are what is known in advance; the remaining time scales with them.
-        eta = elapsed * (1 - fraction) / fraction
-        line += f"  {fraction:4.0%}  ETA {_clock(eta)}"
-    return line
+class EnqueueProgress:
+    """A tqdm progress line on ``file`` (stderr by default): share read, rate and ETA.
 
+    When the input's size is known the bar counts bytes read (bytes, not articles, are what
+    is known in advance, so the ETA scales with them); otherwise it counts articles and shows
+    their rate. tqdm redraws at most every ``mininterval`` seconds, so a fast stream of small
+    articles is not slowed by terminal writes.
+    """
 
-class _Progress:
-    """A one-line progress report with rate and ETA, on stderr when it is a terminal."""
-
-    def __init__(self, enabled: bool, read: ReadProgress) -> None:
-        self.enabled = enabled
+    def __init__(
+        self, read: ReadProgress, *, file: TextIO | None = None, mininterval: float = 0.2
+    ) -> None:
         self.read = read
-        self.started = time.monotonic()
+        by_bytes = read.total_bytes is not None
+        self.bar = tqdm(
+            total=read.total_bytes,
+            unit="B" if by_bytes else " articles",
+            unit_scale=by_bytes,
+            file=file if file is not None else sys.stderr,
+            mininterval=mininterval,
+            dynamic_ncols=True,
+            leave=True,
+        )
 
     def __call__(self, report: EnqueueReport) -> None:
-        if not self.enabled:
-            return
-        line = progress_line(report, self.read, time.monotonic() - self.started)
-        sys.stderr.write(f"\r{line}\x1b[K")  # clear what a longer earlier line left
-        sys.stderr.flush()
+        done = (
+            self.read.bytes_read
+            if self.read.total_bytes is not None
+            else (report.accepted + len(report.rejected))
+        )
+        # Postfix first: update() redraws (at most every mininterval) with it.
+        self.bar.set_postfix_str(counts_text(report), refresh=False)
+        self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
+        """Draw the final state and end the line."""
+        self.bar.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
     engine = database(settings)
     client = redis_client(settings)  # fail before storing anything if Redis is down
     client.close()
-    from worker.actors import process_articles
     from worker.broker import send_many
+    from worker.tasks import process_articles
 
-    def send(batches: list[list[int]]) -> int:
+    def send(batches: list[tuple[int, ...]]) -> int:
         return send_many(process_articles, batches)
 
     options = ReadOptions(
@@ -96,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     )
     show = not args.quiet and sys.stderr.isatty()
     read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)
-    progress = _Progress(enabled=show, read=read)
+    progress = EnqueueProgress(read) if show else None
     try:
         report = enqueue_articles(
             read_inputs(args.inputs, options, progress=read),
@@ -115,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
             ) from None
         raise
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
     for rejection in report.rejected:
         print(f"rejected {rejection.origin}: {rejection.reason}", file=sys.stderr)
     for warning in report.warnings:

@@ -37,7 +37,7 @@ def _published(value: object) -> date | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
-    from worker.extraction.evaluation import format_report, load_gold, score
+    from eventwire.evaluation import format_report, load_gold, score
     from worker.processing import get_extractor
 
     articles: list[dict] = []

@@ -27,7 +27,7 @@ from eventwire.filters import add_event_filters, event_filter
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from models.queries import ActorRef, ActorSummary, EventFilter, EventRow
+    from models.queries import ActorSummary, EventActorRow, EventFilter, EventRow
 
 FORMATS = ("csv", "parquet")
 TABLES = ("events", "actors")
@@ -109,11 +109,11 @@ def plan_outputs(out: Path, fmt: str | None, table: str | None) -> list[tuple[st
 # ----------------------------------------------------------------------------- rows
 
 
-def _names(refs: Sequence[ActorRef]) -> str | None:
+def _names(refs: Sequence[EventActorRow]) -> str | None:
     return ", ".join(sorted(a.name for a in refs)) or None
 
 
-def _countries(refs: Sequence[ActorRef]) -> str | None:
+def _countries(refs: Sequence[EventActorRow]) -> str | None:
     return ", ".join(sorted({a.country for a in refs if a.country})) or None
 
 

@@ -5,10 +5,42 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from common.contract import MODALITIES
+from common.errors import EventwireError
 from eventwire.common import iso_date
 
 if TYPE_CHECKING:
     from models.queries import EventFilter
+
+
+def event_type_names() -> tuple[str, ...]:
+    """Names of every registered event type: built-in plugins, plugin folders, entry points."""
+    from worker.event_types import load_event_type_specs
+
+    return tuple(spec.name for spec in load_event_type_specs())
+
+
+def event_type(value: str) -> str:
+    """argparse type for ``--type``: a registered event type (read from the registry on use,
+    so ``--help`` works even when a plugin is broken)."""
+    try:
+        names = event_type_names()
+    except EventwireError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value not in names:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an event type; choose from {', '.join(names)}"
+        )
+    return value
+
+
+def modality(value: str) -> str:
+    """argparse type for ``--modality``: one of the contract's modalities, or ``all``."""
+    if value != "all" and value not in MODALITIES:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a modality; choose from {', '.join(MODALITIES)} or all"
+        )
+    return value
 
 
 def add_event_filters(p: argparse.ArgumentParser) -> None:
@@ -18,8 +50,9 @@ def add_event_filters(p: argparse.ArgumentParser) -> None:
         action="append",
         dest="types",
         metavar="TYPE",
-        help="event type (repeatable): parade, launch, statement, sanctions_vote, "
-        "meeting, military_exercise",
+        type=event_type,
+        help="event type (repeatable): a built-in type (parade, launch, statement, ...) or "
+        "one from a plugin",
     )
     p.add_argument("--actor", help="actor name contains this text (case-insensitive)")
     p.add_argument(
@@ -35,7 +68,8 @@ def add_event_filters(p: argparse.ArgumentParser) -> None:
         "--modality",
         action="append",
         dest="modalities",
-        help="asserted (default), negated, hypothetical, planned, capability; or all",
+        type=modality,
+        help=f"{', '.join(MODALITIES)} (default: {MODALITIES[0]}); or all",
     )
 
 

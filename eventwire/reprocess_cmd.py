@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
+from common.batching import batched
 from common.settings import get_settings
 from eventwire.common import database, redis_client
-from worker.enqueue import chunked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = database(settings)
     redis_client(settings).close()
-    from worker.actors import process_articles
     from worker.broker import send_many
+    from worker.tasks import process_articles
 
     with session_scope(engine) as session:
         if args.failed:
@@ -62,6 +62,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             ids = repository.article_ids_by_status(session, statuses=list(ArticleStatus))
         repository.set_status(session, ids=ids, status=ArticleStatus.queued)
-    send_many(process_articles, chunked(ids, settings.batch_size))
+    send_many(process_articles, batched(ids, settings.batch_size))
     print(f"{len(ids)} article(s) queued again")
     return 0

@@ -2,7 +2,8 @@
 
 SQLite gets WAL mode, a busy timeout and enforced foreign keys, so several worker processes and
 the dashboard can share one file; PostgreSQL gets pre-ping, so a restarted server costs one
-failed checkout, not a crash. Read-only access for ad-hoc SQL lives in :mod:`models.readonly`
+failed checkout, not a crash. URL redaction is :func:`common.urls.redact_url`,
+re-exported. Read-only access for ad-hoc SQL lives in :mod:`models.readonly`
 and is re-exported here.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 
+from common.urls import redact_url  # re-exported: callers of models.engine keep it
 from models.readonly import readonly_connection, run_readonly_sql
 
 __all__ = [
@@ -37,28 +38,6 @@ logger = logging.getLogger(__name__)
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-#: Query-string keys whose values are secrets, hidden by :func:`redact_url` like passwords.
-_SECRET_KEYS = re.compile(r"pass|secret|token|key", re.IGNORECASE)
-_USERINFO = re.compile(r"(?<=:)[^:/@\s]+(?=@)")
-
-
-def redact_url(url: str | URL) -> str:
-    """Return ``url`` with its password (and secret query values) replaced by ``***``.
-
-    Safe to log or show to users; works for any ``scheme://user:password@host`` URL, Redis ones
-    included, and never raises.
-    """
-    try:
-        parsed = make_url(url)
-    except Exception:
-        # Not parseable as a SQLAlchemy URL: hide whatever sits between "user:" and "@".
-        return _USERINFO.sub("***", str(url))
-    if parsed.query:
-        parsed = parsed.update_query_dict(
-            {k: "-redacted-" for k in parsed.query if _SECRET_KEYS.search(k)}, append=False
-        )
-    return parsed.render_as_string(hide_password=True).replace("-redacted-", "***")
 
 
 def is_sqlite(url: str | URL) -> bool:

@@ -35,7 +35,7 @@ class NewArticle:
 
 
 @dataclass(frozen=True)
-class ActorRef:
+class ActorRecord:
     """An actor of an event, identified by kind, country and name.
 
     Parameters:
@@ -89,7 +89,7 @@ class EventRecord:
     modality: str = "asserted"
     confidence: float = 0.5
     attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    actors: tuple[ActorRef, ...] = ()
+    actors: tuple[ActorRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,3 +105,22 @@ class AddResult:
     article_id: int
     created: bool
     content_hash: str
+
+
+@dataclass(frozen=True)
+class EventTypeRecord:
+    """One entry of the event type catalogue, as ``models.catalogue.sync_event_types`` takes it.
+
+    Parameters:
+      name: the type's name as events carry it ("launch", "nuclear_test").
+      label: its display name ("Launch").
+      colour: ``#RRGGBB`` for charts.
+      subtypes: the subtype names the type may give.
+      builtin: True for the types shipped with eventwire, False for user plugins.
+    """
+
+    name: str
+    label: str
+    colour: str
+    subtypes: tuple[str, ...] = ()
+    builtin: bool = False

@@ -12,17 +12,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from models.records import ActorRef, AddResult, EventRecord, NewArticle
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor, EventPair, utcnow
+from common.batching import batched
+from common.dates import event_day
+from models.records import ActorRecord, AddResult, EventRecord, NewArticle
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink, EventPair, utcnow
 
 __all__ = [
     "AddResult",
@@ -40,7 +42,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
 
 #: pg_advisory_xact_lock key held by add_articles until the transaction ends.
 ADD_ARTICLES_LOCK_KEY = 0x65776164645F6172  # "ewadd_ar"
@@ -50,16 +51,11 @@ IN_CHUNK = 1000
 _article: Table = SQLModel.metadata.tables[Article.__tablename__]
 _actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
 _event: Table = SQLModel.metadata.tables[Event.__tablename__]
-_link: Table = SQLModel.metadata.tables[EventActor.__tablename__]
+_link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _unique_ids(ids: Iterable[int]) -> list[int]:
@@ -151,11 +147,11 @@ def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[Ad
     if session.get_bind().dialect.name == "postgresql":
         ids.update(_insert_articles_by_copy(session, rows))
     else:
-        for row_chunk in _chunks(rows):
+        for row_chunk in batched(rows, IN_CHUNK):
             ids.update({r.content_hash: r.id for r in session.execute(stmt, list(row_chunk))})
     created = set(ids)
     missing = [digest for digest in first if digest not in ids]
-    for hash_chunk in _chunks(missing):
+    for hash_chunk in batched(missing, IN_CHUNK):
         found = session.execute(
             select(_article.c.content_hash, _article.c.id).where(
                 _article.c.content_hash.in_(hash_chunk)
@@ -217,7 +213,7 @@ def get_articles(session: Session, *, ids: Iterable[int]) -> list[Article]:
     """Return the articles with these ids in the order given; ids not found are left out."""
     wanted = _unique_ids(ids)
     found: dict[int, Article] = {}
-    for chunk in _chunks(wanted):
+    for chunk in batched(wanted, IN_CHUNK):
         for article in session.scalars(select(Article).where(Article.id.in_(chunk))):  # type: ignore[union-attr]
             found[int(article.id)] = article  # type: ignore[arg-type]
     return [found[i] for i in wanted if i in found]
@@ -225,7 +221,7 @@ def get_articles(session: Session, *, ids: Iterable[int]) -> list[Article]:
 
 def _update_articles(session: Session, ids: Iterable[int], **values: Any) -> None:
     values.setdefault("updated_at", utcnow())
-    for chunk in _chunks(sorted(_unique_ids(ids))):
+    for chunk in batched(sorted(_unique_ids(ids)), IN_CHUNK):
         session.execute(update(_article).where(_article.c.id.in_(chunk)).values(**values))
 
 
@@ -284,7 +280,7 @@ def find_stuck_articles(
 # --------------------------------------------------------------------------- events
 
 
-def actor_key(actor: ActorRef) -> str:
+def actor_key(actor: ActorRecord) -> str:
     """Return the unique key of an actor: ``kind|country|name``, lower-cased.
 
     Whitespace in the name is collapsed, so "Kim  Jong Un" and "kim jong un" are one actor.
@@ -294,14 +290,14 @@ def actor_key(actor: ActorRef) -> str:
 
 
 def _upsert_actors(
-    session: Session, actors: Iterable[ActorRef]
+    session: Session, actors: Iterable[ActorRecord]
 ) -> dict[str, tuple[int, str | None]]:
     """Insert the actors not stored yet; return ``{key: (id, stored country)}`` for all of them.
 
     The stored country is the one of whoever inserted the actor first, which is what the
     links copy into ``event_actor.actor_country``.
     """
-    by_key: dict[str, ActorRef] = {}
+    by_key: dict[str, ActorRecord] = {}
     for actor in actors:
         by_key.setdefault(actor_key(actor), actor)
     if not by_key:
@@ -319,10 +315,10 @@ def _upsert_actors(
         for key in keys
     ]
     stmt = _insert(session, _actor).on_conflict_do_nothing(index_elements=["key"])
-    for row_chunk in _chunks(rows):
+    for row_chunk in batched(rows, IN_CHUNK):
         session.execute(stmt, list(row_chunk))
     ids: dict[str, tuple[int, str | None]] = {}
-    for key_chunk in _chunks(keys):
+    for key_chunk in batched(keys, IN_CHUNK):
         found = session.execute(
             select(_actor.c.key, _actor.c.id, _actor.c.country).where(_actor.c.key.in_(key_chunk))
         )
@@ -359,7 +355,7 @@ def _event_row(
         "trigger": _clip(record.trigger, _event, "trigger"),
         "event_date": record.event_date,
         # The event day: its own date, else the article's publication date.
-        "day": record.event_date if record.event_date is not None else published,
+        "day": event_day(record.event_date, published),
         "date_precision": record.date_precision,
         "location_name": _clip(record.location_name, _event, "location_name"),
         "location_country": record.location_country,
@@ -399,7 +395,7 @@ def replace_events(
     # rather than adding its own next to them.
     # The publication dates come along: an event without a date of its own is placed there.
     published: dict[int, date | None] = {}
-    for chunk in _chunks(sorted(latest)):
+    for chunk in batched(sorted(latest), IN_CHUNK):
         stmt = (
             select(_article.c.id, _article.c.published)
             .where(_article.c.id.in_(chunk))
@@ -414,7 +410,7 @@ def replace_events(
     if not article_ids:
         return 0
 
-    for chunk in _chunks(article_ids):
+    for chunk in batched(article_ids, IN_CHUNK):
         old_events = select(_event.c.id).where(_event.c.article_id.in_(chunk))
         session.execute(delete(_pair).where(_pair.c.event_id.in_(old_events)))
         session.execute(delete(_link).where(_link.c.event_id.in_(old_events)))
@@ -425,7 +421,7 @@ def replace_events(
 
     now = utcnow()
     event_ids: list[int] = []
-    for pair_chunk in _chunks(pairs):
+    for pair_chunk in batched(pairs, IN_CHUNK):
         rows = [
             _event_row(aid, record, extractor_version, now, published[aid])
             for aid, record in pair_chunk
@@ -433,24 +429,24 @@ def replace_events(
         event_ids.extend(_insert_returning_ids(session, _event, rows))
 
     # Each link carries copies of its event's day, type, modality and location and of its
-    # actor's country (see models.tables.EventActor).
+    # actor's country (see models.tables.EventActorLink).
     links: dict[tuple[int, int, str], dict[str, Any]] = {}
     for event_id, (aid, record) in zip(event_ids, pairs):
-        event_day = record.event_date if record.event_date is not None else published[aid]
+        day = event_day(record.event_date, published[aid])
         for actor in record.actors:
             actor_id, actor_country = actor_ids[actor_key(actor)]
             links[(event_id, actor_id, actor.role)] = {
                 "event_id": event_id,
                 "actor_id": actor_id,
                 "role": actor.role,
-                "day": event_day,
+                "day": day,
                 "type": record.type,
                 "modality": record.modality,
                 "location_country": record.location_country,
                 "actor_country": actor_country,
             }
     link_rows = list(links.values())
-    for link_chunk in _chunks(link_rows):
+    for link_chunk in batched(link_rows, IN_CHUNK):
         session.execute(_insert(session, _link), list(link_chunk))
 
     # Every agent of an event paired with every target of it (models.tables.EventPair).
@@ -473,7 +469,7 @@ def replace_events(
         if agent["role"] == "agent"
         for target in targets.get(agent["event_id"], ())
     ]
-    for pair_chunk in _chunks(pair_rows):
+    for pair_chunk in batched(pair_rows, IN_CHUNK):
         session.execute(_insert(session, _pair), list(pair_chunk))
 
     _update_articles(

@@ -27,6 +27,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
+from common.dates import event_day
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, for timestamps."""
@@ -85,6 +87,26 @@ class Article(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     processed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class EventTypeEntry(SQLModel, table=True):
+    """One event type the extractor knows (built in or from a plugin): the type catalogue.
+
+    The worker writes it at start-up from the plugin registry (``eventwire db upgrade`` too),
+    so the dashboard and SQL users can name and colour every type, user plugins included,
+    without importing the worker. ``event.type`` is not a foreign key: events of a type whose
+    plugin was removed stay readable.
+    """
+
+    __tablename__ = "event_type"
+
+    name: str = Field(primary_key=True, max_length=64)
+    label: str = Field(max_length=200)
+    #: ``#RRGGBB``: the type's colour on every chart.
+    colour: str = Field(max_length=7)
+    #: JSON array of the subtype names, as text (readable from plain SQL on both dialects).
+    subtypes: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    builtin: bool = Field(default=False)
 
 
 class Actor(SQLModel, table=True):
@@ -166,7 +188,7 @@ class Event(SQLModel, table=True):
 _LINK_FILTER_COPIES = ("modality", "type", "day", "location_country", "role")
 
 
-class EventActor(SQLModel, table=True):
+class EventActorLink(SQLModel, table=True):
     """Links an event to an actor with the actor's role in it (agent, target, participant).
 
     ``day``, ``type``, ``modality`` and ``location_country`` are copies of the event's columns
@@ -260,16 +282,16 @@ AND NOT EXISTS (SELECT 1 FROM event_pair p WHERE p.event_id = a.event_id
 def _fill_event_day(_mapper: Any, connection: Connection, target: Event) -> None:
     if target.day is not None:
         return
-    if target.event_date is not None:
-        target.day = target.event_date
-    elif target.article_id is not None:
-        target.day = connection.execute(
+    published = None
+    if target.event_date is None and target.article_id is not None:
+        published = connection.execute(
             select(Article.published).where(Article.id == target.article_id)  # type: ignore[arg-type]
         ).scalar_one_or_none()
+    target.day = event_day(target.event_date, published)
 
 
-@sa_event.listens_for(EventActor, "before_insert")
-def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActor) -> None:
+@sa_event.listens_for(EventActorLink, "before_insert")
+def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActorLink) -> None:
     if target.type is not None and target.modality is not None:
         return
     found = connection.execute(
@@ -284,8 +306,8 @@ def _fill_link_copies(_mapper: Any, connection: Connection, target: EventActor) 
     ).scalar_one_or_none()
 
 
-@sa_event.listens_for(EventActor, "after_insert")
-def _add_pairs(_mapper: Any, connection: Connection, target: EventActor) -> None:
+@sa_event.listens_for(EventActorLink, "after_insert")
+def _add_pairs(_mapper: Any, connection: Connection, target: EventActorLink) -> None:
     if target.role in ("agent", "target"):
         connection.execute(
             text(INSERT_PAIRS_SQL + " AND a.event_id = :event_id"), {"event_id": target.event_id}

@@ -1,29 +1,37 @@
 """The Dramatiq broker: Redis, with the middleware eventwire relies on.
 
 Dramatiq binds actors to the global broker at import time, so :func:`setup_broker` must run
-before :mod:`worker.actors` is imported; ``worker.actors`` calls it itself.
+before :mod:`worker.tasks` is imported; ``worker.tasks`` calls it itself.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from itertools import islice
 from typing import Any
 
 import dramatiq
-import redis
 from dramatiq.brokers.redis import RedisBroker
 
+from common.batching import batched
+from common.queue import NAMESPACE, dead_letter_count, queue_backlog, queue_keys
 from common.settings import Settings, get_settings
 from worker.dead_letter_errors import DeadLetterErrors
 
+__all__ = [
+    "NAMESPACE",
+    "dead_letter_count",
+    "make_broker",
+    "queue_backlog",
+    "queue_keys",
+    "send_many",
+    "setup_broker",
+]
+
 logger = logging.getLogger(__name__)
 
-#: Redis key namespace of Dramatiq's queues.
-NAMESPACE = "dramatiq"
 _broker: RedisBroker | None = None
 
 
@@ -73,7 +81,7 @@ def _pipelined(broker: RedisBroker) -> Iterator[Any]:
 PIPELINE_MESSAGES = 1000
 
 
-def send_many(actor: dramatiq.Actor[Any, Any], batches: Iterable[list[int]]) -> int:
+def send_many(actor: dramatiq.Actor[Any, Any], batches: Iterable[Sequence[int]]) -> int:
     """Send one ``actor`` message per batch of ids, up to ``PIPELINE_MESSAGES`` per Redis
     round trip; return how many were sent.
 
@@ -82,35 +90,9 @@ def send_many(actor: dramatiq.Actor[Any, Any], batches: Iterable[list[int]]) -> 
     --stuck`` sends them again (processing an article twice replaces its events).
     """
     count = 0
-    iterator = iter(batches)
-    while chunk := list(islice(iterator, PIPELINE_MESSAGES)):
+    for chunk in batched(batches, PIPELINE_MESSAGES):
         with _pipelined(actor.broker):
             for batch in chunk:
-                actor.send(batch)
+                actor.send(list(batch))  # the message carries a JSON list of ids
         count += len(chunk)
     return count
-
-
-def queue_keys(queue_name: str) -> tuple[str, str, str]:
-    """Redis hashes holding a queue's messages: ready/in-flight, delayed, dead-lettered."""
-    base = f"{NAMESPACE}:{queue_name}"
-    return f"{base}.msgs", f"{base}.DQ.msgs", f"{base}.XQ.msgs"
-
-
-def queue_backlog(client: redis.Redis, queue_name: str) -> int:
-    """Messages not yet acknowledged: waiting, being processed or delayed for a retry.
-
-    Dramatiq deletes a message from these hashes only when a worker acknowledges it, so zero
-    means every message sent so far has been processed, by any worker on any machine.
-    """
-    ready, delayed, _dead = queue_keys(queue_name)
-    pipe = client.pipeline(transaction=False)
-    pipe.hlen(ready)
-    pipe.hlen(delayed)
-    counts = pipe.execute()
-    return int(counts[0]) + int(counts[1])
-
-
-def dead_letter_count(client: redis.Redis, queue_name: str) -> int:
-    """Messages Dramatiq gave up on (retries exhausted) that are still kept in Redis."""
-    return int(client.hlen(queue_keys(queue_name)[2]))

@@ -8,13 +8,12 @@ The reverse order could queue ids that do not exist.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 
+from common.batching import batched
 from models import repository
 from models.engine import session_scope
 from worker.inputs import InputArticle, ReadResult, Rejection
@@ -22,7 +21,6 @@ from worker.records import new_article
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
 #: Articles written per transaction while streaming a large input.
 STORE_CHUNK = 500
 
@@ -52,18 +50,11 @@ class EnqueueReport:
         return self.new + self.duplicate
 
 
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Yield lists of up to ``size`` items, streaming."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def enqueue_articles(
     results: Iterable[ReadResult],
     *,
     engine: Engine,
-    send: Callable[[list[list[int]]], object],
+    send: Callable[[list[tuple[int, ...]]], object],
     batch_size: int,
     progress: Callable[[EnqueueReport], None] | None = None,
 ) -> EnqueueReport:
@@ -78,7 +69,7 @@ def enqueue_articles(
       progress: called after each stored chunk with the report so far.
     """
     report = EnqueueReport()
-    for chunk in chunked(results, STORE_CHUNK):
+    for chunk in batched(results, STORE_CHUNK):
         articles: list[InputArticle] = []
         for item in chunk:
             if isinstance(item, Rejection):
@@ -94,7 +85,7 @@ def enqueue_articles(
         report.new += len(new_ids)
         report.duplicate += len(added) - len(new_ids)
         if new_ids:
-            batches = list(chunked(new_ids, batch_size))
+            batches = list(batched(new_ids, batch_size))
             send(batches)
             report.messages += len(batches)
         if progress:

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -228,57 +227,37 @@ def read_jsonl_stream(
         yield article_from_record(record, where, options)
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the visible text of an HTML page, paragraph by paragraph."""
+@dataclass(frozen=True)
+class WebPage:
+    """What a news page yields: its main text, headline and publication date (when found)."""
 
-    SKIP = frozenset({"script", "style", "noscript", "nav", "header", "footer", "aside", "form"})
-    BLOCK = frozenset({"p", "h1", "h2", "h3", "li", "br", "div", "article", "section", "title"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: str | None = None
-        self._skip_depth = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip_depth += 1
-        if tag == "title":
-            self._in_title = True
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self._skip_depth:
-            self._skip_depth -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title = (self.title or "") + data.strip()
-            return
-        if not self._skip_depth:
-            self.parts.append(data)
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
-        return "\n".join(line for line in lines if line)
+    text: str
+    title: str | None
+    published: date | None
 
 
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Return the visible text and the title of an HTML page."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return parser.text(), parser.title
+def html_to_article(html: str, url: str | None = None) -> WebPage:
+    """The main text of an HTML page (no menus, footers, scripts or comments), its title and
+    its publication date, with trafilatura (metadata from meta tags, JSON-LD and the URL).
+    """
+    import trafilatura  # imported here: only URL inputs need it
+
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None or not (document.text or "").strip():
+        return WebPage(text="", title=None, published=None)
+    try:
+        published = parse_date(document.date)
+    except ValueError:  # a date trafilatura could not normalise: keep the article without it
+        published = None
+    return WebPage(text=document.text.strip(), title=document.title or None, published=published)
 
 
 def read_url(url: str, options: ReadOptions, *, timeout: float = 20.0) -> ReadResult:
-    """Fetch one article over http(s); HTML pages are reduced to their visible text."""
+    """Fetch one article over http(s); HTML pages are reduced to their main text, and their
+    title and publication date are kept (the page's date wins over ``--published``, which is
+    for inputs without one)."""
     import httpx  # imported here: only URL inputs need it
 
     try:
@@ -288,16 +267,18 @@ def read_url(url: str, options: ReadOptions, *, timeout: float = 20.0) -> ReadRe
         return Rejection(url, f"could not fetch: {exc}")
     content_type = response.headers.get("content-type", "")
     if "html" in content_type:
-        text, title = html_to_text(response.text)
-        problem = _check_text(text, url, options)
+        page = html_to_article(response.text, url)
+        if not page.text:
+            return Rejection(url, "no article text found on the page")
+        problem = _check_text(page.text, url, options)
         if problem:
             return Rejection(url, problem)
         return InputArticle(
-            text=text,
+            text=page.text,
             origin=url,
-            published=options.published,
+            published=page.published or options.published,
             url=url,
-            title=title,
+            title=page.title,
             source=options.source,
         )
     if content_type.startswith("text/") or not content_type:

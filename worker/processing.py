@@ -19,7 +19,7 @@ from models import repository
 from models.engine import get_engine, session_scope
 from models.records import EventRecord
 from worker.extraction.types import ArticleText, ExtractedEvent
-from worker.records import event_record
+from worker.records import to_event_record
 
 if TYPE_CHECKING:  # spaCy is imported only where extraction runs: enqueue must stay light
     from worker.extraction import Extractor
@@ -122,7 +122,7 @@ def process_batch(
     results, errors = _extract_isolated(extractor, texts, batch_size)
     errors.update(foreign)
     records: list[tuple[int, list[EventRecord]]] = [
-        (article_id, [event_record(e) for e in events]) for article_id, events in results.items()
+        (article_id, [to_event_record(e) for e in events]) for article_id, events in results.items()
     ]
     from worker.extraction import EXTRACTOR_VERSION
 

@@ -6,13 +6,13 @@ models is persistence only); this module is the one place where the two meet.
 
 from __future__ import annotations
 
-from models.records import ActorRef, EventRecord, NewArticle
+from models.records import ActorRecord, EventRecord, NewArticle
 from worker.extraction.types import ExtractedEvent
 from worker.inputs import InputArticle
 from worker.language import detect_language
 
 
-def event_record(event: ExtractedEvent) -> EventRecord:
+def to_event_record(event: ExtractedEvent) -> EventRecord:
     """Convert one extracted event into the record ``models.repository`` stores."""
     return EventRecord(
         type=event.type,
@@ -31,7 +31,8 @@ def event_record(event: ExtractedEvent) -> EventRecord:
         confidence=float(event.confidence),
         attributes=dict(event.attributes),
         actors=tuple(
-            ActorRef(name=a.name, country=a.country, kind=a.kind, role=a.role) for a in event.actors
+            ActorRecord(name=a.name, country=a.country, kind=a.kind, role=a.role)
+            for a in event.actors
         ),
     )
 

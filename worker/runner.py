@@ -8,12 +8,11 @@ every machine, because the count comes from Redis (see :func:`worker.broker.queu
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
-import subprocess
-import sys
 import threading
-from collections.abc import Sequence
+from types import FrameType
 
 from common.settings import Settings, get_settings
 
@@ -26,35 +25,51 @@ POLL_SECONDS = 0.5
 EMPTY_POLLS_TO_STOP = 3
 
 
-def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | None = None) -> int:
-    """Consume the articles queue in this process until signalled (or drained, in burst mode).
+def _stop_on_signals() -> threading.Event:
+    """Install SIGINT/SIGTERM handlers that set (and return) a stop event.
 
-    Returns the process exit code.
+    Installed before spaCy loads, so a signal during the slow start still ends the process
+    cleanly (exit code 0) instead of killing it mid-import.
     """
-    import dramatiq
-
-    from models.migrate import upgrade
-    from worker import actors  # registers the actor on the broker
-    from worker.broker import queue_backlog, setup_broker
-    from worker.processing import get_extractor
-
-    settings = settings or get_settings()
-    upgrade(settings.database_url)
-    broker = setup_broker(settings)
-    # Load spaCy before taking messages: the first batch must not pay for it under a time limit.
-    get_extractor(settings.spacy_model, settings.gazetteer_dir)
     stop = threading.Event()
 
-    def _on_signal(signum: int, _frame: object) -> None:
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
         logger.info("signal %s: stopping after the current batch", signum)
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _on_signal)
+    return stop
+
+
+def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | None = None) -> int:
+    """Consume the articles queue in this process until signalled (or drained, in burst mode).
+
+    The schema must already be current: the front door (``eventwire worker``, or the
+    ``migrate`` service of docker compose) migrates before workers start. Returns the process
+    exit code.
+    """
+    stop = _stop_on_signals()
+    import dramatiq
+
+    from worker import tasks  # registers the actor on the broker
+    from worker.broker import queue_backlog, setup_broker
+    from worker.event_types import sync_catalogue
+    from worker.processing import get_extractor
+
+    settings = settings or get_settings()
+    # The dashboard learns the types (user plugins included) from the catalogue, not from us.
+    sync_catalogue(settings)
+    broker = setup_broker(settings)
+    # Load spaCy before taking messages: the first batch must not pay for it under a time limit.
+    get_extractor(settings.spacy_model, settings.gazetteer_dir)
+    if stop.is_set():
+        broker.close()
+        return 0
 
     worker = dramatiq.Worker(
         broker,
-        queues={actors.process_articles.queue_name},
+        queues={tasks.process_articles.queue_name},
         worker_threads=threads,
         worker_timeout=200,
     )
@@ -82,44 +97,46 @@ def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | No
     return 0
 
 
-def run_processes(
-    processes: int,
-    *,
-    threads: int = 1,
-    burst: bool = False,
-    extra_env: dict[str, str] | None = None,
-) -> int:
-    """Start ``processes`` worker processes and wait for them; signals are passed on.
+def _child_main(threads: int, burst: bool, log_level: str) -> None:
+    """Entry point of one worker process started by :func:`run_processes`."""
+    # A spawned interpreter starts with no logging configuration: repeat the parent's.
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    raise SystemExit(run_worker(threads=threads, burst=burst))
+
+
+def run_processes(processes: int, *, threads: int = 1, burst: bool = False) -> int:
+    """Start ``processes`` worker processes and wait for them; SIGINT/SIGTERM are passed on.
 
     Each process loads its own spaCy pipeline: extraction is CPU-bound, so processes (not
-    threads) are how a machine's cores are used.
+    threads) are how a machine's cores are used. The children are started with
+    multiprocessing's ``spawn`` method, running :func:`run_worker` directly (not the CLI
+    again), so no Dramatiq broker, Redis socket or database pool is inherited across a fork.
     """
     if processes <= 1:
         return run_worker(threads=threads, burst=burst)
-    cmd: Sequence[str] = [
-        sys.executable,
-        "-m",
-        "eventwire",
-        "worker",
-        "--processes",
-        "1",
-        "--threads",
-        str(threads),
+    context = multiprocessing.get_context("spawn")
+    log_level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
+    children = [
+        context.Process(
+            target=_child_main,
+            args=(threads, burst, log_level),
+            name=f"eventwire-worker-{n}",
+        )
+        for n in range(processes)
     ]
-    if burst:
-        cmd = [*cmd, "--burst"]
-    env = {**os.environ, **(extra_env or {})}
-    children = [subprocess.Popen(cmd, env=env) for _ in range(processes)]
 
-    def _forward(signum: int, _frame: object) -> None:
+    def _forward(signum: int, _frame: FrameType | None) -> None:
         for child in children:
-            if child.poll() is None:
-                child.send_signal(signum)
+            if child.pid is not None and child.exitcode is None:
+                os.kill(child.pid, signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _forward)
-    codes = [child.wait() for child in children]
-    failed = [code for code in codes if code != 0]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+    failed = [child.exitcode for child in children if child.exitcode != 0]
     if failed:
         logger.error("%d worker process(es) exited with an error: %s", len(failed), failed)
         return 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.contract import ROLES
 from dashboard import charts, data, filters, ui
 
-ROLES = ["any", "agent", "target", "participant"]
+ROLE_CHOICES = ["any", *ROLES]
 
 st.title("Actors")
 url = ui.require_database()
@@ -15,7 +16,7 @@ if data.event_total(url, selection.filt) == 0:
     ui.no_data(url)
     st.stop()
 
-role_choice = st.segmented_control("Role", ROLES, default="any", key="actors_role")
+role_choice = st.segmented_control("Role", ROLE_CHOICES, default="any", key="actors_role")
 role = None if role_choice in (None, "any") else str(role_choice)
 limit = st.slider("Actors and countries shown", 5, 50, 15, key="actors_limit")
 

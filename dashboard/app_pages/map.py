@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.contract import ROLES
 from dashboard import charts, data, filters, ui
 
-ROLES = ["any", "location", "agent", "target", "participant"]
+#: "location" is not an actor role: the event's own place, offered beside the contract's roles.
+ROLE_CHOICES = ["any", "location", *ROLES]
 
 st.title("Map")
 url = ui.require_database()
 selection = filters.current()
 role_choice = st.segmented_control(
     "Count a country when it is",
-    ROLES,
+    ROLE_CHOICES,
     default="any",
     key="map_role",
     help="any: the event's location or any actor's country; location: where it happened; "

@@ -63,7 +63,8 @@ def live_overview() -> None:
         return
     chart, types = st.columns([4, 1])
     chart.plotly_chart(
-        charts.event_counts_chart(counts, selection.bucket), key="overview_event_counts"
+        charts.event_counts_chart(counts, selection.bucket, data.type_colours(url)),
+        key="overview_event_counts",
     )
     types.dataframe(
         data.type_counts(url, selection.filt),

@@ -20,8 +20,9 @@ The modules, one job each (import everything from here, ``models.queries``):
     event_counts  counts of filtered events (total, per type, over time), headline numbers,
                   the values offered by the filter widgets
     event_lists   filtered events one by one: a page, all in batches, one in detail
-    actors        top actors, countries, agent-target pairs, actor timelines and summary
+    actor_aggregates  top actors, countries, agent-target pairs, actor timelines and summary
     pipeline      article statuses, failures and throughput
+    event_types   the event type catalogue (names, labels, colours), with the types of events
 
 Stable API used by the CLI (``eventwire query`` / ``eventwire stats`` / ``eventwire export``):
 :class:`EventFilter`, :func:`list_events`, :func:`iter_events`, :func:`count_events`,
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from common.contract import MODALITIES, ROLES
 from models.queries._core import EVENT_DAY
-from models.queries.actors import (
+from models.queries.actor_aggregates import (
     actor_counts_over_time,
     actor_summary,
     country_counts,
@@ -48,16 +49,18 @@ from models.queries.event_counts import (
     overview_kpis,
 )
 from models.queries.event_lists import ORDERS, get_event_detail, iter_events, list_events
+from models.queries.event_types import NEUTRAL_COLOUR, event_type_catalogue
 from models.queries.filters import EventFilter
 from models.queries.pipeline import article_status_counts, failed_articles, throughput_over_time
 from models.queries.results import (
     ActorCount,
-    ActorRef,
     ActorSummary,
     ActorTimeCount,
     CountryCount,
+    EventActorRow,
     EventDetail,
     EventRow,
+    EventTypeInfo,
     FailedArticle,
     FilterOptions,
     InteractionPair,
@@ -70,17 +73,19 @@ __all__ = [
     "BUCKETS",
     "EVENT_DAY",
     "MODALITIES",
+    "NEUTRAL_COLOUR",
     "ORDERS",
     "ROLES",
     "ActorCount",
-    "ActorRef",
     "ActorSummary",
     "ActorTimeCount",
     "Bucket",
     "CountryCount",
+    "EventActorRow",
     "EventDetail",
     "EventFilter",
     "EventRow",
+    "EventTypeInfo",
     "FailedArticle",
     "FilterOptions",
     "InteractionPair",
@@ -94,6 +99,7 @@ __all__ = [
     "count_events",
     "country_counts",
     "event_counts_over_time",
+    "event_type_catalogue",
     "event_type_counts",
     "failed_articles",
     "filter_options",

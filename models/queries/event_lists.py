@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.queries._core import EVENT_DAY, actor, article, as_date, event, fetch_all, link
 from models.queries.filters import EventFilter, filtered, matching_events
-from models.queries.results import ActorRef, EventDetail, EventRow
+from models.queries.results import EventActorRow, EventDetail, EventRow
 
 #: Orders accepted by :func:`list_events`.
 ORDERS: tuple[str, ...] = ("date_desc", "date_asc", "confidence_desc", "id_desc")
@@ -66,7 +66,7 @@ def _event_rows(session: Session, stmt: Select[Any]) -> list[EventRow]:
     return result
 
 
-def _actors_of(session: Session, event_ids: list[int]) -> dict[int, list[ActorRef]]:
+def _actors_of(session: Session, event_ids: list[int]) -> dict[int, list[EventActorRow]]:
     if not event_ids:
         return {}
     stmt = (
@@ -75,9 +75,9 @@ def _actors_of(session: Session, event_ids: list[int]) -> dict[int, list[ActorRe
         .where(link.c.event_id.in_(event_ids))
         .order_by(link.c.event_id, link.c.role, actor.c.name)
     )
-    out: dict[int, list[ActorRef]] = {}
+    out: dict[int, list[EventActorRow]] = {}
     for r in fetch_all(session, stmt):
-        out.setdefault(r.event_id, []).append(ActorRef(r.id, r.name, r.country, r.role))
+        out.setdefault(r.event_id, []).append(EventActorRow(r.id, r.name, r.country, r.role))
     return out
 
 

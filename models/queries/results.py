@@ -60,7 +60,7 @@ class InteractionPair:
 
 
 @dataclass(frozen=True)
-class ActorRef:
+class EventActorRow:
     """An actor as shown next to an event; ``str()`` gives ``Name (ISO3)``."""
 
     actor_id: int
@@ -102,9 +102,9 @@ class EventRow:
     article_url: str | None
     article_source: str | None
     published: date | None
-    agents: list[ActorRef] = field(default_factory=list)
-    targets: list[ActorRef] = field(default_factory=list)
-    participants: list[ActorRef] = field(default_factory=list)
+    agents: list[EventActorRow] = field(default_factory=list)
+    targets: list[EventActorRow] = field(default_factory=list)
+    participants: list[EventActorRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -180,3 +180,19 @@ class ActorSummary:
     as_agent: int
     as_target: int
     as_participant: int
+
+
+@dataclass(frozen=True)
+class EventTypeInfo:
+    """An event type as the dashboard shows it: name, label, chart colour, subtypes.
+
+    ``catalogued`` is False for a type found only in stored events (its plugin never recorded
+    a spec, e.g. a database older than the catalogue): it gets a neutral colour.
+    """
+
+    name: str
+    label: str
+    colour: str
+    subtypes: tuple[str, ...]
+    builtin: bool
+    catalogued: bool = True

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, SQLModel
 
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink
 
 ACTORS = [
     ("Russia", "RUS", "country"), ("Ukraine", "UKR", "country"),
@@ -87,8 +87,10 @@ def seed_demo(engine: Engine, *, articles: int = 60, seed: int = 7) -> None:
                 )  # fmt: skip
                 session.add(event)
                 session.flush()
-                session.add(EventActor(event_id=_id(event), actor_id=_id(agent), role="agent"))
-                session.add(EventActor(event_id=_id(event), actor_id=_id(target), role="target"))
+                session.add(EventActorLink(event_id=_id(event), actor_id=_id(agent), role="agent"))
+                session.add(
+                    EventActorLink(event_id=_id(event), actor_id=_id(target), role="target")
+                )
         session.add(
             Article(content_hash="demo-queued", text="waiting", status=ArticleStatus.queued)
         )

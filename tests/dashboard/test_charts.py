@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts
+
+
+def _points(fig: go.Figure) -> int:
+    """How many values the figure's traces draw (bars, markers, cells, countries)."""
+    total = 0
+    for trace in fig.data:
+        for attr in ("y", "z", "locations"):
+            values = getattr(trace, attr, None)
+            if values is not None:
+                total += len(values)
+                break
+    return total
 
 
 @pytest.fixture
@@ -21,12 +35,14 @@ def counts() -> pd.DataFrame:
 
 
 def test_event_counts_chart_stacks_one_trace_per_type(counts: pd.DataFrame) -> None:
-    fig = charts.event_counts_chart(counts, "week")
+    fig = charts.event_counts_chart(counts, "week", {"launch": "#EF553B", "protest": "#123456"})
     assert fig.layout.barmode == "stack"
     by_name = {trace.name: trace for trace in fig.data}
     assert set(by_name) == {"parade", "launch"}
     assert list(by_name["launch"].y) == [2, 3]
-    assert by_name["launch"].marker.color == charts.TYPE_COLORS["launch"]
+    # The catalogue's colour for a known type; the neutral grey for a type it does not list.
+    assert by_name["launch"].marker.color == "#EF553B"
+    assert by_name["parade"].marker.color == charts.NEUTRAL_COLOR
     assert "week" in fig.layout.title.text
 
 
@@ -84,7 +100,7 @@ def test_interaction_matrix_pivots_pairs_busiest_first() -> None:
 def test_interaction_matrix_of_nothing_is_empty() -> None:
     empty = pd.DataFrame(columns=["source", "target", "events"])
     assert charts.interaction_matrix(empty).empty
-    assert isinstance(charts.interaction_heatmap(empty), go.Figure)
+    assert _points(charts.interaction_heatmap(empty)) == 0
 
 
 def test_choropleth_uses_iso3_codes() -> None:
@@ -120,5 +136,16 @@ def test_status_and_throughput_charts_use_status_colours() -> None:
         (charts.throughput_chart, ["bucket_start", "status", "count"]),
     ],
 )
-def test_empty_frames_give_empty_figures(builder, columns: list[str]) -> None:  # type: ignore[no-untyped-def]
-    assert isinstance(builder(pd.DataFrame(columns=columns)), go.Figure)
+def test_empty_frames_give_figures_with_nothing_drawn(builder, columns: list[str]) -> None:  # type: ignore[no-untyped-def]
+    # A page with no matching events still draws (a titled, serialisable figure) and shows
+    # no invented bars, points or countries.
+    fig = builder(pd.DataFrame(columns=columns))
+    assert _points(fig) == 0
+    assert fig.layout.title.text
+    assert json.loads(fig.to_json())["layout"]
+
+
+def test_points_counts_what_a_figure_draws() -> None:
+    # The helper above is only a check if it sees data when there is some.
+    frame = pd.DataFrame({"country": ["PRK", "RUS"], "events": [3, 1]})
+    assert _points(charts.choropleth_chart(frame)) == 2

@@ -105,6 +105,13 @@ def test_unreachable_database_is_explained_with_a_masked_url(app: App) -> None:
     assert "analyst:***@127.0.0.1:1/eventwire" in shown and "s3cret" not in shown
 
 
+def test_query_string_password_is_masked_too(app: App) -> None:
+    url = "postgresql+psycopg://analyst@127.0.0.1:1/eventwire?sslmode=disable&password=s3cret"
+    at = app(url)
+    shown = _texts(at, "error") + _texts(at.sidebar, "caption")
+    assert "password=***" in shown and "s3cret" not in shown
+
+
 def test_database_without_tables_points_to_migrations(app: App, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bare.db'}"
     at = app(url, "actors")

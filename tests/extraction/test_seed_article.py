@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from eventwire.evaluation import format_report, load_gold, score
 from worker.extraction import ArticleText, ExtractedEvent, Extractor, asserted_only
-from worker.extraction.evaluation import format_report, load_gold, score
 
 SEED = Path("/work/shared/seed/parade-article.gold.json")
 SCORE_PY = Path("/work/shared/eval/score.py")

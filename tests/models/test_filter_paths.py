@@ -27,7 +27,7 @@ from models import queries as q
 from models.engine import make_engine, session_scope
 from models.migrate import upgrade
 from models.queries import EventFilter
-from models.records import ActorRef, EventRecord, NewArticle
+from models.records import ActorRecord, EventRecord, NewArticle
 from models.repository import add_articles, replace_events
 from tests.conftest import scratch_postgres
 
@@ -87,11 +87,11 @@ def _corpus(seed: int = 11) -> list[tuple[NewArticle, list[EventRecord]]]:
             type_ = rng.choice(TYPES)
             word = rng.choice(WORDS)
             sentence = f"Event {n}: a {type_} about a {word}."
-            roles: dict[tuple[str, str], ActorRef] = {}
+            roles: dict[tuple[str, str], ActorRecord] = {}
             for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4])):
                 name, country, kind = rng.choice(ACTORS)
                 role = rng.choice(["agent", "agent", "target", "participant"])
-                roles[(name, role)] = ActorRef(name=name, country=country, kind=kind, role=role)
+                roles[(name, role)] = ActorRecord(name=name, country=country, kind=kind, role=role)
             event_date = None if rng.random() < 0.25 else START + timedelta(days=rng.randrange(120))
             records.append(
                 EventRecord(

@@ -20,11 +20,11 @@ from sqlmodel import SQLModel
 from models import repository as repo
 from models.engine import make_engine, run_readonly_sql, session_scope
 from models.migrate import alembic_config, current_revision, head_revision, upgrade
-from models.records import ActorRef, EventRecord, NewArticle
+from models.records import ActorRecord, EventRecord, NewArticle
 from tests.models.conftest import DIALECTS
 
 REPO = Path(__file__).resolve().parents[2]
-TABLES = {"article", "actor", "event", "event_actor", "event_pair", "alembic_version"}
+TABLES = {"article", "actor", "event", "event_actor", "event_pair", "event_type", "alembic_version"}
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts"}
 
 
@@ -45,7 +45,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0003"
+    assert current_revision(empty_url) == head_revision() == "0004"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -113,14 +113,14 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
 
 # --------------------------------------------------------------------------- views
 
-RUS = ActorRef(name="Russia", country="RUS", kind="country", role="agent")
-PRK = ActorRef(name="North Korea", country="PRK", kind="country", role="agent")
-KIM = ActorRef(name="Kim Jong Un", country="PRK", kind="person", role="agent")
-UKR = ActorRef(name="Ukraine", country="UKR", kind="country", role="target")
-NATO = ActorRef(name="NATO", country=None, kind="igo", role="target")
+RUS = ActorRecord(name="Russia", country="RUS", kind="country", role="agent")
+PRK = ActorRecord(name="North Korea", country="PRK", kind="country", role="agent")
+KIM = ActorRecord(name="Kim Jong Un", country="PRK", kind="person", role="agent")
+UKR = ActorRecord(name="Ukraine", country="UKR", kind="country", role="target")
+NATO = ActorRecord(name="NATO", country=None, kind="igo", role="target")
 
 
-def _event(type_: str, day: date | None, *actors: ActorRef, **kw: Any) -> EventRecord:
+def _event(type_: str, day: date | None, *actors: ActorRecord, **kw: Any) -> EventRecord:
     return EventRecord(
         type=type_,
         sentence=f"A {type_}.",
@@ -400,6 +400,25 @@ def test_0003_swaps_the_filter_indexes_and_back(empty_url: str) -> None:
     assert "ix_event_pair_modality_agent_target" in indexes("event_pair")
 
 
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0004_adds_the_event_type_catalogue_and_drops_it(empty_url: str) -> None:
+    """0004 creates ``event_type`` (name key, label, colour, subtypes, builtin); down drops it."""
+    upgrade(empty_url, "0003")
+    engine = make_engine(empty_url)
+    try:
+        assert "event_type" not in inspect(engine).get_table_names()
+        upgrade(empty_url)
+        columns = {c["name"] for c in inspect(engine).get_columns("event_type")}
+        assert columns == {"name", "label", "colour", "subtypes", "builtin"}
+        assert inspect(engine).get_pk_constraint("event_type")["constrained_columns"] == ["name"]
+        _downgrade(engine, empty_url, "0003")
+        inspect(engine).clear_cache()
+        assert "event_type" not in inspect(engine).get_table_names()
+        assert current_revision(empty_url) == "0003"
+    finally:
+        engine.dispose()
+
+
 def _rows_of(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(sql))]
@@ -428,10 +447,10 @@ def test_replace_events_writes_day_and_link_copies(engine: Engine) -> None:
                             location_country="CHN",
                             modality="planned",
                             actors=[
-                                ActorRef(
+                                ActorRecord(
                                     name="Copies Land", country="CPY", kind="country", role="agent"
                                 ),
-                                ActorRef(
+                                ActorRecord(
                                     name="copies  land",
                                     country="cpy",
                                     kind="country",

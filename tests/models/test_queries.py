@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel
 
 from models import queries as q
 from models.queries import EventFilter
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink
 from tests.conftest import scratch_postgres
 
 ALL = EventFilter(modalities=())
@@ -88,7 +88,7 @@ def seed(session: Session) -> None:
         session.add(ev)
         session.flush()
         for name, role in roles.items():
-            session.add(EventActor(event_id=_id(ev), actor_id=_id(actors[name]), role=role))
+            session.add(EventActorLink(event_id=_id(ev), actor_id=_id(actors[name]), role=role))
 
     event("a1", "parade", "Russia held a parade in Moscow.", date(2024, 3, 4),
           {"RUS": "agent"}, location_name="Moscow", location_country="RUS", confidence=0.9)

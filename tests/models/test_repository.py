@@ -15,15 +15,15 @@ from sqlmodel import col
 
 from models import repository as repo
 from models.engine import session_scope
-from models.records import ActorRef, EventRecord, NewArticle
-from models.tables import Actor, Article, ArticleStatus, Event, EventActor
+from models.records import ActorRecord, EventRecord, NewArticle
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink
 
-RUS_AGENT = ActorRef(name="Russia", country="RUS", kind="country", role="agent")
-UKR_TARGET = ActorRef(name="Ukraine", country="UKR", kind="country", role="target")
-NATO = ActorRef(name="NATO", country=None, kind="igo", role="participant")
+RUS_AGENT = ActorRecord(name="Russia", country="RUS", kind="country", role="agent")
+UKR_TARGET = ActorRecord(name="Ukraine", country="UKR", kind="country", role="target")
+NATO = ActorRecord(name="NATO", country=None, kind="igo", role="participant")
 
 
-def record(type_: str = "launch", *actors: ActorRef, **kw: Any) -> EventRecord:
+def record(type_: str = "launch", *actors: ActorRecord, **kw: Any) -> EventRecord:
     """An event record with sensible defaults."""
     values: dict[str, Any] = {
         "type": type_,
@@ -62,9 +62,9 @@ def event_rows(engine: Engine) -> list[tuple[Any, ...]]:
             )
         ).all()
         links = s.execute(
-            select(col(Event.type), col(Actor.key), col(EventActor.role))
-            .join(EventActor, col(EventActor.event_id) == col(Event.id))
-            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
+            select(col(Event.type), col(Actor.key), col(EventActorLink.role))
+            .join(EventActorLink, col(EventActorLink.event_id) == col(Event.id))
+            .join(Actor, col(Actor.id) == col(EventActorLink.actor_id))
         ).all()
     return sorted(map(tuple, rows), key=repr) + sorted(map(tuple, links))
 
@@ -284,7 +284,7 @@ def test_replace_events_stores_events_actors_and_marks_done(engine: Engine) -> N
     ]
     with session_scope(engine) as s:
         assert repo.replace_events(s, results=results, extractor_version="rules-1") == 3
-    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (3, 5, 3)
+    assert (count(engine, Event), count(engine, EventActorLink), count(engine, Actor)) == (3, 5, 3)
     with session_scope(engine) as s:
         arts = repo.get_articles(s, ids=[a, b])
         launch = s.scalars(select(Event).where(col(Event.type) == "launch")).one()
@@ -310,7 +310,7 @@ def test_replace_events_twice_gives_the_same_rows(engine: Engine) -> None:
     with session_scope(engine) as s:
         repo.replace_events(s, results=results, extractor_version="v1")
     assert event_rows(engine) == before
-    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (2, 3, 2)
+    assert (count(engine, Event), count(engine, EventActorLink), count(engine, Actor)) == (2, 3, 2)
 
 
 def test_replace_events_replaces_old_events(engine: Engine) -> None:
@@ -326,7 +326,7 @@ def test_replace_events_replaces_old_events(engine: Engine) -> None:
     with Session(engine) as s:
         assert s.scalars(select(col(Event.type))).all() == ["x"]  # b untouched
         assert s.scalar(select(col(Article.extractor_version)).where(col(Article.id) == a)) == "v2"
-    assert count(engine, EventActor) == 0
+    assert count(engine, EventActorLink) == 0
     assert count(engine, Actor) == 1  # actors are kept: other events may name them
 
 
@@ -359,16 +359,20 @@ def test_replace_events_deduplicates_links_and_is_bulk(engine: Engine) -> None:
     with statement_counter(engine) as statements, session_scope(engine) as s:
         assert repo.replace_events(s, results=results, extractor_version="v") == 400
     assert len(statements) < 40, len(statements)
-    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (400, 600, 3)
+    assert (count(engine, Event), count(engine, EventActorLink), count(engine, Actor)) == (
+        400,
+        600,
+        3,
+    )
 
 
 def test_actor_upsert_one_row_per_key(engine: Engine) -> None:
     a, b = add(engine, "a.", "b.")
     variants = [
-        ActorRef(name="Kim Jong Un", country="PRK", kind="person", role="agent"),
-        ActorRef(name="kim  jong   un", country="prk", kind="person", role="target"),
+        ActorRecord(name="Kim Jong Un", country="PRK", kind="person", role="agent"),
+        ActorRecord(name="kim  jong   un", country="prk", kind="person", role="target"),
     ]
-    other = ActorRef(name="Kim Jong Un", country=None, kind="person", role="agent")
+    other = ActorRecord(name="Kim Jong Un", country=None, kind="person", role="agent")
     with session_scope(engine) as s:
         repo.replace_events(s, results=[(a, [record("launch", *variants)])], extractor_version="v")
     with session_scope(engine) as s:
@@ -392,7 +396,7 @@ def test_concurrent_replace_events_leave_one_set_of_events(engine: Engine) -> No
             return repo.replace_events(s, results=results, extractor_version="v")
 
     assert in_threads(3, work) == [6, 6, 6]
-    assert (count(engine, Event), count(engine, EventActor), count(engine, Actor)) == (6, 9, 3)
+    assert (count(engine, Event), count(engine, EventActorLink), count(engine, Actor)) == (6, 9, 3)
 
 
 def test_session_scope_rolls_back_on_error(engine: Engine) -> None:

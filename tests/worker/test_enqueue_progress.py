@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
-from eventwire.enqueue_cmd import progress_line
+from eventwire.enqueue_cmd import EnqueueProgress
 from worker.enqueue import EnqueueReport
 from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
 
@@ -41,12 +43,32 @@ def test_reading_advances_progress_to_the_whole_input(tmp_path: Path) -> None:
     assert read.fraction == 1.0
 
 
-def test_progress_line_shows_rate_share_and_eta() -> None:
-    report = EnqueueReport(new=900, duplicate=50)
-    line = progress_line(report, ReadProgress(total_bytes=1000, bytes_read=250), elapsed=10.0)
-    assert "950 read" in line and "95/s" in line
-    assert "25%" in line and "ETA 0:30" in line
-    unknown = progress_line(report, ReadProgress(total_bytes=None, bytes_read=250), elapsed=10.0)
-    assert "ETA" not in unknown and "95/s" in unknown
-    hours = progress_line(report, ReadProgress(total_bytes=10_000, bytes_read=1), elapsed=1.0)
-    assert "ETA 2:46:39" in hours
+def _final_line(buf: io.StringIO) -> str:
+    # tqdm redraws with carriage returns; the last drawing is what the user sees.
+    return buf.getvalue().replace("\n", "\r").strip("\r").split("\r")[-1]
+
+
+def test_progress_line_shows_share_read_counts_and_eta() -> None:
+    buf = io.StringIO()
+    read = ReadProgress(total_bytes=1000)
+    progress = EnqueueProgress(read, file=buf, mininterval=0)
+    read.bytes_read = 250
+    progress(EnqueueReport(new=900, duplicate=50))
+    line = _final_line(buf)
+    assert "25%" in line and "250/1.00k" in line
+    assert "900 new, 50 duplicate, 0 rejected" in line
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", line), line  # elapsed<remaining
+    read.bytes_read = 1000
+    progress(EnqueueReport(new=1000, duplicate=60))
+    progress.close()
+    assert "100%" in _final_line(buf) and "1,000 new, 60 duplicate" in _final_line(buf)
+
+
+def test_progress_of_a_stream_counts_articles_without_a_share() -> None:
+    buf = io.StringIO()
+    progress = EnqueueProgress(ReadProgress(total_bytes=None), file=buf, mininterval=0)
+    progress(EnqueueReport(new=7, duplicate=3))
+    progress.close()
+    line = _final_line(buf)
+    assert "10 articles" in line and "7 new, 3 duplicate" in line
+    assert "%" not in line  # no share and no ETA without a known size

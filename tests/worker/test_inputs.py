@@ -17,7 +17,7 @@ from worker.inputs import (
     ReadOptions,
     Rejection,
     decode_text,
-    html_to_text,
+    html_to_article,
     read_inputs,
 )
 
@@ -119,13 +119,33 @@ def test_stdin_plain_text_and_jsonl() -> None:
     ]
 
 
-def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
-    text, title = html_to_text(
-        "<html><head><title>Drills</title><script>var x=1;</script></head>"
-        "<body><nav>Menu</nav><p>Navies began drills.</p><p>They end Friday.</p></body></html>"
-    )
-    assert title == "Drills"
-    assert text == "Navies began drills.\nThey end Friday."
+NEWS_PAGE = (
+    "<html><head><title>Navies begin drills | Example News</title>"
+    '<meta property="article:published_time" content="2023-07-27T10:00:00Z">'
+    "<script>var tracking = 1;</script></head><body>"
+    "<nav>Home World Sport Weather</nav>"
+    "<article><h1>Navies begin drills</h1>"
+    "<p>South Korea and the United States began joint naval drills on Thursday, the defence "
+    "ministry said, days after North Korea launched two ballistic missiles.</p>"
+    "<p>The exercise will end on Friday, officials said.</p></article>"
+    "<footer>Copyright Example News. All rights reserved.</footer></body></html>"
+)
+
+
+def test_html_page_gives_main_text_title_and_publication_date() -> None:
+    page = html_to_article(NEWS_PAGE, "https://news.example/drills")
+    assert page.title == "Navies begin drills"
+    assert page.published == date(2023, 7, 27)
+    assert "began joint naval drills on Thursday" in page.text
+    assert "will end on Friday" in page.text
+    # Menus, footers and scripts are not article text.
+    for boilerplate in ("Weather", "Copyright", "tracking"):
+        assert boilerplate not in page.text
+
+
+def test_html_without_article_text_gives_nothing() -> None:
+    page = html_to_article("<html><head><title>x</title></head><body></body></html>")
+    assert page.text == "" and page.published is None
 
 
 @pytest.fixture
@@ -134,6 +154,10 @@ def http_server() -> Iterator[str]:
         def do_GET(self) -> None:
             if self.path == "/story":
                 body = b"<html><body><p>Leaders met in Hanoi.</p></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+            elif self.path == "/drills":
+                body = NEWS_PAGE.encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
             else:
@@ -159,3 +183,13 @@ def test_urls_are_fetched_and_errors_reported(http_server: str) -> None:
     assert isinstance(good, InputArticle)
     assert good.text == "Leaders met in Hanoi." and good.url == f"{http_server}/story"
     assert isinstance(bad, Rejection) and "404" in bad.reason
+
+
+def test_url_article_keeps_the_pages_title_and_date_over_the_default(http_server: str) -> None:
+    [article] = read(f"{http_server}/drills")  # OPTIONS.published is 2024-03-01
+    assert isinstance(article, InputArticle)
+    assert article.published == date(2023, 7, 27)
+    assert article.title == "Navies begin drills"
+    assert "Home World" not in article.text and article.text.startswith("Navies begin drills")
+    [undated] = read(f"{http_server}/story")
+    assert isinstance(undated, InputArticle) and undated.published == OPTIONS.published

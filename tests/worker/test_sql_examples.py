@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from models.engine import run_readonly_sql
 from models.migrate import upgrade
-from models.tables import Actor, Article, Event, EventActor
+from models.tables import Actor, Article, Event, EventActorLink
 from tests.conftest import REPO
 from tests.dashboard.seed import seed_demo
 
@@ -51,7 +51,7 @@ def _add_question_events(url: str) -> None:
             session.add(event)
             session.flush()
             for name, role in ((agent, "agent"), (target, "target")):
-                session.add(EventActor(event_id=event.id, actor_id=actors[name].id, role=role))
+                session.add(EventActorLink(event_id=event.id, actor_id=actors[name].id, role=role))
         session.commit()
     engine.dispose()
 

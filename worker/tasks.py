@@ -1,4 +1,5 @@
-"""Dramatiq actors. Messages carry article ids only; the database holds the articles."""
+"""The Dramatiq task (actor) process_articles: messages carry article ids only; the database
+holds the articles."""
 
 from __future__ import annotations
 
