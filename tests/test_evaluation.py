@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from eventwire.evaluation import load_gold, score
 from tests.conftest import REPO
-from worker.extraction.evaluation import load_gold, score
 
 SCORE_PY = REPO.parent / "shared" / "eval" / "score.py"
 
