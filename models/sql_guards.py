@@ -123,6 +123,18 @@ def is_postgres_timeout(exc: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) == "57014"  # query_canceled
 
 
+def is_timeout(exc: BaseException) -> bool:
+    """True when ``exc`` is a statement stopped by either database's timeout.
+
+    PostgreSQL's ``statement_timeout`` or, on SQLite, the interrupt of a
+    :class:`SqliteDeadline` (nothing else in eventwire interrupts SQLite statements).
+    """
+    if is_postgres_timeout(exc):
+        return True
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.OperationalError) and str(orig) == "interrupted"
+
+
 # --------------------------------------------------------------------------- SQLite
 
 _ALLOWED_ACTIONS = {
