@@ -121,7 +121,7 @@ def test_in_memory_sqlite_uses_query_only() -> None:
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
-        with pytest.raises(DBAPIError, match="readonly|not authorized"):
+        with pytest.raises(DBAPIError, match=r"readonly|not authorized"):
             run_readonly_sql(engine, "INSERT INTO t VALUES (1)")
         with engine.begin() as conn:  # the pooled connection is writable again afterwards
             conn.exec_driver_sql("INSERT INTO t VALUES (2)")

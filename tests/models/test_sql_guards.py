@@ -157,7 +157,7 @@ def test_sqlite_attach_is_refused_and_creates_no_file(engine: Engine, tmp_path: 
         ("ATTACH DATABASE '{}' AS x", tmp_path / "attached.db"),
         ("VACUUM INTO '{}'", tmp_path / "copy.db"),
     ):
-        with pytest.raises(DBAPIError, match="not authorized|authorization denied"):
+        with pytest.raises(DBAPIError, match=r"not authorized|authorization denied"):
             run_readonly_sql(engine, statement.format(target))
         assert not target.exists()
     assert sorted(os.listdir(tmp_path)) == []
