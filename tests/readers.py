@@ -32,3 +32,17 @@ def reader_for(admin_url: str) -> Iterator[str]:
             conn.exec_driver_sql(f'DROP OWNED BY "{name}"')
             conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
         admin.dispose()
+
+
+@contextmanager
+def reader_env(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """``env`` for ``eventwire query --sql``: on PostgreSQL with a reader's read URL added.
+
+    The database must be migrated already (a command has run on it).
+    """
+    url = env["EVENTWIRE_DATABASE_URL"]
+    if not url.startswith("postgresql"):
+        yield env
+        return
+    with reader_for(url) as read_url:
+        yield {**env, "EVENTWIRE_READ_DATABASE_URL": read_url}

@@ -14,7 +14,7 @@ import pytest
 
 from eventwire import COMMANDS, build_parser
 from tests.conftest import cli_env
-from tests.readers import reader_for
+from tests.readers import reader_env, reader_for
 
 
 def run_cli(
@@ -107,7 +107,9 @@ def test_enqueue_stores_json_text_with_escaped_nul_on_either_database(
     assert result.returncode == 0, result.stderr
     assert "2 new, 0 duplicate, 0 rejected" in result.stdout
     assert "<stdin>:1: NUL characters removed from the text" in result.stderr
-    listed = run_cli("query", "--sql", "SELECT text, title FROM article ORDER BY id", env=env)
+    with reader_env(env) as read_env:
+        sql = "SELECT text, title FROM article ORDER BY id"
+        listed = run_cli("query", "--sql", sql, env=read_env)
     assert "Russia condemned the test. Officials met." in listed.stdout
 
 
