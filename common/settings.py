@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         (redelivery, dead-letter expiry) runs; raise it in tests that kill workers.
       gazetteer_dir: optional folder of extra gazetteer/trigger files that extend the built-in
         ones (see docs/extraction.md).
+      read_database_url: the URL that ad-hoc SQL (``query --sql``), ``export`` and the dashboard
+        read through; on PostgreSQL a role that can only SELECT (``eventwire db
+        create-reader``). Unset: ``database_url``.
+      sql_timeout: seconds a read query (ad-hoc SQL, export, dashboard) may run before it is
+        stopped (PostgreSQL ``statement_timeout``, a SQLite progress handler).
     """
 
     model_config = SettingsConfigDict(
@@ -48,6 +53,13 @@ class Settings(BaseSettings):
     broker_maintenance_chance: int = Field(default=1000, ge=0, le=1_000_000)
     gazetteer_dir: str | None = None
     log_level: str = "INFO"
+    read_database_url: str | None = None
+    sql_timeout: float = Field(default=30.0, gt=0, le=86_400)
+
+    @property
+    def read_url(self) -> str:
+        """The URL read-only work uses: ``read_database_url``, else ``database_url``."""
+        return self.read_database_url or self.database_url
 
 
 @lru_cache(maxsize=1)

@@ -38,8 +38,8 @@ T = TypeVar("T")
 
 
 def database_url() -> str:
-    """Return the configured database URL (``EVENTWIRE_DATABASE_URL``)."""
-    return get_settings().database_url
+    """Return the URL the dashboard reads (``EVENTWIRE_READ_DATABASE_URL``, else the main one)."""
+    return get_settings().read_url
 
 
 def masked_url(url: str) -> str:
@@ -51,9 +51,10 @@ def masked_url(url: str) -> str:
 #: million events de-duplicate (event, actor) pairs in hash tables; at the server default of
 #: 4 MB they can spill to disk in parallel workers, and top_actors with an actor filter took
 #: over 60 s instead of under 1 s on a million events (bench/dashboard_scale.py). The
-#: statement timeout keeps one bad query from holding a page forever. JIT compilation is off:
-#: it costs 15-50 ms per aggregate here, often more than it saves on queries of 0.1-0.3 s.
-POSTGRES_OPTIONS = "-c work_mem=16MB -c jit=off -c statement_timeout=60000"
+#: statement timeout (EVENTWIRE_SQL_TIMEOUT, added by models.engine.make_read_engine) keeps one
+#: bad query from holding a page forever. JIT compilation is off: it costs 15-50 ms per
+#: aggregate here, often more than it saves on queries of 0.1-0.3 s.
+POSTGRES_OPTIONS = "-c work_mem=16MB -c jit=off"
 
 
 def connect_args(url: str) -> dict[str, Any]:
@@ -67,12 +68,12 @@ def connect_args(url: str) -> dict[str, Any]:
 def engine(url: str) -> Engine:
     """Return the process-wide engine for ``url``."""
     try:
-        from models.engine import make_engine
+        from models.engine import make_read_engine
     except ModuleNotFoundError as exc:  # a checkout without models.engine yet
         if exc.name != "models.engine":
             raise
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args(url))
-    return make_engine(url, connect_args=connect_args(url))
+    return make_read_engine(url, get_settings().sql_timeout, connect_args=connect_args(url))
 
 
 def _run(url: str, query: Callable[[Session], T]) -> T:

@@ -3,26 +3,24 @@
 Events are written flat, one row per event with its actors joined into text columns, in the
 shape of the ``event_view`` SQL view (docs/schema.md), so an export and a query on the view
 read alike. Rows are streamed in batches: a million events do not have to fit in memory.
-
-:func:`write_parquet` and :func:`write_csv` take plain ``(columns, rows)`` and are reused by
-``eventwire query --sql``.
+The writers, and the one cell format they share with ``eventwire query``, are in
+:mod:`eventwire.writers`. Reading goes through ``EVENTWIRE_READ_DATABASE_URL`` with the
+``EVENTWIRE_SQL_TIMEOUT`` bound on every statement.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
-from itertools import islice
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import InputError
-from eventwire.common import database
+from common.settings import get_settings
 from eventwire.filters import add_event_filters, event_filter
+from eventwire.read_access import read_database
+from eventwire.writers import BATCH_SIZE, write_csv, write_parquet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -31,8 +29,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "parquet")
 TABLES = ("events", "actors")
-#: Rows per Parquet row group and per database batch.
-BATCH_SIZE = 10_000
 
 #: Event columns, in the order and with the names of the ``event_view`` view.
 EVENT_COLUMNS = (
@@ -70,19 +66,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
-    targets = plan_outputs(args.out, args.format, args.table)
-    engine = database()
-    from models.engine import session_scope
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
 
+    from models.sql_guards import QueryTimeoutError, is_timeout
+
+    targets = plan_outputs(args.out, args.format, args.table)
+    settings = get_settings()
+    engine = read_database(settings)
     filt = event_filter(args)
-    with session_scope(engine) as session:
-        for table, fmt, path in targets:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if table == "events":
-                count = write_events(session, filt, fmt, path)
-            else:
-                count = write_actors(session, filt, fmt, path)
-            print(f"{count:,} {table} -> {path}", file=sys.stderr)
+    try:
+        with Session(engine) as session:
+            for table, fmt, path in targets:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if table == "events":
+                    count = write_events(session, filt, fmt, path)
+                else:
+                    count = write_actors(session, filt, fmt, path)
+                print(f"{count:,} {table} -> {path}", file=sys.stderr)
+    except DBAPIError as exc:
+        if is_timeout(exc):
+            raise QueryTimeoutError(settings.sql_timeout) from None
+        raise
+    finally:
+        engine.dispose()
     return 0
 
 
@@ -168,88 +175,7 @@ def write_actors(session: Any, filt: EventFilter, fmt: str, path: Path) -> int:
     """Write the actors of the filtered events (with counts by role) to ``path``."""
     from models.queries import actor_summary
 
-    rows = [actor_record(r) for r in actor_summary(session, filt=filt)]
+    rows = (actor_record(r) for r in actor_summary(session, filt=filt))
     if fmt == "parquet":
         return write_parquet(ACTOR_COLUMNS, rows, path, schema=_actor_schema())
     return write_csv(ACTOR_COLUMNS, rows, path)
-
-
-# ----------------------------------------------------------------------------- writers
-
-
-def _text(value: Any) -> str:
-    """A cell as CSV text: ISO dates, JSON for lists and dicts, empty for NULL."""
-    if value is None:
-        return ""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
-
-
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], path: Path) -> int:
-    """Write a header and ``rows`` (sequences in ``columns`` order) as UTF-8 CSV; return rows.
-
-    NULL is an empty cell, dates are ISO 8601, lists and dicts are JSON.
-    """
-    count = 0
-    with Path(path).open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_text(v) for v in row])
-            count += 1
-    return count
-
-
-def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
-    it = iter(rows)
-    while batch := list(islice(it, size)):
-        yield batch
-
-
-def _column_array(values: list[Any]) -> pa.Array:
-    """An Arrow array of one result column, typed by inference; text when it cannot be."""
-    import pyarrow as pa
-
-    try:
-        array = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        array = None
-    if array is None or pa.types.is_struct(array.type) or pa.types.is_null(array.type):
-        # Mixed types, JSON objects (whose keys differ row to row) or only NULLs: text.
-        return pa.array([None if v is None else _text(v) for v in values], type=pa.string())
-    return array
-
-
-def write_parquet(
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    path: Path | str,
-    *,
-    schema: pa.Schema | None = None,
-    batch_size: int = BATCH_SIZE,
-) -> int:
-    """Write ``rows`` (sequences in ``columns`` order) to a Parquet file; return the row count.
-
-    With ``schema`` the rows are streamed in row groups of ``batch_size``; without it (e.g.
-    the result of ad-hoc SQL) all rows are read first and each column's type is inferred:
-    numbers, text, dates and timestamps keep their type, JSON values that Arrow cannot type
-    consistently become text.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    if schema is None:
-        materialised = [tuple(r) for r in rows]
-        arrays = [_column_array([r[i] for r in materialised]) for i in range(len(columns))]
-        pq.write_table(pa.Table.from_arrays(arrays, names=list(columns)), str(path))
-        return len(materialised)
-    count = 0
-    with pq.ParquetWriter(str(path), schema) as writer:
-        for batch in _batches(rows, batch_size):
-            data = {c: [r[i] for r in batch] for i, c in enumerate(columns)}
-            writer.write_table(pa.Table.from_pydict(data, schema=schema))
-            count += len(batch)
-    return count

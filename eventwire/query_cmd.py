@@ -1,17 +1,27 @@
-"""``eventwire query``: list stored events with filters, or run read-only SQL."""
+"""``eventwire query``: list stored events with filters, or run read-only SQL.
+
+Both read through ``EVENTWIRE_READ_DATABASE_URL`` (the main URL when unset). ``--sql`` runs
+on a connection the database keeps read-only (:mod:`models.readonly`), refused outright for a
+PostgreSQL role that could reach the server's files, stopped after ``EVENTWIRE_SQL_TIMEOUT``,
+with rows streamed to the output as they come (only ``--format table`` holds them, to align
+the columns). CSV and Parquet cells follow :mod:`eventwire.writers`: nested values as JSON.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import InputError
-from eventwire.common import OUTPUT_FORMATS, database, write_rows
+from common.settings import get_settings
+from eventwire.common import OUTPUT_FORMATS, write_table
 from eventwire.filters import add_event_filters, event_filter
+from eventwire.read_access import read_database
+from eventwire.writers import write_csv_to, write_jsonl_to, write_parquet
 
 if TYPE_CHECKING:
     from models.queries import EventRow
@@ -47,40 +57,69 @@ def run(args: argparse.Namespace) -> int:
     """Run the command."""
     if args.format == "parquet" and not args.out:
         raise InputError("--format parquet writes a file: give --out PATH")
-    engine = database()
-    if args.sql:
-        return _run_sql(engine, args)
-    from models.engine import session_scope
+    if args.limit < 0:
+        raise InputError(f"--limit must be 0 or more, not {args.limit}")
+    engine = read_database()
+    try:
+        if args.sql:
+            return _run_sql(engine, args)
+        return _list_events(engine, args)
+    finally:
+        engine.dispose()
+
+
+def _list_events(engine: Any, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
+
     from models.queries import list_events
+    from models.sql_guards import QueryTimeoutError, is_timeout
 
     filt = event_filter(args)
-    with session_scope(engine) as session:
-        rows = [event_json(r) for r in list_events(session, filt=filt, limit=args.limit)]
+    try:
+        with Session(engine) as session:
+            rows = [event_json(r) for r in list_events(session, filt=filt, limit=args.limit)]
+    except DBAPIError as exc:
+        if is_timeout(exc):
+            raise QueryTimeoutError(get_settings().sql_timeout) from None
+        raise
     if args.format == "table":
         for row in rows:
             row["agents"] = [_actor_label(a) for a in row["actors"] if a["role"] == "agent"]
             row["targets"] = [_actor_label(a) for a in row["actors"] if a["role"] == "target"]
             row["location"] = _location_label(row["location"])
-        emit(rows, EVENT_COLUMNS, args)
+        columns: Sequence[str] = EVENT_COLUMNS
     else:
-        emit(rows, JSON_COLUMNS, args)
+        columns = JSON_COLUMNS
+    emit(columns, ([row.get(c) for c in columns] for row in rows), args)
     return 0
 
 
-def emit(rows: list[dict[str, Any]], columns: Sequence[str], args: argparse.Namespace) -> None:
-    """Write rows in the chosen format to ``--out`` or standard output."""
-    if args.format == "parquet":
-        from eventwire.export_cmd import write_parquet
+def emit(columns: Sequence[str], rows: Iterable[Sequence[Any]], args: argparse.Namespace) -> int:
+    """Write rows (in ``columns`` order) in the chosen format to ``--out`` or standard output.
 
-        write_parquet(columns, [[row.get(c) for c in columns] for row in rows], Path(args.out))
-        print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)
-        return
-    if args.out:
+    Rows are consumed as they come, except for ``table``, which aligns its columns. Returns
+    how many were written.
+    """
+    if args.format == "parquet":
+        count = write_parquet(columns, rows, Path(args.out))
+    elif args.out:
         with Path(args.out).open("w", encoding="utf-8", newline="") as out:
-            write_rows(rows, columns, args.format, out)
-        print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)
-        return
-    write_rows(rows, columns, args.format, sys.stdout)
+            count = _write(columns, rows, args.format, out)
+    else:
+        return _write(columns, rows, args.format, sys.stdout)
+    print(f"{count} row(s) written to {args.out}", file=sys.stderr)
+    return count
+
+
+def _write(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: Any) -> int:
+    if fmt == "csv":
+        return write_csv_to(columns, rows, out)
+    if fmt == "jsonl":
+        return write_jsonl_to(columns, rows, out)
+    table = [dict(zip(columns, row)) for row in rows]
+    write_table(table, columns, out)
+    return len(table)
 
 
 def _actor_label(actor: dict[str, Any]) -> str:
@@ -133,15 +172,17 @@ def event_json(row: EventRow) -> dict[str, Any]:
     }
 
 
-def _run_sql(engine, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _run_sql(engine: Any, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError, StatementError
 
-    from models.engine import run_readonly_sql
+    from models.readonly import stream_readonly_sql
 
     try:
-        columns, rows = run_readonly_sql(engine, args.sql, limit=args.limit)
+        with stream_readonly_sql(
+            engine, args.sql, limit=args.limit, timeout_s=get_settings().sql_timeout
+        ) as result:
+            emit(result.columns, result.rows, args)
     except (DBAPIError, StatementError) as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise InputError(f"SQL refused or failed: {reason}") from None
-    emit([dict(zip(columns, r)) for r in rows], columns, args)
     return 0

@@ -28,6 +28,7 @@ __all__ = [
     "get_engine",
     "is_sqlite",
     "make_engine",
+    "make_read_engine",
     "readonly_connection",
     "redact_url",
     "run_readonly_sql",
@@ -84,6 +85,23 @@ def make_engine(url: str | URL, **kw: Any) -> Engine:
         engine = create_engine(parsed, **kw)
     logger.debug("engine created for %s", redact_url(parsed))
     return engine
+
+
+def make_read_engine(url: str | URL, timeout_s: float, **kw: Any) -> Engine:
+    """An engine for reading (export, the dashboard) whose statements stop after ``timeout_s``.
+
+    PostgreSQL gets ``statement_timeout`` as a session setting (added to any ``options`` in
+    ``connect_args``); SQLite a progress handler that interrupts a statement past its time.
+    Both raise a DBAPI error when the time is up; see :mod:`models.sql_guards`.
+    """
+    from models.sql_guards import limit_statement_time, postgres_timeout_option
+
+    if make_url(url).get_backend_name() == "postgresql":
+        connect_args = dict(kw.pop("connect_args", {}))
+        given = connect_args.get("options", "")
+        connect_args["options"] = f"{given} {postgres_timeout_option(timeout_s)}".strip()
+        return make_engine(url, connect_args=connect_args, **kw)
+    return limit_statement_time(make_engine(url, **kw), timeout_s)
 
 
 @lru_cache(maxsize=16)

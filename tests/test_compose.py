@@ -52,3 +52,16 @@ def test_services_share_one_configuration(config: dict) -> None:
         for n in ("migrate", "worker", "dashboard")
     }
     assert len(urls) == 1 and next(iter(urls)).startswith("postgresql+psycopg://")
+
+
+def test_the_dashboard_reads_as_the_reader_the_migration_creates(config: dict) -> None:
+    services = config["services"]
+    command = " ".join(services["migrate"]["command"])
+    assert "eventwire db upgrade" in command and "eventwire db create-reader" in command
+    reader = command.rsplit("create-reader", 1)[1].split()[0]
+    read_url = services["dashboard"]["environment"]["EVENTWIRE_READ_DATABASE_URL"]
+    assert read_url.startswith(f"postgresql+psycopg://{reader}:")
+    password = read_url.split(":", 2)[2].split("@", 1)[0]
+    assert services["migrate"]["environment"]["EVENTWIRE_READER_PASSWORD"] == password
+    for name in ("worker", "migrate"):  # writers keep the main URL
+        assert "EVENTWIRE_READ_DATABASE_URL" not in services[name]["environment"]

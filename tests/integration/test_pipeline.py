@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEED_ARTICLE, cli_env
+from tests.readers import reader_env
 
 pytestmark = pytest.mark.integration
 
@@ -36,6 +38,14 @@ def eventwire(
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture
+def read_env(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """``env`` for ad-hoc SQL: on PostgreSQL through a reader role, as users are told to."""
+    ok(eventwire(env, "db", "upgrade"))
+    with reader_env(env) as read:
+        yield read
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -103,7 +113,9 @@ def test_sample_corpus_with_two_workers_and_redelivery(env: dict[str, str], tmp_
     assert second == first
 
 
-def test_non_english_article_is_marked_not_miscoded(env: dict[str, str]) -> None:
+def test_non_english_article_is_marked_not_miscoded(
+    env: dict[str, str], read_env: dict[str, str]
+) -> None:
     french = (
         "Le ministre des affaires étrangères a déclaré mardi que les négociations avec la "
         "délégation du pays voisin avaient été utiles et qu'elles reprendraient le mois "
@@ -116,16 +128,8 @@ def test_non_english_article_is_marked_not_miscoded(env: dict[str, str]) -> None
     )
     assert "2 new" in ok(eventwire(env, "enqueue", "-", stdin=lines))
     ok(eventwire(env, "worker", "--burst"))
-    out = ok(
-        eventwire(
-            env,
-            "query",
-            "--format",
-            "jsonl",
-            "--sql",
-            "SELECT external_id, status, language, error FROM article ORDER BY external_id",
-        )
-    )
+    statement = "SELECT external_id, status, language, error FROM article ORDER BY external_id"
+    out = ok(eventwire(read_env, "query", "--format", "jsonl", "--sql", statement))
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(r["external_id"], r["status"], r["language"]) for r in rows] == [
         ("en", "done", "en"),
@@ -139,13 +143,15 @@ def test_non_english_article_is_marked_not_miscoded(env: dict[str, str]) -> None
     }
 
 
-def test_query_and_plain_sql_on_the_views_agree(env: dict[str, str]) -> None:
+def test_query_and_plain_sql_on_the_views_agree(
+    env: dict[str, str], read_env: dict[str, str]
+) -> None:
     sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "articles.jsonl"
     ok(eventwire(env, "enqueue", "--quiet", str(sample)))
     ok(eventwire(env, "worker", "--burst"))
 
     def sql(statement: str) -> list[dict]:
-        out = ok(eventwire(env, "query", "--format", "jsonl", "--sql", statement))
+        out = ok(eventwire(read_env, "query", "--format", "jsonl", "--sql", statement))
         return [json.loads(line) for line in out.splitlines()]
 
     by_type = {

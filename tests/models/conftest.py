@@ -126,3 +126,26 @@ def engine(
             for table in TABLES:
                 conn.exec_driver_sql(f"DELETE FROM {table}")
     return engine
+
+
+@pytest.fixture(scope="session")
+def _readers() -> Iterator[dict[str, tuple[Engine, object]]]:
+    readers: dict[str, tuple[Engine, object]] = {}
+    yield readers
+    for engine, role in readers.values():
+        engine.dispose()
+        role.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def reader(engine: Engine, _readers: dict[str, tuple[Engine, object]]) -> Engine:
+    """The engine ad-hoc SQL goes through: ``engine`` on SQLite, a reader role on PostgreSQL."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    from tests.readers import reader_for
+
+    url = engine.url.render_as_string(hide_password=False)
+    if url not in _readers:
+        role = reader_for(url)
+        _readers[url] = (create_engine(role.__enter__()), role)
+    return _readers[url][0]

@@ -6,12 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from eventwire import COMMANDS, build_parser
 from tests.conftest import cli_env
+from tests.readers import reader_env, reader_for
 
 
 def run_cli(
@@ -104,7 +107,9 @@ def test_enqueue_stores_json_text_with_escaped_nul_on_either_database(
     assert result.returncode == 0, result.stderr
     assert "2 new, 0 duplicate, 0 rejected" in result.stdout
     assert "<stdin>:1: NUL characters removed from the text" in result.stderr
-    listed = run_cli("query", "--sql", "SELECT text, title FROM article ORDER BY id", env=env)
+    with reader_env(env) as read_env:
+        sql = "SELECT text, title FROM article ORDER BY id"
+        listed = run_cli("query", "--sql", sql, env=read_env)
     assert "Russia condemned the test. Officials met." in listed.stdout
 
 
@@ -146,6 +151,13 @@ def test_unreachable_redis_is_one_line_and_hides_the_password(
 def test_query_sql_refuses_writes_on_both_databases(database_url: str, sql: str) -> None:
     env = {"EVENTWIRE_DATABASE_URL": database_url}
     assert run_cli("db", "upgrade", env=env).returncode == 0
+    with ExitStack() as stack:
+        if database_url.startswith("postgresql"):
+            env["EVENTWIRE_READ_DATABASE_URL"] = stack.enter_context(reader_for(database_url))
+        _assert_write_refused(env, sql)
+
+
+def _assert_write_refused(env: dict[str, str], sql: str) -> None:
     result = run_cli("query", "--sql", sql, env=env)
     assert result.returncode == 1
     assert "SQL refused or failed" in result.stderr
@@ -160,9 +172,52 @@ def test_query_sql_refuses_writes_on_both_databases(database_url: str, sql: str)
 def test_query_sql_cannot_escape_the_read_only_transaction(postgres_url: str) -> None:
     env = {"EVENTWIRE_DATABASE_URL": postgres_url}
     assert run_cli("db", "upgrade", env=env).returncode == 0
-    result = run_cli("query", "--sql", "SELECT 1; COMMIT; DELETE FROM article", env=env)
+    with reader_for(postgres_url) as read_url:
+        env["EVENTWIRE_READ_DATABASE_URL"] = read_url
+        result = run_cli("query", "--sql", "SELECT 1; COMMIT; DELETE FROM article", env=env)
     assert result.returncode == 1
+    assert "multiple commands" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_create_reader_masks_the_password_and_query_sql_refuses_the_superuser(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    name = f"eventwire_test_cli_reader_{uuid.uuid4().hex[:8]}"
+    password = f"pw-{uuid.uuid4().hex}"
+    env = {"EVENTWIRE_DATABASE_URL": postgres_url, "EVENTWIRE_READER_PASSWORD": password}
+    try:
+        first = run_cli("db", "create-reader", name, env=env)
+        again = run_cli("db", "create-reader", name, "--url-file", str(tmp_path / "u"), env=env)
+        for result in (first, again):  # idempotent
+            assert result.returncode == 0, result.stderr
+            assert password not in result.stdout + result.stderr
+            assert f"{name}:***@" in result.stdout
+        url_file = tmp_path / "u"
+        assert url_file.stat().st_mode & 0o077 == 0
+        read_url = url_file.read_text(encoding="utf-8").strip()
+        assert password in read_url
+
+        refused = run_cli("query", "--sql", "SELECT 1", env=env)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert "superuser" in refused.stderr and "create-reader" in refused.stderr
+
+        env["EVENTWIRE_READ_DATABASE_URL"] = read_url
+        env["EVENTWIRE_SQL_TIMEOUT"] = "1"
+        ok = run_cli("query", "--sql", "SELECT count(*) AS n FROM event_view", "--format",
+                     "jsonl", env=env)  # fmt: skip
+        assert ok.returncode == 0 and json.loads(ok.stdout) == {"n": 0}, ok.stderr
+        slow = run_cli("query", "--sql", "SELECT pg_sleep(5)", env=env)
+        assert slow.returncode == 1 and "Traceback" not in slow.stderr
+        assert "ran longer than 1 s" in slow.stderr
+    finally:
+        from sqlalchemy import create_engine
+
+        admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{name}"')
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+        admin.dispose()
 
 
 def test_query_sql_writes_parquet_and_csv_files(sqlite_url: str, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from common.errors import InputError
 from common.settings import get_settings
-from eventwire import export_cmd
+from eventwire import export_cmd, writers
 from models import queries
 from models.migrate import upgrade
 from tests.dashboard.seed import seed_demo
@@ -130,7 +130,7 @@ def test_write_parquet_infers_types_of_ad_hoc_sql(tmp_path: Path) -> None:
         (1, "Kim", date(2024, 1, 2), {"a": 1}, None, 1),
         (2, None, None, {"b": [1, 2]}, None, "two"),
     ]
-    assert export_cmd.write_parquet(columns, rows, path) == 2
+    assert writers.write_parquet(columns, rows, path) == 2
     table = pq.read_table(path)
     assert table.column_names == columns
     assert table.schema.field("n").type == pa.int64()

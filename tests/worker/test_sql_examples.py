@@ -2,12 +2,14 @@
 
 The blocks run read-only through :func:`models.engine.run_readonly_sql`, the path of
 ``eventwire query --sql``, on the dashboard demo seed plus one event per question, so each
-answer is checked to be non-empty, not only to parse.
+answer is checked to be non-empty, not only to parse. On PostgreSQL they run unchanged as a
+reader role (``eventwire db create-reader``), as users are told to run them.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from datetime import date
 from typing import Any
 
@@ -59,28 +61,25 @@ def _add_question_events(url: str) -> None:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def examples_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A migrated database (tables and views) with the demo seed and the question events."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sql') / 'examples.db'}"
-        cleanup = None
-    else:
-        from tests.conftest import scratch_postgres
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('sql') / 'examples.db'}"
+        else:
+            from tests.conftest import scratch_postgres
 
-        scratch = scratch_postgres("eventwire_sql")
-        url = scratch.__enter__()
+            url = stack.enter_context(scratch_postgres("eventwire_sql"))
+        upgrade(url)
+        engine = create_engine(url)
+        seed_demo(engine, articles=20)
+        engine.dispose()
+        _add_question_events(url)
+        if request.param == "postgresql":
+            from tests.readers import reader_for
 
-        def cleanup() -> None:
-            scratch.__exit__(None, None, None)
-
-    upgrade(url)
-    engine = create_engine(url)
-    seed_demo(engine, articles=20)
-    engine.dispose()
-    _add_question_events(url)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    if cleanup:
-        cleanup()
+            url = stack.enter_context(reader_for(url))
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def test_the_document_has_the_five_questions() -> None:
@@ -96,6 +95,8 @@ def test_example_runs_and_answers(examples_db: Any, number: int) -> None:
 
 
 def test_answers_are_the_planted_events(examples_db: Any) -> None:
+    if examples_db.dialect.name == "postgresql":  # as documented: through a reader role
+        assert examples_db.url.username.startswith("eventwire_test_reader_")
     condemned = run_readonly_sql(examples_db, BLOCKS[0])[1]
     assert ("2023-03", "FRA", 1) in [(str(m), c, int(n)) for m, c, n in condemned]
     quotes = run_readonly_sql(examples_db, BLOCKS[3])
