@@ -27,6 +27,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
+# The feed tables live in their own module; importing them here puts them on the same
+# metadata wherever the schema is loaded (migrations, tests, the repository).
+from models.feed_tables import Feed, FeedItem  # noqa: F401
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, for timestamps."""
