@@ -6,6 +6,7 @@ match), and every request's headers are kept so tests can assert conditional GET
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -89,10 +90,9 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            # The client may hang up on purpose (size cap, timeout).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up on purpose (size cap, timeout)
 
     return Handler
 
