@@ -30,7 +30,7 @@ def config() -> dict:
 
 def test_every_service_is_there_with_a_healthcheck(config: dict) -> None:
     services = config["services"]
-    assert set(services) == {"redis", "postgres", "migrate", "worker", "dashboard"}
+    assert set(services) == {"redis", "postgres", "migrate", "worker", "dashboard", "watch"}
     for name in ("redis", "postgres", "worker", "dashboard"):
         assert services[name].get("healthcheck"), f"{name} has no healthcheck"
 
@@ -49,6 +49,17 @@ def test_services_share_one_configuration(config: dict) -> None:
     services = config["services"]
     urls = {
         services[n]["environment"]["EVENTWIRE_DATABASE_URL"]
-        for n in ("migrate", "worker", "dashboard")
+        for n in ("migrate", "worker", "dashboard", "watch")
     }
     assert len(urls) == 1 and next(iter(urls)).startswith("postgresql+psycopg://")
+
+
+def test_watch_polls_the_feeds_of_an_env_var_after_the_migration(config: dict) -> None:
+    watch = config["services"]["watch"]
+    assert watch["image"] == config["services"]["worker"]["image"]
+    command = watch["command"]
+    command = command if isinstance(command, str) else " ".join(command)
+    assert command.startswith("eventwire watch") and command.endswith("--every 5m")
+    assert watch["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert watch["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "EVENTWIRE_FEEDS" in watch["environment"]
