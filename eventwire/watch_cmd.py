@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from common.errors import InputError, ServiceUnavailableError
 from common.settings import get_settings
 from eventwire.common import database, redis_client, write_table
+
+if TYPE_CHECKING:
+    from worker.watch import FeedReport
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -103,10 +107,8 @@ def print_status() -> int:
     return 1 if any(s.consecutive_failures for s in states) else 0
 
 
-def _print_report(report: object) -> None:
-    from worker.watch import FeedReport
-
-    assert isinstance(report, FeedReport)
+def _print_report(report: FeedReport) -> None:
+    """One line per poll of a feed (failures included: the loop goes on)."""
     if report.error is not None:
         print(
             f"feed {report.url}: FAILED ({report.failures} in a row): {report.error}; "
