@@ -37,6 +37,15 @@ class Settings(BaseSettings):
         create-reader``). Unset: ``database_url``.
       sql_timeout: seconds a read query (ad-hoc SQL, export, dashboard) may run before it is
         stopped (PostgreSQL ``statement_timeout``, a SQLite progress handler).
+      feeds: feed URLs ``eventwire watch`` polls when none are given on its command line
+        (separated by spaces or commas).
+      feed_timeout_seconds: the most one feed or page request may take, connection to last
+        byte (a server that drips bytes is cut off too).
+      feed_max_bytes: largest feed document or article page read; a bigger body is an error.
+      feed_max_redirects: redirects followed per request (each hop must stay http/https).
+      feed_retry_seconds: wait before the first retry of a failing feed; it doubles with each
+        further failure up to ``feed_retry_max_seconds``.
+      feed_concurrency: feeds fetched at once by ``eventwire watch``.
     """
 
     model_config = SettingsConfigDict(
@@ -55,6 +64,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     read_database_url: str | None = None
     sql_timeout: float = Field(default=30.0, gt=0, le=86_400)
+    feeds: str | None = None
+    feed_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
+    feed_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    feed_max_redirects: int = Field(default=5, ge=0, le=20)
+    feed_retry_seconds: int = Field(default=60, ge=1)
+    feed_retry_max_seconds: int = Field(default=6 * 3600, ge=1)
+    feed_concurrency: int = Field(default=4, ge=1, le=32)
 
     @property
     def read_url(self) -> str:

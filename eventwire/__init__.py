@@ -24,11 +24,13 @@ from eventwire import (
     query_cmd,
     reprocess_cmd,
     stats_cmd,
+    watch_cmd,
     worker_cmd,
 )
 
 COMMANDS: tuple[ModuleType, ...] = (
     enqueue_cmd,
+    watch_cmd,
     worker_cmd,
     extract_cmd,
     evaluate_cmd,

@@ -29,6 +29,10 @@ from sqlmodel import Field, SQLModel
 
 from common.dates import event_day
 
+# The feed tables live in their own module; importing them here puts them on the same
+# metadata wherever the schema is loaded (migrations, tests, the repository).
+from models.feed_tables import Feed, FeedItem  # noqa: F401
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, for timestamps."""

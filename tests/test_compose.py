@@ -30,7 +30,7 @@ def config() -> dict:
 
 def test_every_service_is_there_with_a_healthcheck(config: dict) -> None:
     services = config["services"]
-    assert set(services) == {"redis", "postgres", "migrate", "worker", "dashboard"}
+    assert set(services) == {"redis", "postgres", "migrate", "worker", "dashboard", "watch"}
     for name in ("redis", "postgres", "worker", "dashboard"):
         assert services[name].get("healthcheck"), f"{name} has no healthcheck"
 
@@ -49,7 +49,7 @@ def test_services_share_one_configuration(config: dict) -> None:
     services = config["services"]
     urls = {
         services[n]["environment"]["EVENTWIRE_DATABASE_URL"]
-        for n in ("migrate", "worker", "dashboard")
+        for n in ("migrate", "worker", "dashboard", "watch")
     }
     assert len(urls) == 1 and next(iter(urls)).startswith("postgresql+psycopg://")
 
@@ -65,3 +65,14 @@ def test_the_dashboard_reads_as_the_reader_the_migration_creates(config: dict) -
     assert services["migrate"]["environment"]["EVENTWIRE_READER_PASSWORD"] == password
     for name in ("worker", "migrate"):  # writers keep the main URL
         assert "EVENTWIRE_READ_DATABASE_URL" not in services[name]["environment"]
+
+
+def test_watch_polls_the_feeds_of_an_env_var_after_the_migration(config: dict) -> None:
+    watch = config["services"]["watch"]
+    assert watch["image"] == config["services"]["worker"]["image"]
+    command = watch["command"]
+    command = command if isinstance(command, str) else " ".join(command)
+    assert command.startswith("eventwire watch") and command.endswith("--every 5m")
+    assert watch["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert watch["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "EVENTWIRE_FEEDS" in watch["environment"]

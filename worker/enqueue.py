@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from common.batching import batched
 from models import repository
 from models.engine import session_scope
+from models.records import AddResult
 from worker.inputs import InputArticle, ReadResult, Rejection
 from worker.records import new_article
 
@@ -79,15 +80,34 @@ def enqueue_articles(
                 report.warnings.extend(item.warnings)
         if not articles:
             continue
-        with session_scope(engine) as session:
-            added = repository.add_articles(session, articles=[new_article(a) for a in articles])
-        new_ids = [r.article_id for r in added if r.created]
-        report.new += len(new_ids)
-        report.duplicate += len(added) - len(new_ids)
-        if new_ids:
-            batches = list(batched(new_ids, batch_size))
-            send(batches)
-            report.messages += len(batches)
+        added = store_and_send(articles, engine=engine, send=send, batch_size=batch_size)
+        new = sum(r.created for r in added)
+        report.new += new
+        report.duplicate += len(added) - new
+        report.messages += -(-new // batch_size)  # ceil: the last message may be short
         if progress:
             progress(report)
     return report
+
+
+def store_and_send(
+    articles: list[InputArticle],
+    *,
+    engine: Engine,
+    send: Callable[[list[list[int]]], object],
+    batch_size: int,
+) -> list[AddResult]:
+    """Store one chunk of articles in one transaction, then send the new ids.
+
+    Returns one result per article, in order (the stored id, and whether it was new), so
+    callers that keep their own records of what they stored (``eventwire watch``) can link
+    them. Texts already stored are not sent again.
+    """
+    if not articles:
+        return []
+    with session_scope(engine) as session:
+        added = repository.add_articles(session, articles=[new_article(a) for a in articles])
+    new_ids = [r.article_id for r in added if r.created]
+    if new_ids:
+        send(list(batched(new_ids, batch_size)))
+    return added

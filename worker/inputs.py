@@ -227,63 +227,31 @@ def read_jsonl_stream(
         yield article_from_record(record, where, options)
 
 
-@dataclass(frozen=True)
-class WebPage:
-    """What a news page yields: its main text, headline and publication date (when found)."""
-
-    text: str
-    title: str | None
-    published: date | None
-
-
-def html_to_article(html: str, url: str | None = None) -> WebPage:
-    """The main text of an HTML page (no menus, footers, scripts or comments), its title and
-    its publication date, with trafilatura (metadata from meta tags, JSON-LD and the URL).
-    """
-    import trafilatura  # imported here: only URL inputs need it
-
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
-    if document is None or not (document.text or "").strip():
-        return WebPage(text="", title=None, published=None)
-    try:
-        published = parse_date(document.date)
-    except ValueError:  # a date trafilatura could not normalise: keep the article without it
-        published = None
-    return WebPage(text=document.text.strip(), title=document.title or None, published=published)
-
-
 def read_url(url: str, options: ReadOptions, *, timeout: float = 20.0) -> ReadResult:
-    """Fetch one article over http(s); HTML pages are reduced to their main text, and their
-    title and publication date are kept (the page's date wins over ``--published``, which is
-    for inputs without one)."""
-    import httpx  # imported here: only URL inputs need it
+    """Fetch one article over http(s) within the limits untrusted servers need; HTML pages
+    are reduced to their main text, and their title and publication date are kept (the
+    page's date wins over ``--published``, which is for inputs without one)."""
+    # Imported here: only URL inputs need them (and web_pages imports this module).
+    from worker.http_fetch import FetchError, FetchLimits, make_client
+    from worker.web_pages import load_page
 
+    limits = FetchLimits(timeout=timeout, max_bytes=options.max_chars * 8)
     try:
-        response = httpx.get(url, timeout=timeout, follow_redirects=True)
-        response.raise_for_status()
-    except httpx.HTTPError as exc:
-        return Rejection(url, f"could not fetch: {exc}")
-    content_type = response.headers.get("content-type", "")
-    if "html" in content_type:
-        page = html_to_article(response.text, url)
-        if not page.text:
-            return Rejection(url, "no article text found on the page")
-        problem = _check_text(page.text, url, options)
-        if problem:
-            return Rejection(url, problem)
-        return InputArticle(
-            text=page.text,
-            origin=url,
-            published=page.published or options.published,
-            url=url,
-            title=page.title,
-            source=options.source,
-        )
-    if content_type.startswith("text/") or not content_type:
-        return _text_article(response.content, url, options, url=url)
-    return Rejection(url, f"unsupported content type {content_type!r}; expected text or HTML")
+        with make_client(limits) as client:
+            page = load_page(client, url, limits=limits)
+    except FetchError as exc:
+        return Rejection(url, str(exc))
+    problem = _check_text(page.text, url, options)
+    if problem:
+        return Rejection(url, problem)
+    return InputArticle(
+        text=page.text,
+        origin=url,
+        published=page.published or options.published,
+        url=url,
+        title=page.title,
+        source=options.source,
+    )
 
 
 def _is_url(spec: str) -> bool:

@@ -20,7 +20,16 @@ from models.migrate import upgrade
 from tests.conftest import POSTGRES_URL, unavailable
 
 DIALECTS = ["sqlite", "postgresql"]
-TABLES = ("event_pair", "event_actor", "event", "actor", "article", "event_type")
+TABLES = (
+    "feed_item",
+    "feed",
+    "event_pair",
+    "event_actor",
+    "event",
+    "actor",
+    "article",
+    "event_type",
+)
 
 
 def _server_url(database: str) -> str:

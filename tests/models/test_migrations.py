@@ -24,7 +24,17 @@ from models.records import ActorRecord, EventRecord, NewArticle
 from tests.models.conftest import DIALECTS
 
 REPO = Path(__file__).resolve().parents[2]
-TABLES = {"article", "actor", "event", "event_actor", "event_pair", "event_type", "alembic_version"}
+TABLES = {
+    "article",
+    "actor",
+    "event",
+    "event_actor",
+    "event_pair",
+    "event_type",
+    "feed",
+    "feed_item",
+    "alembic_version",
+}
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts"}
 
 
@@ -45,7 +55,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0004"
+    assert current_revision(empty_url) == head_revision() == "0005"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -415,6 +425,44 @@ def test_0004_adds_the_event_type_catalogue_and_drops_it(empty_url: str) -> None
         inspect(engine).clear_cache()
         assert "event_type" not in inspect(engine).get_table_names()
         assert current_revision(empty_url) == "0003"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0005_adds_the_feed_tables_and_drops_them(empty_url: str) -> None:
+    """0005 creates ``feed`` (unique url) and ``feed_item`` (unique per feed and key)."""
+    upgrade(empty_url, "0004")
+    engine = make_engine(empty_url)
+    try:
+        assert not {"feed", "feed_item"} & set(inspect(engine).get_table_names())
+        upgrade(empty_url)
+        columns = {c["name"] for c in inspect(engine).get_columns("feed")}
+        assert columns == {
+            "id", "url", "title", "etag", "last_modified", "last_checked", "last_ok",
+            "consecutive_failures", "next_attempt_at", "last_error",
+        }  # fmt: skip
+        items = {c["name"] for c in inspect(engine).get_columns("feed_item")}
+        assert items == {"id", "feed_id", "item_key", "url", "title", "first_seen", "article_id"}
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO feed (url, consecutive_failures) VALUES ('u', 0)"))
+            conn.execute(
+                text(
+                    "INSERT INTO feed_item (feed_id, item_key, first_seen) "
+                    "VALUES (1, 'k', '2026-11-30 00:00:00')"
+                )
+            )
+        with pytest.raises(Exception, match=r"(?i)unique"), engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO feed_item (feed_id, item_key, first_seen) "
+                    "VALUES (1, 'k', '2026-11-30 00:00:00')"
+                )
+            )
+        _downgrade(engine, empty_url, "0004")
+        inspect(engine).clear_cache()
+        assert not {"feed", "feed_item"} & set(inspect(engine).get_table_names())
+        assert current_revision(empty_url) == "0004"
     finally:
         engine.dispose()
 

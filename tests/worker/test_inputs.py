@@ -17,9 +17,9 @@ from worker.inputs import (
     ReadOptions,
     Rejection,
     decode_text,
-    html_to_article,
     read_inputs,
 )
+from worker.web_pages import extract_page
 
 OPTIONS = ReadOptions(published=date(2024, 3, 1), source="test", max_chars=5000)
 
@@ -133,7 +133,8 @@ NEWS_PAGE = (
 
 
 def test_html_page_gives_main_text_title_and_publication_date() -> None:
-    page = html_to_article(NEWS_PAGE, "https://news.example/drills")
+    page = extract_page(NEWS_PAGE, "https://news.example/drills")
+    assert page is not None
     assert page.title == "Navies begin drills"
     assert page.published == date(2023, 7, 27)
     assert "began joint naval drills on Thursday" in page.text
@@ -144,8 +145,7 @@ def test_html_page_gives_main_text_title_and_publication_date() -> None:
 
 
 def test_html_without_article_text_gives_nothing() -> None:
-    page = html_to_article("<html><head><title>x</title></head><body></body></html>")
-    assert page.text == "" and page.published is None
+    assert extract_page("<html><head><title>x</title></head><body></body></html>", "") is None
 
 
 @pytest.fixture
