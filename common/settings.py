@@ -6,6 +6,7 @@ the CLI and the dashboard all read the same names.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import Field
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
         (redelivery, dead-letter expiry) runs; raise it in tests that kill workers.
       gazetteer_dir: optional folder of extra gazetteer/trigger files that extend the built-in
         ones (see docs/extraction.md).
+      plugin_dirs: folders of user event types, separated like PATH (``os.pathsep``); each
+        subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
 
     model_config = SettingsConfigDict(
@@ -47,7 +50,13 @@ class Settings(BaseSettings):
     heartbeat_timeout_ms: int = Field(default=60_000, ge=1000)
     broker_maintenance_chance: int = Field(default=1000, ge=0, le=1_000_000)
     gazetteer_dir: str | None = None
+    plugin_dirs: str = ""
     log_level: str = "INFO"
+
+    @property
+    def plugin_paths(self) -> tuple[str, ...]:
+        """``plugin_dirs`` split on ``os.pathsep``, empty entries dropped."""
+        return tuple(p for p in self.plugin_dirs.split(os.pathsep) if p.strip())
 
 
 @lru_cache(maxsize=1)

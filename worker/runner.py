@@ -42,7 +42,7 @@ def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | No
     upgrade(settings.database_url)
     broker = setup_broker(settings)
     # Load spaCy before taking messages: the first batch must not pay for it under a time limit.
-    get_extractor(settings.spacy_model, settings.gazetteer_dir)
+    get_extractor(settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths)
     stop = threading.Event()
 
     def _on_signal(signum: int, _frame: object) -> None:

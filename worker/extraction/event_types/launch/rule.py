@@ -1,25 +1,31 @@
-"""Launches: something launchable is fired; weapons, count and outcome when stated."""
+"""Launches: something launchable is fired; weapons, count and outcome when stated.
+
+Hooks: :func:`read_sentence` notes whose rockets each sentence names, and
+:func:`finish_article` gives agentless launches the article's one launching state.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
+from worker.extraction.plugins import read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
-from worker.extraction.rules.vocabulary import LAUNCHABLE
+from worker.extraction.vocabulary import LAUNCHABLE
 
+_LEXICON = read_lexicon(__file__)
 #: Words of the launch sentence that state its outcome, first match wins.
-_OUTCOME_CUES = (
-    ("fail", "failed"),
-    ("explod", "failed"),
-    ("crash", "failed"),
-    ("success", "succeeded"),
-    ("into orbit", "succeeded"),
-)
+_OUTCOME_CUES: list[list[str]] = _LEXICON["outcome_cues"]
+_CARRYING_VERBS = frozenset(_LEXICON["carrying_verbs"])
+_TESTED_LAUNCHABLE = LAUNCHABLE - frozenset(_LEXICON["untestable"])
 
 
-def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+def mention_from_trigger(
+    ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
+) -> Mention | None:
     """A launch mention at ``trigger``, or None when nothing launchable is launched."""
     verb = syntax.clause_verb(trigger)
     if trigger.pos_ == "VERB":
@@ -41,7 +47,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     if not weapons and not any(t.lower_ in LAUNCHABLE for t in launched):
         return None
     if label_id == "test" and not (
-        weapons or any(t.lower_ in LAUNCHABLE - {"vehicle"} for t in launched)
+        weapons or any(t.lower_ in _TESTED_LAUNCHABLE for t in launched)
     ):
         return None
     mention = Mention("launch", None, trigger, sent, weapons=weapons)
@@ -53,11 +59,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         owners = [c for t in (trigger, *objects) for c in t.children if c.dep_ == "poss"]
         mention.agents = ctx.owners_of([trigger, *objects])
         mention.agent_named = bool(mention.agents) and all(o.pos_ != "PRON" for o in owners)
-        if (
-            not mention.agents
-            and verb is not trigger
-            and verb.lemma_ in {"conduct", "carry", "stage", "make", "hold", "perform"}
-        ):
+        if not mention.agents and verb is not trigger and verb.lemma_ in _CARRYING_VERBS:
             mention.agents, mention.agent_named = ctx.agents(verb)
     if not mention.agents:
         for weapon in weapons:
@@ -75,3 +77,37 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         mention.attributes["count"] = counts[0].text
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+def read_sentence(
+    ctx: ArticleContext, sent: Span, found: list[Mention], notes: dict[str, Any]
+) -> None:
+    """Note whose rockets or missiles the sentence names ("its rocket exploded"), read now,
+    while "its" still points where the sentence means it to."""
+    owners = notes.setdefault("owners", [])
+    owners += ctx.owners_of(t for t in sent if t.lower_ in LAUNCHABLE)
+
+
+def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """ "The rocket was fired at 10:44 p.m.": a passive launch with no ``by`` phrase is the
+    launch of the article's one launching state, when there is exactly one; with no launch
+    that names one, of the one state whose rockets or missiles the article names ("its
+    rocket exploded", noted by :func:`read_sentence`)."""
+    launchers = {
+        tuple(sorted(str(a.country) for a in m.agents))
+        for m in mentions
+        if m.type == "launch" and m.agents
+    }
+    if len(launchers) > 1:
+        return
+    if launchers:
+        agents = list(next(m for m in mentions if m.type == "launch" and m.agents).agents)
+    else:
+        owners = notes.get("owners", [])
+        states = {a.country: a for a in owners if a.kind != "person" and a.country}
+        if len(states) != 1:
+            return
+        agents = list(states.values())
+    for mention in mentions:
+        if mention.type == "launch" and not mention.agents:
+            mention.agents = list(agents)
