@@ -34,7 +34,7 @@ BUILTIN_ORDER = (
     "sanctions_vote",
     "meeting",
     "military_exercise",
-    # "nuclear_test",
+    "nuclear_test",
 )
 #: The Python entry-point group through which installed packages add event types.
 ENTRY_POINT_GROUP = "eventwire.event_types"
@@ -134,7 +134,8 @@ def load_event_types(
 
 
 def _type_folders(root: Path) -> list[Path]:
-    """Subfolders of ``root`` holding a spec.json, in name order, none a symlink out."""
+    """Subfolders of ``root`` holding a spec.json, in name order, none a symlink out; other
+    subfolders (``__pycache__``, notes) are skipped unless they hold a rule or triggers."""
     if not root.is_dir():
         raise PluginError(
             f"plugin folder {root} does not exist or is not a folder: fix EVENTWIRE_PLUGIN_DIRS"
@@ -143,6 +144,11 @@ def _type_folders(root: Path) -> list[Path]:
     folders = []
     for folder in sorted(root.iterdir()):
         if not (folder / SPEC_FILE).exists():
+            if (folder / RULE_FILE).exists() or (folder / TRIGGERS_FILE).exists():
+                raise PluginError(
+                    f"{folder / SPEC_FILE}: missing; {folder.name} holds a rule or triggers, so "
+                    "it is meant as an event type: add its spec.json (see docs/extraction.md)"
+                )
             continue
         # A type folder that links elsewhere would run code nobody put in the plugin folder.
         if not folder.resolve().is_relative_to(base):

@@ -14,7 +14,7 @@ from worker.extraction import syntax
 from worker.extraction.plugins import read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
-from worker.extraction.vocabulary import LAUNCHABLE
+from worker.extraction.vocabulary import LAUNCHABLE, NUCLEAR_DEVICES, NUCLEAR_WORDS
 
 _LEXICON = read_lexicon(__file__)
 #: Words of the launch sentence that state its outcome, first match wins.
@@ -42,6 +42,8 @@ def mention_from_trigger(
     launched = [t for o in objects for t in o.subtree]
     if not launched:
         return None
+    if label_id == "test" and _nuclear(trigger, objects):
+        return None  # "tested a nuclear weapon", "its sixth nuclear test": no launch
     text = " ".join(t.text for t in launched)
     weapons = ctx.weapons(text)
     if not weapons and not any(t.lower_ in LAUNCHABLE for t in launched):
@@ -77,6 +79,22 @@ def mention_from_trigger(
         mention.attributes["count"] = counts[0].text
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+def _nuclear(trigger: Token, objects: list[Token]) -> bool:
+    """True when the test is of something nuclear: "nuclear" on the test itself or on the
+    device tested ("tested a nuclear weapon"). "A nuclear-capable missile test" and "a
+    nuclear missile test" test a missile: launches."""
+    for head in (trigger, *objects):
+        if not any(
+            c.dep_ in {"amod", "compound"} and c.lower_ in NUCLEAR_WORDS for c in head.children
+        ):
+            continue
+        if head is trigger and not any(c.lower_ in LAUNCHABLE for c in trigger.children):
+            return True
+        if head.lower_ in NUCLEAR_DEVICES:
+            return True
+    return False
 
 
 def read_sentence(
