@@ -20,6 +20,7 @@ from worker.extraction.vocabulary import (
     GOVERNMENT_NOUNS,
     OFFICIAL_TITLES,
     PERSON_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
     THING_PRONOUNS,
     TITLE_WORDS,
 )
@@ -265,7 +266,7 @@ class ArticleActors:
                 candidates.extend(child.subtree)
         for candidate in candidates:
             if (
-                candidate.lower_ in {"its", "their"}
+                candidate.lower_ in POSSESSIVE_PRONOUNS
                 and candidate.dep_ == "poss"
                 and self.last_actor is not None
             ):

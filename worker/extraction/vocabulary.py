@@ -55,6 +55,7 @@ OFFICIAL_TITLES = words("official_titles")
 TITLE_WORDS = words("title_words")
 PERSON_PRONOUNS = words("person_pronouns")
 THING_PRONOUNS = words("thing_pronouns")
+POSSESSIVE_PRONOUNS = words("possessive_pronouns")
 NUCLEAR_WORDS = words("nuclear_words")
 NUCLEAR_DEVICES = words("nuclear_devices")
 

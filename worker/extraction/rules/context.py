@@ -19,7 +19,12 @@ from worker.extraction.actor_resolution import ArticleActors, ResolvedActor
 from worker.extraction.gazetteer import Gazetteer
 from worker.extraction.rules.mention import unique_actors
 from worker.extraction.types import Location
-from worker.extraction.vocabulary import GOVERNMENT_NOUNS, STATIVE_PASSIVES, WEAPON_NAME_RE
+from worker.extraction.vocabulary import (
+    GOVERNMENT_NOUNS,
+    POSSESSIVE_PRONOUNS,
+    STATIVE_PASSIVES,
+    WEAPON_NAME_RE,
+)
 
 
 @lru_cache(maxsize=8)
@@ -107,7 +112,7 @@ class ArticleContext:
 
     def possessor(self, owner: Token) -> list[ResolvedActor]:
         """Who "its"/"their" or a named possessor is: the nearest actor named before it."""
-        if owner.lower_ in {"its", "their"}:
+        if owner.lower_ in POSSESSIVE_PRONOUNS:
             before = self.actors.actors_in(list(owner.sent)[: owner.i - owner.sent.start])
             countries = [a for a in before if a.kind != "person"]
             if countries:
