@@ -178,3 +178,38 @@ def test_other_subfolders_are_not_types(plugin_dir: Path) -> None:
     (plugin_dir / "notes").mkdir()
     _write(plugin_dir / "notes" / "README.md", "not a type\n")
     assert [s.name for s in load_event_types([plugin_dir], entry_points=False)][-1] == "protest"
+
+
+def _entry_points(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """Pretend an installed distribution declares ``protest = value`` in the group."""
+    from importlib.metadata import EntryPoint
+
+    from worker.extraction import plugins
+
+    declared = [EntryPoint(name="protest", value=value, group=plugins.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(
+        plugins,
+        "installed_entry_points",
+        lambda group: declared if group == plugins.ENTRY_POINT_GROUP else [],
+    )
+
+
+def test_a_type_from_an_entry_point_is_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "site" / "my_types_xx"
+    shutil.copytree(PROTEST, package / "protest", ignore=shutil.ignore_patterns("__pycache__"))
+    _write(package / "__init__.py", "")
+    _write(package / "protest" / "__init__.py", "")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    _entry_points(monkeypatch, "my_types_xx.protest")
+    specs = load_event_types()
+    assert specs[-1].name == "protest" and specs[-1].module == "my_types_xx.protest"
+    rules = load_rules(specs)
+    assert rules["protest"].mention_from_trigger.__module__ == "my_types_xx.protest.rule"
+
+
+def test_an_entry_point_to_no_package_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    _entry_points(monkeypatch, "no_such_package_xx.protest")
+    with pytest.raises(PluginError, match=r"entry point 'protest'.*not an importable package"):
+        load_event_types()
