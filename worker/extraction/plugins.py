@@ -25,17 +25,8 @@ from typing import Any
 
 from common.errors import PluginError
 
-#: The built-in types, in the order their folders are read (the order events are stored in).
+#: The built-in types: each subfolder of this one is a type (the folders are the list of types).
 BUILTIN_DIR = Path(__file__).with_name("event_types")
-BUILTIN_ORDER = (
-    "parade",
-    "launch",
-    "statement",
-    "sanctions_vote",
-    "meeting",
-    "military_exercise",
-    "nuclear_test",
-)
 #: The Python entry-point group through which installed packages add event types.
 ENTRY_POINT_GROUP = "eventwire.event_types"
 #: The function every rule.py defines.
@@ -116,12 +107,15 @@ class EventTypeSpec:
 def load_event_types(
     plugin_dirs: Sequence[Path | str] = (), *, entry_points: bool = True
 ) -> tuple[EventTypeSpec, ...]:
-    """The built-in types, then every type folder under each of ``plugin_dirs``, then the
-    folders the ``eventwire.event_types`` entry points name. Raises :class:`PluginError`
-    naming the file and the problem for a broken plugin or a name used twice."""
+    """The built-in types (in folder-name order), then every type folder under each of
+    ``plugin_dirs``, then the folders the ``eventwire.event_types`` entry points name.
+
+    Raises :class:`PluginError` naming the file and the problem for a broken plugin or a name
+    used twice.
+    """
     specs = [
-        read_type_folder(BUILTIN_DIR / name, module=f"worker.extraction.event_types.{name}")
-        for name in BUILTIN_ORDER
+        read_type_folder(folder, module=f"worker.extraction.event_types.{folder.name}")
+        for folder in _type_folders(BUILTIN_DIR)
     ]
     for root in plugin_dirs:
         specs += [read_type_folder(folder) for folder in _type_folders(Path(root))]
