@@ -222,3 +222,11 @@ def test_an_entry_point_to_no_package_is_named(monkeypatch: pytest.MonkeyPatch) 
     _entry_points(monkeypatch, "no_such_package_xx.protest")
     with pytest.raises(PluginError, match=r"entry point 'protest'.*not an importable package"):
         load_event_types()
+
+
+def test_a_rule_making_an_unknown_type_is_named(plugin_dir: Path) -> None:
+    rule = plugin_dir / "protest" / "rule.py"
+    _write(rule, rule.read_text(encoding="utf-8").replace('Mention("protest"', 'Mention("riot"'))
+    extractor = Extractor(plugin_dirs=[plugin_dir], entry_points=False)
+    with pytest.raises(PluginError, match=r"protest/rule\.py: .*type 'riot'"):
+        extractor.extract(ArticleText("p", SENTENCE, date(2024, 3, 15)))

@@ -119,6 +119,13 @@ def mention_at(
     fallback = loaded.spec.fallback
     if mention is None and fallback is not None and trigger.lemma_ in fallback[0]:
         # "welcomed the decision": no meeting, but praise.
-        other = rules[fallback[1]]
-        return other.mention_from_trigger(ctx, trigger, fallback[2], sent)
+        loaded = rules[fallback[1]]
+        mention = loaded.mention_from_trigger(ctx, trigger, fallback[2], sent)
+    if mention is not None and mention.type not in rules:
+        # Every event's type must be a loaded one: storage, queries and the dashboard read
+        # the registry to know what a type is.
+        raise PluginError(
+            f"{loaded.spec.folder / RULE_FILE}: the rule made a mention of type "
+            f"{mention.type!r}, which is no loaded event type; use {loaded.spec.name!r}"
+        )
     return mention
