@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.extraction.gazetteer import Gazetteer, load_gazetteer
-from worker.extraction.plugins import EventTypeSpec
+from worker.extraction.type_folder import EventTypeSpec
 
 ACTOR_SPANS = "ew_actors"
 TRIGGER_SPANS = "ew_triggers"

@@ -15,8 +15,9 @@ from worker.extraction import components as _components  # noqa: F401  (register
 from worker.extraction.article_mentions import ArticleMentions
 from worker.extraction.components import add_components, cached_gazetteer
 from worker.extraction.merge import build_events, merge_mentions
-from worker.extraction.plugins import EventTypeSpec, load_event_types
+from worker.extraction.plugins import load_event_types
 from worker.extraction.rules.dispatch import load_rules
+from worker.extraction.type_folder import EventTypeSpec
 from worker.extraction.types import ArticleText, ExtractedEvent
 
 logger = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from collections.abc import Collection, Mapping
 
 from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.dates import ResolvedDate
-from worker.extraction.plugins import EventTypeSpec, MergePolicy
 from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.type_folder import EventTypeSpec, MergePolicy
 from worker.extraction.types import EventActor, ExtractedEvent
 from worker.extraction.vocabulary import NEUTRAL
 

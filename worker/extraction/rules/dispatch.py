@@ -18,9 +18,9 @@ from spacy.tokens import Span, Token
 
 from common.errors import PluginError
 from worker.extraction import syntax
-from worker.extraction.plugins import RULE_FILE, RULE_FUNCTION, EventTypeSpec
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
+from worker.extraction.type_folder import RULE_FILE, RULE_FUNCTION, EventTypeSpec
 from worker.extraction.vocabulary import JUDGING_VERBS
 
 #: A type's rule: (context, trigger token, trigger id, sentence) -> mention or None.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.plugins import read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
+from worker.extraction.type_folder import read_lexicon
 
 CROWD_WORDS = frozenset(read_lexicon(__file__)["crowd_words"])
 

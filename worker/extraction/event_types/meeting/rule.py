@@ -5,9 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.plugins import read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.type_folder import read_lexicon
 
 _LEXICON = read_lexicon(__file__)
 _UNMET_OBJECTS = frozenset(_LEXICON["unmet_objects"])

@@ -6,9 +6,9 @@ from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.actor_resolution import ResolvedActor
-from worker.extraction.plugins import read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
+from worker.extraction.type_folder import read_lexicon
 from worker.extraction.vocabulary import MILITARY_WORDS
 
 _LEXICON = read_lexicon(__file__)

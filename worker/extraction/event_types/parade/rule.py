@@ -12,9 +12,9 @@ from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.actor_resolution import ResolvedActor
-from worker.extraction.plugins import read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.type_folder import read_lexicon
 from worker.extraction.types import Location
 from worker.extraction.vocabulary import DATE_CARRYING_VERBS, LAUNCHABLE, MILITARY_WORDS
 

@@ -9,9 +9,9 @@ from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.actor_resolution import ResolvedActor
-from worker.extraction.plugins import SPEC_FILE, read_lexicon
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
+from worker.extraction.type_folder import SPEC_FILE, read_lexicon
 from worker.extraction.vocabulary import (
     GOVERNMENT_NOUNS,
     GROUP_NOUNS,
