@@ -25,3 +25,8 @@ class ServiceUnavailableError(EventwireError):
 
 class PermanentArticleError(EventwireError):
     """Processing this article can never succeed (it is gone, empty, ...): do not retry."""
+
+
+class PluginError(EventwireError):
+    """An event-type plugin is broken: its folder, spec.json, triggers.jsonl or rule.py (the
+    message names the file and the problem)."""

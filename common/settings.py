@@ -6,6 +6,7 @@ the CLI and the dashboard all read the same names.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import Field
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
       feed_retry_seconds: wait before the first retry of a failing feed; it doubles with each
         further failure up to ``feed_retry_max_seconds``.
       feed_concurrency: feeds fetched at once by ``eventwire watch``.
+      plugin_dirs: folders of user event types, separated like PATH (``os.pathsep``); each
+        subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
 
     model_config = SettingsConfigDict(
@@ -61,6 +64,7 @@ class Settings(BaseSettings):
     heartbeat_timeout_ms: int = Field(default=60_000, ge=1000)
     broker_maintenance_chance: int = Field(default=1000, ge=0, le=1_000_000)
     gazetteer_dir: str | None = None
+    plugin_dirs: str = ""
     log_level: str = "INFO"
     read_database_url: str | None = None
     sql_timeout: float = Field(default=30.0, gt=0, le=86_400)
@@ -76,6 +80,11 @@ class Settings(BaseSettings):
     def read_url(self) -> str:
         """The URL read-only work uses: ``read_database_url``, else ``database_url``."""
         return self.read_database_url or self.database_url
+
+    @property
+    def plugin_paths(self) -> tuple[str, ...]:
+        """``plugin_dirs`` split on ``os.pathsep``, empty entries dropped."""
+        return tuple(p for p in self.plugin_dirs.split(os.pathsep) if p.strip())
 
 
 @lru_cache(maxsize=1)

@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"cannot read gold file {path}: {exc}") from None
     settings = get_settings()
-    extractor = get_extractor(args.model or settings.spacy_model, settings.gazetteer_dir)
+    extractor = get_extractor(
+        args.model or settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths
+    )
     texts = [
         ArticleText(id=str(a["id"]), text=a["text"], published=_published(a.get("published")))
         for a in articles

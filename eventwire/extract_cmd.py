@@ -81,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     from worker.processing import get_extractor
 
     settings = get_settings()
-    extractor = get_extractor(args.model or settings.spacy_model, settings.gazetteer_dir)
+    extractor = get_extractor(
+        args.model or settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths
+    )
     options = ReadOptions(published=args.published, max_chars=settings.max_article_chars)
     rejected: list[Rejection] = []
     texts = article_texts(read_inputs(args.inputs, options), rejected)

@@ -11,72 +11,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from common.settings import Settings, get_settings
 from models.records import EventTypeRecord
+from worker.extraction import plugins
+from worker.extraction.plugins import load_event_types
+from worker.extraction.type_folder import EventTypeSpec
 
 logger = logging.getLogger(__name__)
 
-# Colours of the built-in six, used only by the stand-in below (the plugin specs carry them).
-_BUILTIN_COLOURS = {
-    "parade": "#636EFA",
-    "launch": "#EF553B",
-    "statement": "#00CC96",
-    "sanctions_vote": "#AB63FA",
-    "meeting": "#FFA15A",
-    "military_exercise": "#19D3F3",
-}
-
-
-def load_event_type_specs(settings: Settings | None = None) -> tuple[Any, ...]:
+def load_event_type_specs(settings: Settings | None = None) -> tuple[EventTypeSpec, ...]:
     """Return the registry's ``EventTypeSpec``s for the configured plugin folders."""
     settings = settings or get_settings()
-    try:
-        from worker.extraction.plugins import load_event_types
-    except ModuleNotFoundError as exc:
-        # TEMPORARY, until the plugins branch (issue 11 points 1-2) is merged: without the
-        # registry module, describe the built-in types from the extractor's closed list.
-        if exc.name != "worker.extraction.plugins":
-            raise
-        return _builtin_stand_in()
-    return tuple(load_event_types(tuple(getattr(settings, "plugin_dirs", ()) or ())))
+    return load_event_types(settings.plugin_paths)
 
 
-def _builtin_stand_in() -> tuple[Any, ...]:
-    from types import SimpleNamespace
-
-    from worker.extraction.types import EVENT_TYPES
-
-    return tuple(
-        SimpleNamespace(
-            name=name,
-            label=name.replace("_", " ").capitalize(),
-            colour=_BUILTIN_COLOURS[name],
-            subtypes=(),
-            folder=None,
-        )
-        for name in EVENT_TYPES
-    )
-
-
-def _builtin_root() -> Path | None:
-    try:
-        import worker.extraction.plugins as plugins
-    except ModuleNotFoundError:
-        return None
-    return Path(plugins.__file__).resolve().parent
-
-
-def event_type_records(specs: Sequence[Any]) -> list[EventTypeRecord]:
+def event_type_records(specs: Sequence[EventTypeSpec]) -> list[EventTypeRecord]:
     """Catalogue records for registry specs; built-in means "shipped inside the package"."""
-    root = _builtin_root()
+    root = Path(plugins.__file__).resolve().parent
     records = []
     for spec in specs:
-        folder = getattr(spec, "folder", None)
-        builtin = folder is None or (
-            root is not None and Path(folder).resolve().is_relative_to(root)
-        )
+        builtin = Path(spec.folder).resolve().is_relative_to(root)
         records.append(
             EventTypeRecord(
                 name=spec.name,

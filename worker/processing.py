@@ -50,12 +50,15 @@ class BatchOutcome:
 
 
 @lru_cache(maxsize=4)
-def get_extractor(model: str, gazetteer_dir: str | None = None) -> Extractor:
-    """Load one extractor per process and pipeline name (spaCy loads are slow)."""
+def get_extractor(
+    model: str, gazetteer_dir: str | None = None, plugin_dirs: tuple[str, ...] = ()
+) -> Extractor:
+    """Load one extractor per process, pipeline name and plugin folders (spaCy loads are
+    slow)."""
     from worker.extraction import Extractor
 
     logger.info("loading spaCy pipeline %s", model)
-    return Extractor(model, gazetteer_dir=gazetteer_dir)
+    return Extractor(model, gazetteer_dir=gazetteer_dir, plugin_dirs=plugin_dirs)
 
 
 def _extract_isolated(
@@ -153,6 +156,8 @@ def process_with_settings(
     return process_batch(
         article_ids,
         engine=get_engine(settings.database_url),
-        extractor=get_extractor(settings.spacy_model, settings.gazetteer_dir),
+        extractor=get_extractor(
+            settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths
+        ),
         batch_size=settings.batch_size,
     )

@@ -62,7 +62,7 @@ def run_worker(*, threads: int = 1, burst: bool = False, settings: Settings | No
     sync_catalogue(settings)
     broker = setup_broker(settings)
     # Load spaCy before taking messages: the first batch must not pay for it under a time limit.
-    get_extractor(settings.spacy_model, settings.gazetteer_dir)
+    get_extractor(settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths)
     if stop.is_set():
         broker.close()
         return 0

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import srsly
 
 from common.errors import ConfigurationError
 from worker.extraction import EXTRACTOR_VERSION, ArticleText, Extractor
 from worker.extraction.components import trigger_patterns
 from worker.extraction.gazetteer import load_gazetteer
+from worker.extraction.plugins import load_event_types
 
 
 def test_version_is_semver() -> None:
@@ -17,17 +19,29 @@ def test_version_is_semver() -> None:
 
 
 def test_trigger_patterns_are_loaded() -> None:
-    patterns = trigger_patterns()
+    event_types = load_event_types(entry_points=False)
+    patterns = trigger_patterns(event_types)
     assert len(patterns) > 20
-    labels = {p["label"] for p in patterns}
-    assert labels == {
-        "parade",
-        "launch",
-        "statement",
-        "sanctions_vote",
-        "meeting",
-        "military_exercise",
-    }
+    assert {p["label"] for p in patterns} == {spec.name for spec in event_types}
+
+
+BUILTIN_TYPES = (
+    "launch",
+    "meeting",
+    "military_exercise",
+    "nuclear_test",
+    "parade",
+    "sanctions_vote",
+    "statement",
+)
+
+
+@pytest.mark.parametrize("name", BUILTIN_TYPES)
+def test_each_builtin_type_has_trigger_patterns(name: str) -> None:
+    (spec,) = [s for s in load_event_types(entry_points=False) if s.name == name]
+    patterns = list(srsly.read_jsonl(spec.folder / "triggers.jsonl"))
+    assert len(patterns) > 0
+    assert all(p["label"] == name for p in patterns)
 
 
 def test_pipeline_has_the_rules(extractor: Extractor) -> None:

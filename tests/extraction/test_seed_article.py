@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 
 from eventwire.evaluation import format_report, load_gold, score
+from tests.conftest import REPO, SEED_ARTICLE, SEED_DIR
 from worker.extraction import ArticleText, ExtractedEvent, Extractor, asserted_only
 
-SEED = Path("/work/shared/seed/parade-article.gold.json")
-SCORE_PY = Path("/work/shared/eval/score.py")
-
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason="shared seed article not available")
+# Beside the repository, as conftest finds it: a missing seed fails these tests, never skips them.
+SEED = SEED_DIR / "parade-article.gold.json"
+SCORE_PY = REPO.parent / "shared" / "eval" / "score.py"
 
 
 @pytest.fixture(scope="module")
 def seed_events(extractor: Extractor) -> list[ExtractedEvent]:
-    text = SEED.with_name("parade-article.txt").read_text(encoding="utf-8")
+    text = SEED_ARTICLE.read_text(encoding="utf-8")
     return extractor.extract(ArticleText("seed-parade", text, date(2023, 7, 28)))
 
 
@@ -80,7 +80,6 @@ def test_seed_scores_at_target(seed_events: list[ExtractedEvent]) -> None:
     assert "micro" in format_report(result)
 
 
-@pytest.mark.skipif(not SCORE_PY.exists(), reason="shared scorer not available")
 def test_evaluation_agrees_with_shared_scorer(
     seed_events: list[ExtractedEvent], tmp_path: Path
 ) -> None:

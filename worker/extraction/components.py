@@ -2,11 +2,12 @@
 
 ``eventwire_actor_ruler`` marks gazetteer phrases (countries, capitals, demonyms, bodies,
 institutions, leaders) in ``doc.spans["ew_actors"]``; the event triggers are a standard
-``span_ruler`` loaded from ``data/triggers.jsonl`` into ``doc.spans["ew_triggers"]``.
+``span_ruler`` loaded from every event type's ``triggers.jsonl`` into ``doc.spans["ew_triggers"]``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from worker.extraction.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+from worker.extraction.gazetteer import Gazetteer, load_gazetteer
+from worker.extraction.type_folder import EventTypeSpec
 
 ACTOR_SPANS = "ew_actors"
 TRIGGER_SPANS = "ew_triggers"
@@ -30,10 +32,18 @@ def cached_gazetteer(extra_dir: str | None) -> Gazetteer:
     return load_gazetteer(extra_dir)
 
 
-def trigger_patterns(extra_dir: str | None = None) -> list[dict[str, Any]]:
-    """Trigger patterns from the built-in JSONL plus ``extra_dir/triggers.jsonl``."""
+def trigger_patterns(
+    event_types: Sequence[EventTypeSpec], extra_dir: str | None = None
+) -> list[dict[str, Any]]:
+    """Trigger patterns of every event type plus ``extra_dir/triggers.jsonl``."""
     # list(...): a generator from read_jsonl would be empty the second time it is read.
-    patterns = list(srsly.read_jsonl(DATA_DIR / TRIGGERS_FILE))
+    # A type's patterns may leave out the label: it is the type's name (plugins checks that
+    # the ones that give it give that).
+    patterns = [
+        {**pattern, "label": spec.name}
+        for spec in event_types
+        for pattern in list(srsly.read_jsonl(spec.folder / TRIGGERS_FILE))
+    ]
     if extra_dir and (Path(extra_dir) / TRIGGERS_FILE).exists():
         patterns.extend(srsly.read_jsonl(Path(extra_dir) / TRIGGERS_FILE))
     return patterns
@@ -82,7 +92,9 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def add_components(nlp: Language, gazetteer_dir: str | None = None) -> int:
+def add_components(
+    nlp: Language, event_types: Sequence[EventTypeSpec], gazetteer_dir: str | None = None
+) -> int:
     """Add the line-break splitter, the actor ruler and the trigger span_ruler to ``nlp``.
 
     Returns the number of trigger patterns loaded.
@@ -94,6 +106,6 @@ def add_components(nlp: Language, gazetteer_dir: str | None = None) -> int:
         name="eventwire_trigger_ruler",
         config={"spans_key": TRIGGER_SPANS, "overwrite": True, "validate": True},
     )
-    patterns = trigger_patterns(gazetteer_dir)
+    patterns = trigger_patterns(event_types, gazetteer_dir)
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     return len(patterns)

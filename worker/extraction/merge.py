@@ -1,29 +1,21 @@
 """One event per real happening: merge mentions of the same happening and build the output.
 
-Statements are never merged across sentences (a condemnation and the quote that follows are two
-scored events); parades, launches, meetings, votes and exercises are merged when nothing they
-say contradicts it (no different dates, weapons or sides).
+Each type's spec says how its mentions merge (``merge`` in spec.json): statements never (a
+condemnation and the quote that follows are two scored events); parades whenever dates and
+modality agree; launches, meetings, votes and exercises when nothing they say contradicts it
+(no different dates, weapons or sides).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
-from worker.extraction.actors import ActorRef
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.dates import ResolvedDate
 from worker.extraction.rules.mention import Mention, unique_actors
+from worker.extraction.type_folder import EventTypeSpec, MergePolicy
 from worker.extraction.types import EventActor, ExtractedEvent
-
-#: Confidence model (see docs/extraction.md): a base per type plus evidence features.
-BASE_CONFIDENCE = {
-    "parade": 0.6,
-    "launch": 0.55,
-    "sanctions_vote": 0.5,
-    "meeting": 0.45,
-    "military_exercise": 0.5,
-    "statement": 0.45,
-}
-
+from worker.extraction.vocabulary import NEUTRAL
 
 _ISO_LENGTH = {"year": 4, "month": 7, "day": 10}
 
@@ -40,14 +32,17 @@ def _near(a: Mention, b: Mention) -> bool:
     return second.sent.start <= first.sent.end
 
 
-def _compatible(a: Mention, b: Mention) -> bool:
-    if a.type != b.type or a.type == "statement" or a.modality != b.modality:
+def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> bool:
+    if a.type != b.type or a.modality != b.modality:
+        return False
+    policy = specs[a.type].merge
+    if policy.mode == "never":
         return False
     if a.own_date and b.own_date and a.date and b.date and not _dates_agree(a.date, b.date):
         return False
-    if a.type == "parade":
+    if policy.mode == "always":
         return True
-    if a.type == "sanctions_vote" and "voted" in (a.subtype, b.subtype):
+    if a.subtype in policy.near_subtypes or b.subtype in policy.near_subtypes:
         # An abstention or a tally is part of the vote told beside it; a vote mentioned
         # paragraphs later ("two months after the council voted ...") is another one.
         return _near(a, b)
@@ -57,15 +52,17 @@ def _compatible(a: Mention, b: Mention) -> bool:
     agents_b = {x.country for x in b.agents}
     if agents_a and agents_b and not agents_a & agents_b:
         return False
-    return not (a.type == "sanctions_vote" and a.subtype != b.subtype)
+    return not (policy.same_subtype and a.subtype != b.subtype)
 
 
-def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
+def merge_mentions(
+    mentions: list[Mention], specs: Mapping[str, EventTypeSpec]
+) -> list[list[Mention]]:
     """Group mentions of the same happening (in article order)."""
     groups: list[list[Mention]] = []
     for mention in mentions:
         for group in groups:
-            if all(_compatible(mention, other) for other in group):
+            if all(_compatible(mention, other, specs) for other in group):
                 group.append(mention)
                 break
         else:
@@ -74,10 +71,10 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
 
 
 def _roles(
-    group: list[Mention], best: Mention
-) -> tuple[list[ActorRef], list[ActorRef], list[ActorRef]]:
+    group: list[Mention], best: Mention, policy: MergePolicy
+) -> tuple[list[ResolvedActor], list[ResolvedActor], list[ResolvedActor]]:
     agents = unique_actors(best.agents + [a for m in group for a in m.agents])
-    if best.type == "sanctions_vote" and best.agents:
+    if policy.agents_from_best and best.agents:
         # Other mentions of a vote name abstainers and earlier voters: present, not the agent.
         others = [a for a in agents if a not in best.agents]
         agents = list(best.agents)
@@ -86,7 +83,7 @@ def _roles(
         group_participants = []
     targets = unique_actors(best.targets + [a for m in group for a in m.targets])
     participants = unique_actors([a for m in group for a in m.participants] + group_participants)
-    if best.type == "parade":
+    if policy.host_agents:
         host = best.location.country if best.location else None
         if host is None:
             host = next((m.location.country for m in group if m.location), None)
@@ -95,7 +92,7 @@ def _roles(
             host = next((a.country for a in agents if a.kind != "person"), None)
         people = unique_actors(agents + participants)
         agents = [p for p in people if p.country == host] or (
-            [ActorRef(best.location.name, host, "country")] if best.location and host else []
+            [ResolvedActor(best.location.name, host, "country")] if best.location and host else []
         )
         participants = [p for p in people if p not in agents]
     targets = [t for t in targets if t not in agents]
@@ -103,23 +100,26 @@ def _roles(
     return agents, targets, participants
 
 
-def confidence(best: Mention, group: list[Mention]) -> float:
-    """A score in [0.05, 0.99]: higher means the event is more often right on the gold sets."""
-    score = BASE_CONFIDENCE.get(best.type, 0.5)
+def confidence(best: Mention, group: list[Mention], spec: EventTypeSpec) -> float:
+    """A score in [0.05, 0.99]: higher means the event is more often right on the gold sets.
+
+    The type's ``base_confidence`` plus evidence features (see docs/extraction.md).
+    """
+    score = spec.base_confidence
     score += 0.15 if best.agent_named else (0.05 if best.agents else -0.15)
     score += 0.1 if best.own_date else 0.0
     score += 0.05 if best.location else 0.0
     score += 0.05 if best.targets else 0.0
     score += 0.1 if best.quote else 0.0
     score += 0.05 * min(len(group) - 1, 2)
-    if best.type == "statement" and best.subtype == "neutral":
-        score -= 0.1
+    # A subtype that says little ("neutral" statements) is less often right.
+    score += dict(spec.subtype_confidence).get(best.subtype or "", 0.0)
     if best.trigger.pos_ != "VERB":
         score -= 0.05
     return max(0.05, min(0.99, round(score, 3)))
 
 
-def _quote_links(bests: list[Mention]) -> dict[int, int]:
+def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> dict[int, int]:
     """Pair a reported statement with the verbatim quote that follows it (same speaker).
 
     "X condemned Y for Z." followed by '"...," X said.' is one utterance told twice. The gold
@@ -131,10 +131,11 @@ def _quote_links(bests: list[Mention]) -> dict[int, int]:
     for i in range(1, len(bests)):
         later, earlier = bests[i], bests[i - 1]
         if (
-            later.type == earlier.type == "statement"
+            later.type == earlier.type
+            and specs[later.type].speech
             and later.quote
-            and later.subtype == "neutral"
-            and earlier.subtype != "neutral"
+            and later.subtype == NEUTRAL
+            and earlier.subtype != NEUTRAL
             and not earlier.quote
             and later.modality == earlier.modality
             and later.sent.start == earlier.sent.end  # the very next sentence
@@ -151,24 +152,29 @@ IGO = "IGO"
 
 
 def build_events(
-    article_id: str, groups: list[list[Mention]], organization_codes: Collection[str] = ()
+    article_id: str,
+    groups: list[list[Mention]],
+    specs: Mapping[str, EventTypeSpec],
+    organization_codes: Collection[str] = (),
 ) -> list[ExtractedEvent]:
     """Turn merged groups into output events, each with its best evidence sentence.
 
-    ``organization_codes`` are the gazetteer's codes of international bodies, reported as IGO.
+    ``specs`` are the loaded types by name; ``organization_codes`` are the gazetteer's codes of
+    international bodies, reported as IGO.
     """
 
-    def actor(a: ActorRef, role: str) -> EventActor:
+    def actor(a: ResolvedActor, role: str) -> EventActor:
         country = IGO if a.country in organization_codes else a.country
         return EventActor(a.name, country, role, a.kind)  # type: ignore[arg-type]
 
     events: list[ExtractedEvent] = []
     bests = [max(group, key=lambda m: (m.score, -m.sent.start)) for group in groups]
-    links = _quote_links(bests)
+    links = _quote_links(bests, specs)
     lent_quotes = {j: bests[i].quote for i, j in links.items()}
     for index, group in enumerate(groups):
         best = bests[index]
-        agents, targets, participants = _roles(group, best)
+        spec = specs[best.type]
+        agents, targets, participants = _roles(group, best, spec.merge)
         location = best.location or next((m.location for m in group if m.location), None)
         date = best.date if best.date else next((m.date for m in group if m.own_date), None)
         actors = tuple(
@@ -203,7 +209,7 @@ def build_events(
                 weapons=weapons,
                 quote=quote,
                 modality=best.modality,  # type: ignore[arg-type]
-                confidence=confidence(best, group),
+                confidence=confidence(best, group, spec),
                 attributes=attributes,
             )
         )

@@ -4,64 +4,25 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from worker.extraction import vocabulary as vocab
+
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "obj"})
-#: Heads that turn the clause under them into something that did not happen.
-NEGATING_HEADS = frozenset(
-    {
-        "refuse",
-        "decline",
-        "avoid",
-        "refrain",
-        "cancel",
-        "scrap",
-        "abandon",
-        "postpone",
-        "deny",
-        "fail",
-    }
-)
-#: Heads whose complement is a plan, not a fact ("plans to launch", "vowed to hold talks").
-PLANNING_HEADS = frozenset(
-    {
-        "plan",
-        "intend",
-        "prepare",
-        "aim",
-        "expect",
-        "schedule",
-        "set",
-        "due",
-        "vow",
-        "pledge",
-        "promise",
-        "threaten",
-        "seek",
-        "want",
-        "hope",
-        "propose",
-        "agree",
-        "decide",
-        "mull",
-        "consider",
-        "likely",
-        "poised",
-        "ready",
-        "go",
-    }
-)
-SPEECH_COMPLEMENTS = frozenset(
-    {"comment", "respond", "say", "elaborate", "speculate", "discuss", "answer", "confirm"}
-)
-CAPABILITY_WORDS = frozenset({"capable", "able", "can", "could", "designed"})
-HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether", "should", "lest"})
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-CONDITIONAL_AUX = frozenset({"would", "might", "may"})
-NEGATIVE_DETS = frozenset({"no", "neither", "none", "never"})
-
-
+NEGATING_HEADS = vocab.words("negating_heads")
+PLANNING_HEADS = vocab.words("planning_heads")
+SPEECH_COMPLEMENTS = vocab.words("speech_complements")
+DECLINING_VERBS = vocab.words("declining_verbs")
+UNNEGATED_TRIGGERS = vocab.words("unnegated_triggers")
+CAPABILITY_WORDS = vocab.words("capability_words")
+CAPABILITY_ADJECTIVES = vocab.words("capability_adjectives")
+CAPABILITY_VERBS = vocab.words("capability_verbs")
+HYPOTHETICAL_MARKS = vocab.words("hypothetical_marks")
+FUTURE_AUX = vocab.words("future_aux")
+CONDITIONAL_AUX = vocab.words("conditional_aux")
+NEGATIVE_DETS = vocab.words("negative_dets")
+OBJECT_TAKING_APPEAL_VERBS = vocab.words("object_taking_appeal_verbs")
 #: Lemmas the small English pipeline gets wrong for verbs that matter here.
-LEMMA_FIXES = {"stag": "stage", "stage": "stage", "hold": "hold"}
+LEMMA_FIXES: dict[str, str] = vocab.table("lemma_fixes")
 
 
 def lemma(token: Token) -> str:
@@ -110,8 +71,7 @@ def subject_levels(verb: Token) -> list[list[Token]]:
             break
         if (
             current.dep_ == "xcomp"
-            and current.head.lemma_
-            in {"urge", "ask", "call", "press", "encourage", "order", "tell", "force", "allow"}
+            and current.head.lemma_ in OBJECT_TAKING_APPEAL_VERBS
             and any(c.dep_ == "dobj" for c in current.head.children)
         ):
             break
@@ -119,7 +79,7 @@ def subject_levels(verb: Token) -> list[list[Token]]:
             levels.append([current.head])
             break
         head = current.head
-        if current.dep_ != "ccomp" and head.lemma_ in {"report", "say", "tell", "add"}:
+        if current.dep_ != "ccomp" and head.lemma_ in vocab.PARTICIPLE_REPORTING_VERBS:
             # "X sent a message, KCNA reported, praising ...": the participle belongs to the
             # reported clause, not to the reporter.
             for reported in (c for c in head.children if c.dep_ == "ccomp"):
@@ -215,17 +175,10 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             "amod",
         }:
             break
-        if current.dep_ == "ccomp" and current.head.lemma_ in {
-            "say",
-            "tell",
-            "report",
-            "announce",
-            "state",
-            "add",
-        }:
+        if current.dep_ == "ccomp" and current.head.lemma_ in vocab.MODALITY_REPORTING_VERBS:
             break
         current = current.head
-    if trigger.lemma_ in {"decline", "refuse"} and any(
+    if trigger.lemma_ in DECLINING_VERBS and any(
         c.dep_ == "xcomp" and c.lemma_ in SPEECH_COMPLEMENTS for c in trigger.children
     ):
         return "negated"  # "declined to comment" says nothing
@@ -237,7 +190,7 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             previous is not None
             and previous.dep_ == "xcomp"
             and token.lemma_ in NEGATING_HEADS
-            and trigger.lemma_ not in {"launch", "fire"}
+            and trigger.lemma_ not in UNNEGATED_TRIGGERS
         ):
             return "negated"
     for token in chain[:3]:
@@ -255,9 +208,9 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "hypothetical"
     for token in chain[:3]:
         aux = _aux(token)
-        if aux & {"can"} or token.lemma_ in {"capable", "able"}:
+        if aux & {"can"} or token.lemma_ in CAPABILITY_ADJECTIVES:
             return "capability"
-        if aux & {"could"} and token.lemma_ in {"reach", "hit", "strike", "carry", "deliver"}:
+        if aux & {"could"} and token.lemma_ in CAPABILITY_VERBS:
             return "capability"
         if aux & CONDITIONAL_AUX or aux & {"could"}:
             return "hypothetical"

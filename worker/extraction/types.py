@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from common.contract import ActorKind, DatePrecision, Modality, Role
 
-EventType = Literal[
-    "parade", "launch", "statement", "sanctions_vote", "meeting", "military_exercise"
-]
-EVENT_TYPES: tuple[str, ...] = (
-    "parade",
-    "launch",
-    "statement",
-    "sanctions_vote",
-    "meeting",
-    "military_exercise",
-)
+#: An event type's name: one of the loaded types (``plugins.load_event_types``), which the
+#: extractor checks its rules' mentions against; not a closed list, since users add types.
+EventType = str
 
 
 @dataclass(frozen=True)

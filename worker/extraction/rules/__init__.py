@@ -1,5 +1,5 @@
-"""The event rules: one module per event type over a shared article context.
+"""What every event type's rule shares: the article context, mentions, dating, the dispatch of
+a trigger to its type's rule, the folding of one sentence's mentions and the article passes.
 
-Import the modules themselves (``from worker.extraction.rules import launch``); this package
-imports nothing, so that ``actors.py`` can read :mod:`.vocabulary` without an import cycle.
+The rules themselves live in ``worker/extraction/event_types/<type>/rule.py``.
 """

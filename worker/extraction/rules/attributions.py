@@ -3,24 +3,31 @@ happening into one mention."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from worker.extraction import syntax
 from worker.extraction.rules.mention import Mention, unique_actors
-from worker.extraction.rules.vocabulary import NEUTRAL, REPORTING_VERBS, STANCE_CUES
+from worker.extraction.vocabulary import ATTRIBUTING_VERBS, NEUTRAL, REPORTING_VERBS, STANCE_CUES
+
+if TYPE_CHECKING:
+    from worker.extraction.rules.dispatch import EventTypeRule
 
 
-def drop_attributions(found: list[Mention]) -> list[Mention]:
+def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> list[Mention]:
     """Fold a sentence's statement triggers that share a speaker into one statement.
 
     "X said Y happened" reports Y: a neutral speech verb whose clause holds another event
-    is an attribution, not a statement of its own.
+    is an attribution, not a statement of its own. Statements are the mentions of the
+    speech types (``speech`` in their spec).
     """
+    speech = {m.type for m in found if rules[m.type].spec.speech}
     kept: list[Mention] = []
     for mention in found:
         if (
-            mention.type == "statement"
+            mention.type in speech
             and not mention.quote
             and mention.subtype in {NEUTRAL, *dict(STANCE_CUES)}
-            and mention.trigger.lemma_ in REPORTING_VERBS | {"note"}
+            and mention.trigger.lemma_ in REPORTING_VERBS | ATTRIBUTING_VERBS
         ):
             inner = {t.i for t in mention.trigger.subtree}
             reported = [
@@ -28,7 +35,7 @@ def drop_attributions(found: list[Mention]) -> list[Mention]:
                 for o in found
                 if o is not mention
                 and o.trigger.i in inner
-                and o.type != "statement"
+                and o.type not in speech
                 and o.modality in {"asserted", "negated"}
             ]
             speaker = {a.country for a in mention.agents}
@@ -47,7 +54,8 @@ def drop_attributions(found: list[Mention]) -> list[Mention]:
             (
                 k
                 for k in kept
-                if k.type == "statement" == mention.type
+                if k.type == mention.type
+                and mention.type in speech
                 and k.agents == mention.agents
                 # Two stances in one sentence are two utterances (the gold convention);
                 # a plain "said" beside a stance is the same one.
@@ -65,7 +73,9 @@ def drop_attributions(found: list[Mention]) -> list[Mention]:
                 same.subtype = mention.subtype
             same.quote = same.quote or mention.quote
             continue
-        twin = next((k for k in kept if k.type == mention.type != "statement"), None)
+        twin = next(
+            (k for k in kept if k.type == mention.type and mention.type not in speech), None
+        )
         if twin is not None:
             if mention.score > twin.score:
                 twin.trigger, twin.subtype = mention.trigger, mention.subtype
@@ -75,17 +85,17 @@ def drop_attributions(found: list[Mention]) -> list[Mention]:
             twin.weapons = list(dict.fromkeys(twin.weapons + mention.weapons))
             continue
         kept.append(mention)
-    return fold_embedded(kept)
+    return fold_embedded(kept, speech)
 
 
-def fold_embedded(kept: list[Mention]) -> list[Mention]:
+def fold_embedded(kept: list[Mention], speech: set[str]) -> list[Mention]:
     """A statement verb inside what a speaker said is content, not a second statement.
 
     "Patel called on Beijing to encourage Pyongyang ..." is one appeal; "Kang spoke,
     calling the event ..." is one speech. The embedded verb has no subject of its own; its
     targets serve the outer statement when that has none.
     """
-    statements = [m for m in kept if m.type == "statement"]
+    statements = [m for m in kept if m.type in speech]
     dropped: set[int] = set()
     for inner in statements:
         has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in inner.trigger.children)

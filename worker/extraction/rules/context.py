@@ -15,11 +15,16 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.actors import GOVERNMENT_NOUNS, ActorRef, ArticleActors
+from worker.extraction.actor_resolution import ArticleActors, ResolvedActor
 from worker.extraction.gazetteer import Gazetteer
 from worker.extraction.rules.mention import unique_actors
-from worker.extraction.rules.vocabulary import STATIVE_PASSIVES, WEAPON_NAME_RE
 from worker.extraction.types import Location
+from worker.extraction.vocabulary import (
+    GOVERNMENT_NOUNS,
+    POSSESSIVE_PRONOUNS,
+    STATIVE_PASSIVES,
+    WEAPON_NAME_RE,
+)
 
 
 @lru_cache(maxsize=8)
@@ -56,18 +61,20 @@ class ArticleContext:
 
     # -- actors -------------------------------------------------------------------------------
 
-    def resolve_all(self, tokens: list[Token], *, subject: bool = False) -> list[ActorRef]:
+    def resolve_all(self, tokens: list[Token], *, subject: bool = False) -> list[ResolvedActor]:
         """The actors the phrases headed by ``tokens`` name, in order, without repeats."""
-        out: list[ActorRef] = []
+        out: list[ResolvedActor] = []
         for token in tokens:
             for actor in self.actors.resolve(token, subject=subject):
                 if actor not in out:
                     out.append(actor)
         return out
 
-    def actors_under(self, tokens: list[Token], exclude: set[int] | None = None) -> list[ActorRef]:
+    def actors_under(
+        self, tokens: list[Token], exclude: set[int] | None = None
+    ) -> list[ResolvedActor]:
         """Each token's actor, or when it names none, the actors anywhere in its subtree."""
-        out: list[ActorRef] = []
+        out: list[ResolvedActor] = []
         for token in tokens:
             resolved = self.actors.resolve(token)
             if resolved:
@@ -78,7 +85,7 @@ class ArticleContext:
                     out.append(actor)
         return out
 
-    def agents(self, verb: Token) -> tuple[list[ActorRef], bool]:
+    def agents(self, verb: Token) -> tuple[list[ResolvedActor], bool]:
         """Who does ``verb``, and whether they are named (not only a pronoun)."""
         if syntax.is_passive(verb):
             by = syntax.passive_agents(verb)
@@ -103,16 +110,16 @@ class ArticleContext:
                         return [self.country(country)], True
         return [], False
 
-    def possessor(self, owner: Token) -> list[ActorRef]:
+    def possessor(self, owner: Token) -> list[ResolvedActor]:
         """Who "its"/"their" or a named possessor is: the nearest actor named before it."""
-        if owner.lower_ in {"its", "their"}:
+        if owner.lower_ in POSSESSIVE_PRONOUNS:
             before = self.actors.actors_in(list(owner.sent)[: owner.i - owner.sent.start])
             countries = [a for a in before if a.kind != "person"]
             if countries:
                 return [countries[-1]]
         return self.actors.resolve(owner)
 
-    def owners_of(self, tokens: Iterable[Token]) -> list[ActorRef]:
+    def owners_of(self, tokens: Iterable[Token]) -> list[ResolvedActor]:
         """Who the possessives on ``tokens`` name ("Iran's missiles", "its rocket"), once each."""
         return unique_actors(
             [
@@ -124,9 +131,9 @@ class ArticleContext:
             ]
         )
 
-    def country(self, code: str) -> ActorRef:
+    def country(self, code: str) -> ResolvedActor:
         """The country actor for an ISO code (the code itself when the gazetteer lacks it)."""
-        return ActorRef(self.gazetteer.country_names.get(code, code), code, "country")
+        return ResolvedActor(self.gazetteer.country_names.get(code, code), code, "country")
 
     # -- places -------------------------------------------------------------------------------
 

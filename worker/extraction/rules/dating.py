@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 from worker.extraction import syntax
 from worker.extraction.dates import ResolvedDate, resolve
 from worker.extraction.rules.context import ArticleContext
-from worker.extraction.rules.vocabulary import (
+from worker.extraction.vocabulary import (
     DATE_CARRYING_VERBS,
     DATELINE_RE,
     REPORTING_VERBS,

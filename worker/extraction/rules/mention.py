@@ -8,10 +8,10 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.actors import ActorRef
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.dates import ResolvedDate
-from worker.extraction.rules.vocabulary import DATE_CARRYING_VERBS
 from worker.extraction.types import Location
+from worker.extraction.vocabulary import DATE_CARRYING_VERBS
 
 
 @dataclass
@@ -22,9 +22,9 @@ class Mention:
     subtype: str | None
     trigger: Token
     sent: Span
-    agents: list[ActorRef] = field(default_factory=list)
-    targets: list[ActorRef] = field(default_factory=list)
-    participants: list[ActorRef] = field(default_factory=list)
+    agents: list[ResolvedActor] = field(default_factory=list)
+    targets: list[ResolvedActor] = field(default_factory=list)
+    participants: list[ResolvedActor] = field(default_factory=list)
     date: ResolvedDate | None = None
     own_date: bool = False
     location: Location | None = None
@@ -57,9 +57,9 @@ class Mention:
         )
 
 
-def unique_actors(actors: list[ActorRef]) -> list[ActorRef]:
-    """``actors`` without repeats, first occurrence kept (ActorRef equality, not identity)."""
-    out: list[ActorRef] = []
+def unique_actors(actors: list[ResolvedActor]) -> list[ResolvedActor]:
+    """``actors`` without repeats, first occurrence kept (ResolvedActor equality, not identity)."""
+    out: list[ResolvedActor] = []
     for actor in actors:
         if actor not in out:
             out.append(actor)

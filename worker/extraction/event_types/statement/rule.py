@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.actors import GOVERNMENT_NOUNS, GROUP_NOUNS, ActorRef
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
-from worker.extraction.rules.vocabulary import (
-    LEMMA_SUBTYPES,
+from worker.extraction.type_folder import SPEC_FILE, read_lexicon
+from worker.extraction.vocabulary import (
+    GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
     NEUTRAL,
-    PEOPLE_NOUNS,
     QUOTE_RE,
     STANCE_CUES,
-    STATEMENT_SUBTYPES,
-    SUBTYPE_ALIASES,
 )
 
-#: Verbs of taking sides that say nothing without an object or a clause ("Japan supports").
-_NEEDS_OBJECT = frozenset({"support", "back", "endorse", "defend", "press", "push", "seek", "ask"})
-#: Threats and warnings are aimed at whoever must meet their condition.
-_CONDITIONAL_VERBS = frozenset({"threaten", "warn", "vow", "swear"})
-_CONDITION_MARKS = frozenset({"if", "unless"})
+_LEXICON = read_lexicon(__file__)
+#: The stance subtypes a statement may carry (spec.json's subtypes: the gold guide's list).
+STATEMENT_SUBTYPES = frozenset(
+    json.loads(Path(__file__).with_name(SPEC_FILE).read_text())["subtypes"]
+)
+SUBTYPE_ALIASES: dict[str, str] = _LEXICON["subtype_aliases"]
+LEMMA_SUBTYPES: dict[str, str] = _LEXICON["lemma_subtypes"]
+PEOPLE_NOUNS = frozenset(_LEXICON["people_nouns"])
+_NEEDS_OBJECT = frozenset(_LEXICON["needs_object"])
+_CONDITIONAL_VERBS = frozenset(_LEXICON["conditional_verbs"])
+_CONDITION_MARKS = frozenset(_LEXICON["condition_marks"])
+_THREAT_VERBS = frozenset(_LEXICON["threat_verbs"])
+_BLAMING_VERBS = frozenset(_LEXICON["blaming_verbs"])
+_NAMING_VERBS = frozenset(_LEXICON["naming_verbs"])
 
 
-def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+def mention_from_trigger(
+    ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
+) -> Mention | None:
     """A statement mention at ``trigger`` with ``label_id`` as its stance (or the stance of
     its words for plain speech verbs), or None without a speaker or anything said."""
     if trigger.pos_ not in {"VERB", "ADJ"} or trigger.dep_ in {"amod", "compound"}:
@@ -38,7 +51,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     complements = syntax.clausal_complements(trigger)
     if label_id == NEUTRAL and not (quote or complements or objects):
         return None
-    if label_id == NEUTRAL and trigger.lemma_ in {"call", "describe"} and not objects:
+    if label_id == NEUTRAL and trigger.lemma_ in _NAMING_VERBS and not objects:
         return None
     if trigger.lemma_ in _NEEDS_OBJECT and not (objects or complements):
         return None
@@ -47,7 +60,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     targets, target_heads = _targets(ctx, trigger, objects, complements)
     targets = [t for t in targets if t not in agents]
     if (
-        trigger.lemma_ in {"accuse", "blame"}
+        trigger.lemma_ in _BLAMING_VERBS
         and not targets
         and not any(
             o.pos_ == "PROPN"
@@ -64,7 +77,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     subtype = label_id
     if label_id in {NEUTRAL, "issue"}:
         subtype = _stance(quote or ctx.text_of(sent)) or NEUTRAL
-    if trigger.lemma_ in {"threaten", "vow", "swear"}:
+    if trigger.lemma_ in _THREAT_VERBS:
         subtype = "threaten"
     if subtype == NEUTRAL and any(
         syntax.has_negation(comp)
@@ -89,7 +102,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
 
 def _targets(
     ctx: ArticleContext, trigger: Token, objects: list[Token], complements: list[Token]
-) -> tuple[list[ActorRef], list[Token]]:
+) -> tuple[list[ResolvedActor], list[Token]]:
     """Who the statement is aimed at, and the phrases that name them (objects, the subject of
     a passive), for the accuse/blame check."""
     target_heads: list[Token] = []
@@ -97,7 +110,7 @@ def _targets(
         target_heads = [c for c in trigger.children if c.dep_ == "nsubjpass"]
     target_heads += objects
     targets = ctx.resolve_all(target_heads)
-    if not targets and trigger.lemma_ not in {"accuse", "blame"}:
+    if not targets and trigger.lemma_ not in _BLAMING_VERBS:
         targets = ctx.actors_under(objects)
     preps = {"on", "upon", "to", "against", "with", "at"}
     if not targets:

@@ -7,10 +7,14 @@ from spacy.tokens import Span, Token
 from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
-from worker.extraction.rules.vocabulary import UNMET_OBJECTS
+from worker.extraction.type_folder import read_lexicon
 
-#: Verbs that only carry a meeting noun: their "to" phrase names the other side.
-_LIGHT_VERBS = frozenset({"pay", "give", "extend", "accord", "offer", "make"})
+_LEXICON = read_lexicon(__file__)
+_UNMET_OBJECTS = frozenset(_LEXICON["unmet_objects"])
+_LIGHT_VERBS = frozenset(_LEXICON["light_verbs"])
+_HOSTING_VERBS = frozenset(_LEXICON["hosting_verbs"])
+_HOSTED_OBJECTS = frozenset(_LEXICON["hosted_objects"])
+_TOPIC_PREPS = frozenset(_LEXICON["topic_preps"])
 
 
 def _named_subject(verb: Token) -> bool:
@@ -20,7 +24,9 @@ def _named_subject(verb: Token) -> bool:
     )
 
 
-def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+def mention_from_trigger(
+    ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
+) -> Mention | None:
     """A meeting mention at ``trigger``, or None when no side of it is an actor or the word
     means something else ("meet the deadline", "protested over the visit")."""
     verb = syntax.clause_verb(trigger)
@@ -30,16 +36,14 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
         objects = syntax.direct_objects(trigger)
         targets = ctx.resolve_all(objects)
         if (
-            lemma in {"receive", "welcome", "greet", "host"}
+            lemma in _HOSTING_VERBS
             and not any(a.kind in {"person", "country"} for a in targets)
-            and not any(
-                o.lower_ in {"delegation", "summit", "talks", "visit", "guests"} for o in objects
-            )
+            and not any(o.lower_ in _HOSTED_OBJECTS for o in objects)
         ):
             return None
         if lemma in {"talk"} and not syntax.prep_objects(trigger, {"with", "to"}):
             return None
-        if lemma == "meet" and any(syntax.lemma(o) in UNMET_OBJECTS for o in objects):
+        if lemma == "meet" and any(syntax.lemma(o) in _UNMET_OBJECTS for o in objects):
             return None  # "meet the demands / the deadline" is no meeting
         # "visited/arrived in Amman" names the host; "met in Seoul" only the venue.
         preps = {"with", "to", "in", "between"} if label_id == "visit" else {"with", "between"}
@@ -47,12 +51,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     else:
         if lemma == "talk" and trigger.tag_ != "NNS":
             return None
-        if trigger.dep_ == "pobj" and trigger.head.lower_ in {
-            "over",
-            "about",
-            "against",
-            "without",
-        }:
+        if trigger.dep_ == "pobj" and trigger.head.lower_ in _TOPIC_PREPS:
             return None  # "protested over the visit": the visit is a topic, told elsewhere
         agents, named = ctx.agents(verb) if verb is not trigger else ([], False)
         owners = [c for c in trigger.children if c.dep_ in {"poss", "compound", "amod"}]

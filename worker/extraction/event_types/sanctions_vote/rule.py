@@ -7,15 +7,21 @@ from spacy.tokens import Span, Token
 from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
-from worker.extraction.rules.vocabulary import DOING_VERBS, OUTCOMES, SANCTION_WORDS
+from worker.extraction.type_folder import read_lexicon
+from worker.extraction.vocabulary import DOING_VERBS
 
-#: What an "adopted" trigger must adopt to be a sanctions vote.
-_ADOPTABLE = frozenset({"resolution", "sanction", "measure", "draft", "mandate", "embargo"})
-#: Prepositions whose object a sanction or vote is aimed at.
-_AGAINST_PREPS = frozenset({"against", "on", "over", "targeting", "upon"})
+_LEXICON = read_lexicon(__file__)
+SANCTION_WORDS = frozenset(_LEXICON["sanction_words"])
+#: The outcome (subtype) of a sanctions vote by trigger lemma.
+OUTCOMES: dict[str, str] = _LEXICON["outcomes"]
+_ADOPTABLE = frozenset(_LEXICON["adoptable"])
+_AGAINST_PREPS = frozenset(_LEXICON["against_preps"])
+_LISTING_VERBS = frozenset(_LEXICON["listing_verbs"])
 
 
-def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+def mention_from_trigger(
+    ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
+) -> Mention | None:
     """A sanctions-vote mention at ``trigger`` (outcome as subtype), or None when the sentence
     is not about sanctions or nobody is said to have cast the vote."""
     lemma = trigger.lemma_.lower()
@@ -49,7 +55,7 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     for token in scope:
         if token.dep_ == "pobj" and token.head.lower_ in _AGAINST_PREPS:
             against.append(token)
-    if label_id == "imposed" and trigger.lemma_ in {"sanction", "blacklist"}:
+    if label_id == "imposed" and trigger.lemma_ in _LISTING_VERBS:
         against += syntax.direct_objects(trigger)
     mention.targets = [a for a in ctx.actors_under(against) if a not in mention.agents]
     target_ids = {t.i for a in against for t in a.subtree}

@@ -5,25 +5,33 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.actors import ActorRef
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
-from worker.extraction.rules.vocabulary import CIVIL_EXERCISE, MILITARY_WORDS
+from worker.extraction.type_folder import read_lexicon
+from worker.extraction.vocabulary import MILITARY_WORDS
+
+_LEXICON = read_lexicon(__file__)
+_CIVIL_EXERCISE = frozenset(_LEXICON["civil_exercise"])
+_RESPONSE_NOUNS = frozenset(_LEXICON["response_nouns"])
+_AIMING_WORDS = frozenset(_LEXICON["aiming_words"])
 
 
-def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> Mention | None:
+def mention_from_trigger(
+    ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
+) -> Mention | None:
     """A military-exercise mention at the noun ``trigger``, or None for a civil drill, a verb,
     or an exercise with no actor. ``label_id`` is unused (one signature for every type)."""
     if trigger.pos_ != "NOUN":
         return None
     mods = {c.lower_ for c in trigger.children} | {trigger.head.lower_}
-    if mods & CIVIL_EXERCISE:
+    if mods & _CIVIL_EXERCISE:
         return None
     words = {t.lower_ for t in sent}
     if not (words & MILITARY_WORDS or trigger.lemma_ in {"wargame"} or trigger.lower_ == "games"):
         return None
     verb = syntax.clause_verb(trigger)
-    agents: list[ActorRef] = []
+    agents: list[ResolvedActor] = []
     named = False
     if verb is not trigger:
         subj = syntax.subjects(verb)
@@ -55,12 +63,6 @@ def validate(ctx: ArticleContext, trigger: Token, label_id: str, sent: Span) -> 
     mention.targets = [a for a in aimed_at if a not in mention.agents + mention.participants]
     mention.location = ctx.location([trigger, verb], sent)
     return mention
-
-
-#: Nouns of "in response to X's launch", "in retaliation for".
-_RESPONSE_NOUNS = frozenset({"response", "retaliation", "reply", "answer"})
-#: Participles of "drills aimed at North Korea".
-_AIMING_WORDS = frozenset({"aim", "direct", "target"})
 
 
 def aimed_at_phrases(heads: list[Token]) -> list[Token]:

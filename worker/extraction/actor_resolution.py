@@ -14,44 +14,20 @@ from spacy.tokens import Doc, Span, Token
 
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
-from worker.extraction.rules.vocabulary import DATELINE_RE
-
-#: Nouns that name an actor when a country modifies them ("Russian officials", "Poland's
-#: parliament"). Government-like ones are coded as the country itself.
-GOVERNMENT_NOUNS = frozenset(
-    "government authorities authority official officials ministry ministries spokesman "
-    "spokeswoman spokesperson president prime minister ministers leader leaders military army "
-    "navy forces troops parliament cabinet administration regime embassy ambassador diplomat "
-    "diplomats delegation envoy negotiators negotiator state junta chancellor king emir sheikh "
-    "premier secretary presidency office court judge police council assembly lawmakers senate "
-    "congress commander commanders general generals officer officers warships warship jets "
-    "aircraft legislature mission department agency media newspaper coalition chief head "
-    "coordinator counterpart counterparts".split()
-)
-GROUP_NOUNS = frozenset(
-    "rebels rebel group groups opposition militants insurgents elders farmers workers students "
-    "protesters activists party fighters separatists businessman villagers refugees people "
-    "residents inhabitants organization organisation movement faction wing gang gangs network "
-    "elders".split()
-)
-ACTOR_NOUNS = GOVERNMENT_NOUNS | GROUP_NOUNS
-#: Titles of government officials (the ones a dateline can give a nationality to).
-OFFICIAL_TITLES = frozenset(
-    "minister ministry spokesman spokeswoman spokesperson president premier chancellor "
-    "secretary commander general".split()
-)
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
-THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
-TITLE_WORDS = frozenset(
-    "president prime minister leader spokesman spokeswoman spokesperson secretary chancellor "
-    "ambassador envoy general king queen emir sheikh premier chairman chief commander senator "
-    "foreign defense defence vice deputy member politburo official ayatollah pope archbishop "
-    "mr mrs ms dr".split()
+from worker.extraction.vocabulary import (
+    ACTOR_NOUNS,
+    DATELINE_RE,
+    GOVERNMENT_NOUNS,
+    OFFICIAL_TITLES,
+    PERSON_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
+    THING_PRONOUNS,
+    TITLE_WORDS,
 )
 
 
 @dataclass(frozen=True)
-class ActorRef:
+class ResolvedActor:
     """A resolved actor: canonical name, country code and kind."""
 
     name: str
@@ -65,11 +41,11 @@ class ArticleActors:
 
     doc: Doc
     gazetteer: Gazetteer
-    people: dict[str, ActorRef] = field(default_factory=dict)
-    name_parts: dict[str, ActorRef] = field(default_factory=dict)
+    people: dict[str, ResolvedActor] = field(default_factory=dict)
+    name_parts: dict[str, ResolvedActor] = field(default_factory=dict)
     title_countries: dict[str, str] = field(default_factory=dict)
-    last_person: ActorRef | None = None
-    last_actor: ActorRef | None = None
+    last_person: ResolvedActor | None = None
+    last_actor: ResolvedActor | None = None
     #: Country of the dateline city ("TEHRAN, Jan 22 (Reuters) —"), if the article has one.
     dateline_country: str | None = None
     _token_entries: dict[int, tuple[Span, Entry]] = field(default_factory=dict)
@@ -126,14 +102,14 @@ class ArticleActors:
             return found[1].country
         return None
 
-    def _entry_actor(self, entry: Entry) -> ActorRef:
+    def _entry_actor(self, entry: Entry) -> ResolvedActor:
         if entry.kind == "country":
-            return ActorRef(entry.name, entry.country, "country")
-        return ActorRef(entry.name, entry.country, entry.kind)
+            return ResolvedActor(entry.name, entry.country, "country")
+        return ResolvedActor(entry.name, entry.country, entry.kind)
 
     # -- people ----------------------------------------------------------------------------
 
-    def _person(self, ent: Span) -> ActorRef:
+    def _person(self, ent: Span) -> ResolvedActor:
         text = ent.text
         for suffix in ("’s", "'s"):
             text = text.removesuffix(suffix)
@@ -143,11 +119,11 @@ class ArticleActors:
             return self.people[key]
         entry = self.gazetteer.lookup(text)
         if entry is not None and entry.kind == "person":
-            actor = ActorRef(entry.name, entry.country, "person")
+            actor = ResolvedActor(entry.name, entry.country, "person")
         elif len(ent) == 1 and key in self.name_parts:
             actor = self.name_parts[key]
         else:
-            actor = ActorRef(text, self._person_country(ent), "person")
+            actor = ResolvedActor(text, self._person_country(ent), "person")
         self.people[key] = actor
         self.people[actor.name.lower()] = actor
         tokens = actor.name.split()
@@ -214,9 +190,9 @@ class ArticleActors:
 
     # -- phrases ----------------------------------------------------------------------------
 
-    def resolve(self, token: Token, *, subject: bool = False) -> list[ActorRef]:
+    def resolve(self, token: Token, *, subject: bool = False) -> list[ResolvedActor]:
         """Actors a noun phrase headed by ``token`` refers to (its conjuncts included)."""
-        actors: list[ActorRef] = []
+        actors: list[ResolvedActor] = []
         for head in [token, *[c for c in token.conjuncts if c.i > token.i]]:
             actor = self._resolve_head(head)
             if actor is not None and actor not in actors:
@@ -229,7 +205,7 @@ class ArticleActors:
                     self.last_actor = actor
         return actors
 
-    def _resolve_head(self, token: Token) -> ActorRef | None:
+    def _resolve_head(self, token: Token) -> ResolvedActor | None:
         lowered = token.lower_
         if token.pos_ == "PRON" or lowered in PERSON_PRONOUNS | THING_PRONOUNS:
             if lowered in PERSON_PRONOUNS:
@@ -272,15 +248,15 @@ class ArticleActors:
                         return described
         return None
 
-    def _person_from_entry(self, entry: Entry) -> ActorRef:
-        actor = ActorRef(entry.name, entry.country, "person")
+    def _person_from_entry(self, entry: Entry) -> ResolvedActor:
+        actor = ResolvedActor(entry.name, entry.country, "person")
         self.people[entry.name.lower()] = actor
         parts = entry.name.split()
         for part in (parts[0], parts[-1]):
             self.name_parts.setdefault(part.lower(), actor)
         return actor
 
-    def _modified_noun(self, token: Token) -> ActorRef | None:
+    def _modified_noun(self, token: Token) -> ResolvedActor | None:
         """ "Russian officials", "Poland's parliament", "rebels in the Ivory Coast"."""
         candidates: list[Token] = []
         for child in token.children:
@@ -290,7 +266,7 @@ class ArticleActors:
                 candidates.extend(child.subtree)
         for candidate in candidates:
             if (
-                candidate.lower_ in {"its", "their"}
+                candidate.lower_ in POSSESSIVE_PRONOUNS
                 and candidate.dep_ == "poss"
                 and self.last_actor is not None
             ):
@@ -305,18 +281,20 @@ class ArticleActors:
             if entry.kind != "country" or noun in GOVERNMENT_NOUNS:
                 return self._entry_actor(entry)
             name = f"{entry.name} {token.text.lower()}"
-            return ActorRef(name, entry.country, "group")
+            return ResolvedActor(name, entry.country, "group")
         # A title noun without a country: the country an earlier "<country> <title>" gave it.
         if token.lower_ in self.title_countries:
             country = self.title_countries[token.lower_]
-            return ActorRef(self.gazetteer.country_names.get(country, country), country, "country")
+            return ResolvedActor(
+                self.gazetteer.country_names.get(country, country), country, "country"
+            )
         return None
 
     def actors_in(
         self, tokens: list[Token] | Span, exclude: set[int] | None = None
-    ) -> list[ActorRef]:
+    ) -> list[ResolvedActor]:
         """Every actor named inside ``tokens`` (gazetteer phrases and people), in order."""
-        seen: list[ActorRef] = []
+        seen: list[ResolvedActor] = []
         skip = exclude or set()
         done_spans: set[int] = set()
         for token in tokens:

@@ -1,0 +1,131 @@
+"""Launches: something launchable is fired; weapons, count and outcome when stated.
+
+Hooks: :func:`read_sentence` notes whose rockets each sentence names, and
+:func:`finish_article` gives agentless launches the article's one launching state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from worker.extraction import syntax
+from worker.extraction.rules.context import ArticleContext
+from worker.extraction.rules.mention import Mention
+from worker.extraction.type_folder import read_lexicon
+from worker.extraction.vocabulary import LAUNCHABLE, NUCLEAR_DEVICES, NUCLEAR_WORDS
+
+_LEXICON = read_lexicon(__file__)
+#: Words of the launch sentence that state its outcome, first match wins.
+_OUTCOME_CUES: list[list[str]] = _LEXICON["outcome_cues"]
+_CARRYING_VERBS = frozenset(_LEXICON["carrying_verbs"])
+_TESTED_LAUNCHABLE = LAUNCHABLE - frozenset(_LEXICON["untestable"])
+
+
+def mention_from_trigger(
+    ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
+) -> Mention | None:
+    """A launch mention at ``trigger``, or None when nothing launchable is launched."""
+    verb = syntax.clause_verb(trigger)
+    if trigger.pos_ == "VERB":
+        objects = syntax.direct_objects(trigger) or [
+            c for c in trigger.children if c.dep_ == "nsubjpass"
+        ]
+        if trigger.lemma_ == "fire":
+            objects += syntax.prep_objects(trigger, {"off"})
+    else:
+        objects = [c for c in trigger.children if c.dep_ in {"compound", "amod", "nmod"}]
+        objects += syntax.prep_objects(trigger, {"of"})
+        if trigger.dep_ == "compound" and trigger.head.lower_ in LAUNCHABLE:
+            objects.append(trigger.head)
+    launched = [t for o in objects for t in o.subtree]
+    if not launched:
+        return None
+    if label_id == "test" and _nuclear(trigger, objects):
+        return None  # "tested a nuclear weapon", "its sixth nuclear test": no launch
+    text = " ".join(t.text for t in launched)
+    weapons = ctx.weapons(text)
+    if not weapons and not any(t.lower_ in LAUNCHABLE for t in launched):
+        return None
+    if label_id == "test" and not (
+        weapons or any(t.lower_ in _TESTED_LAUNCHABLE for t in launched)
+    ):
+        return None
+    mention = Mention("launch", None, trigger, sent, weapons=weapons)
+    if trigger.pos_ == "VERB":
+        mention.agents, mention.agent_named = ctx.agents(trigger)
+        if not mention.agents:  # "its rocket was fired", "Iran's missiles were launched"
+            mention.agents = ctx.owners_of(objects)
+    else:
+        owners = [c for t in (trigger, *objects) for c in t.children if c.dep_ == "poss"]
+        mention.agents = ctx.owners_of([trigger, *objects])
+        mention.agent_named = bool(mention.agents) and all(o.pos_ != "PRON" for o in owners)
+        if not mention.agents and verb is not trigger and verb.lemma_ in _CARRYING_VERBS:
+            mention.agents, mention.agent_named = ctx.agents(verb)
+    if not mention.agents:
+        for weapon in weapons:
+            info = ctx.gazetteer.weapon_country(weapon)
+            if info and info[0]:
+                mention.agents = [ctx.country(info[0])]
+                break
+    lowered = ctx.text_of(sent).lower()
+    for word, outcome in _OUTCOME_CUES:
+        if word in lowered:
+            mention.attributes["outcome"] = outcome
+            break
+    counts = [c for o in objects for c in o.children if c.dep_ == "nummod"]
+    if counts:
+        mention.attributes["count"] = counts[0].text
+    mention.location = ctx.location([trigger, verb], sent)
+    return mention
+
+
+def _nuclear(trigger: Token, objects: list[Token]) -> bool:
+    """True when the test is of something nuclear: "nuclear" on the test itself or on the
+    device tested ("tested a nuclear weapon"). "A nuclear-capable missile test" and "a
+    nuclear missile test" test a missile: launches."""
+    for head in (trigger, *objects):
+        if not any(
+            c.dep_ in {"amod", "compound"} and c.lower_ in NUCLEAR_WORDS for c in head.children
+        ):
+            continue
+        if head is trigger and not any(c.lower_ in LAUNCHABLE for c in trigger.children):
+            return True
+        if head.lower_ in NUCLEAR_DEVICES:
+            return True
+    return False
+
+
+def read_sentence(
+    ctx: ArticleContext, sent: Span, found: list[Mention], notes: dict[str, Any]
+) -> None:
+    """Note whose rockets or missiles the sentence names ("its rocket exploded"), read now,
+    while "its" still points where the sentence means it to."""
+    owners = notes.setdefault("owners", [])
+    owners += ctx.owners_of(t for t in sent if t.lower_ in LAUNCHABLE)
+
+
+def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """ "The rocket was fired at 10:44 p.m.": a passive launch with no ``by`` phrase is the
+    launch of the article's one launching state, when there is exactly one; with no launch
+    that names one, of the one state whose rockets or missiles the article names ("its
+    rocket exploded", noted by :func:`read_sentence`)."""
+    launchers = {
+        tuple(sorted(str(a.country) for a in m.agents))
+        for m in mentions
+        if m.type == "launch" and m.agents
+    }
+    if len(launchers) > 1:
+        return
+    if launchers:
+        agents = list(next(m for m in mentions if m.type == "launch" and m.agents).agents)
+    else:
+        owners = notes.get("owners", [])
+        states = {a.country: a for a in owners if a.kind != "person" and a.country}
+        if len(states) != 1:
+            return
+        agents = list(states.values())
+    for mention in mentions:
+        if mention.type == "launch" and not mention.agents:
+            mention.agents = list(agents)
