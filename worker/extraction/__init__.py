@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from worker.extraction.types import (
     ArticleText,
     EventActor,
+    EventMention,
     ExtractedEvent,
     Location,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "ArticleText",
     "EventActor",
+    "EventMention",
     "ExtractedEvent",
     "Extractor",
     "Location",

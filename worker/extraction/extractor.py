@@ -14,7 +14,8 @@ from common.spacy_model import default_model
 from worker.extraction import components as _components  # noqa: F401  (registers factories)
 from worker.extraction.article_mentions import ArticleMentions
 from worker.extraction.components import add_components, cached_gazetteer
-from worker.extraction.merge import build_events, merge_mentions
+from worker.extraction.merge import build_events, fold_echoes, merge_mentions
+from worker.extraction.page_structure import ECHO_KINDS, SKIPPED_KINDS, read_page
 from worker.extraction.plugins import load_event_types
 from worker.extraction.rules.dispatch import load_rules
 from worker.extraction.type_folder import EventTypeSpec
@@ -74,10 +75,20 @@ class Extractor:
         self.gazetteer = cached_gazetteer(self.gazetteer_dir)
 
     def _events(self, doc: spacy.tokens.Doc, article: ArticleText) -> list[ExtractedEvent]:
-        mentions = ArticleMentions(doc, self.gazetteer, article.published, self.rules).mentions()
+        page = read_page(article.text, article.published)
+        # Without a publication date, the dateline's ("SEOUL, Nov. 5 (Yonhap) --") is the best
+        # anchor for "Tuesday" and "last month".
+        published = article.published or (page.dateline.date if page.dateline else None)
+        mentions = []
+        for mention in ArticleMentions(doc, self.gazetteer, published, self.rules).mentions():
+            kind = page.kind_at(mention.sent.start_char)
+            if kind in SKIPPED_KINDS:
+                continue  # a byline, a "Related:" link, a copyright line: not this story
+            mention.echo = kind in ECHO_KINDS
+            mentions.append(mention)
         return build_events(
             article.id,
-            merge_mentions(mentions, self.specs),
+            fold_echoes(merge_mentions(mentions, self.specs), self.specs),
             self.specs,
             self.gazetteer.organization_codes,
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from spacy.tokens import Span
+
 from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.dates import ResolvedDate
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.type_folder import EventTypeSpec, MergePolicy
-from worker.extraction.types import EventActor, ExtractedEvent
+from worker.extraction.types import EventActor, EventMention, ExtractedEvent
 from worker.extraction.vocabulary import NEUTRAL
 
 _ISO_LENGTH = {"year": 4, "month": 7, "day": 10}
@@ -68,6 +70,49 @@ def merge_mentions(
         else:
             groups.append([mention])
     return groups
+
+
+def fold_echoes(
+    groups: list[list[Mention]], specs: Mapping[str, EventTypeSpec]
+) -> list[list[Mention]]:
+    """Headlines and captions repeat what the story tells: fold each group made only of such
+    mentions into the story's group of the same happening, or drop it when the story tells
+    another happening of its type instead; keep it only when the story has none.
+
+    Statements never merge by themselves (one event per utterance), so a headline's "Houthis
+    warn of 'long war'" joins the story's statement of the same speaker's country.
+    """
+    body = [g for g in groups if not all(m.echo for m in g)]
+    kept: list[list[Mention]] = []
+    for group in groups:
+        if group in body:
+            kept.append(group)
+            continue
+        first = group[0]
+        same_type = [g for g in body if g[0].type == first.type]
+        if specs[first.type].speech:
+            sides = {a.country for m in group for a in m.agents}
+            same_type = [g for g in same_type if sides & {a.country for m in g for a in m.agents}]
+        home = next(
+            (g for g in same_type if all(_echo_fits(e, m, specs) for e in group for m in g)),
+            None,
+        )
+        if home is not None:
+            home.extend(group)
+        elif not same_type:
+            kept.append(group)
+    return kept
+
+
+def _echo_fits(echo: Mention, told: Mention, specs: Mapping[str, EventTypeSpec]) -> bool:
+    """True when a headline or caption mention may be a mention of ``told``'s happening."""
+    if specs[echo.type].speech:
+        # The speaker's country is checked by the caller; a headline's stance word is often
+        # not the story's ("slams" over "condemned").
+        return echo.modality == told.modality
+    return _compatible(echo, told, specs) or (
+        echo.type == told.type and echo.modality == told.modality and not echo.own_date
+    )
 
 
 def _roles(
@@ -145,6 +190,15 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
     return links
 
 
+def _mention_of(sent: Span) -> EventMention:
+    """A sentence as the text it shows and the offsets of exactly that text (a sentence ending
+    a line carries the line break, which is no part of it)."""
+    text = sent.text
+    stripped = text.strip()
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return EventMention(stripped, start, start + len(stripped))
+
+
 #: The country code events give international bodies and their officials (the PLOVER/CAMEO
 #: convention: the UN, NATO, the EU... are all "IGO"; their names tell them apart). The rules
 #: keep each body's own code, so that two bodies are never taken for one side.
@@ -168,7 +222,8 @@ def build_events(
         return EventActor(a.name, country, role, a.kind)  # type: ignore[arg-type]
 
     events: list[ExtractedEvent] = []
-    bests = [max(group, key=lambda m: (m.score, -m.sent.start)) for group in groups]
+    # A headline or caption is the evidence only when the story itself does not tell it.
+    bests = [max(group, key=lambda m: (not m.echo, m.score, -m.sent.start)) for group in groups]
     links = _quote_links(bests, specs)
     lent_quotes = {j: bests[i].quote for i, j in links.items()}
     for index, group in enumerate(groups):
@@ -185,22 +240,22 @@ def build_events(
         attributes = {k: v for m in group for k, v in m.attributes.items()}
         if not best.own_date and best.date is not None:
             attributes["date_source"] = "context"
-        if len(group) > 1:
-            attributes["mentions"] = len(group)
         weapons = tuple(dict.fromkeys(w for m in group for w in m.weapons))
         quote = best.quote or next((m.quote for m in group if m.quote), lent_quotes.get(index))
         if index in links:
             paraphrase = bests[links[index]]
             attributes["same_as"] = {"start": paraphrase.sent.start_char, "type": paraphrase.type}
-        doc_text_start = best.sent.start_char
+        sentences = {m.sent.start_char: m.sent for m in group}
+        mentions = tuple(_mention_of(sent) for _start, sent in sorted(sentences.items()))
+        evidence = _mention_of(best.sent)
         events.append(
             ExtractedEvent(
                 article_id=article_id,
                 type=best.type,  # type: ignore[arg-type]
                 subtype=best.subtype,
-                sentence=best.sent.text.strip(),
-                start=doc_text_start,
-                end=best.sent.end_char,
+                sentence=evidence.sentence,
+                start=evidence.start,
+                end=evidence.end,
                 trigger=best.trigger.text,
                 date=date.value if date else None,
                 date_precision=date.precision if date else None,  # type: ignore[arg-type]
@@ -210,6 +265,7 @@ def build_events(
                 quote=quote,
                 modality=best.modality,  # type: ignore[arg-type]
                 confidence=confidence(best, group, spec),
+                mentions=mentions,
                 attributes=attributes,
             )
         )

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from common.contract import ActorKind, DatePrecision, Modality, Role
+from common.dates import date_text
 
 #: An event type's name: one of the loaded types (``plugins.load_event_types``), which the
 #: extractor checks its rules' mentions against; not a closed list, since users add types.
@@ -61,10 +62,21 @@ class EventActor:
 
 
 @dataclass(frozen=True)
+class EventMention:
+    """One sentence of the article that reports an event: its text and character offsets."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ExtractedEvent:
     """One event found in one article.
 
-    ``start``/``end`` are character offsets of the evidence sentence in the article text.
+    ``start``/``end`` are character offsets of the evidence sentence in the article text;
+    ``mentions`` are every sentence that reports the same happening (the headline, a caption,
+    the lead, a later paraphrase or quote), in article order, the evidence sentence included.
     ``date`` is the first day of the period it names; ``date_precision`` says whether that is
     a day, a month or a year.
     """
@@ -84,15 +96,13 @@ class ExtractedEvent:
     quote: str | None = None
     modality: Modality = "asserted"
     confidence: float = 0.5
+    mentions: tuple[EventMention, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def date_text(self) -> str | None:
         """The date cut to its precision: ``2023-07-27``, ``2023-07`` or ``2023``."""
-        if self.date is None:
-            return None
-        iso = self.date.isoformat()
-        return {"year": iso[:4], "month": iso[:7]}.get(self.date_precision or "day", iso)
+        return date_text(self.date, self.date_precision)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form used by ``eventwire extract --format jsonl``."""
@@ -119,5 +129,8 @@ class ExtractedEvent:
             "quote": self.quote,
             "modality": self.modality,
             "confidence": round(self.confidence, 3),
+            "mentions": [
+                {"sentence": m.sentence, "start": m.start, "end": m.end} for m in self.mentions
+            ],
             "attributes": self.attributes,
         }

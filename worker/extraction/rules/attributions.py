@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> list[Mention]:
-    """Fold a sentence's statement triggers that share a speaker into one statement.
+    """Fold a sentence's statement triggers that share a speaker into one statement (one
+    utterance), and its mentions of one other type into one mention.
 
     "X said Y happened" reports Y: a neutral speech verb whose clause holds another event
     is an attribution, not a statement of its own. Statements are the mentions of the
@@ -57,17 +58,20 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
                 if k.type == mention.type
                 and mention.type in speech
                 and k.agents == mention.agents
-                # Two stances in one sentence are two utterances (the gold convention);
-                # a plain "said" beside a stance is the same one.
-                and NEUTRAL in (k.subtype, mention.subtype)
+                # "did not condemn ... but urged": a negated act is not the one made.
+                and k.modality == mention.modality
             ),
             None,
         )
         if same is not None:
+            # One speaker in one sentence is one utterance, however many stances it takes
+            # ("He slammed ... and warned ..."): counting two would double what users see.
+            # The first stance names it. Coordinated verbs aim it at what each aims at; a verb
+            # inside what was said ("called on Beijing to encourage Pyongyang") is content.
             coordinated = mention.trigger in same.trigger.conjuncts or (
                 mention.trigger.dep_ == "advcl" and mention.trigger.head is same.trigger
             )
-            if coordinated:
+            if coordinated or not same.targets:
                 same.targets = unique_actors(same.targets + mention.targets)
             if same.subtype == NEUTRAL and mention.subtype != NEUTRAL:
                 same.subtype = mention.subtype

@@ -32,6 +32,9 @@ class Mention:
     quote: str | None = None
     modality: str = "asserted"
     agent_named: bool = False
+    #: In a headline or a photo caption: it repeats a happening the story tells, so it is
+    #: a mention of that event, never the evidence when the body has one.
+    echo: bool = False
     attributes: dict[str, Any] = field(default_factory=dict)
 
     @property
