@@ -16,10 +16,13 @@ from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
 from worker.extraction.vocabulary import (
     ACTOR_NOUNS,
+    COMPANY_HEADS,
     DATELINE_RE,
     GOVERNMENT_NOUNS,
+    NONPOLITICAL_ROLES,
     OFFICIAL_TITLES,
     PERSON_PRONOUNS,
+    POLITICAL_TITLES,
     POSSESSIVE_PRONOUNS,
     THING_PRONOUNS,
     TITLE_WORDS,
@@ -43,6 +46,12 @@ class ArticleActors:
     gazetteer: Gazetteer
     people: dict[str, ResolvedActor] = field(default_factory=dict)
     name_parts: dict[str, ResolvedActor] = field(default_factory=dict)
+    #: The words of every title a person's name came with in this article ("Nike Chief
+    #: Executive", "Foreign Ministry spokesperson"), and whether a company was named in it.
+    person_titles: dict[str, set[str]] = field(default_factory=dict)
+    company_titled: set[str] = field(default_factory=set)
+    #: People found in the leaders/officials gazetteers: political whatever their title.
+    listed_people: set[str] = field(default_factory=set)
     title_countries: dict[str, str] = field(default_factory=dict)
     last_person: ResolvedActor | None = None
     last_actor: ResolvedActor | None = None
@@ -110,6 +119,59 @@ class ArticleActors:
     # -- people ----------------------------------------------------------------------------
 
     def _person(self, ent: Span) -> ResolvedActor:
+        actor = self._person_actor(ent)
+        self._note_person_title(actor, ent)
+        return actor
+
+    def _note_person_title(self, actor: ResolvedActor, ent: Span) -> None:
+        """Remember the title words a name comes with, before it ("Tigers manager Akinobu
+        Okada") or beside it ("TM Roh, president and head of Samsung's business")."""
+        words = self.person_titles.setdefault(actor.name, set())
+        phrase: list[Token] = []
+        i = ent.start - 1
+        while i >= ent.sent.start and ent.start - i <= 8:
+            token = self.doc[i]
+            if token.is_punct and token.text not in {"-", "’s", "'s", "."}:
+                break
+            if token.pos_ in {"VERB", "AUX", "ADP", "SCONJ", "CCONJ"} and token.lower_ != "of":
+                break
+            phrase.append(token)
+            i -= 1
+        head = ent.root
+        if head.dep_ == "appos" and head.head.i < head.i:
+            phrase += [t for left in head.head.lefts for t in left.subtree] + [head.head]
+        for child in head.children:
+            if child.dep_ == "appos":
+                phrase += list(child.subtree)
+        # The name's own words: "Archbishop Desmond Tutu", "Bosnian Serbs" (a people, named
+        # by its demonym, is a group that speaks for a side).
+        words.update(t.lower_ for t in (*phrase, *ent))
+        if any(self.country_of(t) for t in ent):
+            words.add("people")
+        # A company named in the title: an organisation the gazetteer does not know as a
+        # state body ("Nintendo", "Samsung's").
+        if any(t.ent_type_ == "ORG" and self.country_of(t) is None for t in phrase):
+            self.company_titled.add(actor.name)
+
+    def is_political(self, actor: ResolvedActor) -> bool:
+        """True when ``actor`` may make a statement event: a state, a body of one, an
+        international body, an armed or political group, or a person with a political title
+        or in the leaders/officials gazetteers; not an executive, athlete, entertainer,
+        journalist, analyst or ordinary person (the gold convention)."""
+        if actor.kind != "person":
+            return actor.country is not None
+        if actor.name in self.listed_people:
+            return True
+        words = self.person_titles.get(actor.name, set())
+        if words & (POLITICAL_TITLES | {"people"}) and not (
+            actor.name in self.company_titled and words & COMPANY_HEADS
+        ):
+            return True
+        if words & NONPOLITICAL_ROLES or actor.name in self.company_titled:
+            return False
+        return actor.country is not None
+
+    def _person_actor(self, ent: Span) -> ResolvedActor:
         text = ent.text
         for suffix in ("’s", "'s"):
             text = text.removesuffix(suffix)
@@ -120,6 +182,7 @@ class ArticleActors:
         entry = self.gazetteer.lookup(text)
         if entry is not None and entry.kind == "person":
             actor = ResolvedActor(entry.name, entry.country, "person")
+            self.listed_people.add(actor.name)
         elif len(ent) == 1 and key in self.name_parts:
             actor = self.name_parts[key]
         else:
@@ -250,6 +313,7 @@ class ArticleActors:
 
     def _person_from_entry(self, entry: Entry) -> ResolvedActor:
         actor = ResolvedActor(entry.name, entry.country, "person")
+        self.listed_people.add(actor.name)
         self.people[entry.name.lower()] = actor
         parts = entry.name.split()
         for part in (parts[0], parts[-1]):

@@ -44,6 +44,9 @@ def mention_from_trigger(
     if trigger.pos_ not in {"VERB", "ADJ"} or trigger.dep_ in {"amod", "compound"}:
         return None
     agents, named = ctx.agents(trigger)
+    # Only political speakers make statements: a coach's or a chief executive's "warned" is
+    # no world-affairs event (the gold convention).
+    agents = [a for a in agents if ctx.actors.is_political(a)]
     if not agents:
         return None
     quote = _quote(ctx.text_of(sent))
