@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from tests.extraction.conftest import PUBLISHED
 from worker.extraction import ExtractedEvent, asserted_only
 
 Extract = Callable[..., list[ExtractedEvent]]
@@ -294,8 +295,21 @@ def test_dates(extract: Extract, text: str, expected: str, precision: str) -> No
     assert event.date is not None and event.date <= date(2024, 3, 15)
 
 
-def test_no_date_without_evidence(extract: Extract) -> None:
-    assert _one(extract("Iran fired a missile into the sea."), "launch").date is None
+def test_an_undated_event_takes_the_publication_day_and_says_so(extract: Extract) -> None:
+    event = _one(extract("Iran fired a missile into the sea."), "launch")
+    assert event.date == PUBLISHED and event.attributes["date_source"] == "published"
+    assert _one(extract("Iran fired a missile into the sea.", None), "launch").date is None
+
+
+def test_reactions_take_the_story_date_not_the_last_date_named(extract: Extract) -> None:
+    text = (
+        "North Korea fired a ballistic missile on Wednesday. "
+        "The launch was its first since the attacks of October 7 last year. "
+        "Japan condemned the launch."
+    )
+    [statement] = [e for e in extract(text) if e.type == "statement"]
+    launch = _one(extract(text), "launch")
+    assert statement.date == launch.date and statement.attributes["date_source"] == "context"
 
 
 def test_mentions_of_one_happening_are_merged(extract: Extract) -> None:

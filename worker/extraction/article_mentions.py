@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from worker.extraction import syntax
 from worker.extraction.components import TRIGGER_SPANS
+from worker.extraction.dates import ResolvedDate
 from worker.extraction.gazetteer import Gazetteer
 from worker.extraction.rules.article_passes import target_referred_events, target_responses
 from worker.extraction.rules.attributions import drop_attributions
@@ -93,4 +94,26 @@ class ArticleMentions:
             if loaded.finish_article is not None:
                 loaded.finish_article(ctx, out, notes[name])
         target_responses(out, rules)
+        _date_by_the_story(out, self.dates.published)
         return out
+
+
+def _date_by_the_story(mentions: list[Mention], published: date | None) -> None:
+    """Give mentions without a date of their own the story's date: the day of the first
+    happening the article dates to the day (its lead), not the last date it happened to
+    name. Reactions are told after background ("since the October 7 attacks", "last year's
+    parade") whose dates are not theirs; on real news the lead's day is right far more often.
+    """
+    lead = next(
+        (m.date for m in mentions if m.own_date and m.date and m.date.precision == "day"), None
+    )
+    for mention in mentions:
+        if mention.own_date:
+            continue
+        if mention.date is not None and lead is not None:
+            mention.date = lead
+        elif mention.date is None and published is not None:
+            # Nothing in the story dates it: news reports what happened by the day it is
+            # published ("the ministry said", "Seoul condemned"), so that day is the best guess.
+            mention.date = ResolvedDate(published, "day")
+            mention.attributes["date_source"] = "published"

@@ -239,7 +239,8 @@ def build_events(
         )
         attributes = {k: v for m in group for k, v in m.attributes.items()}
         if not best.own_date and best.date is not None:
-            attributes["date_source"] = "context"
+            # "published" when nothing in the story dated it, else the story's (lead's) date.
+            attributes["date_source"] = best.attributes.get("date_source", "context")
         weapons = tuple(dict.fromkeys(w for m in group for w in m.weapons))
         quote = best.quote or next((m.quote for m in group if m.quote), lent_quotes.get(index))
         if index in links:
