@@ -32,7 +32,16 @@ def to_link_event(event: BlockEvent) -> LinkEvent:
     agents = [a for a in event.actors if a[0] == "agent"]
     return LinkEvent(
         ref=event.id,
-        order_key=(event.content_hash, f"{event.start_char:09d}", event.type, event.sentence),
+        # Two events of one sentence (two stances of one speaker) differ by these fields.
+        order_key=(
+            event.content_hash,
+            f"{event.start_char:09d}",
+            event.type,
+            event.subtype or "",
+            str(event.event_date or ""),
+            repr(event.actors),
+            event.sentence,
+        ),
         type=event.type,
         subtype=event.subtype,
         day=event.day,
@@ -56,7 +65,7 @@ def _most_common(values: Iterable[Any]) -> Any:
 def summarise(block: str, events: Sequence[BlockEvent]) -> dict[str, Any]:
     """The incident row of one cluster (events in canonical order, the first is its anchor)."""
     first = events[0]
-    anchor = f"{first.content_hash}:{first.start_char}:{first.type}:{first.sentence}"
+    anchor = repr(to_link_event(first).order_key)
     dated = [e for e in events if e.event_date is not None]
     best = (
         min(dated, key=lambda e: (_PRECISION_RANK.get(e.date_precision or "", 3), e.event_date))
@@ -109,9 +118,18 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
         events = {e.id: e for e in incident_repository.block_events(session, block=block)}
         clusters = cluster([to_link_event(e) for e in events.values()])
         incidents = []
-        for members in clusters:
+        keys: set[str] = set()
+        for members in sorted(clusters, key=lambda c: c[0].order_key):
             stored = [events[m.ref] for m in members]
-            incidents.append((summarise(block, stored), [e.id for e in stored]))
+            row = summarise(block, stored)
+            # Identical events (the same fields twice in one article) would share a key:
+            # number the later ones, in canonical order, so keys stay unique and stable.
+            base, n = row["key"], 1
+            while row["key"] in keys:
+                n += 1
+                row["key"] = f"{base}#{n}"
+            keys.add(row["key"])
+            incidents.append((row, [e.id for e in stored]))
         incident_repository.write_block(session, block=block, incidents=incidents)
         written += len(incidents)
     logger.debug("linked %d blocks into %d incidents", len(wanted), written)
