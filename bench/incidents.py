@@ -172,6 +172,7 @@ def main() -> None:
     }
     print(json.dumps(result, indent=2))
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
 
 
