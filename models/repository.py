@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 
 from common.batching import batched
 from common.dates import event_day
+from common.incident_keys import block_key
 from models.records import ActorRecord, AddResult, EventRecord, NewArticle
 from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink, EventPair, utcnow
 
@@ -366,6 +367,9 @@ def _event_row(
         "attributes": dict(record.attributes),
         "extractor_version": extractor_version,
         "created_at": now,
+        "incident_block": block_key(
+            record.type, event_day(record.event_date, published), record.date_precision
+        ),
     }
 
 
@@ -374,6 +378,7 @@ def replace_events(
     *,
     results: Sequence[tuple[int, Sequence[EventRecord]]],
     extractor_version: str,
+    touched_blocks: set[str] | None = None,
 ) -> int:
     """Replace the events of a batch of articles and mark those articles done.
 
@@ -411,6 +416,9 @@ def replace_events(
         return 0
 
     for chunk in batched(article_ids, IN_CHUNK):
+        if touched_blocks is not None:
+            old_blocks = select(_event.c.incident_block).where(_event.c.article_id.in_(chunk))
+            touched_blocks.update(b for b in session.scalars(old_blocks.distinct()) if b)
         old_events = select(_event.c.id).where(_event.c.article_id.in_(chunk))
         session.execute(delete(_pair).where(_pair.c.event_id.in_(old_events)))
         session.execute(delete(_link).where(_link.c.event_id.in_(old_events)))
@@ -427,6 +435,8 @@ def replace_events(
             for aid, record in pair_chunk
         ]
         event_ids.extend(_insert_returning_ids(session, _event, rows))
+        if touched_blocks is not None:
+            touched_blocks.update(row["incident_block"] for row in rows)
 
     # Each link carries copies of its event's day, type, modality and location and of its
     # actor's country (see models.tables.EventActorLink).

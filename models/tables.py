@@ -32,6 +32,7 @@ from common.dates import event_day
 # The feed tables live in their own module; importing them here puts them on the same
 # metadata wherever the schema is loaded (migrations, tests, the repository).
 from models.feed_tables import Feed, FeedItem  # noqa: F401
+from models.incident_tables import ArticleBand, Incident  # noqa: F401
 
 
 def utcnow() -> datetime:
@@ -91,6 +92,8 @@ class Article(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     processed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    #: The stored article this one is a wire copy of (near-duplicate text), when it is one.
+    copy_of: int | None = Field(default=None, index=True)
 
 
 class EventTypeEntry(SQLModel, table=True):
@@ -159,6 +162,8 @@ class Event(SQLModel, table=True):
             "id",
         ),
         Index("ix_event_subtype", "subtype"),
+        Index("ix_event_incident_id", "incident_id"),
+        Index("ix_event_incident_block", "incident_block"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -185,6 +190,10 @@ class Event(SQLModel, table=True):
     )
     extractor_version: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    #: The incident it reports (models.incident_tables.Incident) and the block it is linked in
+    #: (common.incident_keys); the worker sets both in the transaction that stores the event.
+    incident_id: int | None = None
+    incident_block: str | None = Field(default=None, max_length=80)
 
 
 #: The event_actor columns every dashboard filter tests, in the order the covering indexes

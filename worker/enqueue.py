@@ -19,6 +19,7 @@ from models.engine import session_scope
 from models.records import AddResult
 from worker.inputs import InputArticle, ReadResult, Rejection
 from worker.records import new_article
+from worker.wire_copies import record_copies
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,10 @@ def store_and_send(
         return []
     with session_scope(engine) as session:
         added = repository.add_articles(session, articles=[new_article(a) for a in articles])
+        # Near-duplicates of stored articles are marked as wire copies in the same transaction
+        # (which add_articles serialises on PostgreSQL, so two copies never miss each other).
+        texts = {r.article_id: a.text for r, a in zip(added, articles) if r.created}
+        record_copies(session, sorted(texts.items()))
     new_ids = [r.article_id for r in added if r.created]
     if new_ids:
         send(list(batched(new_ids, batch_size)))

@@ -19,6 +19,7 @@ from models import repository
 from models.engine import get_engine, session_scope
 from models.records import EventRecord
 from worker.extraction.types import ArticleText, ExtractedEvent
+from worker.incidents import link_blocks
 from worker.records import to_event_record
 
 if TYPE_CHECKING:  # spaCy is imported only where extraction runs: enqueue must stay light
@@ -130,9 +131,13 @@ def process_batch(
     from worker.extraction import EXTRACTOR_VERSION
 
     with session_scope(engine) as session:
+        # Incidents are linked in the transaction that stores the events: the blocks of the
+        # events replaced and of the new ones are re-linked before anything is committed.
+        blocks: set[str] = set()
         outcome.events = repository.replace_events(
-            session, results=records, extractor_version=EXTRACTOR_VERSION
+            session, results=records, extractor_version=EXTRACTOR_VERSION, touched_blocks=blocks
         )
+        link_blocks(session, blocks)
         for article_id, error in errors.items():
             repository.mark_failed(session, article_id=article_id, error=error)
     outcome.done = [article_id for article_id, _ in records]

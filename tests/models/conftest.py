@@ -21,6 +21,8 @@ from tests.conftest import POSTGRES_URL, unavailable
 
 DIALECTS = ["sqlite", "postgresql"]
 TABLES = (
+    "article_band",
+    "incident",
     "feed_item",
     "feed",
     "event_pair",

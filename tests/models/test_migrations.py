@@ -33,9 +33,11 @@ TABLES = {
     "event_type",
     "feed",
     "feed_item",
+    "incident",
+    "article_band",
     "alembic_version",
 }
-VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts"}
+VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
 
 
 def _downgrade(engine: Engine, url: str, revision: str) -> None:
@@ -55,7 +57,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0005"
+    assert current_revision(empty_url) == head_revision() == "0006"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -280,7 +282,14 @@ def test_actor_daily_counts(engine: Engine) -> None:
 
 def test_example_queries_in_schema_doc_run(engine: Engine, reader: Engine) -> None:
     """Every ```sql block in docs/schema.md runs (read-only, as the reader) on this dialect."""
+    from sqlalchemy import select
+
+    from models.tables import Event
+    from worker.incidents import link_blocks
+
     _seed(engine)
+    with session_scope(engine) as session:  # link as the worker does after storing
+        link_blocks(session, session.scalars(select(Event.incident_block).distinct()))
     doc = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sql\n(.*?)```", doc, flags=re.DOTALL)
     assert len(blocks) >= 3
@@ -289,6 +298,12 @@ def test_example_queries_in_schema_doc_run(engine: Engine, reader: Engine) -> No
     assert [(_day(r[0]), r[3]) for r in launches] == [("2024-03-01", "Iskander, KN-23")]
     busiest = dict((r[0], r[2]) for r in results[2][1])
     assert busiest["North Korea"] == 2
+    # The last two blocks: North Korea's launches per month (E1 with a PRK agent; undated E2
+    # is not a day-precise match for it), then incidents by sources.
+    assert [(row[0], row[1]) for row in results[-2][1]] == [("2024-03", 1)]
+    widest = results[-1][1]
+    assert widest and all(row[4] >= 1 for row in widest)
+    assert len(widest) == _rows(engine, "SELECT COUNT(*) AS n FROM incident")[0]["n"]
 
 
 # --------------------------------------------------------------------------- 0002: stored day
@@ -368,7 +383,7 @@ def test_0002_backfills_day_and_link_copies(empty_url: str) -> None:
         _downgrade(engine, empty_url, "0001")
         assert current_revision(empty_url) == "0001"
         assert "day" not in {c["name"] for c in inspect(engine).get_columns("event")}
-        assert _views(engine) == VIEWS
+        assert _views(engine) == VIEWS - {"incident_view"}  # 0006's view is gone at 0001
         viewed = _rows_of(engine, "SELECT event_id, day FROM event_view ORDER BY event_id")
         assert [(r[0], _day(r[1]) if r[1] else None) for r in viewed] == [
             (1, "2024-03-01"),
@@ -463,6 +478,38 @@ def test_0005_adds_the_feed_tables_and_drops_them(empty_url: str) -> None:
         inspect(engine).clear_cache()
         assert not {"feed", "feed_item"} & set(inspect(engine).get_table_names())
         assert current_revision(empty_url) == "0004"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0006_adds_incidents_and_wire_copies_and_drops_them(empty_url: str) -> None:
+    """0006 adds ``incident`` (unique key), ``article_band``, the incident and copy columns and
+    ``incident_view``; down removes them and leaves 0005's schema."""
+    upgrade(empty_url, "0005")
+    engine = make_engine(empty_url)
+    try:
+        upgrade(empty_url)
+        event_columns = {c["name"] for c in inspect(engine).get_columns("event")}
+        assert {"incident_id", "incident_block"} <= event_columns
+        assert "copy_of" in {c["name"] for c in inspect(engine).get_columns("article")}
+        assert "incident_view" in _views(engine)
+        insert = (
+            "INSERT INTO incident (key, block, type, actors, weapons, modality, n_events, "
+            "n_articles, n_sources) VALUES ('k', 'launch|2023-07', 'launch', '{}', '[]', "
+            "'asserted', 1, 1, 1)"
+        )
+        with engine.begin() as conn:
+            conn.execute(text(insert))
+        with pytest.raises(Exception, match=r"(?i)unique"), engine.begin() as conn:
+            conn.execute(text(insert))
+        assert _rows_of(engine, "SELECT type, month FROM incident_view") == [("launch", None)]
+        _downgrade(engine, empty_url, "0005")
+        inspect(engine).clear_cache()
+        assert not {"incident", "article_band"} & set(inspect(engine).get_table_names())
+        assert "incident_id" not in {c["name"] for c in inspect(engine).get_columns("event")}
+        assert "incident_view" not in _views(engine)
+        assert current_revision(empty_url) == "0005"
     finally:
         engine.dispose()
 

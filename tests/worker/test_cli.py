@@ -33,7 +33,7 @@ def run_cli(
 
 #: Every command the brief and the issues ask for.
 COMMAND_NAMES = ("enqueue", "worker", "extract", "evaluate", "query", "export", "stats",
-                 "reprocess", "dead-letters", "db", "dashboard", "watch")  # fmt: skip
+                 "reprocess", "dead-letters", "db", "dashboard", "watch", "incidents")  # fmt: skip
 
 
 def test_help_lists_every_command_with_its_help() -> None:

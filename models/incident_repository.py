@@ -1,0 +1,224 @@
+"""Reads and writes of incident linking and wire copies, in the caller's transaction.
+
+The linker (``worker.incidents``) locks the blocks it re-links, reads their events with what
+the rules need, and writes the incidents back; ``worker.wire_copies`` reads and writes the
+LSH bands of articles. Keyword arguments after the session, bulk statements, no commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from common.batching import batched
+from models.tables import Actor, Article, ArticleBand, Event, EventActorLink, Incident
+
+IN_CHUNK = 1000
+#: High 32 bits of the advisory lock keys of incident blocks ("ewin").
+_LOCK_NAMESPACE = 0x6577696E
+
+_article: Table = SQLModel.metadata.tables[Article.__tablename__]
+_event: Table = SQLModel.metadata.tables[Event.__tablename__]
+_link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
+_actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
+_incident: Table = SQLModel.metadata.tables[Incident.__tablename__]
+_band: Table = SQLModel.metadata.tables[ArticleBand.__tablename__]
+
+
+def _lock_key(block: str) -> int:
+    low = int.from_bytes(hashlib.blake2b(block.encode(), digest_size=4).digest(), "big")
+    key = (_LOCK_NAMESPACE << 32) | low
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def lock_blocks(session: Session, *, blocks: Iterable[str]) -> None:
+    """Hold a lock on each block until the transaction ends (PostgreSQL advisory locks).
+
+    Taken in sorted order, so two workers re-linking overlapping blocks wait rather than
+    deadlock; the second then reads the first one's committed events (READ COMMITTED takes
+    a new snapshot per statement). SQLite has a single writer already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({_lock_key(b) for b in blocks}):
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+@dataclass(frozen=True)
+class BlockEvent:
+    """One stored event of a block, with its article's facts and its actors."""
+
+    id: int
+    type: str
+    subtype: str | None
+    sentence: str
+    start_char: int
+    event_date: date | None
+    day: date | None
+    date_precision: str | None
+    location_name: str | None
+    location_country: str | None
+    weapons: tuple[str, ...]
+    modality: str
+    attributes: Mapping[str, Any]
+    article_id: int
+    content_hash: str
+    published: date | None
+    source: str | None
+    copy_of: int | None
+    #: (role, name, kind, country) of each actor.
+    actors: tuple[tuple[str, str, str, str | None], ...]
+
+
+def block_events(session: Session, *, block: str) -> list[BlockEvent]:
+    """Every event of one block, found by the ``event.incident_block`` index."""
+    stmt = (
+        select(
+            _event.c.id,
+            _event.c.type,
+            _event.c.subtype,
+            _event.c.sentence,
+            _event.c.start_char,
+            _event.c.event_date,
+            _event.c.day,
+            _event.c.date_precision,
+            _event.c.location_name,
+            _event.c.location_country,
+            _event.c.weapons,
+            _event.c.modality,
+            _event.c.attributes,
+            _event.c.article_id,
+            _article.c.content_hash,
+            _article.c.published,
+            _article.c.source,
+            _article.c.copy_of,
+        )
+        .join(_article, _article.c.id == _event.c.article_id)
+        .where(_event.c.incident_block == block)
+    )
+    rows = session.execute(stmt).all()
+    actors: dict[int, list[tuple[str, str, str, str | None]]] = {}
+    ids = [int(r.id) for r in rows]
+    for chunk in batched(ids, IN_CHUNK):
+        found = session.execute(
+            select(_link.c.event_id, _link.c.role, _actor.c.name, _actor.c.kind, _actor.c.country)
+            .join(_actor, _actor.c.id == _link.c.actor_id)
+            .where(_link.c.event_id.in_(chunk))
+        )
+        for r in found:
+            actors.setdefault(int(r.event_id), []).append((r.role, r.name, r.kind, r.country))
+    return [
+        BlockEvent(
+            id=int(r.id),
+            type=r.type,
+            subtype=r.subtype,
+            sentence=r.sentence,
+            start_char=int(r.start_char),
+            event_date=r.event_date,
+            day=r.day,
+            date_precision=r.date_precision,
+            location_name=r.location_name,
+            location_country=r.location_country,
+            weapons=tuple(r.weapons or ()),
+            modality=r.modality,
+            attributes=r.attributes or {},
+            article_id=int(r.article_id),
+            content_hash=r.content_hash,
+            published=r.published,
+            source=r.source,
+            copy_of=r.copy_of,
+            actors=tuple(sorted(actors.get(int(r.id), ()))),
+        )
+        for r in rows
+    ]
+
+
+def write_block(
+    session: Session, *, block: str, incidents: Sequence[tuple[dict[str, Any], Sequence[int]]]
+) -> None:
+    """Make ``incidents`` (row values with a unique ``key``, and their event ids) the block's.
+
+    Incidents whose key is kept are updated in place (their id stays), new ones inserted,
+    and the block's incidents left without events deleted in the same transaction, so no
+    event ever points at an incident that is gone.
+    """
+    existing = dict(
+        session.execute(select(_incident.c.key, _incident.c.id).where(_incident.c.block == block))
+        .tuples()
+        .all()
+    )
+    wanted = {row["key"] for row, _ in incidents}
+    for row, event_ids in incidents:
+        values = {**row, "block": block}
+        incident_id = existing.get(row["key"])
+        if incident_id is None:
+            incident_id = session.execute(
+                insert(_incident).returning(_incident.c.id), values
+            ).scalar_one()
+        else:
+            session.execute(update(_incident).where(_incident.c.id == incident_id).values(**values))
+        for chunk in batched(sorted(event_ids), IN_CHUNK):
+            session.execute(
+                update(_event).where(_event.c.id.in_(chunk)).values(incident_id=incident_id)
+            )
+    stale = [i for key, i in existing.items() if key not in wanted]
+    for chunk in batched(stale, IN_CHUNK):
+        session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))
+
+
+# ------------------------------------------------------------------------ wire copies
+
+
+def articles_sharing_bands(
+    session: Session, bands: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], list[int]]:
+    """Stored articles having any of these (band, hash) pairs, by pair (the band index)."""
+    found: dict[tuple[int, int], list[int]] = {}
+    for chunk in batched(sorted(set(bands)), 400):
+        rows = session.execute(
+            select(_band.c.band, _band.c.hash, _band.c.article_id).where(
+                tuple_(_band.c.band, _band.c.hash).in_(chunk)
+            )
+        )
+        for r in rows:
+            found.setdefault((int(r.band), int(r.hash)), []).append(int(r.article_id))
+    return found
+
+
+def article_texts(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+    """``{id: (text, copy_of)}`` of these articles."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        rows = session.execute(
+            select(_article.c.id, _article.c.text, _article.c.copy_of).where(
+                _article.c.id.in_(chunk)
+            )
+        )
+        out.update({int(r.id): (r.text, r.copy_of) for r in rows})
+    return out
+
+
+def store_bands(session: Session, bands: Mapping[int, Sequence[int]]) -> None:
+    """Store each article's band hashes (band number = position)."""
+    rows = [
+        {"article_id": article_id, "band": band, "hash": value}
+        for article_id, hashes in bands.items()
+        for band, value in enumerate(hashes)
+    ]
+    for chunk in batched(rows, IN_CHUNK):
+        session.execute(insert(_band), list(chunk))
+
+
+def mark_copies(session: Session, originals: Mapping[int, int]) -> None:
+    """Set ``article.copy_of`` of each copy to its original."""
+    for copy_id, original_id in originals.items():
+        session.execute(
+            update(_article).where(_article.c.id == copy_id).values(copy_of=original_id)
+        )

@@ -1,0 +1,108 @@
+"""Incidents read back: the incidents of filtered events, counts, one incident in detail.
+
+An incident matches an :class:`EventFilter` when any of its events does, so the filters of
+``eventwire query`` and the dashboard select incidents unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import desc, func, select
+from sqlalchemy.orm import Session
+
+from models.queries.filters import EventFilter, filtered
+from models.tables import Article, Event, Incident
+
+_INCIDENT_COLUMNS = (
+    "id", "type", "subtype", "event_date", "date_precision", "day", "first_day", "last_day",
+    "location_name", "location_country", "actors", "weapons", "modality", "first_seen",
+    "last_seen", "n_events", "n_articles", "n_sources",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One incident's summary (see ``models.incident_tables.Incident``)."""
+
+    id: int
+    type: str
+    subtype: str | None
+    event_date: date | None
+    date_precision: str | None
+    day: date | None
+    first_day: date | None
+    last_day: date | None
+    location_name: str | None
+    location_country: str | None
+    actors: dict[str, Any]
+    weapons: list[str]
+    modality: str
+    first_seen: date | None
+    last_seen: date | None
+    n_events: int
+    n_articles: int
+    n_sources: int
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    """One event linked to an incident, with its article: the incident's evidence."""
+
+    event_id: int
+    article_id: int
+    sentence: str
+    subtype: str | None
+    published: date | None
+    source: str | None
+    title: str | None
+    copy_of: int | None
+    created_at: Any
+
+
+def _matching_ids(filt: EventFilter | None) -> Any:
+    stmt = filtered(select(Event.incident_id), filt)  # type: ignore[call-overload]
+    return stmt.where(Event.incident_id.is_not(None))  # type: ignore[union-attr]
+
+
+def list_incidents(
+    session: Session, *, filt: EventFilter | None = None, limit: int = 1000, order: str = "day"
+) -> list[IncidentRow]:
+    """Incidents with a matching event, newest first (``order="sources"``: most sources)."""
+    cols = [getattr(Incident, c) for c in _INCIDENT_COLUMNS]
+    stmt = select(*cols).where(Incident.id.in_(_matching_ids(filt)))  # type: ignore[union-attr]
+    if order == "sources":
+        stmt = stmt.order_by(desc(Incident.n_sources), desc(Incident.n_articles), Incident.id)
+    else:
+        stmt = stmt.order_by(desc(Incident.day), Incident.id)  # type: ignore[arg-type]
+    rows = session.execute(stmt.limit(limit)).all()
+    return [IncidentRow(**dict(zip(_INCIDENT_COLUMNS, r))) for r in rows]
+
+
+def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int:
+    """How many incidents have a matching event (the dashboard's default count)."""
+    stmt = filtered(select(func.count(func.distinct(Event.incident_id))), filt)  # type: ignore[call-overload]
+    return int(session.execute(stmt).scalar_one())
+
+
+def incident_reports(session: Session, *, incident_id: int) -> list[IncidentReport]:
+    """Every event of one incident with its article, oldest report first."""
+    stmt = (
+        select(
+            Event.id,
+            Event.article_id,
+            Event.sentence,
+            Event.subtype,
+            Article.published,
+            Article.source,
+            Article.title,
+            Article.copy_of,
+            Article.created_at,
+        )
+        .join(Article, Article.id == Event.article_id)  # type: ignore[arg-type]
+        .where(Event.incident_id == incident_id)
+        .order_by(Article.published, Event.id)
+    )
+    return [IncidentReport(*r) for r in session.execute(stmt).all()]

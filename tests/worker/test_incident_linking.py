@@ -1,0 +1,89 @@
+"""The incident linker's rules (no database): near misses apart, reports together, any order."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+
+from common.incident_keys import block_key
+from worker.incident_linking import LinkEvent, cluster, content_words, pair_score
+
+
+def _event(ref: int, sentence: str, **kw: object) -> LinkEvent:
+    values: dict[str, object] = {
+        "ref": ref,
+        "order_key": (f"article-{ref:03d}", "0", "launch"),
+        "type": "launch",
+        "subtype": None,
+        "day": date(2023, 7, 12),
+        "precision": "day",
+        "inferred": False,
+        "agent_countries": frozenset({"PRK"}),
+        "agent_people": frozenset(),
+        "target_countries": frozenset(),
+        "location_country": None,
+        "weapons": frozenset(),
+        "words": content_words(sentence),
+    }
+    values.update(kw)
+    return LinkEvent(**values)  # type: ignore[arg-type]
+
+
+ICBM = "North Korea fired an intercontinental ballistic missile toward the East Sea on Wednesday."
+
+
+def test_reports_of_one_launch_join_and_a_launch_a_week_later_does_not() -> None:
+    a = _event(1, ICBM, weapons=frozenset({"hwasong-18"}))
+    b = _event(2, "North Korea test-fired a Hwasong-18 ICBM on Wednesday, Seoul said.")
+    later = _event(3, "North Korea fired two short-range ballistic missiles toward the East Sea.",
+                   day=date(2023, 7, 19))  # fmt: skip
+    assert pair_score(a, b) is not None and pair_score(a, b) >= 3  # type: ignore[operator]
+    assert pair_score(a, later) is None
+    assert sorted(len(c) for c in cluster([a, b, later])) == [1, 2]
+
+
+def test_a_month_dated_report_joins_the_day_dated_launch_of_its_month() -> None:
+    day = _event(1, ICBM, weapons=frozenset({"hwasong-18"}))
+    month = _event(2, "It fired a Hwasong-18 earlier this month.", day=date(2023, 7, 1),
+                   precision="month", weapons=frozenset({"hwasong-18"}))  # fmt: skip
+    other_month = replace(month, ref=3, day=date(2023, 6, 1))
+    assert [len(c) for c in cluster([month, day])] == [2]
+    assert pair_score(day, other_month) is None
+    assert block_key("launch", date(2023, 7, 12), "day") == block_key(
+        "launch", date(2023, 7, 1), "month"
+    )
+
+
+def test_two_officials_reacting_to_one_launch_are_two_incidents() -> None:
+    said = "condemned the launch as a grave provocation on Wednesday"
+    a = _event(1, said, type="statement", agent_people=frozenset({"yoon suk yeol"}),
+               agent_countries=frozenset({"KOR"}))  # fmt: skip
+    b = replace(a, ref=2, agent_people=frozenset({"han duck-soo"}))
+    c = replace(a, ref=3, order_key=("article-009", "0", "statement"),
+                agent_people=frozenset({"yoon"}))  # fmt: skip
+    assert pair_score(a, b) is None
+    assert pair_score(a, c) is not None
+    assert sorted(len(g) for g in cluster([a, b, c])) == [1, 2]
+
+
+def test_the_partition_does_not_depend_on_the_order() -> None:
+    rng = random.Random(3)
+    events = []
+    for i in range(40):
+        day = date(2023, 7, 10 + rng.randrange(4))
+        events.append(
+            _event(
+                i,
+                f"North Korea fired missile number {rng.randrange(3)} into the sea",
+                day=day,
+                inferred=rng.random() < 0.3,
+                weapons=frozenset({rng.choice(["hwasong-18", "kn-23", "cruise"])}),
+            )
+        )
+    expected = {frozenset(e.ref for e in c) for c in cluster(events)}
+    for seed in range(5):
+        shuffled = list(events)
+        random.Random(seed).shuffle(shuffled)
+        assert {frozenset(e.ref for e in c) for c in cluster(shuffled)} == expected
+    assert 1 < len(expected) < len(events)
