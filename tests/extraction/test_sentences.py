@@ -590,3 +590,24 @@ def test_a_demand_is_aimed_at_the_subject_of_what_it_demands(extract: Extract) -
     )
     assert _codes(event, "agent") == {"CHN"}
     assert _codes(event, "target") == {"USA"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia fired a new ballistic missile at the Ukrainian city of Dnipro on Thursday.",
+        "Russia launched missiles on Ukraine on Monday morning.",
+    ],
+)
+def test_a_launch_is_aimed_at_what_it_was_fired_at(extract: Extract, text: str) -> None:
+    launch = _one(extract(text), "launch")
+    assert _codes(launch, "target") == {"UKR"}
+
+
+def test_what_a_reaction_says_about_the_launch_aims_it_at_the_launcher(extract: Extract) -> None:
+    text = (
+        "North Korea fired a ballistic missile on Monday. "
+        "Japanese Prime Minister Shigeru Ishiba said the launches threatened regional peace."
+    )
+    [statement] = [e for e in extract(text) if e.type == "statement"]
+    assert _codes(statement, "target") == {"PRK"}

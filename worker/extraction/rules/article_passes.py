@@ -37,11 +37,17 @@ def target_referred_events(mentions: list[Mention], rules: dict[str, EventTypeRu
         )
         kinds = {referred.get(syntax.lemma(o)) for o in objects} - {None}
         if not kinds:
+            # "Ishiba said the launches threatened regional peace": what was said is about
+            # the launch as much as "condemned the launch" is.
+            said = [t for c in syntax.clausal_complements(mention.trigger) for t in c.subtree]
+            kinds = {referred.get(syntax.lemma(t)) for t in said if t.pos_ == "NOUN"} - {None}
+        if not kinds:
             continue
         own = {a.country for a in mention.agents}
-        for earlier in mentions[:index]:
-            if earlier.type in kinds and earlier.modality == "asserted" and earlier.agents:
-                mention.targets = [a for a in earlier.agents if a.country not in own]
+        # The story's first such event; one told after the reaction only when none came before.
+        for other in [*mentions[:index], *mentions[index + 1 :]]:
+            if other.type in kinds and other.modality == "asserted" and other.agents:
+                mention.targets = [a for a in other.agents if a.country not in own]
                 if mention.targets:
                     break
 

@@ -21,6 +21,8 @@ _LEXICON = read_lexicon(__file__)
 _OUTCOME_CUES: list[list[str]] = _LEXICON["outcome_cues"]
 _CARRYING_VERBS = frozenset(_LEXICON["carrying_verbs"])
 _TESTED_LAUNCHABLE = LAUNCHABLE - frozenset(_LEXICON["untestable"])
+#: "fired a missile at Dnipro", "launched attacks on Ukraine", "toward Israel": the target.
+_AIM_PREPOSITIONS = frozenset(_LEXICON["aim_prepositions"])
 
 
 def mention_from_trigger(
@@ -69,6 +71,11 @@ def mention_from_trigger(
             if info and info[0]:
                 mention.agents = [ctx.country(info[0])]
                 break
+    aimed_at = syntax.prep_objects(trigger, _AIM_PREPOSITIONS) + [
+        t for o in objects for t in syntax.prep_objects(o, _AIM_PREPOSITIONS)
+    ]
+    own = {a.country for a in mention.agents}
+    mention.targets = [a for a in ctx.actors_under(aimed_at) if a.country not in own]
     lowered = ctx.text_of(sent).lower()
     for word, outcome in _OUTCOME_CUES:
         if word in lowered:
