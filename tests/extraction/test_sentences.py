@@ -611,3 +611,23 @@ def test_what_a_reaction_says_about_the_launch_aims_it_at_the_launcher(extract: 
     )
     [statement] = [e for e in extract(text) if e.type == "statement"]
     assert _codes(statement, "target") == {"PRK"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of thousands of fans lined the streets on Thursday as the Tigers held a "
+        "victory parade through Osaka.",
+        "The parade, first held in 1996, is the highlight of Vienna Pride.",
+        "Qanat Labs met investors in Riyadh last month to raise money.",
+    ],
+)
+def test_civic_parades_customs_and_company_meetings_are_no_events(
+    extract: Extract, text: str
+) -> None:
+    assert [e for e in extract(text) if e.type in {"parade", "meeting"}] == []
+
+
+def test_a_military_parade_is_still_a_parade(extract: Extract) -> None:
+    text = "Russia held its Victory Day parade on Red Square on Thursday with troops and tanks."
+    assert _one(extract(text), "parade").modality == "asserted"

@@ -72,6 +72,10 @@ def mention_from_trigger(
                 # "paid a visit to Moscow", "gave a warm welcome to Brazil's president"
                 guests = ctx.actors_under(syntax.prep_objects(verb, {"to"}))
                 targets += [a for a in guests if a not in targets]
+    # A company meeting its investors, a club in talks with a sponsor: diplomacy needs a
+    # political side (the same test as a statement's speaker).
+    agents = [a for a in agents if ctx.actors.is_political(a)]
+    targets = [a for a in targets if ctx.actors.is_political(a)]
     if not agents and not targets:
         return None
     mention = Mention("meeting", label_id, trigger, sent, agent_named=named)

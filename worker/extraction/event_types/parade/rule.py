@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.actor_resolution import ResolvedActor
@@ -25,6 +25,10 @@ _CIVILIAN_MODIFIERS = frozenset(_LEXICON["civilian_modifiers"])
 _ORGANISING_VERBS = frozenset(_LEXICON["organising_verbs"])
 _OCCASION_VERBS = frozenset(_LEXICON["occasion_verbs"])
 _DISPLAY_CUES = frozenset(_LEXICON["display_cues"])
+_HABITUAL_CUES: list[str] = _LEXICON["habitual_cues"]
+_MILITARY_OCCASIONS: list[str] = _LEXICON["military_occasions"]
+#: A story about a military parade names troops, weapons or a military occasion more than once.
+_MILITARY_MENTIONS = 2
 
 
 def mention_from_trigger(
@@ -39,6 +43,10 @@ def mention_from_trigger(
     mods = {c.lower_ for c in trigger.children}
     if mods & _CIVILIAN_MODIFIERS:
         return None
+    if not _military_story(ctx.text, ctx.doc):
+        return None  # a title parade, a pride march, a carnival: no troops, no weapons
+    if any(cue in ctx.text_of(sent).lower() for cue in _HABITUAL_CUES):
+        return None  # "The parade is held each year to mark ...": a custom, not a report
     verb = syntax.clause_verb(trigger)
     mention = Mention("parade", None, trigger, sent)
     people: list[ResolvedActor] = []
@@ -67,6 +75,16 @@ def mention_from_trigger(
                 mention.attributes["occasion"] = " ".join(t.text for t in objs[0].subtree)
     mention.weapons = ctx.weapons(ctx.text_of(sent))
     return mention
+
+
+def _military_story(text: str, doc: Doc) -> bool:
+    """True when the article is about something military: it names a military occasion, or
+    troops, weapons and armour at least twice."""
+    lowered = text.lower()
+    if any(occasion in lowered for occasion in _MILITARY_OCCASIONS):
+        return True
+    count = sum(1 for t in doc if t.lower_ in MILITARY_WORDS or t.lower_ in WEAPON_NOUNS)
+    return count >= _MILITARY_MENTIONS
 
 
 def read_sentence(
