@@ -631,3 +631,19 @@ def test_civic_parades_customs_and_company_meetings_are_no_events(
 def test_a_military_parade_is_still_a_parade(extract: Extract) -> None:
     text = "Russia held its Victory Day parade on Red Square on Thursday with troops and tanks."
     assert _one(extract(text), "parade").modality == "asserted"
+
+
+def test_an_estimate_is_no_launch(extract: Extract) -> None:
+    text = "She said Washington estimates North Korea has launched at least six ICBMs this year."
+    assert [e for e in extract(text) if e.type == "launch" and e.modality == "asserted"] == []
+
+
+def test_a_reaction_naming_the_drills_is_a_mention_of_them_not_a_new_exercise(
+    extract: Extract,
+) -> None:
+    text = (
+        "China's military staged large-scale drills around Taiwan on Monday. "
+        "Taiwan's premier said the drills caused great disturbance to the region."
+    )
+    [exercise] = [e for e in extract(text) if e.type == "military_exercise"]
+    assert len(exercise.mentions) == 2

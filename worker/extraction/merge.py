@@ -69,7 +69,35 @@ def merge_mentions(
                 break
         else:
             groups.append([mention])
-    return groups
+    return _fold_references(groups, specs)
+
+
+def _fold_references(
+    groups: list[list[Mention]], specs: Mapping[str, EventTypeSpec]
+) -> list[list[Mention]]:
+    """A group made only of references ("the drills", "the visit" under a verb of saying,
+    with no date of their own) joins the story's first reported event of its type: the sides
+    a reaction names are not the event's ("Russia said the drills were a provocation")."""
+    reported = [g for g in groups if not all(m.reference for m in g)]
+    kept: list[list[Mention]] = []
+    for group in groups:
+        first = group[0]
+        if group in reported or specs[first.type].merge.mode == "never":
+            kept.append(group)
+            continue
+        home = next(
+            (
+                g
+                for g in reported
+                if g[0].type == first.type and g[0].modality == first.modality
+            ),
+            None,
+        )
+        if home is None:
+            kept.append(group)
+        else:
+            home.extend(group)
+    return kept
 
 
 def fold_echoes(

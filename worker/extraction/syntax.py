@@ -16,6 +16,7 @@ UNNEGATED_TRIGGERS = vocab.words("unnegated_triggers")
 CAPABILITY_WORDS = vocab.words("capability_words")
 CAPABILITY_ADJECTIVES = vocab.words("capability_adjectives")
 CAPABILITY_VERBS = vocab.words("capability_verbs")
+ESTIMATING_VERBS = vocab.words("estimating_verbs")
 HYPOTHETICAL_MARKS = vocab.words("hypothetical_marks")
 FUTURE_AUX = vocab.words("future_aux")
 CONDITIONAL_AUX = vocab.words("conditional_aux")
@@ -206,6 +207,8 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             and any(c.lower_ == "case" for c in token.children)
         ):
             return "hypothetical"
+    if any(t is not trigger and t.lemma_ in ESTIMATING_VERBS for t in chain):
+        return "capability"  # "estimates North Korea has launched six ICBMs": an estimate
     for token in chain[:3]:
         aux = _aux(token)
         if aux & {"can"} or token.lemma_ in CAPABILITY_ADJECTIVES:

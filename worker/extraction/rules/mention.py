@@ -38,18 +38,29 @@ class Mention:
     attributes: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def score(self) -> float:
-        """How good this mention is as the evidence of its happening."""
+    def central(self) -> bool:
+        """True when the trigger reports the happening rather than refers to it: a verb in a
+        main clause, or an event noun a verb of doing governs ("held talks"); an event noun
+        under a verb of saying ("condemned the parade", "said the drill was a warning") only
+        refers to it."""
         trigger = self.trigger
         if trigger.pos_ == "VERB":
-            central = trigger.dep_ in {"ROOT", "conj", "ccomp"}
-        else:
-            # An event noun is reported when a verb of doing governs it ("held talks"), and
-            # only referred to under a verb of saying ("condemned the parade").
-            central = (
-                trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"}
-                and syntax.lemma(trigger.head) in DATE_CARRYING_VERBS
-            )
+            return trigger.dep_ in {"ROOT", "conj", "ccomp"}
+        return (
+            trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"}
+            and syntax.lemma(trigger.head) in DATE_CARRYING_VERBS
+        )
+
+    @property
+    def reference(self) -> bool:
+        """An event noun that refers back to a happening without a date of its own ("the
+        drills marked a return to the Cold War"): a mention of the story's event of its type."""
+        return self.trigger.pos_ != "VERB" and not self.central and not self.own_date
+
+    @property
+    def score(self) -> float:
+        """How good this mention is as the evidence of its happening."""
+        central = self.central
         return (
             2.5 * self.own_date
             + 1.5 * central
