@@ -647,3 +647,24 @@ def test_a_reaction_naming_the_drills_is_a_mention_of_them_not_a_new_exercise(
     )
     [exercise] = [e for e in extract(text) if e.type == "military_exercise"]
     assert len(exercise.mentions) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("A Long March-2F rocket carrying the Shenzhou-20 spacecraft lifted off from Jiuquan "
+         "on Thursday.", "launch"),
+        ("An unarmed Minuteman III intercontinental ballistic missile roared out of a silo "
+         "at Vandenberg on Tuesday.", "launch"),
+        ("The Guards put Iran's first military satellite, Noor-1, into orbit in April 2020.",
+         "launch"),
+        ("Chinese Foreign Minister Wang Yi held separate phone conversations on Saturday with "
+         "Indian National Security Adviser Ajit Doval.", "meeting"),
+        ("The European Union imposed asset freezes and travel bans on 15 more officials.",
+         "sanctions_vote"),
+    ],
+)  # fmt: skip
+def test_how_real_news_words_launches_calls_and_sanctions(
+    extract: Extract, text: str, kind: str
+) -> None:
+    assert _one(extract(text), kind).modality == "asserted"

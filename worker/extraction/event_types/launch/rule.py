@@ -23,6 +23,7 @@ _CARRYING_VERBS = frozenset(_LEXICON["carrying_verbs"])
 _TESTED_LAUNCHABLE = LAUNCHABLE - frozenset(_LEXICON["untestable"])
 #: "fired a missile at Dnipro", "launched attacks on Ukraine", "toward Israel": the target.
 _AIM_PREPOSITIONS = frozenset(_LEXICON["aim_prepositions"])
+_RISING_VERBS = frozenset(_LEXICON["rising_verbs"])
 
 
 def mention_from_trigger(
@@ -36,6 +37,8 @@ def mention_from_trigger(
         ]
         if trigger.lemma_ == "fire":
             objects += syntax.prep_objects(trigger, {"off"})
+        if trigger.lemma_ in _RISING_VERBS:
+            objects += [c for c in trigger.children if c.dep_ == "nsubj"]
     else:
         objects = [c for c in trigger.children if c.dep_ in {"compound", "amod", "nmod"}]
         objects += syntax.prep_objects(trigger, {"of"})
