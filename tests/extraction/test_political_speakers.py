@@ -53,3 +53,13 @@ def test_political_speakers_make_statements(
     agents = {a.country for a in statement.actors if a.role == "agent"}
     if country:
         assert agents == {country}
+
+
+def test_a_surname_is_the_person_the_story_named_not_a_famous_namesake(
+    extract: Extract,
+) -> None:
+    text = (
+        "John Morales, chief meteorologist at NBC 6, paused on air on Tuesday. "
+        'He warned viewers to prepare. "This is just horrific," Morales said.'
+    )
+    assert _statements(extract, text) == []

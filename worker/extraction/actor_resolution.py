@@ -179,7 +179,9 @@ class ArticleActors:
         key = text.lower()
         if key in self.people:
             return self.people[key]
-        entry = self.gazetteer.lookup(text)
+        # A surname the story has already given in full ("John Morales ... Morales said") is
+        # that person, before any namesake in the gazetteers (Evo Morales).
+        entry = None if len(ent) == 1 and key in self.name_parts else self.gazetteer.lookup(text)
         if entry is not None and entry.kind == "person":
             actor = ResolvedActor(entry.name, entry.country, "person")
             self.listed_people.add(actor.name)

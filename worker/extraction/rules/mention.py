@@ -11,7 +11,7 @@ from worker.extraction import syntax
 from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.dates import ResolvedDate
 from worker.extraction.types import Location
-from worker.extraction.vocabulary import DATE_CARRYING_VERBS
+from worker.extraction.vocabulary import DATE_CARRYING_VERBS, JUDGING_VERBS, REPORTING_VERBS
 
 
 @dataclass
@@ -55,7 +55,12 @@ class Mention:
     def reference(self) -> bool:
         """An event noun that refers back to a happening without a date of its own ("the
         drills marked a return to the Cold War"): a mention of the story's event of its type."""
-        return self.trigger.pos_ != "VERB" and not self.central and not self.own_date
+        if self.trigger.pos_ == "VERB" or self.central:
+            return False
+        # A date there is the speaker's ("the premier said on Monday the drills ..."), not the
+        # happening's, when a verb of saying governs the noun.
+        said = syntax.lemma(syntax.clause_verb(self.trigger)) in REPORTING_VERBS | JUDGING_VERBS
+        return said or not self.own_date
 
     @property
     def score(self) -> float:
