@@ -668,3 +668,13 @@ def test_how_real_news_words_launches_calls_and_sanctions(
     extract: Extract, text: str, kind: str
 ) -> None:
     assert _one(extract(text), kind).modality == "asserted"
+
+
+def test_a_reaction_naming_no_one_is_aimed_at_the_story_event(extract: Extract) -> None:
+    text = (
+        "North Korea fired a ballistic missile into the sea on Thursday. "
+        "Japan's top government spokesman told a press conference that Tokyo had lodged a "
+        "strong protest through diplomatic channels."
+    )
+    [statement] = [e for e in extract(text) if e.type == "statement"]
+    assert _codes(statement, "target") == {"PRK"}

@@ -19,7 +19,11 @@ from worker.extraction import syntax
 from worker.extraction.components import TRIGGER_SPANS
 from worker.extraction.dates import ResolvedDate
 from worker.extraction.gazetteer import Gazetteer
-from worker.extraction.rules.article_passes import target_referred_events, target_responses
+from worker.extraction.rules.article_passes import (
+    target_referred_events,
+    target_responses,
+    target_the_story,
+)
 from worker.extraction.rules.attributions import drop_attributions
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.dating import ArticleDates
@@ -94,6 +98,7 @@ class ArticleMentions:
             if loaded.finish_article is not None:
                 loaded.finish_article(ctx, out, notes[name])
         target_responses(out, rules)
+        target_the_story(out, rules)
         _date_by_the_story(out, self.dates.published)
         return out
 

@@ -12,7 +12,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from worker.extraction import syntax
-from worker.extraction.rules.mention import Mention
+from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.vocabulary import RESPONSE_VERBS
 
 if TYPE_CHECKING:
@@ -70,3 +70,31 @@ def target_responses(mentions: list[Mention], rules: dict[str, EventTypeRule]) -
             ):
                 mention.targets = targets
                 break
+
+
+def target_the_story(mentions: list[Mention], rules: dict[str, EventTypeRule]) -> None:
+    """A statement that names no target is about the story's event: reactions in a story
+    about a launch, a vote or a visit are aimed at its sides ("Hayashi told a press
+    conference that Japan had lodged a protest" in a story about North Korea's launch).
+
+    The story's event is its first asserted event of a non-speech type with agents; its
+    agents and targets, less the speaker's own country, become the statement's targets.
+    Runs after the passes that find a target from the statement's own words.
+    """
+    lead = next(
+        (
+            m
+            for m in mentions
+            if not rules[m.type].spec.speech and m.modality == "asserted" and m.agents
+        ),
+        None,
+    )
+    if lead is None:
+        return
+    for mention in mentions:
+        if not rules[mention.type].spec.speech or mention.targets:
+            continue
+        own = {a.country for a in mention.agents}
+        mention.targets = unique_actors(
+            [a for a in (*lead.agents, *lead.targets) if a.country and a.country not in own]
+        )
