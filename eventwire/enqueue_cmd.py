@@ -96,7 +96,10 @@ def run(args: argparse.Namespace) -> int:
         return send_many(process_articles, batches)
 
     options = ReadOptions(
-        published=args.published, source=args.source, max_chars=settings.max_article_chars
+        published=args.published,
+        source=args.source,
+        max_chars=settings.max_article_chars,
+        fetch_private_addresses=settings.fetch_private_addresses,
     )
     show = not args.quiet and sys.stderr.isatty()
     read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)

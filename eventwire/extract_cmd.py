@@ -84,7 +84,11 @@ def run(args: argparse.Namespace) -> int:
     extractor = get_extractor(
         args.model or settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths
     )
-    options = ReadOptions(published=args.published, max_chars=settings.max_article_chars)
+    options = ReadOptions(
+        published=args.published,
+        max_chars=settings.max_article_chars,
+        fetch_private_addresses=settings.fetch_private_addresses,
+    )
     rejected: list[Rejection] = []
     texts = article_texts(read_inputs(args.inputs, options), rejected)
     rows: list[dict[str, object]] = []

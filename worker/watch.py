@@ -85,6 +85,7 @@ def fetch_limits(settings: Settings) -> FetchLimits:
         timeout=settings.feed_timeout_seconds,
         max_bytes=settings.feed_max_bytes,
         max_redirects=settings.feed_max_redirects,
+        allow_private_addresses=settings.fetch_private_addresses,
     )
 
 

@@ -17,7 +17,8 @@ from worker.feeds import FeedFormatError, parse_feed, poll_feed
 from worker.http_fetch import FetchError, FetchLimits, check_feed_url, fetch, make_client
 from worker.watch import poll_once
 
-LIMITS = FetchLimits(timeout=5.0, max_bytes=200_000, max_redirects=3)
+#: The feed server is on 127.0.0.1: private addresses allowed, as an intranet deployment would.
+LIMITS = FetchLimits(timeout=5.0, max_bytes=200_000, max_redirects=3, allow_private_addresses=True)
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def test_fetch_limits(server: FeedServer) -> None:
             fetch(client, server.url("/fail"), limits=LIMITS)
         result = fetch(client, server.url("/moved"), limits=LIMITS)
         assert (result.url, result.body) == (server.url("/ok"), b"fine")
-    quick = FetchLimits(timeout=0.5, max_bytes=1000, max_redirects=0)
+    quick = FetchLimits(timeout=0.5, max_bytes=1000, max_redirects=0, allow_private_addresses=True)
     with make_client(quick) as client:
         with pytest.raises(FetchError, match="timed out"):
             fetch(client, server.url("/slow"), limits=quick)
@@ -237,7 +238,12 @@ def test_a_failing_feed_backs_off_and_never_stops_the_others(
     )
     server.routes["/p/1.html"] = Route(body=_page(1, "One"))
     sent: list[list[int]] = []
-    settings = Settings(database_url=database_url, feed_retry_seconds=120, batch_size=4)
+    settings = Settings(
+        database_url=database_url,
+        feed_retry_seconds=120,
+        batch_size=4,
+        fetch_private_addresses=True,
+    )
     urls = [server.url("/bad.xml"), server.url("/good.xml")]
     try:
         kwargs = dict(engine=engine, send=sent.extend, settings=settings, stop=threading.Event())
