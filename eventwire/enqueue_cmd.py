@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from common.errors import InputError, ServiceUnavailableError
 from common.settings import get_settings
-from eventwire.common import database, iso_date, redis_client
+from eventwire.cli_support import database, iso_date, redis_client
 from worker.enqueue import EnqueueReport, enqueue_articles
 from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
 

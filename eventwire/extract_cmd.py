@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from common.errors import InputError
 from common.settings import get_settings
-from eventwire.common import iso_date, write_table
+from eventwire.cli_support import iso_date
+from eventwire.writers import write_table
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.inputs import InputArticle, ReadOptions, Rejection, read_inputs
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from common.errors import InputError, ServiceUnavailableError
 from common.settings import get_settings
-from eventwire.common import database, redis_client, write_table
+from eventwire.cli_support import database, redis_client
+from eventwire.writers import write_table
 
 if TYPE_CHECKING:
     from worker.watch import FeedReport
