@@ -119,9 +119,11 @@ def _print_report(report: FeedReport) -> None:
     elif report.not_modified:
         print(f"feed {report.url}: not modified", flush=True)
     else:
+        retry = f", {report.retrying} to retry" if report.retrying else ""
+        more = "; more next poll" if report.more else ""
         print(
             f"feed {report.url}: {report.new} new, {report.duplicate} duplicate, "
-            f"{report.empty} without text, {report.seen} seen before",
+            f"{report.empty} without text{retry}, {report.seen} seen before{more}",
             flush=True,
         )
 
