@@ -47,6 +47,12 @@ class Settings(BaseSettings):
       feed_retry_seconds: wait before the first retry of a failing feed; it doubles with each
         further failure up to ``feed_retry_max_seconds``.
       feed_concurrency: feeds fetched at once by ``eventwire watch``.
+      feed_item_attempts: polls that may fail to get a feed entry's text (its page cannot be
+        fetched and it has no summary) before the entry is given up and recorded as seen.
+      fetch_private_addresses: let ``watch`` and ``enqueue URL`` connect to loopback,
+        private, link-local and other non-public addresses (an intranet deployment whose
+        feeds are on private addresses); off by default, as feed contents and URLs are
+        untrusted and could otherwise reach Redis, the database or a cloud metadata service.
       plugin_dirs: folders of user event types, separated like PATH (``os.pathsep``); each
         subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
@@ -75,6 +81,8 @@ class Settings(BaseSettings):
     feed_retry_seconds: int = Field(default=60, ge=1)
     feed_retry_max_seconds: int = Field(default=6 * 3600, ge=1)
     feed_concurrency: int = Field(default=4, ge=1, le=32)
+    feed_item_attempts: int = Field(default=5, ge=1, le=100)
+    fetch_private_addresses: bool = False
 
     @property
     def read_url(self) -> str:

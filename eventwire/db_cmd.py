@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
-    from eventwire.common import database
+    from eventwire.cli_support import database
     from models.engine import redact_url
     from models.migrate import current_revision
 
@@ -72,7 +72,7 @@ def _write_private(path: Path, content: str) -> None:
 
 
 def _create_reader(args: argparse.Namespace) -> int:
-    from eventwire.common import database
+    from eventwire.cli_support import database
     from models.engine import redact_url
     from models.reader_role import (
         DEFAULT_READER,

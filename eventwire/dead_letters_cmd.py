@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 
 from common.settings import get_settings
-from eventwire.common import OUTPUT_FORMATS, redis_client, write_rows
+from eventwire.cli_support import redis_client
+from eventwire.writers import OUTPUT_FORMATS, write_rows
+
+DEAD_LETTER_COLUMNS = ("message_id", "died_at", "article_ids", "error")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,16 +33,17 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     client = redis_client(settings)
     if args.action == "list":
-        rows = [
-            {
-                "message_id": d.message.message_id,
-                "died_at": d.died_at.isoformat(timespec="seconds"),
-                "article_ids": d.article_ids,
-                "error": d.error or "",
-            }
+        # Same cells as every CSV of the CLI: article_ids is a JSON list ("[1, 2]").
+        rows = (
+            (
+                d.message.message_id,
+                d.died_at.isoformat(timespec="seconds"),
+                list(d.article_ids),
+                d.error or "",
+            )
             for d in list_dead_letters(client, settings.queue_name)
-        ]
-        write_rows(rows, ("message_id", "died_at", "article_ids", "error"), args.format)
+        )
+        write_rows(DEAD_LETTER_COLUMNS, rows, args.format)
         return 0
     if args.action == "purge":
         print(f"{purge_dead_letters(client, settings.queue_name)} dead letter(s) purged")

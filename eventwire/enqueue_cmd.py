@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from common.errors import InputError, ServiceUnavailableError
 from common.settings import get_settings
-from eventwire.common import database, iso_date, redis_client
+from eventwire.cli_support import database, iso_date, redis_client
 from worker.enqueue import EnqueueReport, enqueue_articles
 from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
 
@@ -96,7 +96,10 @@ def run(args: argparse.Namespace) -> int:
         return send_many(process_articles, batches)
 
     options = ReadOptions(
-        published=args.published, source=args.source, max_chars=settings.max_article_chars
+        published=args.published,
+        source=args.source,
+        max_chars=settings.max_article_chars,
+        fetch_private_addresses=settings.fetch_private_addresses,
     )
     show = not args.quiet and sys.stderr.isatty()
     read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)

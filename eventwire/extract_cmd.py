@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from common.errors import InputError
 from common.settings import get_settings
-from eventwire.common import iso_date, write_table
+from eventwire.cli_support import iso_date
+from eventwire.writers import write_table
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.inputs import InputArticle, ReadOptions, Rejection, read_inputs
 
@@ -84,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
     extractor = get_extractor(
         args.model or settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths
     )
-    options = ReadOptions(published=args.published, max_chars=settings.max_article_chars)
+    options = ReadOptions(
+        published=args.published,
+        max_chars=settings.max_article_chars,
+        fetch_private_addresses=settings.fetch_private_addresses,
+    )
     rejected: list[Rejection] = []
     texts = article_texts(read_inputs(args.inputs, options), rejected)
     rows: list[dict[str, object]] = []

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from common.contract import MODALITIES
 from common.errors import EventwireError
-from eventwire.common import iso_date
+from eventwire.cli_support import iso_date
 
 if TYPE_CHECKING:
     from models.queries import EventFilter

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from common.errors import InputError
 from common.settings import get_settings
-from eventwire.common import OUTPUT_FORMATS, write_table
 from eventwire.filters import add_event_filters, event_filter
 from eventwire.read_access import read_database
-from eventwire.writers import write_csv_to, write_jsonl_to, write_parquet
+from eventwire.writers import OUTPUT_FORMATS, write_parquet, write_rows
 
 if TYPE_CHECKING:
     from models.queries import EventRow
@@ -105,21 +104,11 @@ def emit(columns: Sequence[str], rows: Iterable[Sequence[Any]], args: argparse.N
         count = write_parquet(columns, rows, Path(args.out))
     elif args.out:
         with Path(args.out).open("w", encoding="utf-8", newline="") as out:
-            count = _write(columns, rows, args.format, out)
+            count = write_rows(columns, rows, args.format, out)
     else:
-        return _write(columns, rows, args.format, sys.stdout)
+        return write_rows(columns, rows, args.format, sys.stdout)
     print(f"{count} row(s) written to {args.out}", file=sys.stderr)
     return count
-
-
-def _write(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: Any) -> int:
-    if fmt == "csv":
-        return write_csv_to(columns, rows, out)
-    if fmt == "jsonl":
-        return write_jsonl_to(columns, rows, out)
-    table = [dict(zip(columns, row)) for row in rows]
-    write_table(table, columns, out)
-    return len(table)
 
 
 def _actor_label(actor: dict[str, Any]) -> str:

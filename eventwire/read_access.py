@@ -21,7 +21,7 @@ def read_database(settings: Settings | None = None) -> Engine:
     """
     from sqlalchemy.exc import OperationalError
 
-    from eventwire.common import database
+    from eventwire.cli_support import database
     from models.engine import make_read_engine, redact_url
 
     settings = settings or get_settings()

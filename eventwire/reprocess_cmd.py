@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from common.batching import batched
 from common.settings import get_settings
-from eventwire.common import database, redis_client
+from eventwire.cli_support import database, redis_client
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from eventwire.common import database, write_table
+from eventwire.cli_support import database
+from eventwire.writers import write_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:

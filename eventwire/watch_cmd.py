@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from common.errors import InputError, ServiceUnavailableError
 from common.settings import get_settings
-from eventwire.common import database, redis_client, write_table
+from eventwire.cli_support import database, redis_client
+from eventwire.writers import write_table
 
 if TYPE_CHECKING:
     from worker.watch import FeedReport
@@ -118,9 +119,11 @@ def _print_report(report: FeedReport) -> None:
     elif report.not_modified:
         print(f"feed {report.url}: not modified", flush=True)
     else:
+        retry = f", {report.retrying} to retry" if report.retrying else ""
+        more = "; more next poll" if report.more else ""
         print(
             f"feed {report.url}: {report.new} new, {report.duplicate} duplicate, "
-            f"{report.empty} without text, {report.seen} seen before",
+            f"{report.empty} without text{retry}, {report.seen} seen before{more}",
             flush=True,
         )
 

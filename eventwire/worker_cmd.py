@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from eventwire.common import database, redis_client
+from eventwire.cli_support import database, redis_client
 
 
 def register(sub: argparse._SubParsersAction) -> None:

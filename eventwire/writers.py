@@ -1,10 +1,14 @@
-"""Result writers shared by ``eventwire query`` and ``eventwire export``: CSV, JSON lines, Parquet.
+"""Every writer of the CLI's results: CSV, JSON lines, Parquet, and the aligned text table.
 
-One cell format everywhere, so what is written parses back:
+``query``, ``export``, ``dead-letters list`` and the tables of ``stats`` and ``watch --status``
+write through here, so there is one cell format everywhere and what is written parses back:
 
 - **CSV**: UTF-8, a header row; NULL is an empty cell, dates and timestamps ISO 8601, and
   every nested value (a list or a dict: actors, location, weapons, a jsonb column) is JSON
   text, which ``json.loads`` reads back.
+- **JSON lines**: one object per row, keys in column order; nested values stay nested.
+- **Table** (for people, not parsers): lists joined with ", ", floats to two decimals, long
+  cells cut.
 - **Parquet**: numbers, text, booleans, dates and timestamps keep their type; nested values
   are JSON strings, the same text as in CSV (one rule for both formats, and no Parquet
   struct whose fields would differ row to row). Columns that are NULL in the whole first
@@ -18,7 +22,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
 
 #: Rows per Parquet row group (and per batch read from the row iterator).
 BATCH_SIZE = 10_000
+#: Formats a command writing to standard output offers (``query`` adds Parquet to a file).
+OUTPUT_FORMATS = ("table", "csv", "jsonl")
 
 
 def _json_default(value: Any) -> Any:
@@ -85,6 +92,48 @@ def write_jsonl_to(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: T
         out.write(to_json(dict(zip(columns, row))) + "\n")
         count += 1
     return count
+
+
+def _table_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_table_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def write_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    out: TextIO = sys.stdout,
+    *,
+    max_width: int = 60,
+) -> None:
+    """Print rows as an aligned text table, long cells cut to ``max_width``."""
+    cells = [[_table_cell(row.get(c))[:max_width] for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
+
+
+def write_rows(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: TextIO = sys.stdout
+) -> int:
+    """Write ``rows`` (sequences in ``columns`` order) as ``csv``, ``jsonl`` or ``table``;
+    return how many were written. Only ``table`` holds the rows, to align its columns."""
+    if fmt == "csv":
+        return write_csv_to(columns, rows, out)
+    if fmt == "jsonl":
+        return write_jsonl_to(columns, rows, out)
+    if fmt != "table":
+        raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    table = [dict(zip(columns, row)) for row in rows]
+    write_table(table, columns, out)
+    return len(table)
 
 
 def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:

@@ -2,7 +2,7 @@
 
 Keyword-only functions taking a session first, committing nothing (the caller's
 :func:`models.engine.session_scope` does), on SQLite and PostgreSQL alike. Inserts that may
-race with another ``watch`` process use ``INSERT .. ON CONFLICT DO NOTHING`` on the unique key.
+race with another ``watch`` process use ``INSERT .. ON CONFLICT`` on the unique key.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, false, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -22,6 +22,7 @@ from models.tables import utcnow
 __all__ = [
     "FeedState",
     "NewFeedItem",
+    "RecordedItems",
     "add_feed_items",
     "backoff_delay",
     "ensure_feeds",
@@ -59,12 +60,32 @@ class FeedState:
 
 @dataclass(frozen=True)
 class NewFeedItem:
-    """An entry to record as seen, with the article it became (None when it had no text)."""
+    """An entry to record, with the article it became (None when it had no text).
+
+    ``failed`` marks an entry whose text could not be had this time (its page failed and it
+    has no summary or title): it is recorded as pending, to be tried again, not as seen.
+    """
 
     item_key: str
     url: str | None
     title: str | None
     article_id: int | None
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class RecordedItems:
+    """What :func:`add_feed_items` did.
+
+    Parameters:
+      recorded: items inserted or updated (an item seen already is left alone).
+      pending: keys of items to be tried again next poll.
+      gave_up: keys of items that failed for the last allowed time now (recorded as seen).
+    """
+
+    recorded: int
+    pending: list[str]
+    gave_up: list[str]
 
 
 def _aware(value: datetime) -> datetime:
@@ -187,7 +208,7 @@ def record_failure(
 
 
 def seen_item_keys(session: Session, *, feed_id: int, keys: Iterable[str]) -> set[str]:
-    """The subset of ``keys`` already recorded for the feed."""
+    """The subset of ``keys`` already recorded for the feed (pending items are not seen)."""
     wanted = list(dict.fromkeys(keys))
     seen: set[str] = set()
     for start in range(0, len(wanted), IN_CHUNK):
@@ -195,7 +216,9 @@ def seen_item_keys(session: Session, *, feed_id: int, keys: Iterable[str]) -> se
         seen.update(
             session.scalars(
                 select(_item.c.item_key).where(
-                    _item.c.feed_id == feed_id, _item.c.item_key.in_(chunk)
+                    _item.c.feed_id == feed_id,
+                    _item.c.item_key.in_(chunk),
+                    _item.c.pending == false(),
                 )
             )
         )
@@ -203,26 +226,53 @@ def seen_item_keys(session: Session, *, feed_id: int, keys: Iterable[str]) -> se
 
 
 def add_feed_items(
-    session: Session, *, feed_id: int, items: Iterable[NewFeedItem], seen_at: datetime | None = None
-) -> int:
-    """Record items as seen (an item recorded already is left alone); return how many were new."""
+    session: Session,
+    *,
+    feed_id: int,
+    items: Iterable[NewFeedItem],
+    seen_at: datetime | None = None,
+    max_attempts: int = 5,
+) -> RecordedItems:
+    """Record items: seen when they have text (or could not have it ``max_attempts`` times),
+    pending otherwise.
+
+    A new item is inserted. An item recorded already is updated only while it is pending: it
+    becomes seen with its article, or counts one more failed attempt and is given up at
+    ``max_attempts``. An item seen already is left alone.
+    """
     now = seen_at or utcnow()
-    rows = [
-        {
+    stmt = _insert(session, _item)
+    failed_now = stmt.excluded.attempts > 0
+    attempts_after = _item.c.attempts + stmt.excluded.attempts
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["feed_id", "item_key"],
+        set_={
+            "url": stmt.excluded.url,
+            "title": stmt.excluded.title,
+            "article_id": stmt.excluded.article_id,
+            "attempts": attempts_after,
+            "pending": and_(failed_now, attempts_after < max_attempts),
+        },
+        where=_item.c.pending == true(),
+    ).returning(_item.c.item_key, _item.c.pending, _item.c.attempts)
+    recorded = 0
+    pending: list[str] = []
+    gave_up: list[str] = []
+    for item in items:
+        row = {
             "feed_id": feed_id,
             "item_key": item.item_key,
             "url": _clip(item.url, "url", _item),
             "title": _clip(item.title, "title", _item),
             "first_seen": now,
             "article_id": item.article_id,
+            "attempts": 1 if item.failed else 0,
+            "pending": item.failed and max_attempts > 1,
         }
-        for item in items
-    ]
-    if not rows:
-        return 0
-    stmt = (
-        _insert(session, _item)
-        .on_conflict_do_nothing(index_elements=["feed_id", "item_key"])
-        .returning(_item.c.id)
-    )
-    return sum(len(session.execute(stmt, [row]).all()) for row in rows)
+        for key, is_pending, attempts in session.execute(stmt, [row]).all():
+            recorded += 1
+            if is_pending:
+                pending.append(key)
+            elif item.failed and attempts >= max_attempts:
+                gave_up.append(key)
+    return RecordedItems(recorded=recorded, pending=pending, gave_up=gave_up)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -46,6 +46,11 @@ class FeedItem(SQLModel, table=True):
     ``item_key`` is the entry's id, else its normalised link, else a hash of its title and
     summary. ``article_id`` is the stored article (None when the item had no usable text;
     kept when the article is deleted, as the item was still seen).
+
+    An entry whose text could not be had (its page failed, and it has no summary or title) is
+    ``pending``: not seen yet, tried again next poll; ``attempts`` counts those failures, and
+    at ``EVENTWIRE_FEED_ITEM_ATTEMPTS`` the item is given up (recorded, no longer pending).
+    Migration 0006 adds both columns.
     """
 
     __tablename__ = "feed_item"
@@ -61,3 +66,5 @@ class FeedItem(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=500)
     first_seen: datetime = Field(sa_type=_now_column())
     article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="SET NULL")
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    pending: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

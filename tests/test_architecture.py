@@ -35,7 +35,7 @@ FORBIDDEN_LIBRARIES: dict[str, frozenset[str]] = {
     "common": frozenset({"dramatiq", "spacy", "streamlit", "sqlmodel"}),
 }
 
-#: Command modules of the front door: they share eventwire/common.py, eventwire/filters.py
+#: Command modules of the front door: they share eventwire/cli_support.py, eventwire/filters.py
 #: and eventwire/evaluation.py but never import one another.
 COMMAND_SUFFIX = "_cmd"
 

@@ -5,6 +5,12 @@ only when they are http(s); entries without a link or an id still get a stable k
 behind each new entry is fetched within limits and reduced to its main text, and when that
 fails the entry's own summary and title stand in. Nothing here writes to the database: the
 caller (:mod:`worker.watch`) decides which keys were seen and stores what comes back.
+
+What a poll leaves for later is found again by the next one, because only what it stores is
+seen: entries past the per-poll cap, entries not reached before a stop, and entries whose
+text could not be had this time (``NewItem.failed``, recorded as pending and retried a
+bounded number of times). Such a poll is ``complete=False``, and the caller then keeps no
+validators, so the next poll is a full GET rather than a 304 that would hide those entries.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from worker.web_pages import PageContent, fetch_page, fragment_text
 
 logger = logging.getLogger(__name__)
 
-#: Entries taken from one poll: a feed with more is read in part and the rest logged, so a
-#: hostile feed of 100,000 entries cannot make one poll fetch 100,000 pages.
+#: New entries taken in one poll: a feed with more is read in part (oldest first) and the rest
+#: left for the next polls, so a hostile feed of 100,000 entries cannot make one poll fetch
+#: 100,000 pages.
 MAX_ENTRIES_PER_POLL = 500
 #: Keys longer than this are replaced by their hash (the column holds 500 characters).
 MAX_KEY_CHARS = 400
@@ -55,10 +62,16 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class NewItem:
-    """An entry not seen before and the article made from it (None when it had no text)."""
+    """An entry not seen before and the article made from it (None when it had no text).
+
+    ``failed``: it had no text because its page could not be fetched (network, timeout,
+    HTTP error) or it has no page; it is not seen yet and is tried again next poll. An entry
+    whose page was fetched but holds no article is not ``failed``: retrying would not help.
+    """
 
     entry: FeedEntry
     article: InputArticle | None
+    failed: bool = False
 
 
 @dataclass
@@ -74,6 +87,8 @@ class PollOutcome:
       title: the feed's title.
       new_items: entries not seen before, oldest first, with their articles.
       seen: entries of the feed already recorded.
+      complete: every new entry of the feed is in ``new_items`` (False when the per-poll cap
+        or a stop left some for the next poll).
     """
 
     feed: FeedState
@@ -85,6 +100,7 @@ class PollOutcome:
     title: str | None = None
     new_items: list[NewItem] = field(default_factory=list)
     seen: int = 0
+    complete: bool = True
 
 
 class FeedFormatError(FetchError):
@@ -257,23 +273,27 @@ def poll_feed(
         logger.exception("feed %s could not be read", feed.url)
         outcome.error = f"{type(exc).__name__}: {exc}"
         return outcome
-    if len(entries) > MAX_ENTRIES_PER_POLL:
-        logger.warning(
-            "feed %s lists %d entries; only the first %d are read",
-            feed.url,
-            len(entries),
-            MAX_ENTRIES_PER_POLL,
-        )
-        entries = entries[:MAX_ENTRIES_PER_POLL]
     seen = seen_keys([e.key for e in entries])
     outcome.seen = sum(e.key in seen for e in entries)
-    source = outcome.title or urlsplit(feed.url).hostname
     # Feeds list newest first; store oldest first so article ids follow publication order.
-    for entry in reversed([e for e in entries if e.key not in seen]):
-        if should_stop():
-            break  # unrecorded entries are found again next time
-        page = fetch_page(client, entry.url, limits=limits) if entry.url else None
-        outcome.new_items.append(
-            NewItem(entry, item_article(entry, page, source=source, max_chars=max_chars))
+    new = list(reversed([e for e in entries if e.key not in seen]))
+    if len(new) > MAX_ENTRIES_PER_POLL:
+        # The cap is on new entries, not on the feed: the seen ones at its top must not
+        # hide the rest forever. Those left out are unrecorded, so the next poll takes them.
+        logger.warning(
+            "feed %s has %d new entries; %d are read now, the rest in the next polls",
+            feed.url,
+            len(new),
+            MAX_ENTRIES_PER_POLL,
         )
+        new = new[:MAX_ENTRIES_PER_POLL]
+        outcome.complete = False
+    source = outcome.title or urlsplit(feed.url).hostname
+    for entry in new:
+        if should_stop():
+            outcome.complete = False  # unrecorded entries are found again next time
+            break
+        page, fetched = fetch_page(client, entry.url, limits=limits) if entry.url else (None, False)
+        article = item_article(entry, page, source=source, max_chars=max_chars)
+        outcome.new_items.append(NewItem(entry, article, failed=article is None and not fetched))
     return outcome

@@ -4,6 +4,9 @@ Feeds and the pages they link to are written by strangers: every request here ha
 deadline (not only a per-read timeout, so a server dripping one byte a second is cut off), a
 cap on the body after decompression (so a gzip bomb stops at the cap), and redirects followed
 by hand, each hop checked to be http(s) and a loop detected. Nothing fetched is executed.
+Connections go only to public addresses unless ``allow_private_addresses`` is set: the check
+and the pinning of the connection to the checked address are in :mod:`worker.address_guard`,
+under every request and every redirect hop.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from common.errors import EventwireError, InputError
+from common.urls import redact_url
+from worker.address_guard import BlockedAddressError, GuardedBackend, GuardedTransport
 
 #: Schemes a feed, a page or a redirect may use; file:, data:, ftp:, javascript: ... are refused.
 WEB_SCHEMES = frozenset({"http", "https"})
@@ -34,11 +39,15 @@ class FetchLimits:
       timeout: seconds from the first connection to the last byte, redirects included.
       max_bytes: largest body accepted (after decompression).
       max_redirects: redirects followed before giving up.
+      allow_private_addresses: connect to loopback, private, link-local ... addresses too
+        (``EVENTWIRE_FETCH_PRIVATE_ADDRESSES``, for intranet deployments); off, such an
+        address is refused, whether the URL names it or a host name resolves to it.
     """
 
     timeout: float = 20.0
     max_bytes: int = 5_000_000
     max_redirects: int = 5
+    allow_private_addresses: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,12 +93,24 @@ def check_feed_url(url: str) -> str:
     return url.strip()
 
 
-def make_client(limits: FetchLimits) -> httpx.Client:
-    """An HTTP client for :func:`fetch` (redirects off: they are followed and checked there)."""
+def make_client(limits: FetchLimits, *, trusted_hosts: tuple[str, ...] = ()) -> httpx.Client:
+    """An HTTP client for :func:`fetch`: redirects off (they are followed and checked there),
+    connections through the address guard.
+
+    ``trusted_hosts`` are connected to without the address check (see
+    :class:`worker.address_guard.GuardedBackend`); only tests set it. Proxies from the
+    environment (``HTTP_PROXY`` ...) are not used: through a proxy the guard would see the
+    proxy's address, not the one the URL leads to.
+    """
+    backend = GuardedBackend(
+        allow_private=limits.allow_private_addresses, trusted_hosts=trusted_hosts
+    )
     return httpx.Client(
         timeout=httpx.Timeout(limits.timeout),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
+        transport=GuardedTransport(backend),
+        trust_env=False,
     )
 
 
@@ -104,7 +125,7 @@ def fetch(
 
     Raises:
       FetchError: with a one-line reason (HTTP status, timeout, too large, redirect loop,
-        redirect to a non-http scheme, network error).
+        redirect to a non-http scheme, a non-public address, network error).
     """
     deadline = time.monotonic() + limits.timeout
     seen = {url}
@@ -130,6 +151,8 @@ def fetch(
                     raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}")
                 body = _read_capped(response, limits, deadline)
                 return FetchResult(current, response.status_code, response.headers, body)
+        except BlockedAddressError as exc:
+            raise FetchError(f"{redact_url(current)}: {exc}") from None
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {limits.timeout:g} s") from None
         except httpx.HTTPError as exc:

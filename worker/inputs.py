@@ -89,11 +89,14 @@ class ReadOptions:
       published: publication date for plain-text inputs (JSONL lines may override it).
       source: source name for inputs without one.
       max_chars: articles longer than this are rejected (documented limit, never a hang).
+      fetch_private_addresses: URL inputs may lead to non-public addresses
+        (``EVENTWIRE_FETCH_PRIVATE_ADDRESSES``; see :mod:`worker.address_guard`).
     """
 
     published: date | None = None
     source: str | None = None
     max_chars: int = 200_000
+    fetch_private_addresses: bool = False
 
 
 def parse_date(value: Any) -> date | None:
@@ -235,7 +238,11 @@ def read_url(url: str, options: ReadOptions, *, timeout: float = 20.0) -> ReadRe
     from worker.http_fetch import FetchError, FetchLimits, make_client
     from worker.web_pages import load_page
 
-    limits = FetchLimits(timeout=timeout, max_bytes=options.max_chars * 8)
+    limits = FetchLimits(
+        timeout=timeout,
+        max_bytes=options.max_chars * 8,
+        allow_private_addresses=options.fetch_private_addresses,
+    )
     try:
         with make_client(limits) as client:
             page = load_page(client, url, limits=limits)

@@ -6,6 +6,10 @@ bring back is stored by this thread alone, one feed at a time, through the enque
 ids sent). The items a feed brought are recorded after their articles are stored, so a crash
 in between makes the next poll find them again and the content hash keeps them from being
 queued twice. A failing feed is retried with exponential backoff and never stops the others.
+An item whose text could not be had is recorded as pending and tried again by the next polls
+(``EVENTWIRE_FEED_ITEM_ATTEMPTS`` in all); while anything is left for the next poll (pending
+items, entries past the per-poll cap) the feed's validators are not kept, so that poll is a
+full GET, not a 304 that would hide them.
 """
 
 from __future__ import annotations
@@ -43,7 +47,11 @@ class FeedReport:
       url: the feed.
       new: articles stored and queued from it now.
       duplicate: new entries whose text was stored already (from another feed, say).
-      empty: new entries with no usable text (recorded as seen, nothing stored).
+      empty: new entries with no usable text recorded as seen, nothing stored (their page
+        was fetched but holds no article, or they were given up after the last attempt).
+      retrying: new entries whose text could not be had now, tried again next poll.
+      gave_up: entries of ``empty`` given up now after their last attempt.
+      more: new entries were left for the next poll (the per-poll cap, or a stop).
       seen: entries recorded by earlier polls.
       not_modified: the server answered 304.
       error: why the poll failed, or None.
@@ -55,6 +63,9 @@ class FeedReport:
     new: int = 0
     duplicate: int = 0
     empty: int = 0
+    retrying: int = 0
+    gave_up: int = 0
+    more: bool = False
     seen: int = 0
     not_modified: bool = False
     error: str | None = None
@@ -85,6 +96,7 @@ def fetch_limits(settings: Settings) -> FetchLimits:
         timeout=settings.feed_timeout_seconds,
         max_bytes=settings.feed_max_bytes,
         max_redirects=settings.feed_max_redirects,
+        allow_private_addresses=settings.fetch_private_addresses,
     )
 
 
@@ -125,7 +137,7 @@ def store_outcome(
     )
     article_ids = {id(item): result.article_id for item, result in zip(with_text, added)}
     with session_scope(engine) as session:
-        feeds_repo.add_feed_items(
+        recorded = feeds_repo.add_feed_items(
             session,
             feed_id=feed.id,
             items=[
@@ -134,25 +146,39 @@ def store_outcome(
                     url=item.entry.url,
                     title=item.article.title if item.article else item.entry.title,
                     article_id=article_ids.get(id(item)),
+                    failed=item.failed,
                 )
                 for item in outcome.new_items
             ],
             seen_at=outcome.checked_at,
+            max_attempts=settings.feed_item_attempts,
         )
+        # Something left for the next poll: no validators, so it is not answered by a 304.
+        keep_validators = outcome.complete and not recorded.pending
         feeds_repo.record_success(
             session,
             feed_id=feed.id,
             checked_at=outcome.checked_at,
-            etag=outcome.etag,
-            last_modified=outcome.last_modified,
+            etag=outcome.etag if keep_validators else None,
+            last_modified=outcome.last_modified if keep_validators else None,
             title=outcome.title,
+        )
+    for key in recorded.gave_up:
+        logger.warning(
+            "feed %s: item %s gave no text in %d attempts; recorded as seen, not tried again",
+            feed.url,
+            key,
+            settings.feed_item_attempts,
         )
     new = sum(result.created for result in added)
     report = FeedReport(
         url=feed.url,
         new=new,
         duplicate=len(added) - new,
-        empty=len(outcome.new_items) - len(with_text),
+        empty=len(outcome.new_items) - len(with_text) - len(recorded.pending),
+        retrying=len(recorded.pending),
+        gave_up=len(recorded.gave_up),
+        more=not outcome.complete,
         seen=outcome.seen,
         not_modified=outcome.not_modified,
     )

@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
+class NotAnArticle(FetchError):
+    """The page was fetched but holds no article (not a web page, undecodable, no main text):
+    trying again would give the same answer, unlike a network error or a 5xx."""
+
+
 @dataclass(frozen=True)
 class PageContent:
     """What a page says: main text, and title and publication date when it states them."""
@@ -60,32 +65,39 @@ def _iso_date(value: str | None) -> date | None:
 
 
 def load_page(client: httpx.Client, url: str, *, limits: FetchLimits) -> PageContent:
-    """Fetch ``url`` and extract it; :class:`FetchError` says why when that is not possible."""
+    """Fetch ``url`` and extract it; :class:`FetchError` says why when that is not possible
+    (:class:`NotAnArticle` when the page was had but is no article)."""
     result = fetch(client, url, limits=limits)
     content_type = result.headers.get("content-type", "text/html").split(";")[0].strip().lower()
     if content_type and content_type not in PAGE_TYPES:
-        raise FetchError(f"content type {content_type!r} is not a web page (text or HTML)")
+        raise NotAnArticle(f"content type {content_type!r} is not a web page (text or HTML)")
     try:
         html, _warnings = decode_text(result.body, url)
     except ValueError as exc:
-        raise FetchError(str(exc)) from None
+        raise NotAnArticle(str(exc)) from None
     if content_type == "text/plain":
         page: PageContent | None = PageContent(text=html.strip()) if html.strip() else None
     else:
         page = extract_page(html, result.url)
     if page is None:
-        raise FetchError("no article text found on the page")
+        raise NotAnArticle("no article text found on the page")
     return page
 
 
-def fetch_page(client: httpx.Client, url: str, *, limits: FetchLimits) -> PageContent | None:
-    """Like :func:`load_page`, but None (with a log line) when the page cannot be had: a feed
-    item falls back to its summary."""
+def fetch_page(
+    client: httpx.Client, url: str, *, limits: FetchLimits
+) -> tuple[PageContent | None, bool]:
+    """Like :func:`load_page`, but never raises: ``(page, fetched)``, where ``page`` is None
+    (with a log line) when the page cannot be used (a feed item falls back to its summary)
+    and ``fetched`` says whether the page was had at all (False: worth trying again)."""
     try:
-        return load_page(client, url, limits=limits)
-    except FetchError as exc:
+        return load_page(client, url, limits=limits), True
+    except NotAnArticle as exc:
         logger.info("page %s not used: %s", url, exc)
-        return None
+        return None, True
+    except FetchError as exc:
+        logger.info("page %s not fetched: %s", url, exc)
+        return None, False
 
 
 def fragment_text(html: str) -> str:

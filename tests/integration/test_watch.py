@@ -23,6 +23,8 @@ from tests.conftest import cli_env
 from tests.feed_server import FeedServer, Route, article_html, atom, rss, serve
 
 pytestmark = pytest.mark.integration
+#: The feed server is on 127.0.0.1, which watch refuses unless told it is an intranet.
+LOCAL_FEEDS = {"EVENTWIRE_FEED_TIMEOUT_SECONDS": "5", "EVENTWIRE_FETCH_PRIVATE_ADDRESSES": "true"}
 
 RSS_ITEMS = [
     {
@@ -81,7 +83,7 @@ def server() -> Iterator[FeedServer]:
 
 @pytest.fixture
 def env(database_url: str, redis_url: str, queue_name: str) -> dict[str, str]:
-    return cli_env(database_url, redis_url, queue_name, EVENTWIRE_FEED_TIMEOUT_SECONDS="5")
+    return cli_env(database_url, redis_url, queue_name, **LOCAL_FEEDS)
 
 
 def eventwire(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -156,7 +158,7 @@ def test_watch_enqueues_each_item_once_and_resumes(server: FeedServer, env: dict
 def test_failing_feeds_are_reported_and_the_good_one_still_processed(
     server: FeedServer, sqlite_url: str, redis_url: str, queue_name: str
 ) -> None:
-    env = cli_env(sqlite_url, redis_url, queue_name, EVENTWIRE_FEED_TIMEOUT_SECONDS="5")
+    env = cli_env(sqlite_url, redis_url, queue_name, **LOCAL_FEEDS)
     server.routes["/500.xml"] = Route(status=500, body=b"down")
     server.routes["/garbage.xml"] = Route(body=b"\x89PNG\r\n not xml <<<", content_type="text/xml")
     feeds = (server.url("/500.xml"), server.url("/garbage.xml"), server.url("/rss.xml"))
@@ -187,10 +189,23 @@ def test_non_http_feed_urls_are_refused(sqlite_url: str, redis_url: str, queue_n
     assert "file:///etc/passwd" in result.stderr and "only http and https" in result.stderr
 
 
+def test_feeds_on_private_addresses_are_refused_by_default(
+    server: FeedServer, sqlite_url: str, redis_url: str, queue_name: str
+) -> None:
+    env = cli_env(sqlite_url, redis_url, queue_name, EVENTWIRE_FEED_TIMEOUT_SECONDS="5")
+    feed = server.url("/rss.xml")
+    result = eventwire(env, "watch", feed, "--once")
+    assert f"feed {feed}: FAILED (1 in a row)" in result.stdout
+    assert "at 127.0.0.1, a loopback address" in result.stdout
+    assert "EVENTWIRE_FETCH_PRIVATE_ADDRESSES=true" in result.stdout
+    assert server.requests == []  # refused before connecting, not after
+    assert queued_ids(env) == []
+
+
 def test_sigterm_stops_watch_between_polls(
     server: FeedServer, sqlite_url: str, redis_url: str, queue_name: str
 ) -> None:
-    env = cli_env(sqlite_url, redis_url, queue_name)
+    env = cli_env(sqlite_url, redis_url, queue_name, **LOCAL_FEEDS)
     process = subprocess.Popen(
         [sys.executable, "-m", "eventwire", "watch", server.url("/rss.xml"), "--every", "1h"],
         env=env,

@@ -57,7 +57,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0006"
+    assert current_revision(empty_url) == head_revision() == "0007"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -451,7 +451,7 @@ def test_0005_adds_the_feed_tables_and_drops_them(empty_url: str) -> None:
     engine = make_engine(empty_url)
     try:
         assert not {"feed", "feed_item"} & set(inspect(engine).get_table_names())
-        upgrade(empty_url)
+        upgrade(empty_url, "0005")
         columns = {c["name"] for c in inspect(engine).get_columns("feed")}
         assert columns == {
             "id", "url", "title", "etag", "last_modified", "last_checked", "last_ok",
@@ -510,6 +510,31 @@ def test_0006_adds_incidents_and_wire_copies_and_drops_them(empty_url: str) -> N
         assert "incident_id" not in {c["name"] for c in inspect(engine).get_columns("event")}
         assert "incident_view" not in _views(engine)
         assert current_revision(empty_url) == "0005"
+def test_0007_adds_attempts_and_pending_to_feed_items(empty_url: str) -> None:
+    """Items recorded before 0007 stay seen (attempts 0, not pending); downgrade drops both."""
+    upgrade(empty_url, "0006")
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO feed (url, consecutive_failures) VALUES ('u', 0)"))
+            conn.execute(
+                text(
+                    "INSERT INTO feed_item (feed_id, item_key, first_seen) "
+                    "VALUES (1, 'old', '2026-11-30 00:00:00')"
+                )
+            )
+        upgrade(empty_url, "0007")
+        inspect(engine).clear_cache()
+        items = {c["name"] for c in inspect(engine).get_columns("feed_item")}
+        assert {"attempts", "pending"} <= items
+        assert _rows_of(engine, "SELECT item_key, attempts, pending FROM feed_item") == [
+            ("old", 0, False)
+        ]
+        _downgrade(engine, empty_url, "0006")
+        inspect(engine).clear_cache()
+        items = {c["name"] for c in inspect(engine).get_columns("feed_item")}
+        assert not {"attempts", "pending"} & items
+        assert _rows_of(engine, "SELECT item_key FROM feed_item") == [("old",)]
     finally:
         engine.dispose()
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import subprocess
+import sys
 import time
 
 import dramatiq
 import pytest
 from dramatiq.brokers.redis import RedisBroker
 
+from tests.conftest import cli_env
 from worker.broker import queue_backlog
 from worker.dead_letter_errors import DeadLetterErrors
 from worker.dead_letters import list_dead_letters, purge_dead_letters, requeue_dead_letters
@@ -45,6 +51,7 @@ def test_dead_letters_list_requeue_purge(redis_url: str, queue_name: str) -> Non
         assert letter.article_ids == [7, 8]
         assert "extractor exploded" in (letter.error or "")
         assert queue_backlog(broker.client, queue_name) == 0
+        _list_reads_back(redis_url, queue_name, letter.message.message_id)
 
         assert requeue_dead_letters(broker, queue_name) == 1
         assert _wait(lambda: len(attempts) == 2)
@@ -56,3 +63,29 @@ def test_dead_letters_list_requeue_purge(redis_url: str, queue_name: str) -> Non
     assert purge_dead_letters(broker.client, queue_name) == 1
     assert list_dead_letters(broker.client, queue_name) == []
     broker.close()
+
+
+def _list_reads_back(redis_url: str, queue_name: str, message_id: str) -> None:
+    """``dead-letters list`` as CSV and JSON lines parses back: article ids are a JSON list
+    in the CSV cell, as in every CSV the CLI writes (not "7, 8")."""
+    env = cli_env("sqlite:///unused.db", redis_url, queue_name)
+
+    def listed(fmt: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "eventwire", "dead-letters", "list", "--format", fmt],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    [row] = list(csv.DictReader(io.StringIO(listed("csv"))))
+    assert row["message_id"] == message_id
+    assert json.loads(row["article_ids"]) == [7, 8]
+    assert "extractor exploded" in row["error"]
+    [line] = listed("jsonl").splitlines()
+    record = json.loads(line)
+    assert list(record) == ["message_id", "died_at", "article_ids", "error"]
+    assert record["article_ids"] == [7, 8] and record["message_id"] == message_id

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from common.errors import InputError
 from common.settings import Settings
@@ -17,7 +18,8 @@ from worker.feeds import FeedFormatError, parse_feed, poll_feed
 from worker.http_fetch import FetchError, FetchLimits, check_feed_url, fetch, make_client
 from worker.watch import poll_once
 
-LIMITS = FetchLimits(timeout=5.0, max_bytes=200_000, max_redirects=3)
+#: The feed server is on 127.0.0.1: private addresses allowed, as an intranet deployment would.
+LIMITS = FetchLimits(timeout=5.0, max_bytes=200_000, max_redirects=3, allow_private_addresses=True)
 
 
 @pytest.fixture
@@ -147,7 +149,7 @@ def test_fetch_limits(server: FeedServer) -> None:
             fetch(client, server.url("/fail"), limits=LIMITS)
         result = fetch(client, server.url("/moved"), limits=LIMITS)
         assert (result.url, result.body) == (server.url("/ok"), b"fine")
-    quick = FetchLimits(timeout=0.5, max_bytes=1000, max_redirects=0)
+    quick = FetchLimits(timeout=0.5, max_bytes=1000, max_redirects=0, allow_private_addresses=True)
     with make_client(quick) as client:
         with pytest.raises(FetchError, match="timed out"):
             fetch(client, server.url("/slow"), limits=quick)
@@ -237,7 +239,12 @@ def test_a_failing_feed_backs_off_and_never_stops_the_others(
     )
     server.routes["/p/1.html"] = Route(body=_page(1, "One"))
     sent: list[list[int]] = []
-    settings = Settings(database_url=database_url, feed_retry_seconds=120, batch_size=4)
+    settings = Settings(
+        database_url=database_url,
+        feed_retry_seconds=120,
+        batch_size=4,
+        fetch_private_addresses=True,
+    )
     urls = [server.url("/bad.xml"), server.url("/good.xml")]
     try:
         kwargs = dict(engine=engine, send=sent.extend, settings=settings, stop=threading.Event())
@@ -256,5 +263,119 @@ def test_a_failing_feed_backs_off_and_never_stops_the_others(
         again = poll_once(urls, **kwargs)  # type: ignore[arg-type]
         assert [(r.url, r.not_modified) for r in again] == [(urls[1], True)]
         assert len(server.requests_to("/bad.xml")) == 1 and len(sent) == 1
+    finally:
+        engine.dispose()
+
+
+def _poller(database_url: str, **overrides: object):  # type: ignore[no-untyped-def]
+    """``poll_once`` on the test database with the feed server allowed; returns (poll, sent,
+    engine)."""
+    import threading
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    values: dict[str, object] = dict(
+        database_url=database_url, batch_size=4, fetch_private_addresses=True
+    )
+    values.update(overrides)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    sent: list[list[int]] = []
+
+    def poll(url: str):  # type: ignore[no-untyped-def]
+        [report] = poll_once(
+            [url], engine=engine, send=sent.extend, settings=settings, stop=threading.Event()
+        )
+        return report
+
+    return poll, sent, engine
+
+
+def _feed_state(engine, url: str) -> FeedState:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        return next(s for s in feed_states(session) if s.url == url)
+
+
+def test_entries_past_the_cap_are_kept_for_the_next_poll(
+    server: FeedServer, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap is on new entries: the rest are unrecorded, and the next poll (a full GET, not
+    a 304, since the first left entries behind) takes them; then the feed is done."""
+    import worker.feeds
+
+    monkeypatch.setattr(worker.feeds, "MAX_ENTRIES_PER_POLL", 3)
+    items = [
+        {"guid": f"e{n}", "title": f"Entry {n}", "description": f"<p>Story number {n}.</p>"}
+        for n in range(5, 0, -1)  # newest first, as feeds list them
+    ]
+    server.routes["/big.xml"] = Route(body=rss("Big", items), etag='"v1"')
+    url = server.url("/big.xml")
+    poll, sent, engine = _poller(database_url)
+    try:
+        first = poll(url)
+        assert (first.new, first.more, first.seen) == (3, True, 0)
+        assert _feed_state(engine, url).etag is None  # entries left: no validators kept
+        second = poll(url)
+        assert "if-none-match" not in server.requests_to("/big.xml")[-1].headers
+        assert (second.new, second.more, second.seen) == (2, False, 3)
+        assert _feed_state(engine, url).etag == '"v1"'
+        assert poll(url).not_modified
+        with engine.connect() as conn:
+            texts = [row[0] for row in conn.execute(text("SELECT text FROM article ORDER BY id"))]
+        assert texts == [f"Story number {n}." for n in range(1, 6)]  # oldest first, each once
+        assert sorted(i for batch in sent for i in batch) == list(range(1, 6))
+    finally:
+        engine.dispose()
+
+
+def test_an_entry_without_text_is_retried_then_given_up(
+    server: FeedServer, database_url: str
+) -> None:
+    """An entry whose page fails and that has no summary is not seen: the next poll tries it
+    again (and stores it once the page answers); after EVENTWIRE_FEED_ITEM_ATTEMPTS failures
+    it is recorded as seen. A page that answers without an article is final at once."""
+    server.routes["/f.xml"] = Route(
+        body=rss(
+            "Bare",
+            [
+                {"guid": "flaky", "link": "/p/flaky.html"},
+                {"guid": "dead", "link": "/p/dead.html"},
+                {"guid": "blank", "link": "/p/blank.html"},
+            ],
+        ),
+        etag='"f1"',
+    )
+    server.routes["/p/flaky.html"] = Route(status=503)
+    server.routes["/p/dead.html"] = Route(status=500)
+    server.routes["/p/blank.html"] = Route(body=b"<html><body></body></html>")
+    url = server.url("/f.xml")
+    poll, sent, engine = _poller(database_url, feed_item_attempts=2)
+    try:
+        first = poll(url)
+        assert (first.new, first.retrying, first.empty, first.gave_up) == (0, 2, 1, 0)
+        assert _feed_state(engine, url).etag is None  # retries pending: the next GET is full
+        server.routes["/p/flaky.html"] = Route(body=_page(7, "Back again"))
+        second = poll(url)
+        assert (second.new, second.retrying, second.empty, second.gave_up) == (1, 0, 1, 1)
+        assert second.seen == 1  # blank
+        assert _feed_state(engine, url).etag == '"f1"'
+        assert poll(url).not_modified
+        assert [len(server.requests_to(f"/p/{p}.html")) for p in ("flaky", "dead", "blank")] == [
+            2,
+            2,
+            1,
+        ]
+        with engine.connect() as conn:
+            rows = {  # feedparser resolves the guids against the feed URL: keep their ends
+                row[0].rsplit("/", 1)[1]: tuple(row[1:])
+                for row in conn.execute(
+                    text("SELECT item_key, attempts, pending, article_id IS NULL FROM feed_item")
+                )
+            }
+        assert rows == {
+            "flaky": (1, False, False),
+            "dead": (2, False, True),
+            "blank": (0, False, True),
+        }
+        assert len(sent) == 1
     finally:
         engine.dispose()

@@ -21,7 +21,10 @@ from worker.inputs import (
 )
 from worker.web_pages import extract_page
 
-OPTIONS = ReadOptions(published=date(2024, 3, 1), source="test", max_chars=5000)
+#: URL inputs come from a server on 127.0.0.1, allowed as on an intranet deployment.
+OPTIONS = ReadOptions(
+    published=date(2024, 3, 1), source="test", max_chars=5000, fetch_private_addresses=True
+)
 
 
 def read(*specs: str, stdin: bytes | None = None) -> list[InputArticle | Rejection]:
@@ -193,3 +196,10 @@ def test_url_article_keeps_the_pages_title_and_date_over_the_default(http_server
     assert "Home World" not in article.text and article.text.startswith("Navies begin drills")
     [undated] = read(f"{http_server}/story")
     assert isinstance(undated, InputArticle) and undated.published == OPTIONS.published
+
+
+def test_url_inputs_on_private_addresses_are_refused_by_default(http_server: str) -> None:
+    [refused] = read_inputs([f"{http_server}/story"], ReadOptions())
+    assert isinstance(refused, Rejection)
+    assert "at 127.0.0.1, a loopback address" in refused.reason
+    assert "EVENTWIRE_FETCH_PRIVATE_ADDRESSES=true" in refused.reason

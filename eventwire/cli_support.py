@@ -1,22 +1,17 @@
-"""Helpers shared by CLI commands: argument types, service checks, output formats."""
+"""What the CLI commands share besides output: argument types and service checks.
+
+Output formats and their writers are in :mod:`eventwire.writers`.
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import sys
-from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
-from typing import Any, TextIO
 
 from sqlalchemy.engine import Engine
 
 from common.errors import ServiceUnavailableError
 from common.settings import Settings, get_settings
-
-OUTPUT_FORMATS = ("table", "csv", "jsonl")
 
 
 def iso_date(value: str) -> date:
@@ -70,54 +65,3 @@ def redis_client(settings: Settings | None = None):  # type: ignore[no-untyped-d
             "Start it (redis-server) or set EVENTWIRE_REDIS_URL."
         ) from None
     return client
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def write_table(
-    rows: Sequence[Mapping[str, Any]],
-    columns: Sequence[str],
-    out: TextIO = sys.stdout,
-    *,
-    max_width: int = 60,
-) -> None:
-    """Print rows as an aligned text table, long cells cut to ``max_width``."""
-    cells = [[_cell(row.get(c))[:max_width] for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for r in cells:
-        out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        # PostgreSQL's SUM/AVG give Decimal: JSON readers expect numbers, not strings.
-        return int(value) if value == value.to_integral_value() else float(value)
-    return str(value)
-
-
-def write_rows(
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: TextIO = sys.stdout
-) -> None:
-    """Write rows as ``table``, ``csv`` or ``jsonl``."""
-    if fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(dict(row), ensure_ascii=False, default=_json_default) + "\n")
-    elif fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
-    else:
-        write_table(list(rows), columns, out)
