@@ -510,6 +510,11 @@ def test_0006_adds_incidents_and_wire_copies_and_drops_them(empty_url: str) -> N
         assert "incident_id" not in {c["name"] for c in inspect(engine).get_columns("event")}
         assert "incident_view" not in _views(engine)
         assert current_revision(empty_url) == "0005"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
 def test_0007_adds_attempts_and_pending_to_feed_items(empty_url: str) -> None:
     """Items recorded before 0007 stay seen (attempts 0, not pending); downgrade drops both."""
     upgrade(empty_url, "0006")
