@@ -127,8 +127,9 @@ def parse_calibration(data: Any, source: str) -> Calibration:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int) -> Calibration:
-    # Keyed on the modification time too, so a re-fit file is read again in a long process.
+def _load(path: str, mtime_ns: int, size: int) -> Calibration:
+    # Keyed on the modification time and size too, so a re-fit file is read again in a
+    # long-running process.
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -154,7 +155,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     """
     resolved = Path(path) if path is not None else DEFAULT_CALIBRATION_PATH
     try:
-        mtime = resolved.stat().st_mtime_ns
+        stat = resolved.stat()
     except OSError:
         raise ConfigurationError(f"calibration file {resolved} is missing; {_REFIT}") from None
-    return _load(str(resolved), mtime)
+    return _load(str(resolved), stat.st_mtime_ns, stat.st_size)
