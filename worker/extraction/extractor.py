@@ -13,6 +13,7 @@ from common.errors import ConfigurationError
 from common.spacy_model import default_model
 from worker.extraction import components as _components  # noqa: F401  (registers factories)
 from worker.extraction.article_mentions import ArticleMentions
+from worker.extraction.calibration import load_calibration
 from worker.extraction.components import add_components, cached_gazetteer
 from worker.extraction.merge import build_events, fold_echoes, merge_mentions
 from worker.extraction.page_structure import ECHO_KINDS, SKIPPED_KINDS, read_page
@@ -53,9 +54,12 @@ class Extractor:
       plugin_dirs: folders of user event types (each subfolder with a spec.json is a type),
         loaded after the built-in types (see docs/extraction.md, "Add an event type").
       entry_points: also load the types of the ``eventwire.event_types`` entry points.
+      calibration: the calibration file mapping raw scores to confidences (default: the
+        built-in ``data/calibration.json`` fitted by ``bench/calibrate.py``).
+      calibrate: False gives raw, uncalibrated scores as ``confidence`` (what the fit uses).
 
     Raises ``PluginError`` for a broken event-type plugin and ``ConfigurationError`` for a
-    missing spaCy pipeline.
+    missing spaCy pipeline or a missing or malformed calibration file.
     """
 
     def __init__(
@@ -65,7 +69,11 @@ class Extractor:
         gazetteer_dir: str | Path | None = None,
         plugin_dirs: Sequence[str | Path] = (),
         entry_points: bool = True,
+        calibration: str | Path | None = None,
+        calibrate: bool = True,
     ) -> None:
+        # Read before the slow pipeline load, so a broken file fails fast.
+        self.calibration = load_calibration(calibration) if calibrate else None
         self.model = model or default_model()
         self.gazetteer_dir = str(gazetteer_dir) if gazetteer_dir else None
         self.event_types = load_event_types(plugin_dirs, entry_points=entry_points)
@@ -91,6 +99,7 @@ class Extractor:
             fold_echoes(merge_mentions(mentions, self.specs), self.specs),
             self.specs,
             self.gazetteer.organization_codes,
+            self.calibration,
         )
 
     def extract(self, article: ArticleText) -> list[ExtractedEvent]:
