@@ -22,6 +22,7 @@ from sqlalchemy import create_engine
 
 from tests.conftest import REPO, unavailable
 from tests.dashboard.seed import seed_demo
+from worker.extraction.plugins import load_event_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -170,9 +171,10 @@ def test_overview_draws_charts_and_url_filters_change_them(
         metrics = _metrics(page)
         assert launches == ["launch"], launches
         assert 0 < _number(metrics["Events"]) < _number(all_metrics["Events"])
-        # The sidebar shows the filter taken from the URL.
+        # The sidebar shows the filter taken from the URL, by the type's catalogue label.
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-        assert "launch" in sidebar and "PRK" in sidebar
+        label = {spec.name: spec.label for spec in load_event_types()}["launch"]
+        assert label in sidebar and "PRK" in sidebar
         assert not page.locator('[data-testid="stException"]').count()
         page.screenshot(path=str(IMG / "dashboard-launches-prk.png"))
     finally:
