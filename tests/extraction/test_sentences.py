@@ -678,3 +678,19 @@ def test_a_reaction_naming_no_one_is_aimed_at_the_story_event(extract: Extract) 
     )
     [statement] = [e for e in extract(text) if e.type == "statement"]
     assert _codes(statement, "target") == {"PRK"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Russia and Belarus on Friday launched joint military exercises that will include "
+         "planning for the use of nuclear weapons.", "launch"),
+        ("Barcelona, Aston Villa and Lyon were also sanctioned by Uefa on Friday.",
+         "sanctions_vote"),
+        ("North Korea has long slammed U.S.-led drills as invasion rehearsals.", "statement"),
+        ("President Ebrahim Raisi officially welcomed the Sultan at the Saadabad Palace.",
+         "statement"),
+    ],
+)  # fmt: skip
+def test_near_misses_of_real_news(extract: Extract, text: str, kind: str) -> None:
+    assert [e for e in extract(text) if e.type == kind and e.modality == "asserted"] == []

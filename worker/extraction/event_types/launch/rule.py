@@ -24,6 +24,7 @@ _TESTED_LAUNCHABLE = LAUNCHABLE - frozenset(_LEXICON["untestable"])
 #: "fired a missile at Dnipro", "launched attacks on Ukraine", "toward Israel": the target.
 _AIM_PREPOSITIONS = frozenset(_LEXICON["aim_prepositions"])
 _RISING_VERBS = frozenset(_LEXICON["rising_verbs"])
+_NOT_LAUNCHED = frozenset(_LEXICON["not_launched"])
 
 
 def mention_from_trigger(
@@ -44,6 +45,8 @@ def mention_from_trigger(
         objects += syntax.prep_objects(trigger, {"of"})
         if trigger.dep_ == "compound" and trigger.head.lower_ in LAUNCHABLE:
             objects.append(trigger.head)
+    if any(o.lower_ in _NOT_LAUNCHED for o in objects):
+        return None  # "launched joint military exercises": started, not fired
     launched = [t for o in objects for t in o.subtree]
     if not launched:
         return None

@@ -47,6 +47,9 @@ def mention_from_trigger(
         mention.agents = ctx.owners_of([trigger])
         if not mention.agents and carrier.lemma_ in DOING_VERBS:
             mention.agents, mention.agent_named = ctx.agents(carrier)
+    # A league or a federation "sanctioning" clubs is no sanctions event: states, their
+    # bodies and international bodies impose and vote (the political-speaker test).
+    mention.agents = [a for a in mention.agents if ctx.actors.is_political(a)]
     if not mention.agents:
         # A vote or a block nobody is said to have cast is background, not an event.
         return None

@@ -18,9 +18,13 @@ from worker.extraction.vocabulary import (
     NEUTRAL,
     QUOTE_RE,
     STANCE_CUES,
+    TITLE_WORDS,
 )
 
 _LEXICON = read_lexicon(__file__)
+_HABITUAL_ADVERBS = frozenset(_LEXICON["habitual_adverbs"])
+_GREETING_VERBS = frozenset(_LEXICON["greeting_verbs"])
+_GUESTS = frozenset(_LEXICON["guest_nouns"])
 #: The stance subtypes a statement may carry (spec.json's subtypes: the gold guide's list).
 STATEMENT_SUBTYPES = frozenset(
     json.loads(Path(__file__).with_name(SPEC_FILE).read_text())["subtypes"]
@@ -49,8 +53,15 @@ def mention_from_trigger(
     agents = [a for a in agents if ctx.actors.is_political(a)]
     if not agents:
         return None
+    if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
+        return None  # "has long slammed U.S.-led drills": a habit, no one utterance
     quote = _quote(ctx.text_of(sent))
     objects = syntax.direct_objects(trigger)
+    if trigger.lemma_ in _GREETING_VERBS and (
+        any(a.kind == "person" for a in ctx.resolve_all(objects))
+        or any(o.lower_ in TITLE_WORDS or o.lower_ in _GUESTS for o in objects)
+    ):
+        return None  # "welcomed the Sultan at the palace": the visit's ceremony
     complements = syntax.clausal_complements(trigger)
     if label_id == NEUTRAL and not (quote or complements or objects):
         return None
