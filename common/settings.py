@@ -47,6 +47,9 @@ class Settings(BaseSettings):
       feed_retry_seconds: wait before the first retry of a failing feed; it doubles with each
         further failure up to ``feed_retry_max_seconds``.
       feed_concurrency: feeds fetched at once by ``eventwire watch``.
+      link_incidents: link stored events into incidents (default). ``false`` only to measure
+        what linking costs (bench/throughput.py): events stored so belong to no incident until
+        ``eventwire reprocess --all`` runs with linking on.
       plugin_dirs: folders of user event types, separated like PATH (``os.pathsep``); each
         subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
@@ -75,6 +78,7 @@ class Settings(BaseSettings):
     feed_retry_seconds: int = Field(default=60, ge=1)
     feed_retry_max_seconds: int = Field(default=6 * 3600, ge=1)
     feed_concurrency: int = Field(default=4, ge=1, le=32)
+    link_incidents: bool = True
 
     @property
     def read_url(self) -> str:

@@ -20,6 +20,7 @@ from worker.extraction.type_folder import EventTypeSpec
 
 logger = logging.getLogger(__name__)
 
+
 def load_event_type_specs(settings: Settings | None = None) -> tuple[EventTypeSpec, ...]:
     """Return the registry's ``EventTypeSpec``s for the configured plugin folders."""
     settings = settings or get_settings()

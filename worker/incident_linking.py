@@ -17,6 +17,13 @@ from datetime import date
 
 #: A pair of events must score at least this to be the same happening.
 LINK_THRESHOLD = 2.5
+#: Event types whose happenings last several days, and how many days apart two reports of
+#: one of them may be dated when either date was only inferred (publication, context).
+LONG_HAPPENINGS = {"military_exercise": 6}
+#: What disjoint agent countries cost a pair of reports that are not statements. Not a veto:
+#: a launch report that names the reporting military ("South Korea's Joint Chiefs said") as
+#: its agent is an extraction slip the date, weapons and words can outvote.
+AGENT_PENALTY = 1.0
 #: Words too common in news to say two sentences tell the same story.
 _STOP = frozenset(
     """a an the of to in on at for and or but by with from as is was were be been has have had
@@ -92,15 +99,19 @@ def _date_score(a: LinkEvent, b: LinkEvent) -> float | None:
     # of the morning after); a day read from the sentence itself is taken at its word.
     if gap == 1 and (a.inferred or b.inferred):
         return 0.5
+    # An exercise lasts days: reports dated by their publication follow it day by day.
+    if gap <= LONG_HAPPENINGS.get(a.type, 0) and (a.inferred or b.inferred):
+        return 0.5
     return None
 
 
 def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
     """How strongly two events look like reports of one happening; None: they cannot be.
 
-    Hard conflicts (a different type, dates that cannot meet, disjoint agent countries,
+    Hard conflicts (a different type, dates that cannot meet, disjoint agent countries or
     different speakers of a statement, different subtypes of a launch or a vote) rule a pair
-    out; agreement on date, agents, speakers, weapons, targets, place and evidence words adds up.
+    out; disjoint agent countries of other types cost :data:`AGENT_PENALTY`; agreement on
+    date, agents, speakers, weapons, targets, place and evidence words adds up.
     """
     if a.type != b.type:
         return None
@@ -109,9 +120,12 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
         return None
     score = date_score
     if a.agent_countries and b.agent_countries:
-        if not a.agent_countries & b.agent_countries:
+        if a.agent_countries & b.agent_countries:
+            score += 1.0
+        elif a.type == "statement":
             return None
-        score += 1.0
+        else:
+            score -= AGENT_PENALTY
     if a.agent_people and b.agent_people:
         if not _share_person(a.agent_people, b.agent_people):
             if a.type == "statement":

@@ -87,3 +87,26 @@ def test_the_partition_does_not_depend_on_the_order() -> None:
         random.Random(seed).shuffle(shuffled)
         assert {frozenset(e.ref for e in c) for c in cluster(shuffled)} == expected
     assert 1 < len(expected) < len(events)
+
+
+def test_a_report_naming_the_wrong_agent_country_can_still_join_its_launch() -> None:
+    """Disjoint agent countries veto statements only; other types pay a penalty."""
+    north = _event(1, ICBM, weapons=frozenset({"hwasong-18"}))
+    slip = _event(2, ICBM, agent_countries=frozenset({"KOR"}), weapons=frozenset({"hwasong-18"}))
+    other_day = replace(slip, ref=3, day=date(2023, 7, 14))
+    assert [len(c) for c in cluster([north, slip])] == [2]
+    assert pair_score(north, other_day) is None
+    said = replace(north, ref=4, type="statement")
+    assert pair_score(said, replace(slip, ref=5, type="statement")) is None
+
+
+def test_reports_of_a_multi_day_exercise_dated_by_publication_join() -> None:
+    drill = "South Korea and the United States staged the Vigilant Storm combined air drill."
+    kw = {"type": "military_exercise", "agent_countries": frozenset({"KOR", "USA"})}
+    monday = _event(1, drill, inferred=True, day=date(2022, 11, 1), **kw)  # type: ignore[arg-type]
+    thursday = replace(monday, ref=2, day=date(2022, 11, 4))
+    weeks_later = replace(monday, ref=3, day=date(2022, 11, 21))
+    assert pair_score(monday, thursday) is not None
+    assert pair_score(monday, weeks_later) is None
+    launch = replace(monday, ref=4, type="launch")
+    assert pair_score(launch, replace(thursday, type="launch")) is None  # a launch is one day
