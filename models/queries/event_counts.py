@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.queries._core import actor, article, as_date, event, fetch_all, link
 from models.queries.buckets import bucket_start
-from models.queries.filters import EventFilter, counted, linked_rows, matching_events
+from models.queries.filters import EventFilter, incidents_per, linked_rows, matching_events
 from models.queries.results import FilterOptions, Kpis, TimeCount
 from models.tables import ArticleStatus
 
@@ -55,7 +55,11 @@ def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> d
     """Return ``{event type: number of filtered events}`` (or of incidents, with
     ``filt.count_incidents``), most frequent first."""
     events, conds = matching_events(filt)
-    n = counted(filt, events.c.id, events.c.incident_id).label("n")
+    if filt is not None and filt.count_incidents:
+        per = incidents_per(events, [events.c.type], events.c.incident_id, conds).subquery()
+        stmt = select(per.c.k0.label("type"), per.c.n).order_by(per.c.n.desc(), per.c.k0)
+        return {r.type: int(r.n) for r in fetch_all(session, stmt)}
+    n = func.count().label("n")
     stmt = select(events.c.type, n).select_from(events).where(*conds).group_by(events.c.type)
     stmt = stmt.order_by(n.desc(), events.c.type)
     return {r.type: int(r.n) for r in fetch_all(session, stmt)}
