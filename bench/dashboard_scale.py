@@ -44,6 +44,7 @@ from scratch_db import create_database, drop_database  # noqa: E402
 from dashboard.data import connect_args as dashboard_connect_args  # noqa: E402
 from models import queries  # noqa: E402
 from models.queries import EventFilter  # noqa: E402
+from models.queries import incidents as incident_queries  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DB_NAME = "eventwire_scale"
@@ -76,8 +77,9 @@ def _links_sql(role: str, picks: str) -> str:
     the subquery from being flattened, which could draw ``random()`` once per use of ``pick``.)
     """
     return f"""INSERT INTO event_actor (event_id, actor_id, role, day, type, modality,
-                location_country, actor_country)
+                location_country, incident_id, actor_country)
             SELECT p.id, p.pick, '{role}', p.day, p.type, p.modality, p.location_country,
+                   p.incident_id,
                    ac.country
             FROM ({picks} OFFSET 0) p JOIN actor ac ON ac.id = p.pick"""
 
@@ -133,7 +135,8 @@ def _steps(events: int) -> list[tuple[str, str]]:
             "events",
             f"""INSERT INTO event (article_id, type, subtype, sentence, start_char, end_char,
                 trigger, event_date, day, date_precision, location_name, location_country, weapons,
-                quote, modality, confidence, attributes, extractor_version, created_at)
+                quote, modality, confidence, attributes, extractor_version, created_at,
+                incident_id, incident_block)
             SELECT a.id, t.type,
                    CASE WHEN t.type = 'statement' THEN
                      (ARRAY['condemn', 'support', 'warn', 'threaten', 'call'])[1 + g % 5]
@@ -151,7 +154,11 @@ def _steps(events: int) -> list[tuple[str, str]]:
                    CASE WHEN r4 < 0.8 THEN 'asserted' WHEN r4 < 0.88 THEN 'planned'
                         WHEN r4 < 0.94 THEN 'hypothetical' WHEN r4 < 0.97 THEN 'negated'
                         ELSE 'capability' END,
-                   round((0.3 + 0.7 * random())::numeric, 2), '{{}}'::jsonb, 'bench', now()
+                   round((0.3 + 0.7 * random())::numeric, 2), '{{}}'::jsonb, 'bench', now(),
+                   -- About 2.3 reports per incident: one happening per type, day and g % 100
+                   -- (a hash as its id, grouped into incident rows below; collisions merge).
+                   abs(hashtext(t.type || ':' || (a.published - (g % 3)) || ':' || (g % 100))),
+                   t.type || '|' || to_char(a.published - (g % 3), 'YYYY-MM')
             FROM (SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4
                   FROM generate_series(1, {events}) g) s
             JOIN article a ON a.id = 1 + (g % {articles})
@@ -159,6 +166,19 @@ def _steps(events: int) -> list[tuple[str, str]]:
                    WHEN r1 < 0.38 THEN 'statement' WHEN r1 < 0.58 THEN 'meeting'
                    WHEN r1 < 0.70 THEN 'military_exercise' WHEN r1 < 0.80 THEN 'launch'
                    WHEN r1 < 0.90 THEN 'sanctions_vote' ELSE 'parade' END AS type) t""",
+        ),
+        (
+            "incidents",
+            """INSERT INTO incident (id, key, block, type, subtype, event_date, date_precision,
+                day, first_day, last_day, location_name, location_country, actors, weapons,
+                modality, first_seen, last_seen, n_events, n_articles, n_sources)
+            SELECT incident_id, 'bench|' || incident_id, min(incident_block), min(type),
+                   min(subtype), min(event_date), 'day', min(day), min(day), max(day),
+                   min(location_name), min(location_country),
+                   jsonb_build_object('agent', jsonb_build_array('Actor ' || incident_id % 997)),
+                   '[]'::jsonb, min(modality), min(day), max(day), count(*),
+                   count(DISTINCT article_id), least(4, count(DISTINCT article_id))
+            FROM event GROUP BY incident_id""",
         ),
         (
             "links (agents)",
@@ -191,9 +211,9 @@ def _steps(events: int) -> list[tuple[str, str]]:
         (
             "pairs (agent x target)",
             """INSERT INTO event_pair (event_id, agent_id, target_id, day, type, modality,
-                agent_country, target_country)
+                agent_country, target_country, incident_id)
             SELECT a.event_id, a.actor_id, t.actor_id, a.day, a.type, a.modality,
-                   a.actor_country, t.actor_country
+                   a.actor_country, t.actor_country, a.incident_id
             FROM event_actor a
             JOIN event_actor t ON t.event_id = a.event_id AND t.role = 'target'
             WHERE a.role = 'agent'""",
@@ -237,6 +257,12 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
 def _scenarios(last_day: date) -> dict[str, EventFilter]:
     return {
         "default": EventFilter(),
+        # The dashboard counts incidents unless the sidebar says "reports".
+        "count incidents": EventFilter(count_incidents=True),
+        "launch+PRK, incidents": EventFilter(
+            types=("launch",), countries=("PRK",), count_incidents=True
+        ),
+        "country USA, incidents": EventFilter(countries=("USA",), count_incidents=True),
         "launch+PRK": EventFilter(types=("launch",), countries=("PRK",)),
         "last 90 days": EventFilter(since=last_day - timedelta(days=90), until=last_day),
         "all modalities": EventFilter(modalities=()),
@@ -257,6 +283,18 @@ def _page_queries(filt: EventFilter) -> dict[str, dict[str, Callable[[Session], 
         if not top5:
             top5.extend(a.actor_id for a in queries.top_actors(s, filt=filt, limit=5))
         return queries.actor_counts_over_time(s, filt=filt, bucket="week", actor_ids=top5)
+
+    def incident_detail(s: Session) -> Any:
+        # One incident as its page shows it: summary, reports, evidence (any incident).
+        first = incident_queries.list_incidents(s, filt=filt, limit=1)
+        if not first:
+            return None
+        incident_id = first[0].id
+        return (
+            incident_queries.get_incident(s, incident_id=incident_id),
+            incident_queries.incident_reports(s, incident_id=incident_id),
+            incident_queries.incident_evidence(s, incident_id=incident_id, limit=50),
+        )
 
     def detail(s: Session) -> Any:
         # The page shows the row the user selected; any id does.
@@ -290,6 +328,17 @@ def _page_queries(filt: EventFilter) -> dict[str, dict[str, Callable[[Session], 
             "get_event_detail": detail,
         },
         "map": {"country_counts": lambda s: queries.country_counts(s, filt=filt)},
+        "incidents": {
+            "count_incidents": lambda s: queries.count_incidents(s, filt=filt),
+            "list_incidents(50)": lambda s: incident_queries.list_incidents(s, filt=filt, limit=50),
+            "list_incidents(50, sources)": lambda s: incident_queries.list_incidents(
+                s, filt=filt, limit=50, order="sources"
+            ),
+            "list_incidents(50, page 100)": lambda s: incident_queries.list_incidents(
+                s, filt=filt, limit=50, offset=4950
+            ),
+            "incident detail": incident_detail,
+        },
         "pipeline": {
             "article_status_counts": queries.article_status_counts,
             "throughput_over_time(week)": lambda s: queries.throughput_over_time(s, bucket="week"),
@@ -397,11 +446,16 @@ def main(argv: list[str] | None = None) -> int:
     engine = create_engine(url, connect_args=dashboard_connect_args(url))
     try:
         if not args.reuse:
-            fill_times = fill(engine, args.events)
+            # Filled through a plain engine: no dashboard statement timeout on the generator.
+            filler = create_engine(url)
+            try:
+                fill_times = fill(filler, args.events)
+            finally:
+                filler.dispose()
         with engine.connect() as conn:
             counts = {
                 t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                for t in ("article", "actor", "event", "event_actor", "event_pair")
+                for t in ("article", "actor", "event", "event_actor", "event_pair", "incident")
             }
         print("rows:", counts, flush=True)
         print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")

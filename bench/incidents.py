@@ -7,14 +7,9 @@ The gold articles are enqueued with ``eventwire enqueue`` (a fresh SQLite databa
 ``--database-url`` is given, a queue of its own on the configured Redis) and drained by
 ``eventwire worker --burst``; the stored events and their incidents are then read back.
 
-Each gold event is matched to a stored event of its article with the shared scorer's rule
-(same type; the sentences overlap on the sentence or any of its ``mentions``), each stored
-event used once. B-cubed precision and recall are averaged over gold events:
-
-- "all": every required gold event and every matched optional one; an **unmatched gold event
-  counts as a singleton**: its own predicted cluster (precision 1) holding none of its gold
-  cluster's other events (recall 1/|gold cluster|). Extraction misses thus lower recall.
-- "matched": only matched gold events (the linker's own quality).
+Gold events are matched to stored events and scored by ``eventwire.incident_scoring``
+(B-cubed over incident ids; "all" counts an unmatched gold event as a singleton, "matched"
+keeps only matched gold events: the linker's own quality).
 
 Wire copies are scored separately: the stored ``article.copy_of`` pairs against the gold
 ``copy_of`` pairs. The incident counts are the number of distinct incidents of the matched
@@ -40,7 +35,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eventwire.evaluation import gold_mentions, overlap  # noqa: E402
+from eventwire.incident_scoring import score  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 
 
@@ -85,60 +80,6 @@ def stored(database_url: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str
         }
     engine.dispose()
     return events, copies
-
-
-def b_cubed(items: list[int], gold_of: dict[int, str], pred_of: dict[int, Any]) -> dict[str, float]:
-    """B-cubed P/R/F1 over ``items``; an item without a prediction is a singleton."""
-    if not items:
-        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, "events": 0}
-    p = r = 0.0
-    for i in items:
-        gold = {j for j in items if gold_of[j] == gold_of[i]}
-        pred = {j for j in items if i in pred_of and pred_of.get(j) == pred_of[i]} or {i}
-        both = len(gold & pred)
-        p += both / len(pred)
-        r += both / len(gold)
-    p, r = p / len(items), r / len(items)
-    return {
-        "precision": p,
-        "recall": r,
-        "f1": 2 * p * r / (p + r) if p + r else 0.0,
-        "events": len(items),
-    }
-
-
-def score(
-    gold_articles: list[dict[str, Any]], events: dict[str, list[dict[str, Any]]]
-) -> dict[str, Any]:
-    """Match gold events to stored events and score the incidents."""
-    gold_of: dict[int, str] = {}
-    pred_of: dict[int, Any] = {}
-    required: list[int] = []
-    n = 0
-    for article in gold_articles:
-        used: set[int] = set()
-        for g in article["events"]:
-            n += 1
-            gold_of[n] = g["incident"]
-            sentences = gold_mentions(article, g)
-            for e in events.get(article["id"], []):
-                if e["id"] in used or e["type"] != g["type"]:
-                    continue
-                if any(overlap(s, e["sentence"]) for s in sentences):
-                    used.add(e["id"])
-                    pred_of[n] = e["incident_id"]
-                    break
-            if not g.get("optional") or n in pred_of:
-                required.append(n)
-    matched = [i for i in required if i in pred_of]
-    return {
-        "all_unmatched_as_singletons": b_cubed(required, gold_of, pred_of),
-        "matched_only": b_cubed(matched, gold_of, pred_of),
-        "gold_events": len(required),
-        "matched_events": len(matched),
-        "incidents_gold_matched": len({gold_of[i] for i in matched}),
-        "incidents_predicted_matched": len({pred_of[i] for i in matched}),
-    }
 
 
 def main() -> None:

@@ -7,6 +7,10 @@ the database cost on top of spaCy.
 
     python bench/throughput.py --articles 2000 --processes 1 2 --json bench/results/throughput.json
 
+``--stages bare extract full nolink``: ``nolink`` is the full pipeline with incident linking
+switched off (``EVENTWIRE_LINK_INCIDENTS=false``, for this measurement only), so the table
+shows what linking costs the workers.
+
 With ``--repeat N`` every stage runs N times, in rounds, and the table keeps each stage's
 median run: on a shared machine single runs of the same stage vary by several percent.
 """
@@ -131,7 +135,12 @@ def _start_workers(
 
 
 def run_full_pipeline(
-    corpus: Path, processes: int, model: str, redis_url: str, batch_size: int
+    corpus: Path,
+    processes: int,
+    model: str,
+    redis_url: str,
+    batch_size: int,
+    link_incidents: bool = True,
 ) -> dict[str, float]:
     """Start ``processes`` workers, enqueue the corpus into a fresh SQLite database and time
     how long the workers take to process it.
@@ -153,6 +162,7 @@ def run_full_pipeline(
         "EVENTWIRE_SPACY_MODEL": model,
         "EVENTWIRE_BATCH_SIZE": str(batch_size),
         "EVENTWIRE_LOG_LEVEL": "WARNING",
+        "EVENTWIRE_LINK_INCIDENTS": "true" if link_incidents else "false",
     }
     cli = [sys.executable, "-m", "eventwire"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -247,6 +257,9 @@ def main() -> None:
         if "full" in args.stages:
             full = (corpus, p, model, args.redis_url, args.batch_size)
             stages.append(("full pipeline", lambda f=full: run_full_pipeline(*f)))
+        if "nolink" in args.stages:
+            nolink = (corpus, p, model, args.redis_url, args.batch_size, False)
+            stages.append(("full, no linking", lambda f=nolink: run_full_pipeline(*f)))
         runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in stages}
         # Rounds, not one stage repeated back to back: a slow spell of the machine then hits
         # every stage alike, and the median of each stage drops it.
@@ -291,6 +304,23 @@ def main() -> None:
             f"{r['stage']:20} {r['processes']:5} {r['articles_per_s']:11.1f} "
             f"{r['words_per_s']:10.0f} {ratio:>6} {r['peak_rss_mb']:8.0f}"
         )
+    for r in rows:
+        if r["stage"] == "full, no linking":
+            linked = next(
+                (
+                    x
+                    for x in rows
+                    if x["stage"] == "full pipeline" and x["processes"] == r["processes"]
+                ),
+                None,
+            )
+            if linked:
+                cost = 1 - linked["articles_per_s"] / r["articles_per_s"]
+                r["linking_cost"] = cost
+                print(
+                    f"incident linking costs {cost:.1%} of throughput with "
+                    f"{r['processes']} process(es)"
+                )
     for r in rows:
         if "enqueue_per_s" in r:
             print(

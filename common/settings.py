@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         private, link-local and other non-public addresses (an intranet deployment whose
         feeds are on private addresses); off by default, as feed contents and URLs are
         untrusted and could otherwise reach Redis, the database or a cloud metadata service.
+      link_incidents: link stored events into incidents (default). ``false`` only to measure
+        what linking costs (bench/throughput.py): events stored so belong to no incident until
+        ``eventwire reprocess --all`` runs with linking on.
       plugin_dirs: folders of user event types, separated like PATH (``os.pathsep``); each
         subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
@@ -83,6 +86,7 @@ class Settings(BaseSettings):
     feed_concurrency: int = Field(default=4, ge=1, le=32)
     feed_item_attempts: int = Field(default=5, ge=1, le=100)
     fetch_private_addresses: bool = False
+    link_incidents: bool = True
 
     @property
     def read_url(self) -> str:

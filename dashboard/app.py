@@ -26,6 +26,7 @@ page = st.navigation(
             "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
         ),
         st.Page("app_pages/actors.py", title="Actors", icon=":material/groups:"),
+        st.Page("app_pages/incidents.py", title="Incidents", icon=":material/hub:"),
         st.Page("app_pages/events.py", title="Events", icon=":material/table_rows:"),
         st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
         st.Page("app_pages/pipeline.py", title="Pipeline", icon=":material/conveyor_belt:"),

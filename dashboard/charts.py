@@ -30,9 +30,13 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
 
 
 def event_counts_chart(
-    frame: pd.DataFrame, bucket: str = "week", colours: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    bucket: str = "week",
+    colours: Mapping[str, str] | None = None,
+    *,
+    unit: str = "events",
 ) -> go.Figure:
-    """Stacked bars of events per time bucket, one colour per type.
+    """Stacked bars of events (or ``unit``: incidents) per time bucket, one colour per type.
 
     Reads ``bucket_start``, ``type``, ``count``; ``colours`` maps type names to ``#RRGGBB``
     (types it lacks are drawn in :data:`NEUTRAL_COLOR`).
@@ -45,31 +49,37 @@ def event_counts_chart(
         y="count",
         color="type",
         color_discrete_map=type_colours,
-        labels={"bucket_start": bucket.capitalize(), "count": "Events", "type": "Type"},
+        labels={"bucket_start": bucket.capitalize(), "count": unit.capitalize(), "type": "Type"},
     )
     fig.update_layout(barmode="stack", bargap=0.1)
-    return _layout(fig, f"Events per {bucket} by type")
+    return _layout(fig, f"{unit.capitalize()} per {bucket} by type")
 
 
-def ranked_bar_chart(frame: pd.DataFrame, *, label: str, value: str, title: str) -> go.Figure:
+def ranked_bar_chart(
+    frame: pd.DataFrame, *, label: str, value: str, title: str, value_title: str | None = None
+) -> go.Figure:
     """Horizontal bars, largest on top; reads the ``label`` and ``value`` columns."""
     ordered = frame.sort_values(value, ascending=True)
     fig = px.bar(ordered, x=value, y=label, orientation="h", text=value)
     fig.update_layout(
-        yaxis_title="", xaxis_title=value.capitalize(), height=max(300, 26 * len(frame))
+        yaxis_title="",
+        xaxis_title=value_title or value.capitalize(),
+        height=max(300, 26 * len(frame)),
     )
     return _layout(fig, title)
 
 
-def top_actors_chart(frame: pd.DataFrame) -> go.Figure:
-    """Top actors bar; reads ``name``, ``country``, ``events``."""
+def top_actors_chart(frame: pd.DataFrame, *, unit: str = "events") -> go.Figure:
+    """Top actors bar; reads ``name``, ``country``, ``events`` (a count of ``unit``)."""
     labelled = frame.assign(
         label=[
             f"{name} ({country})" if isinstance(country, str) and country else name
             for name, country in zip(frame["name"], frame["country"])
         ]
     )
-    return ranked_bar_chart(labelled, label="label", value="events", title="Top actors")
+    return ranked_bar_chart(
+        labelled, label="label", value="events", title="Top actors", value_title=unit.capitalize()
+    )
 
 
 #: pandas frequencies of the query buckets (weeks start on Monday, as in models.queries).
@@ -91,18 +101,20 @@ def fill_missing_buckets(frame: pd.DataFrame, *, by: str, bucket: str) -> pd.Dat
     return counts.reindex(grid, fill_value=0).reset_index()
 
 
-def actors_over_time_chart(frame: pd.DataFrame, bucket: str = "week") -> go.Figure:
-    """One line per actor, zeros where it had no events; reads ``bucket_start``, ``name``,
-    ``count``."""
+def actors_over_time_chart(
+    frame: pd.DataFrame, bucket: str = "week", *, unit: str = "events"
+) -> go.Figure:
+    """One line per actor, zeros where it had no events (or ``unit``); reads
+    ``bucket_start``, ``name``, ``count``."""
     fig = px.line(
         fill_missing_buckets(frame, by="name", bucket=bucket).sort_values("bucket_start"),
         x="bucket_start",
         y="count",
         color="name",
         markers=True,
-        labels={"bucket_start": bucket.capitalize(), "count": "Events", "name": "Actor"},
+        labels={"bucket_start": bucket.capitalize(), "count": unit.capitalize(), "name": "Actor"},
     )
-    return _layout(fig, f"Events per {bucket} by actor")
+    return _layout(fig, f"{unit.capitalize()} per {bucket} by actor")
 
 
 def interaction_matrix(frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,8 +133,9 @@ def interaction_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     return matrix.loc[rows, cols].astype(int)
 
 
-def interaction_heatmap(frame: pd.DataFrame) -> go.Figure:
-    """Heatmap of events per (agent, target); reads ``source``, ``target``, ``events``."""
+def interaction_heatmap(frame: pd.DataFrame, *, unit: str = "events") -> go.Figure:
+    """Heatmap of events (or ``unit``) per (agent, target); reads ``source``, ``target``,
+    ``events``."""
     matrix = interaction_matrix(frame)
     fig = go.Figure(
         go.Heatmap(
@@ -130,7 +143,7 @@ def interaction_heatmap(frame: pd.DataFrame) -> go.Figure:
             x=[str(c) for c in matrix.columns],
             y=[str(r) for r in matrix.index],
             colorscale="Blues",
-            hovertemplate="%{y} → %{x}: %{z} events<extra></extra>",
+            hovertemplate=f"%{{y}} → %{{x}}: %{{z}} {unit}<extra></extra>",
             texttemplate="%{z}",
         )
     )
@@ -149,8 +162,9 @@ def interaction_heatmap(frame: pd.DataFrame) -> go.Figure:
 MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
 
 
-def choropleth_chart(frame: pd.DataFrame) -> go.Figure:
-    """World map shaded by events per country; reads ``country`` (ISO3) and ``events``."""
+def choropleth_chart(frame: pd.DataFrame, *, unit: str = "events") -> go.Figure:
+    """World map shaded by events (or ``unit``) per country; reads ``country`` (ISO3) and
+    ``events``."""
     fig = px.choropleth(
         frame,
         locations="country",
@@ -158,11 +172,11 @@ def choropleth_chart(frame: pd.DataFrame) -> go.Figure:
         color="events",
         color_continuous_scale="Reds",
         hover_name="country",
-        labels={"events": "Events"},
+        labels={"events": unit.capitalize()},
     )
     fig.update_geos(showframe=False, showcoastlines=True, projection_type="natural earth")
     fig.update_layout(height=520)
-    return _layout(fig, "Events by country")
+    return _layout(fig, f"{unit.capitalize()} by country")
 
 
 def status_chart(frame: pd.DataFrame) -> go.Figure:
@@ -193,3 +207,33 @@ def throughput_chart(frame: pd.DataFrame, bucket: str = "day") -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     return _layout(fig, f"Articles processed per {bucket}")
+
+
+#: pandas frequencies of an incident's coverage chart.
+COVERAGE_FREQ = {"hour": "h", "day": "D"}
+
+
+def coverage_chart(frame: pd.DataFrame, per: str = "day") -> go.Figure:
+    """Reports of one incident per hour or day, one colour per source, zeros in between.
+
+    Reads ``seen`` (when a report was published, or stored when its article gave only a
+    day) and ``source``.
+    """
+    freq = COVERAGE_FREQ.get(per, "D")
+    seen = pd.to_datetime(frame["seen"], utc=True).dt.floor(freq)
+    counts = frame.assign(seen=seen).groupby(["seen", "source"]).size().rename("reports")
+    if not counts.empty:
+        every = pd.date_range(seen.min(), seen.max(), freq=freq)
+        grid = pd.MultiIndex.from_product(
+            [every, frame["source"].unique()], names=["seen", "source"]
+        )
+        counts = counts.reindex(grid, fill_value=0)
+    fig = px.bar(
+        counts.reset_index(),
+        x="seen",
+        y="reports",
+        color="source",
+        labels={"seen": per.capitalize(), "reports": "Reports", "source": "Source"},
+    )
+    fig.update_layout(barmode="stack", bargap=0.1)
+    return _layout(fig, f"Reports per {per}")

@@ -19,6 +19,9 @@ from models.queries import BUCKETS, MODALITIES, EventFilter
 
 DEFAULT_MODALITIES = MODALITIES[:1]  # asserted: what happened
 DEFAULT_BUCKET = "week"
+#: What the charts and tables count: happenings by default, or every article's report.
+COUNT_UNITS = ("incidents", "reports")
+DEFAULT_COUNT = COUNT_UNITS[0]
 
 # widget key -> query-string name
 _PARAMS = {
@@ -31,16 +34,23 @@ _PARAMS = {
     "f_modalities": "modality",
     "f_confidence": "conf",
     "f_bucket": "bucket",
+    "f_count": "count",
 }
 _LIST_KEYS = ("f_types", "f_countries", "f_modalities")
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What the sidebar selects: the event filter and the time bucket for charts."""
+    """What the sidebar selects: the event filter (which also says whether aggregates count
+    incidents or reports) and the time bucket for charts."""
 
     filt: EventFilter
     bucket: str
+
+    @property
+    def unit(self) -> str:
+        """What the charts count, as a plural noun for labels: ``incidents`` or ``events``."""
+        return "incidents" if self.filt.count_incidents else "events"
 
 
 def _defaults() -> dict[str, object]:
@@ -54,6 +64,7 @@ def _defaults() -> dict[str, object]:
         "f_modalities": list(DEFAULT_MODALITIES),
         "f_confidence": 0.0,
         "f_bucket": DEFAULT_BUCKET,
+        "f_count": DEFAULT_COUNT,
     }
 
 
@@ -66,8 +77,8 @@ def _parse(key: str, raw: str) -> object:
         return date.fromisoformat(raw)
     if key == "f_confidence":
         return min(1.0, max(0.0, float(raw)))
-    if key == "f_bucket":
-        if raw not in BUCKETS:
+    if key in ("f_bucket", "f_count"):
+        if raw not in (BUCKETS if key == "f_bucket" else COUNT_UNITS):
             raise ValueError(raw)
         return raw
     return raw
@@ -166,6 +177,14 @@ def sidebar() -> Selection:
     )
     side.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="f_confidence")
     side.segmented_control("Time bucket", list(BUCKETS), key="f_bucket", selection_mode="single")
+    side.segmented_control(
+        "Count",
+        list(COUNT_UNITS),
+        key="f_count",
+        selection_mode="single",
+        help="incidents: each happening once, however many articles reported it; "
+        "reports: every event extracted from every article.",
+    )
     side.button("Reset filters", on_click=_reset, width="stretch")
     _sync_query_params()
     return current()
@@ -186,6 +205,8 @@ def current() -> Selection:
         until=state["f_until"],
         modalities=tuple(state["f_modalities"]),
         min_confidence=float(state["f_confidence"]) or None,
+        # A cleared segmented control (None) falls back to the default, incidents.
+        count_incidents=(state["f_count"] or DEFAULT_COUNT) == "incidents",
     )
     bucket = state["f_bucket"] if state["f_bucket"] in BUCKETS else DEFAULT_BUCKET
     return Selection(filt=filt, bucket=str(bucket))

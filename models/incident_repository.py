@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from common.batching import batched
-from models.tables import Actor, Article, ArticleBand, Event, EventActorLink, Incident
+from models.tables import (
+    Actor,
+    Article,
+    ArticleBand,
+    Event,
+    EventActorLink,
+    EventPair,
+    Incident,
+)
 
 IN_CHUNK = 1000
 #: High 32 bits of the advisory lock keys of incident blocks ("ewin").
@@ -28,6 +36,7 @@ _article: Table = SQLModel.metadata.tables[Article.__tablename__]
 _event: Table = SQLModel.metadata.tables[Event.__tablename__]
 _link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
+_pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 _incident: Table = SQLModel.metadata.tables[Incident.__tablename__]
 _band: Table = SQLModel.metadata.tables[ArticleBand.__tablename__]
 
@@ -165,9 +174,16 @@ def write_block(
         else:
             session.execute(update(_incident).where(_incident.c.id == incident_id).values(**values))
         for chunk in batched(sorted(event_ids), IN_CHUNK):
-            session.execute(
-                update(_event).where(_event.c.id.in_(chunk)).values(incident_id=incident_id)
-            )
+            # The links and pairs carry a copy, so incident counts need no join to event.
+            for table, column in (
+                (_event, _event.c.id),
+                (_link, _link.c.event_id),
+                (_pair, _pair.c.event_id),
+            ):
+                changed = table.c.incident_id.is_distinct_from(incident_id)
+                session.execute(
+                    update(table).where(column.in_(chunk), changed).values(incident_id=incident_id)
+                )
     stale = [i for key, i in existing.items() if key not in wanted]
     for chunk in batched(stale, IN_CHUNK):
         session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))

@@ -150,7 +150,8 @@ class Event(SQLModel, table=True):
         # from the index alone.
         Index("ix_event_day_id", "day", "id"),
         Index("ix_event_type_day", "type", "day"),
-        Index("ix_event_modality_day_type", "modality", "day", "type"),
+        # incident_id last: incidents counted per day and type from the index too (0008).
+        Index("ix_event_modality_day_type", "modality", "day", "type", "incident_id"),
         # Events per location, and the events located in a country filter's countries, with
         # the filtered columns in the index (migration 0003).
         Index(
@@ -217,9 +218,21 @@ class EventActorLink(SQLModel, table=True):
         # Key first, then event_id (each event counted once, in order), then the copies every
         # filter tests, so that any filter is checked inside the index (migration 0003):
         # top actors, actor timelines and the events of the actors an actor filter names;
-        Index("ix_event_actor_actor_event", "actor_id", "event_id", *_LINK_FILTER_COPIES),
+        Index(
+            "ix_event_actor_actor_event",
+            "actor_id",
+            "event_id",
+            *_LINK_FILTER_COPIES,
+            "incident_id",
+        ),
         # events per actor country, and the events of a country filter's actors;
-        Index("ix_event_actor_country_event", "actor_country", "event_id", *_LINK_FILTER_COPIES),
+        Index(
+            "ix_event_actor_country_event",
+            "actor_country",
+            "event_id",
+            *_LINK_FILTER_COPIES,
+            "incident_id",
+        ),
         # the actors' countries of given events, event by event (filtered country counts).
         Index(
             "ix_event_actor_event_country", "event_id", "actor_country", "location_country", "role"
@@ -235,6 +248,8 @@ class EventActorLink(SQLModel, table=True):
     modality: str = Field(max_length=16)
     location_country: str | None = Field(default=None, max_length=8)
     actor_country: str | None = Field(default=None, max_length=8)
+    #: The event's incident, copied by the linker (migration 0008): incident counts per actor.
+    incident_id: int | None = None
 
 
 class EventPair(SQLModel, table=True):
@@ -251,7 +266,15 @@ class EventPair(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("event_id", "agent_id", "target_id", name="uq_event_pair"),
         # Pairs counted in (agent, target) order under any filter (migration 0003).
-        Index("ix_event_pair_agent_target", "agent_id", "target_id", "modality", "type", "day"),
+        Index(
+            "ix_event_pair_agent_target",
+            "agent_id",
+            "target_id",
+            "modality",
+            "type",
+            "day",
+            "incident_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -263,6 +286,8 @@ class EventPair(SQLModel, table=True):
     modality: str = Field(max_length=16)
     agent_country: str | None = Field(default=None, max_length=8)
     target_country: str | None = Field(default=None, max_length=8)
+    #: The event's incident, copied by the linker (migration 0008): incident counts per pair.
+    incident_id: int | None = None
 
 
 #: ``INSERT`` of the agent-target pairs of the links in ``event_actor``, skipping pairs stored

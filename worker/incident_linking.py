@@ -13,10 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 #: A pair of events must score at least this to be the same happening.
 LINK_THRESHOLD = 2.5
+#: Event types whose happenings last several days, and how many days apart two reports of
+#: one of them may be dated when either date was only inferred (publication, context).
+LONG_HAPPENINGS = {"military_exercise": 6}
+#: What disjoint agent countries cost a pair of reports that are not statements. Not a veto:
+#: a launch report that names the reporting military ("South Korea's Joint Chiefs said") as
+#: its agent is an extraction slip the date, weapons and words can outvote.
+AGENT_PENALTY = 1.0
 #: Words too common in news to say two sentences tell the same story.
 _STOP = frozenset(
     """a an the of to in on at for and or but by with from as is was were be been has have had
@@ -92,15 +99,19 @@ def _date_score(a: LinkEvent, b: LinkEvent) -> float | None:
     # of the morning after); a day read from the sentence itself is taken at its word.
     if gap == 1 and (a.inferred or b.inferred):
         return 0.5
+    # An exercise lasts days: reports dated by their publication follow it day by day.
+    if gap <= LONG_HAPPENINGS.get(a.type, 0) and (a.inferred or b.inferred):
+        return 0.5
     return None
 
 
 def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
     """How strongly two events look like reports of one happening; None: they cannot be.
 
-    Hard conflicts (a different type, dates that cannot meet, disjoint agent countries,
+    Hard conflicts (a different type, dates that cannot meet, disjoint agent countries or
     different speakers of a statement, different subtypes of a launch or a vote) rule a pair
-    out; agreement on date, agents, speakers, weapons, targets, place and evidence words adds up.
+    out; disjoint agent countries of other types cost :data:`AGENT_PENALTY`; agreement on
+    date, agents, speakers, weapons, targets, place and evidence words adds up.
     """
     if a.type != b.type:
         return None
@@ -109,9 +120,12 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
         return None
     score = date_score
     if a.agent_countries and b.agent_countries:
-        if not a.agent_countries & b.agent_countries:
+        if a.agent_countries & b.agent_countries:
+            score += 1.0
+        elif a.type == "statement":
             return None
-        score += 1.0
+        else:
+            score -= AGENT_PENALTY
     if a.agent_people and b.agent_people:
         if not _share_person(a.agent_people, b.agent_people):
             if a.type == "statement":
@@ -143,25 +157,98 @@ def _rank(event: LinkEvent) -> tuple[int, tuple[str, ...]]:
     return (precision, event.order_key)
 
 
+class _Candidates:
+    """The incidents an event could join: an exact pre-filter of :func:`pair_score`'s vetoes.
+
+    A cluster is skipped as soon as one member rules the event out, so only clusters with no
+    such member can be joined. Indexes find a superset of those without scoring every member
+    of every cluster (which made a busy block quadratic: bench/incident_block.py):
+
+    - day: an event dated to the day meets only clusters with a member within its date window
+      (one day, or :data:`LONG_HAPPENINGS`) or a member dated to the month or year or not at all;
+    - statements: two speakers' reactions never join, so a statement with agent countries
+      (people) meets only clusters with a member of one of its countries (sharing a name
+      word), or clusters with no member that has any.
+
+    The most selective index gives the first candidates, the others are checked per cluster.
+    """
+
+    def __init__(self) -> None:
+        self.by_day: dict[date, set[int]] = {}
+        self.days: list[set[date]] = []
+        self.undated: set[int] = set()
+        self.by_country: dict[str, set[int]] = {}
+        self.by_name_word: dict[str, set[int]] = {}
+        self.no_countries: set[int] = set()
+        self.no_people: set[int] = set()
+
+    def add(self, index: int, event: LinkEvent) -> None:
+        """Record that cluster ``index`` (new when it equals the count so far) holds ``event``."""
+        if index == len(self.days):
+            self.days.append(set())
+            self.no_countries.add(index)
+            self.no_people.add(index)
+        if event.day is None or event.precision in ("month", "year"):
+            self.undated.add(index)
+        else:
+            self.by_day.setdefault(event.day, set()).add(index)
+            self.days[index].add(event.day)
+        for country in event.agent_countries:
+            self.by_country.setdefault(country, set()).add(index)
+            self.no_countries.discard(index)
+        for name in event.agent_people:
+            for word in name.split():
+                self.by_name_word.setdefault(word, set()).add(index)
+            self.no_people.discard(index)
+
+    def of(self, event: LinkEvent) -> list[int]:
+        """Indexes of the clusters ``event`` might join, in creation order."""
+        # Sets built and intersected by set operations; name words (postings of common
+        # words such as "kim" can hold most clusters) are checked per remaining candidate.
+        sets: list[set[int]] = []
+        if event.day is not None and event.precision not in ("month", "year"):
+            window = max(1, LONG_HAPPENINGS.get(event.type, 0))
+            days = [event.day + timedelta(days=k) for k in range(-window, window + 1)]
+            sets.append(self.undated.union(*(self.by_day.get(d, ()) for d in days)))
+        statement = event.type == "statement"
+        if statement and event.agent_countries:
+            postings = [self.by_country[c] for c in event.agent_countries if c in self.by_country]
+            sets.append(self.no_countries.union(*postings))
+        if not sets:  # a coarse date, not a statement: every cluster
+            sets.append(set(range(len(self.days))))
+        found = set.intersection(*sorted(sets, key=len))
+        words = {w for n in event.agent_people for w in n.split()} if statement else set()
+        if words:
+            postings = [self.by_name_word[w] for w in words if w in self.by_name_word]
+            found = {i for i in found if i in self.no_people or any(i in p for p in postings)}
+        return sorted(found)
+
+
 def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
     """Partition one block's events into incidents, whatever order they are given in.
 
     Events are visited in canonical order; each joins the incident holding its best-scoring
     member when that score reaches :data:`LINK_THRESHOLD` and no member rules it out,
     else it starts a new incident. Returns the incidents, each in canonical order.
+    Only the clusters :class:`_Candidates` finds are scored, in creation order, so the
+    result is the same as scoring every cluster.
     """
     clusters: list[list[LinkEvent]] = []
+    candidates = _Candidates()
     for event in sorted(events, key=_rank):
         best, best_score = None, LINK_THRESHOLD
-        for members in clusters:
+        for index in candidates.of(event):
+            members = clusters[index]
             scores = [pair_score(event, m) for m in members]
             if any(s is None for s in scores):
                 continue
             top = max(s for s in scores if s is not None)
             if top >= best_score:
-                best, best_score = members, top
+                best, best_score = index, top
         if best is None:
             clusters.append([event])
+            candidates.add(len(clusters) - 1, event)
         else:
-            best.append(event)
+            clusters[best].append(event)
+            candidates.add(best, event)
     return [sorted(c, key=lambda e: e.order_key) for c in clusters]

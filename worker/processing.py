@@ -96,11 +96,14 @@ def process_batch(
     engine: Engine,
     extractor: Extractor,
     batch_size: int = 16,
+    link_incidents: bool = True,
 ) -> BatchOutcome:
     """Extract events for ``article_ids`` and store them, replacing any earlier events.
 
     Database and Redis errors propagate (they are transient: the actor retries); an article
     whose extraction fails is marked failed with its error and is not retried.
+    ``link_incidents=False`` stores events without linking them (only for measuring what
+    linking costs, bench/throughput.py: such events belong to no incident).
     """
     outcome = BatchOutcome()
     unique_ids = list(dict.fromkeys(int(i) for i in article_ids))
@@ -137,7 +140,8 @@ def process_batch(
         outcome.events = repository.replace_events(
             session, results=records, extractor_version=EXTRACTOR_VERSION, touched_blocks=blocks
         )
-        link_blocks(session, blocks)
+        if link_incidents:
+            link_blocks(session, blocks)
         for article_id, error in errors.items():
             repository.mark_failed(session, article_id=article_id, error=error)
     outcome.done = [article_id for article_id, _ in records]
@@ -165,4 +169,5 @@ def process_with_settings(
             settings.spacy_model, settings.gazetteer_dir, settings.plugin_paths
         ),
         batch_size=settings.batch_size,
+        link_incidents=settings.link_incidents,
     )

@@ -24,24 +24,31 @@ actors_col, countries_col = st.columns(2)
 # Always the top 50, cut here: the same cached query as the timeline's candidates below
 # when no role is picked, and moving the slider does not query again.
 top = data.top_actors(url, selection.filt, 50, role).head(limit)
-actors_col.plotly_chart(charts.top_actors_chart(top), key="actors_top")
+unit = selection.unit
+actors_col.plotly_chart(charts.top_actors_chart(top, unit=unit), key="actors_top")
 countries = data.country_counts(url, selection.filt, role).head(limit)
 if countries.empty:
     countries_col.info("None of these actors has a country.")
 else:
     countries_col.plotly_chart(
-        charts.ranked_bar_chart(countries, label="country", value="events", title="Top countries"),
+        charts.ranked_bar_chart(
+            countries,
+            label="country",
+            value="events",
+            title="Top countries",
+            value_title=unit.capitalize(),
+        ),
         key="actors_countries",
     )
 
 st.header("Interactions")
-st.caption("Events with an agent and a target, counted per (agent, target) pair.")
+st.caption(f"{unit.capitalize()} with an agent and a target, counted per (agent, target) pair.")
 level = st.segmented_control("Pairs of", ["actor", "country"], default="actor", key="actors_level")
 pairs = data.interactions(url, selection.filt, 60, str(level or "actor"))
 if pairs.empty:
     st.info("No event among these has both an agent and a target.")
 else:
-    st.plotly_chart(charts.interaction_heatmap(pairs), key="actors_matrix")
+    st.plotly_chart(charts.interaction_heatmap(pairs, unit=unit), key="actors_matrix")
     with st.expander("Pairs as a table"):
         st.dataframe(pairs, hide_index=True)
 
@@ -61,5 +68,6 @@ if timeline.empty:
     st.info("Pick actors with dated events to see their timeline.")
 else:
     st.plotly_chart(
-        charts.actors_over_time_chart(timeline, selection.bucket), key="actors_timeline"
+        charts.actors_over_time_chart(timeline, selection.bucket, unit=unit),
+        key="actors_timeline",
     )

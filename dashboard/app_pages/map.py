@@ -30,9 +30,15 @@ if frame.empty:
         st.info("None of these events has a country for this choice.")
     st.stop()
 
-st.plotly_chart(charts.choropleth_chart(frame), key="map_choropleth", config=charts.MAP_CONFIG)
+unit = selection.unit
+st.plotly_chart(
+    charts.choropleth_chart(frame, unit=unit), key="map_choropleth", config=charts.MAP_CONFIG
+)
 st.dataframe(
     frame,
     hide_index=True,
-    column_config={"country": "Country (ISO3)", "events": st.column_config.NumberColumn("Events")},
+    column_config={
+        "country": "Country (ISO3)",
+        "events": st.column_config.NumberColumn(unit.capitalize()),
+    },
 )

@@ -46,7 +46,14 @@ def live_overview() -> None:
     articles.metric(
         "Articles", f"{kpis.articles:,}", help=f"{kpis.articles_done:,} processed; all statuses"
     )
-    events.metric("Events", f"{kpis.events:,}", help="Events matching the sidebar filters")
+    unit = selection.unit
+    events.metric(
+        unit.capitalize(),
+        f"{kpis.events:,}",
+        help="Happenings with a matching report, each counted once"
+        if unit == "incidents"
+        else "Events (reports) matching the sidebar filters",
+    )
     actors.metric("Actors", f"{kpis.actors:,}", help="Distinct actors in those events")
     queue.metric(
         "Queue depth",
@@ -63,13 +70,16 @@ def live_overview() -> None:
         return
     chart, types = st.columns([4, 1])
     chart.plotly_chart(
-        charts.event_counts_chart(counts, selection.bucket, data.type_colours(url)),
+        charts.event_counts_chart(counts, selection.bucket, data.type_colours(url), unit=unit),
         key="overview_event_counts",
     )
     types.dataframe(
         data.type_counts(url, selection.filt),
         hide_index=True,
-        column_config={"type": "Type", "events": st.column_config.NumberColumn("Events")},
+        column_config={
+            "type": "Type",
+            "events": st.column_config.NumberColumn(unit.capitalize()),
+        },
     )
 
 

@@ -8,6 +8,9 @@ Which events a query sees is decided by one :class:`EventFilter`. Two convention
 
 - **Modality**: by default only ``asserted`` events count (negated, hypothetical, planned and
   capability statements are not things that happened). Pass ``modalities=()`` for all.
+- **What is counted**: events (reports) by default; with ``EventFilter(count_incidents=True)``
+  every aggregate counts distinct incidents instead (one happening however many articles
+  reported it), from ``incident_id`` copied into ``event_actor`` and ``event_pair``.
 - **Event day**: the event's own date or, when the extractor found none, the publication date
   of its article. Date filters and time buckets use it; events with neither are left out of
   both but still appear in totals and lists.
@@ -43,6 +46,7 @@ from models.queries.actor_aggregates import (
 from models.queries.buckets import BUCKETS, Bucket, bucket_start
 from models.queries.event_counts import (
     count_events,
+    count_incidents,
     event_counts_over_time,
     event_type_counts,
     filter_options,
@@ -97,6 +101,7 @@ __all__ = [
     "article_status_counts",
     "bucket_start",
     "count_events",
+    "count_incidents",
     "country_counts",
     "event_counts_over_time",
     "event_type_catalogue",

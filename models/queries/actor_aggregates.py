@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, or_, select, union_all
+from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from models.queries._core import ROLES, actor, check_role, fetch_all, link, pair
 from models.queries.buckets import bucket_start
-from models.queries.filters import EventFilter, linked, linked_rows, matching_events
+from models.queries.filters import EventFilter, counted, linked, linked_rows, matching_events
 from models.queries.results import (
     ActorCount,
     ActorSummary,
@@ -62,11 +62,15 @@ def _actor_event_counts(
     event, so events are counted distinct: the (actor_id, event_id, ...) index delivers each
     actor's events in order, which makes that a cheap pass.
     """
-    rows = linked_rows(filt, link, "actor_id", "event_id", "role", dialect=_dialect(session))
+    rows = linked_rows(
+        filt, link, "actor_id", "event_id", "role", "incident_id", dialect=_dialect(session)
+    )
     if role is not None:
-        stmt = select(rows.c.actor_id, func.count().label("n"))
+        one = filt is None or not filt.count_incidents
+        n = (func.count() if one else counted(filt, None, rows.c.incident_id)).label("n")
+        stmt = select(rows.c.actor_id, n)
         return stmt.where(rows.c.role == check_role(role)).group_by(rows.c.actor_id)
-    n = func.count(distinct(rows.c.event_id)).label("n")
+    n = counted(filt, rows.c.event_id, rows.c.incident_id).label("n")
     return select(rows.c.actor_id, n).group_by(rows.c.actor_id)
 
 
@@ -88,11 +92,19 @@ def actor_counts_over_time(
     # to per-bucket counts), then per bucket: the bucket expression runs on few rows. The
     # rows are those few actors' links (``event_id IN`` the matching events, not
     # ``linked_rows``): the index on actor_id finds them, whatever the filter.
-    daily = linked(filt).add_columns(
-        lc.day, lc.actor_id, func.count(distinct(lc.event_id)).label("n")
-    )
-    daily = daily.where(lc.actor_id.in_(list(actor_ids)), lc.day.is_not(None))
-    daily = daily.group_by(lc.day, lc.actor_id).subquery()
+    if filt is not None and filt.count_incidents:
+        # Each incident once per actor, on the first day it matched with that actor.
+        first = linked(filt).add_columns(lc.incident_id, lc.actor_id, func.min(lc.day).label("day"))
+        first = first.where(lc.actor_id.in_(list(actor_ids)), lc.day.is_not(None))
+        first = first.group_by(lc.incident_id, lc.actor_id).subquery()
+        daily = select(first.c.day, first.c.actor_id, func.count().label("n"))
+        daily = daily.group_by(first.c.day, first.c.actor_id).subquery()
+    else:
+        daily = linked(filt).add_columns(
+            lc.day, lc.actor_id, func.count(distinct(lc.event_id)).label("n")
+        )
+        daily = daily.where(lc.actor_id.in_(list(actor_ids)), lc.day.is_not(None))
+        daily = daily.group_by(lc.day, lc.actor_id).subquery()
     start = bucket_start(daily.c.day, bucket).label("bucket_start")
     n = func.sum(daily.c.n).label("n")
     stmt = (
@@ -121,6 +133,8 @@ def country_counts(
     # location per event); actor countries equal to the location are dropped from the actor
     # part, so the parts are disjoint and add up (UNION ALL), and only the actor pairs (two
     # actors of one country) need de-duplicating: cheaper than a UNION of everything.
+    if filt is not None and filt.count_incidents:
+        return _country_incident_counts(session, filt, role)
     parts: list[Select[Any]] = []
     if role in (None, "location"):
         events, conds = matching_events(filt)
@@ -155,6 +169,32 @@ def country_counts(
     return [CountryCount(r.country, int(r.n)) for r in fetch_all(session, stmt)]
 
 
+def _country_incident_counts(
+    session: Session, filt: EventFilter, role: str | None
+) -> list[CountryCount]:
+    """Incidents per country: each (country, incident) pair once, whichever of its reports
+    placed it there (one report's location, another's actor)."""
+    parts: list[Select[Any]] = []
+    if role in (None, "location"):
+        events, conds = matching_events(filt)
+        loc = events.c.location_country
+        located = select(loc.label("country"), events.c.incident_id).select_from(events)
+        parts.append(located.where(*conds, loc.is_not(None)))
+    if role != "location":
+        rows = linked_rows(
+            filt, link, "actor_country", "role", "incident_id", dialect=_dialect(session)
+        )
+        ctry = rows.c.actor_country
+        by_actor = select(ctry.label("country"), rows.c.incident_id).where(ctry.is_not(None))
+        if role is not None:
+            by_actor = by_actor.where(rows.c.role == role)
+        parts.append(by_actor)
+    both = union(*parts).subquery() if len(parts) > 1 else parts[0].distinct().subquery()
+    n = func.count(both.c.incident_id).label("n")
+    stmt = select(both.c.country, n).group_by(both.c.country).order_by(n.desc(), both.c.country)
+    return [CountryCount(r.country, int(r.n)) for r in fetch_all(session, stmt)]
+
+
 def interaction_pairs(
     session: Session,
     *,
@@ -179,26 +219,29 @@ def interaction_pairs(
         "target_id",
         "agent_country",
         "target_country",
+        "incident_id",
         dialect=_dialect(session),
     )
     pc = pairs.c
+    many = filt is not None and filt.count_incidents
     if level == "actor":
         # (event, agent, target) rows are unique, so count(*) counts events. The rows are
         # counted in (agent, target) order, as the (agent_id, target_id, ...) index gives
         # them: PostgreSQL otherwise hashes them, expecting (from its sample) a sixth of the
         # 390,000 distinct pairs of a million events, and the hash table spills to disk (three
         # times slower).
-        ordered = select(pc.agent_id, pc.target_id).where(pc.agent_id != pc.target_id)
+        ordered = select(pc.agent_id, pc.target_id, pc.incident_id)
+        ordered = ordered.where(pc.agent_id != pc.target_id)
         ordered = ordered.order_by(pc.agent_id, pc.target_id).subquery()
         agent_id, target_id = ordered.c.agent_id, ordered.c.target_id
-        counts_q = select(agent_id, target_id, func.count().label("n")).group_by(
-            agent_id, target_id
-        )
+        # Incidents: one happening's reports of the same pair count once.
+        n_pair = func.count(distinct(ordered.c.incident_id)) if many else func.count()
+        counts_q = select(agent_id, target_id, n_pair.label("n")).group_by(agent_id, target_id)
         if _dialect(session) == "postgresql":
             # Names only for the pairs that can make the page (the most frequent ``limit``
             # and any tied with the last of them: the order by name stays exact), not for
             # the hundreds of thousands that occur once or twice. (SQLite has no WITH TIES.)
-            counts_q = counts_q.order_by(func.count().desc()).fetch(max(0, limit), with_ties=True)
+            counts_q = counts_q.order_by(n_pair.desc()).fetch(max(0, limit), with_ties=True)
         counts = counts_q.subquery()
         ag, tg = actor.alias("ag"), actor.alias("tg")
         stmt = (
@@ -218,7 +261,7 @@ def interaction_pairs(
         )
     else:
         agc, tgc = pc.agent_country, pc.target_country
-        n = func.count(distinct(pc.event_id)).label("n")  # two agents of one country
+        n = counted(filt, pc.event_id, pc.incident_id).label("n")  # two agents of one country
         stmt = (
             select(
                 agc.label("source"),

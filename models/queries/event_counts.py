@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from models.queries._core import actor, article, as_date, event, fetch_all, link
 from models.queries.buckets import bucket_start
-from models.queries.filters import EventFilter, linked_rows, matching_events
+from models.queries.filters import EventFilter, incidents_per, linked_rows, matching_events
 from models.queries.results import FilterOptions, Kpis, TimeCount
 from models.tables import ArticleStatus
 
@@ -21,7 +21,11 @@ def event_counts_over_time(
     """Count filtered events per time bucket and event type, oldest bucket first.
 
     Buckets are ``day``, ``week`` (starting Monday) or ``month``; undated events are left out.
+    With ``filt.count_incidents`` each incident counts once, in the bucket of the first day
+    of its matching events (so the buckets add up to the number of incidents).
     """
+    if filt is not None and filt.count_incidents:
+        return _incident_counts_over_time(session, filt, bucket)
     # Per day and type first (an index-only scan of (modality, day, type) by default), then
     # per bucket: the bucket expression runs on a few thousand rows, not on every event.
     events, conds = matching_events(filt)
@@ -34,9 +38,27 @@ def event_counts_over_time(
     return [TimeCount(r.bucket_start, r.type, int(r.n)) for r in fetch_all(session, stmt)]
 
 
-def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> dict[str, int]:
-    """Return ``{event type: number of filtered events}``, most frequent first."""
+def _incident_counts_over_time(session: Session, filt: EventFilter, bucket: str) -> list[TimeCount]:
     events, conds = matching_events(filt)
+    m = events.c
+    # One row per incident (its type and first matching day), then per bucket.
+    first = select(m.incident_id, m.type, func.min(m.day).label("day")).select_from(events)
+    first = first.where(*conds, m.day.is_not(None), m.incident_id.is_not(None))
+    first = first.group_by(m.incident_id, m.type).subquery()
+    start = bucket_start(first.c.day, bucket).label("bucket_start")
+    stmt = select(start, first.c.type, func.count().label("n"))
+    stmt = stmt.group_by(start, first.c.type).order_by(start, first.c.type)
+    return [TimeCount(r.bucket_start, r.type, int(r.n)) for r in fetch_all(session, stmt)]
+
+
+def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> dict[str, int]:
+    """Return ``{event type: number of filtered events}`` (or of incidents, with
+    ``filt.count_incidents``), most frequent first."""
+    events, conds = matching_events(filt)
+    if filt is not None and filt.count_incidents:
+        per = incidents_per(events, [events.c.type], events.c.incident_id, conds).subquery()
+        stmt = select(per.c.k0.label("type"), per.c.n).order_by(per.c.n.desc(), per.c.k0)
+        return {r.type: int(r.n) for r in fetch_all(session, stmt)}
     n = func.count().label("n")
     stmt = select(events.c.type, n).select_from(events).where(*conds).group_by(events.c.type)
     stmt = stmt.order_by(n.desc(), events.c.type)
@@ -44,21 +66,33 @@ def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> d
 
 
 def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
-    """Return the number of events matching the filter (for paging ``list_events``)."""
+    """Return the number of events matching the filter (for paging ``list_events``).
+
+    Always events, whatever ``filt.count_incidents`` says: see :func:`count_incidents`.
+    """
     events, conds = matching_events(filt)
     stmt = select(func.count()).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
 
 
+def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int:
+    """Return how many incidents have a matching event (distinct ``incident_id``)."""
+    events, conds = matching_events(filt)
+    stmt = select(func.count(distinct(events.c.incident_id))).select_from(events).where(*conds)
+    return int(session.connection().execute(stmt).scalar_one())
+
+
 def overview_kpis(session: Session, *, filt: EventFilter | None = None) -> Kpis:
-    """Return headline numbers: articles (all), filtered events, their actors, last update."""
+    """Return headline numbers: articles (all), filtered events (or incidents, with
+    ``filt.count_incidents``), their actors, last update."""
     conn = session.connection()
     art = article.c
     done = func.coalesce(func.sum(case((art.status == ArticleStatus.done, 1), else_=0)), 0)
     articles, articles_done, last_update = conn.execute(
         select(func.count(), done, func.max(art.processed_at)).select_from(article)
     ).one()
-    events = count_events(session, filt=filt)
+    many = filt is not None and filt.count_incidents
+    events = (count_incidents if many else count_events)(session, filt=filt)
     # Distinct actors as "actor.id IN (their links)": the de-duplication is a hash of at
     # most a few thousand actor ids, never of the (event, actor) pairs, which can spill.
     rows = linked_rows(filt, link, "actor_id", dialect=session.get_bind().dialect.name)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import desc, func, select
+from sqlalchemy import desc, select
 from sqlalchemy.orm import Session
 
+from models.queries import event_counts
 from models.queries.filters import EventFilter, filtered
 from models.tables import Article, Event, Incident
 
@@ -62,29 +63,48 @@ class IncidentReport:
     created_at: Any
 
 
+@dataclass(frozen=True)
+class IncidentEvidence:
+    """One report of an incident with its article's text, for highlighting the evidence."""
+
+    event_id: int
+    article_id: int
+    sentence: str
+    start_char: int
+    end_char: int
+    article_text: str
+    title: str | None
+    url: str | None
+
+
 def _matching_ids(filt: EventFilter | None) -> Any:
     stmt = filtered(select(Event.incident_id), filt)  # type: ignore[call-overload]
     return stmt.where(Event.incident_id.is_not(None))  # type: ignore[union-attr]
 
 
 def list_incidents(
-    session: Session, *, filt: EventFilter | None = None, limit: int = 1000, order: str = "day"
+    session: Session,
+    *,
+    filt: EventFilter | None = None,
+    limit: int = 1000,
+    order: str = "day",
+    offset: int = 0,
 ) -> list[IncidentRow]:
-    """Incidents with a matching event, newest first (``order="sources"``: most sources)."""
+    """Incidents with a matching event, newest first (``order="sources"``: most sources),
+    ``limit`` of them from ``offset``."""
     cols = [getattr(Incident, c) for c in _INCIDENT_COLUMNS]
     stmt = select(*cols).where(Incident.id.in_(_matching_ids(filt)))  # type: ignore[union-attr]
     if order == "sources":
         stmt = stmt.order_by(desc(Incident.n_sources), desc(Incident.n_articles), Incident.id)
     else:
         stmt = stmt.order_by(desc(Incident.day), Incident.id)  # type: ignore[arg-type]
-    rows = session.execute(stmt.limit(limit)).all()
+    rows = session.execute(stmt.limit(limit).offset(max(0, offset))).all()
     return [IncidentRow(**dict(zip(_INCIDENT_COLUMNS, r))) for r in rows]
 
 
 def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int:
     """How many incidents have a matching event (the dashboard's default count)."""
-    stmt = filtered(select(func.count(func.distinct(Event.incident_id))), filt)  # type: ignore[call-overload]
-    return int(session.execute(stmt).scalar_one())
+    return event_counts.count_incidents(session, filt=filt)
 
 
 def incident_reports(session: Session, *, incident_id: int) -> list[IncidentReport]:
@@ -106,3 +126,33 @@ def incident_reports(session: Session, *, incident_id: int) -> list[IncidentRepo
         .order_by(Article.published, Event.id)
     )
     return [IncidentReport(*r) for r in session.execute(stmt).all()]
+
+
+def get_incident(session: Session, *, incident_id: int) -> IncidentRow | None:
+    """One incident's summary, or ``None`` when there is no such incident."""
+    cols = [getattr(Incident, c) for c in _INCIDENT_COLUMNS]
+    row = session.execute(select(*cols).where(Incident.id == incident_id)).first()
+    return IncidentRow(**dict(zip(_INCIDENT_COLUMNS, row))) if row else None
+
+
+def incident_evidence(
+    session: Session, *, incident_id: int, limit: int = 200
+) -> list[IncidentEvidence]:
+    """The evidence of an incident's first ``limit`` reports (oldest first), with article text."""
+    stmt = (
+        select(
+            Event.id,
+            Event.article_id,
+            Event.sentence,
+            Event.start_char,
+            Event.end_char,
+            Article.text,
+            Article.title,
+            Article.url,
+        )
+        .join(Article, Article.id == Event.article_id)  # type: ignore[arg-type]
+        .where(Event.incident_id == incident_id)
+        .order_by(Article.published, Event.id)
+        .limit(max(0, limit))
+    )
+    return [IncidentEvidence(*r) for r in session.execute(stmt).all()]

@@ -16,7 +16,7 @@ from tests.conftest import scratch_postgres
 from tests.dashboard.seed import seed_demo
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = ["overview", "actors", "events", "map", "pipeline"]
+PAGES = ["overview", "actors", "events", "incidents", "map", "pipeline"]
 #: Nothing listens here, so the queue depth is "n/a" quickly and deterministically.
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 

@@ -1,7 +1,8 @@
 """A deterministic demo database for dashboard tests and screenshots.
 
 ``python -m tests.dashboard.seed sqlite:///demo.db`` fills a database (tables created with
-``SQLModel.metadata.create_all``) with ~60 articles and their events over twelve weeks.
+``SQLModel.metadata.create_all``) with ~60 articles and their events over twelve weeks,
+linked into incidents by the worker's linker.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import random
 import sys
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, select
 from sqlmodel import Session, SQLModel
 
+from common.incident_keys import block_key
 from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink
+from worker.incidents import link_blocks
 
 ACTORS = [
     ("Russia", "RUS", "country"), ("Ukraine", "UKR", "country"),
@@ -84,6 +87,7 @@ def seed_demo(engine: Engine, *, articles: int = 60, seed: int = 7) -> None:
                     modality=rng.choice(MODALITIES), confidence=round(rng.uniform(0.3, 1), 2),
                     weapons=["Hwasong-18"] if type_ == "launch" else [],
                     quote="We will respond." if type_ == "statement" else None,
+                    incident_block=block_key(type_, day, "day"),
                 )  # fmt: skip
                 session.add(event)
                 session.flush()
@@ -94,6 +98,11 @@ def seed_demo(engine: Engine, *, articles: int = 60, seed: int = 7) -> None:
         session.add(
             Article(content_hash="demo-queued", text="waiting", status=ArticleStatus.queued)
         )
+        session.flush()
+        # Incidents as the worker links them: the same sentence in two articles of one week
+        # is one happening reported twice.
+        blocks = session.execute(select(Event.incident_block).distinct()).scalars()
+        link_blocks(session, [b for b in blocks if b])
         session.commit()
 
 

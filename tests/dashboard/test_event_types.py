@@ -49,13 +49,14 @@ def test_type_filter_offers_catalogue_and_event_types_with_labels(app: App, plug
     widget = at.sidebar.multiselect(key="f_types")
     # Streamlit shows the formatted labels: the catalogue's label, else one made from the name.
     assert {"Street protest", "Riot", "Launch"} <= set(widget.options)
-    at = app(plugin_db, type="protest")
+    # Its events are not linked into incidents (no worker ran): count reports.
+    at = app(plugin_db, type="protest", count="reports")
     assert at.session_state["f_types"] == ["protest"]
     assert {m.label: m.value for m in at.metric}["Events"] == "1"
 
 
 def test_overview_chart_uses_the_catalogue_colour(app: App, plugin_db: str) -> None:
-    at = app(plugin_db)
+    at = app(plugin_db, count="reports")
     (chart,) = at.get("plotly_chart")
     figure = json.loads(chart.proto.spec)
     colours = {trace["name"]: trace["marker"]["color"] for trace in figure["data"]}

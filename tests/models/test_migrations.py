@@ -57,7 +57,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0007"
+    assert current_revision(empty_url) == head_revision() == "0008"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:

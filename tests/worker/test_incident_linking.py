@@ -87,3 +87,77 @@ def test_the_partition_does_not_depend_on_the_order() -> None:
         random.Random(seed).shuffle(shuffled)
         assert {frozenset(e.ref for e in c) for c in cluster(shuffled)} == expected
     assert 1 < len(expected) < len(events)
+
+
+def test_a_report_naming_the_wrong_agent_country_can_still_join_its_launch() -> None:
+    """Disjoint agent countries veto statements only; other types pay a penalty."""
+    north = _event(1, ICBM, weapons=frozenset({"hwasong-18"}))
+    slip = _event(2, ICBM, agent_countries=frozenset({"KOR"}), weapons=frozenset({"hwasong-18"}))
+    other_day = replace(slip, ref=3, day=date(2023, 7, 14))
+    assert [len(c) for c in cluster([north, slip])] == [2]
+    assert pair_score(north, other_day) is None
+    said = replace(north, ref=4, type="statement")
+    assert pair_score(said, replace(slip, ref=5, type="statement")) is None
+
+
+def test_reports_of_a_multi_day_exercise_dated_by_publication_join() -> None:
+    drill = "South Korea and the United States staged the Vigilant Storm combined air drill."
+    kw = {"type": "military_exercise", "agent_countries": frozenset({"KOR", "USA"})}
+    monday = _event(1, drill, inferred=True, day=date(2022, 11, 1), **kw)  # type: ignore[arg-type]
+    thursday = replace(monday, ref=2, day=date(2022, 11, 4))
+    weeks_later = replace(monday, ref=3, day=date(2022, 11, 21))
+    assert pair_score(monday, thursday) is not None
+    assert pair_score(monday, weeks_later) is None
+    launch = replace(monday, ref=4, type="launch")
+    assert pair_score(launch, replace(thursday, type="launch")) is None  # a launch is one day
+
+
+def _every_cluster(events: list[LinkEvent]) -> list[list[LinkEvent]]:
+    """The linker's rule scoring every cluster (no candidate index): the reference."""
+    from worker.incident_linking import LINK_THRESHOLD, _rank
+
+    clusters: list[list[LinkEvent]] = []
+    for event in sorted(events, key=_rank):
+        best, best_score = None, LINK_THRESHOLD
+        for members in clusters:
+            scores = [pair_score(event, m) for m in members]
+            if any(s is None for s in scores):
+                continue
+            top = max(s for s in scores if s is not None)
+            if top >= best_score:
+                best, best_score = members, top
+        if best is None:
+            clusters.append([event])
+        else:
+            best.append(event)
+    return [sorted(c, key=lambda e: e.order_key) for c in clusters]
+
+
+def test_candidate_index_gives_the_partition_of_scoring_every_cluster() -> None:
+    rng = random.Random(3)
+    words = ["missile", "launch", "condemn", "talks", "drill", "sea", "east", "icbm", "warn"]
+    people = ["kim jong un", "kim yo jong", "yoon suk yeol", "antony blinken", "wang yi"]
+    for kind in ("statement", "launch", "military_exercise"):
+        events = []
+        for i in range(300):
+            precision = rng.choice(["day", "day", "day", None, "month"])
+            events.append(
+                _event(
+                    i,
+                    " ".join(rng.sample(words, 4)),
+                    type=kind,
+                    order_key=(f"{rng.getrandbits(32):08x}", str(i), kind),
+                    day=date(2023, 7, 1 if precision == "month" else rng.randint(1, 31)),
+                    precision=precision,
+                    inferred=rng.random() < 0.5,
+                    agent_countries=frozenset(rng.sample(["PRK", "KOR", "USA", "CHN"], 1))
+                    if rng.random() < 0.8
+                    else frozenset(),
+                    agent_people=frozenset(rng.sample(people, 1))
+                    if rng.random() < 0.6
+                    else frozenset(),
+                )
+            )
+        expected = [[e.ref for e in c] for c in _every_cluster(events)]
+        assert [[e.ref for e in c] for c in cluster(events)] == expected
+        assert len(expected) < len(events)  # some reports joined: the test can fail
