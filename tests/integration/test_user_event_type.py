@@ -1,5 +1,6 @@
 """A user's event type installed from a folder (EVENTWIRE_PLUGIN_DIRS), end to end on real
-services: enqueue -> worker -> database -> query --type -> export, no other file changed."""
+services: enqueue -> worker -> database -> query --type -> dashboard filter -> export, no other
+file changed."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
+from common.settings import get_settings
 from tests.conftest import REPO, cli_env
+from tests.dashboard.conftest import APP
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +42,11 @@ def eventwire(env: dict[str, str], *args: str) -> str:
 
 
 def test_a_user_type_is_extracted_stored_queried_and_exported(
-    database_url: str, redis_url: str, queue_name: str, tmp_path: Path
+    database_url: str,
+    redis_url: str,
+    queue_name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     plugins = tmp_path / "plugins"
     shutil.copytree(PROTEST, plugins / "protest", ignore=shutil.ignore_patterns("__pycache__"))
@@ -56,6 +65,23 @@ def test_a_user_type_is_extracted_stored_queried_and_exported(
     # The built-in types still run beside the user's.
     out = eventwire(env, "query", "--type", "launch", "--format", "jsonl")
     assert len(out.strip().splitlines()) == 1
+
+    # The dashboard offers it (the worker catalogued the registry's types) and filters on it.
+    monkeypatch.setenv("EVENTWIRE_DATABASE_URL", database_url)
+    monkeypatch.setenv("EVENTWIRE_REDIS_URL", redis_url)
+    get_settings.cache_clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"type": "protest", "count": "reports", "modality": "asserted"})
+    at.run()
+    assert not at.exception
+    # The catalogue's label, from the plugin's spec.json.
+    assert "Protest" in at.sidebar.multiselect(key="f_types").options
+    assert at.session_state["f_types"] == ["protest"]
+    assert {m.label: m.value for m in at.metric}["Events"] == "1"
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    get_settings.cache_clear()
 
     exported = tmp_path / "protests.csv"
     eventwire(env, "export", "--type", "protest", "--out", str(exported))
