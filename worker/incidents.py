@@ -132,7 +132,12 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
                 row["key"] = f"{base}#{n}"
             keys.add(row["key"])
             incidents.append((row, [e.id for e in stored]))
-        incident_repository.write_block(session, block=block, incidents=incidents)
+        incident_repository.write_block(
+            session,
+            block=block,
+            incidents=incidents,
+            current={e.id: e.incident_id for e in events.values()},
+        )
         written += len(incidents)
     logger.debug("linked %d blocks into %d incidents", len(wanted), written)
     return written
