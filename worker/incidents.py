@@ -116,8 +116,9 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
     wanted = sorted(set(blocks))
     incident_repository.lock_blocks(session, blocks=wanted)
     written = 0
+    by_block = incident_repository.blocks_events(session, blocks=wanted)
     for block in wanted:
-        events = {e.id: e for e in incident_repository.block_events(session, block=block)}
+        events = {e.id: e for e in by_block.get(block, [])}
         clusters = cluster([to_link_event(e) for e in events.values()])
         incidents = []
         keys: set[str] = set()
@@ -132,7 +133,12 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
                 row["key"] = f"{base}#{n}"
             keys.add(row["key"])
             incidents.append((row, [e.id for e in stored]))
-        incident_repository.write_block(session, block=block, incidents=incidents)
+        incident_repository.write_block(
+            session,
+            block=block,
+            incidents=incidents,
+            current={e.id: e.incident_id for e in events.values()},
+        )
         written += len(incidents)
     logger.debug("linked %d blocks into %d incidents", len(wanted), written)
     return written
