@@ -23,6 +23,7 @@ DIALECTS = ["sqlite", "postgresql"]
 TABLES = (
     "feed_item",
     "feed",
+    "event_mention",
     "event_pair",
     "event_actor",
     "event",
