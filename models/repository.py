@@ -358,6 +358,32 @@ def _mentions_of(record: EventRecord) -> tuple[MentionRecord, ...]:
     return (MentionRecord(record.sentence, record.start_char, record.end_char),)
 
 
+#: Columns of an event_mention row, in COPY order.
+_MENTION_COLUMNS = ("event_id", "ordinal", "start_char", "end_char", "sentence")
+
+
+def _insert_mentions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert event_mention rows: by COPY on PostgreSQL, in bulk INSERTs on SQLite.
+
+    Every event has a mention or more, so this is one of the batch's largest inserts. On
+    PostgreSQL, executemany INSERTs of them took 7% of the time replace_events spends on a
+    batch and COPY takes 4% (bench/store_rate.py, 400 articles, 6,400 mentions). Nothing can
+    conflict (the events are new), so COPY goes straight into the table.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        for chunk in batched(rows, IN_CHUNK):
+            session.execute(insert(_mention), list(chunk))
+        return
+    raw = session.connection().connection.driver_connection
+    columns = ", ".join(_MENTION_COLUMNS)
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f"COPY event_mention ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(tuple(row[c] for c in _MENTION_COLUMNS))
+
+
 def _event_row(
     article_id: int,
     record: EventRecord,
@@ -461,8 +487,7 @@ def replace_events(
         for event_id, (_, record) in zip(event_ids, pairs)
         for ordinal, mention in enumerate(_mentions_of(record))
     ]
-    for mention_chunk in batched(mention_rows, IN_CHUNK):
-        session.execute(insert(_mention), list(mention_chunk))
+    _insert_mentions(session, mention_rows)
 
     # Each link carries copies of its event's day, type, modality and location and of its
     # actor's country (see models.tables.EventActorLink).

@@ -321,6 +321,8 @@ def test_example_queries_in_schema_doc_run(engine: Engine, reader: Engine) -> No
     assert [(_day(r[0]), r[3]) for r in launches] == [("2024-03-01", "Iskander, KN-23")]
     busiest = dict((r[0], r[2]) for r in results[2][1])
     assert busiest["North Korea"] == 2
+    sentences = results[3][1]  # event 1's mentions (ids restart at 1 in the emptied tables)
+    assert [tuple(r) for r in sentences] == [(0, 'Head "launch"', 0, 13), (1, "A launch.", 20, 29)]
 
 
 # --------------------------------------------------------------------------- 0002: stored day
