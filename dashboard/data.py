@@ -229,14 +229,17 @@ def actors_text(refs: Sequence[queries.EventActorRow]) -> str:
 
 EVENT_COLUMNS = [
     "id", "event_day", "type", "subtype", "modality", "confidence", "agents", "targets",
-    "participants", "location", "trigger", "sentence", "quote", "weapons", "article_title",
-    "article_url", "article_id",
+    "participants", "location", "trigger", "sentence", "mentions", "quote", "weapons",
+    "article_title", "article_url", "article_id",
 ]  # fmt: skip
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def events(url: str, filt: EventFilter, limit: int, offset: int, order: str) -> pd.DataFrame:
-    """One page of events, actors flattened to ``Name (ISO3); ...`` text; see EVENT_COLUMNS."""
+    """One page of events, actors flattened to ``Name (ISO3); ...`` text; see EVENT_COLUMNS.
+
+    ``mentions`` is how many sentences report the event (the detail view lists them).
+    """
     rows = _run(
         url, lambda s: queries.list_events(s, filt=filt, limit=limit, offset=offset, order=order)
     )
@@ -254,6 +257,7 @@ def events(url: str, filt: EventFilter, limit: int, offset: int, order: str) -> 
             "location": r.location or "",
             "trigger": r.trigger,
             "sentence": r.sentence,
+            "mentions": len(r.mentions),
             "quote": r.quote,
             "weapons": ", ".join(r.weapons),
             "article_title": r.article_title,

@@ -1,5 +1,7 @@
 """Evidence highlighting: article text as safe HTML with the evidence sentence marked.
 
+Also an event's mentions (every sentence that reports it) as a list with the evidence marked.
+
 Article text comes from the outside world, so every piece of it is ``html.escape``d before it
 is wrapped in the few tags added here; only the result may be rendered with
 ``unsafe_allow_html``.
@@ -8,6 +10,7 @@ is wrapped in the few tags added here; only the result may be rendered with
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 _STYLE = (
     "white-space: pre-wrap; line-height: 1.6; font-family: Georgia, serif; "
@@ -54,3 +57,25 @@ def quote_html(quote: str) -> str:
         '<blockquote style="border-left: 3px solid #60a5fa; margin: 0; padding: 0.25rem 1rem; '
         f'font-style: italic;">“{html.escape(quote)}”</blockquote>'
     )
+
+
+def mentions_html(
+    mentions: Sequence[tuple[str, int, int]], evidence: tuple[int, int], sentence: str | None = None
+) -> str:
+    """Return an event's mentions ``(sentence, start, end)`` as an escaped HTML ordered list.
+
+    The mention at the evidence offsets (else, stored offsets having drifted, the first with
+    the evidence ``sentence``) is inside ``<mark>``, as in :func:`highlight_html`; each item
+    says where in the article it starts.
+    """
+    marked = next((i for i, m in enumerate(mentions) if (m[1], m[2]) == evidence), None)
+    if marked is None and sentence is not None:
+        marked = next((i for i, m in enumerate(mentions) if m[0] == sentence), None)
+    items = []
+    for i, (text, start, _end) in enumerate(mentions):
+        body = html.escape(text)
+        if i == marked:
+            body = f'<mark style="{_MARK_STYLE}">{body}</mark>'
+        where = f'<span style="color: #6b7280; font-size: 0.8em;"> (character {start})</span>'
+        items.append(f"<li>{body}{where}</li>")
+    return f'<ol class="eventwire-mentions" style="{_STYLE}">{"".join(items)}</ol>'

@@ -36,7 +36,7 @@ EVENT_COLUMNS = (
     "article_published", "type", "subtype", "event_date", "date_precision", "day",
     "location_name", "location_country", "modality", "confidence", "trigger", "sentence",
     "quote", "weapons", "agent_names", "agent_countries", "target_names", "target_countries",
-    "participant_names", "participant_countries",
+    "participant_names", "participant_countries", "mentions",
 )  # fmt: skip
 ACTOR_COLUMNS = (
     "actor_id", "name", "country", "kind", "events", "as_agent", "as_target", "as_participant",
@@ -125,7 +125,11 @@ def _countries(refs: Sequence[EventActorRow]) -> str | None:
 
 
 def event_record(row: EventRow) -> tuple[Any, ...]:
-    """One event as a tuple in :data:`EVENT_COLUMNS` order (actors and weapons as text)."""
+    """One event as a tuple in :data:`EVENT_COLUMNS` order (actors and weapons as text).
+
+    ``mentions`` stays a list of ``{sentence, start, end}``: the writers make it one JSON
+    cell, the array ``event_view.mentions`` holds.
+    """
     return (
         row.id, row.article_id, row.article_url, row.article_title, row.article_source,
         row.published, row.type, row.subtype, row.event_date, row.date_precision, row.event_day,
@@ -133,6 +137,7 @@ def event_record(row: EventRow) -> tuple[Any, ...]:
         row.sentence, row.quote, ", ".join(row.weapons) or None,
         _names(row.agents), _countries(row.agents), _names(row.targets), _countries(row.targets),
         _names(row.participants), _countries(row.participants),
+        [m.to_dict() for m in row.mentions],
     )  # fmt: skip
 
 

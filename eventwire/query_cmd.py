@@ -29,7 +29,8 @@ EVENT_COLUMNS = ("id", "date", "type", "subtype", "agents", "targets", "location
                  "confidence", "sentence")  # fmt: skip
 JSON_COLUMNS = ("id", "article_id", "type", "subtype", "date", "date_precision", "day",
                 "location", "actors", "weapons", "quote", "modality", "confidence", "trigger",
-                "sentence", "article_title", "article_url", "published")  # fmt: skip
+                "sentence", "mentions", "article_title", "article_url",
+                "published")  # fmt: skip
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -155,6 +156,7 @@ def event_json(row: EventRow) -> dict[str, Any]:
         "confidence": row.confidence,
         "trigger": row.trigger,
         "sentence": row.sentence,
+        "mentions": [m.to_dict() for m in row.mentions],
         "article_title": row.article_title,
         "article_url": row.article_url,
         "published": row.published.isoformat() if row.published else None,

@@ -51,6 +51,21 @@ class ActorRecord:
     role: str
 
 
+@dataclass(frozen=True)
+class MentionRecord:
+    """One sentence of the article that reports an event.
+
+    Parameters:
+      sentence: the sentence as written.
+      start_char: its offset in the article text.
+      end_char: its end offset (exclusive).
+    """
+
+    sentence: str
+    start_char: int
+    end_char: int
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventRecord:
     """One event to store for an article (keyword-only: it has many fields of one type).
@@ -72,6 +87,8 @@ class EventRecord:
       confidence: 0..1.
       attributes: anything else, stored as JSON.
       actors: the actors with their roles.
+      mentions: every sentence reporting the event, in article order, the evidence sentence
+        included; none given stores the evidence sentence as the one mention.
     """
 
     type: str
@@ -90,6 +107,7 @@ class EventRecord:
     confidence: float = 0.5
     attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     actors: tuple[ActorRecord, ...] = ()
+    mentions: tuple[MentionRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,28 @@ class Event(SQLModel, table=True):
     incident_block: str | None = Field(default=None, max_length=80)
 
 
+class EventMention(SQLModel, table=True):
+    """One sentence of the article that reports an event, in article order (migration 0009).
+
+    Every sentence that reports the same happening (headline, caption, lead, a later
+    paraphrase or quote), the evidence sentence included; ``ordinal`` is its place among the
+    event's mentions, 0 first. A table rather than a JSON column on ``event``: "every sentence
+    that reported this event" and "events reported more than once" are plain SQL on it, on
+    both dialects; ``event_view.mentions`` gives the same list as JSON text. The key
+    (event_id, ordinal) is also the index that finds an event's mentions, so writing them
+    maintains one index.
+    """
+
+    __tablename__ = "event_mention"
+
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", primary_key=True)
+    ordinal: int = Field(primary_key=True)
+    # start_char/end_char as on ``event`` (``end`` is a reserved word in SQL).
+    start_char: int
+    end_char: int
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+
+
 #: The event_actor columns every dashboard filter tests, in the order the covering indexes
 #: keep them after their key and event_id.
 _LINK_FILTER_COPIES = ("modality", "type", "day", "location_country", "role")

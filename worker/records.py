@@ -6,7 +6,7 @@ models is persistence only); this module is the one place where the two meet.
 
 from __future__ import annotations
 
-from models.records import ActorRecord, EventRecord, NewArticle
+from models.records import ActorRecord, EventRecord, MentionRecord, NewArticle
 from worker.extraction.types import ExtractedEvent
 from worker.inputs import InputArticle
 from worker.language import detect_language
@@ -33,6 +33,10 @@ def to_event_record(event: ExtractedEvent) -> EventRecord:
         actors=tuple(
             ActorRecord(name=a.name, country=a.country, kind=a.kind, role=a.role)
             for a in event.actors
+        ),
+        mentions=tuple(
+            MentionRecord(sentence=m.sentence, start_char=m.start, end_char=m.end)
+            for m in event.mentions
         ),
     )
 

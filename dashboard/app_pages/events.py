@@ -6,9 +6,10 @@ import math
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data, filters, ui
-from dashboard.highlight import highlight_html, quote_html
+from dashboard.highlight import highlight_html, mentions_html, quote_html
 from models.queries import EventDetail
 
 ORDERS = {
@@ -20,9 +21,9 @@ ORDERS = {
 
 #: Table columns in display order; the downloads carry every column of the frame.
 TABLE_COLUMNS = (
-    "id", "event_day", "type", "agents", "targets", "sentence", "modality", "confidence",
-    "location", "participants", "subtype", "trigger", "weapons", "quote", "article_title",
-    "article_url",
+    "id", "event_day", "type", "agents", "targets", "sentence", "mentions", "modality",
+    "confidence", "location", "participants", "subtype", "trigger", "weapons", "quote",
+    "article_title", "article_url",
 )  # fmt: skip
 
 
@@ -74,8 +75,24 @@ def _show_detail(detail: EventDetail) -> None:
     text.markdown(
         highlight_html(*args, sentence=event.sentence, context=400), unsafe_allow_html=True
     )
+    _show_mentions(detail, text)
     with text.expander("Whole article"), st.container(height=420):
         st.markdown(highlight_html(*args, sentence=event.sentence), unsafe_allow_html=True)
+
+
+def _show_mentions(detail: EventDetail, column: DeltaGenerator) -> None:
+    """Every sentence that reports the event (headline, caption, lead, later quote...)."""
+    mentions = [(m.sentence, m.start, m.end) for m in detail.event.mentions]
+    label = f"Mentions: {len(mentions)} sentence(s) report this event"
+    # Open when there is more to see than the evidence sentence shown above.
+    with column.expander(label, expanded=len(mentions) > 1):
+        if not mentions:
+            st.caption("No mentions stored (an event written by an older eventwire).")
+            return
+        evidence = (detail.start_char, detail.end_char)
+        st.markdown(
+            mentions_html(mentions, evidence, detail.event.sentence), unsafe_allow_html=True
+        )
 
 
 st.title("Events")
@@ -108,6 +125,9 @@ table = st.dataframe(
         "agents": "Agents",
         "targets": "Targets",
         "sentence": st.column_config.TextColumn("Sentence", width="large"),
+        "mentions": st.column_config.NumberColumn(
+            "Mentions", format="%d", help="sentences of the article that report the event"
+        ),
         "modality": "Modality",
         "confidence": st.column_config.ProgressColumn("Confidence", min_value=0, max_value=1),
         "location": "Location",

@@ -8,9 +8,18 @@ from typing import Any
 from sqlalchemy import Select, case, select, union_all
 from sqlalchemy.orm import Session
 
-from models.queries._core import EVENT_DAY, actor, article, as_date, event, fetch_all, link
+from models.queries._core import (
+    EVENT_DAY,
+    actor,
+    article,
+    as_date,
+    event,
+    fetch_all,
+    link,
+    mention,
+)
 from models.queries.filters import EventFilter, filtered, matching_events
-from models.queries.results import EventActorRow, EventDetail, EventRow
+from models.queries.results import EventActorRow, EventDetail, EventMentionRow, EventRow
 
 #: Orders accepted by :func:`list_events`.
 ORDERS: tuple[str, ...] = ("date_desc", "date_asc", "confidence_desc", "id_desc")
@@ -46,7 +55,9 @@ def _event_columns() -> Select[Any]:
 
 def _event_rows(session: Session, stmt: Select[Any]) -> list[EventRow]:
     found = fetch_all(session, stmt)
-    actors = _actors_of(session, [r.id for r in found])
+    ids = [r.id for r in found]
+    actors = _actors_of(session, ids)
+    mentions = _mentions_of(session, ids)
     result = []
     for r in found:
         refs = actors.get(r.id, [])
@@ -61,6 +72,7 @@ def _event_rows(session: Session, stmt: Select[Any]) -> list[EventRow]:
                 agents=[a for a in refs if a.role == "agent"],
                 targets=[a for a in refs if a.role == "target"],
                 participants=[a for a in refs if a.role == "participant"],
+                mentions=mentions.get(r.id, []),
             )
         )
     return result
@@ -81,6 +93,24 @@ def _actors_of(session: Session, event_ids: list[int]) -> dict[int, list[EventAc
     return out
 
 
+def _mentions_of(session: Session, event_ids: list[int]) -> dict[int, list[EventMentionRow]]:
+    """The mentions of these events in order (one query, read from the key's index)."""
+    if not event_ids:
+        return {}
+    m = mention.c
+    stmt = (
+        select(m.event_id, m.sentence, m.start_char, m.end_char)
+        .where(m.event_id.in_(event_ids))
+        .order_by(m.event_id, m.ordinal)
+    )
+    out: dict[int, list[EventMentionRow]] = {}
+    for r in fetch_all(session, stmt):
+        out.setdefault(r.event_id, []).append(
+            EventMentionRow(r.sentence, int(r.start_char), int(r.end_char))
+        )
+    return out
+
+
 def list_events(
     session: Session,
     *,
@@ -89,11 +119,11 @@ def list_events(
     offset: int = 0,
     order: str = "date_desc",
 ) -> list[EventRow]:
-    """Return one page of filtered events with their actors and article url/title.
+    """Return one page of filtered events with their actors, mentions and article url/title.
 
     ``order`` is ``date_desc`` (default; undated events last), ``date_asc``,
-    ``confidence_desc`` or ``id_desc``. Actors are fetched by a second query for just the
-    events of the page, so the cost is bounded by ``limit``; use ``count_events`` for
+    ``confidence_desc`` or ``id_desc``. Actors and mentions are fetched by further queries
+    for just the events of the page, so the cost is bounded by ``limit``; use ``count_events`` for
     the total.
     """
     if order not in ORDERS:

@@ -73,12 +73,30 @@ class EventActorRow:
 
 
 @dataclass(frozen=True)
+class EventMentionRow:
+    """One sentence of the article that reports an event: its text and character offsets.
+
+    ``start``/``end`` index into ``article.text`` (end exclusive), as ``eventwire extract``
+    gives them.
+    """
+
+    sentence: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"sentence", "start", "end"}``: a mention in ``eventwire extract``'s JSON line."""
+        return {"sentence": self.sentence, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class EventRow:
     """One event with its actors by role and its article's url and title.
 
     ``event_day`` is the date used for filtering and ordering (the event's own date, else its
     article's publication date);
-    ``location`` is ``location_name, location_country`` as one display string.
+    ``location`` is ``location_name, location_country`` as one display string;
+    ``mentions`` are the sentences that report it (``event_mention``), in article order.
     ``dataclasses.asdict(row)`` gives plain nested dicts (e.g. for JSON).
     """
 
@@ -105,6 +123,8 @@ class EventRow:
     agents: list[EventActorRow] = field(default_factory=list)
     targets: list[EventActorRow] = field(default_factory=list)
     participants: list[EventActorRow] = field(default_factory=list)
+    #: Every sentence reporting the event, in article order, the evidence sentence included.
+    mentions: list[EventMentionRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 ``python -m tests.dashboard.seed sqlite:///demo.db`` fills a database (tables created with
 ``SQLModel.metadata.create_all``) with ~60 articles and their events over twelve weeks,
-linked into incidents by the worker's linker.
+linked into incidents by the worker's linker; every event has two mentions, the article's
+lead line and its evidence sentence.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlmodel import Session, SQLModel
 
 from common.incident_keys import block_key
-from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink, EventMention
 from worker.incidents import link_blocks
 
 ACTORS = [
@@ -91,6 +92,16 @@ def seed_demo(engine: Engine, *, articles: int = 60, seed: int = 7) -> None:
                 )  # fmt: skip
                 session.add(event)
                 session.flush()
+                # Mentions as the extractor gives them: the lead (with markup to escape),
+                # then the evidence sentence.
+                lead = text.split("\n", 1)[0]
+                for ordinal, (begin, end) in enumerate(((0, len(lead)), (start, event.end_char))):
+                    session.add(
+                        EventMention(
+                            event_id=_id(event), ordinal=ordinal, start_char=begin, end_char=end,
+                            sentence=text[begin:end],
+                        )
+                    )  # fmt: skip
                 session.add(EventActorLink(event_id=_id(event), actor_id=_id(agent), role="agent"))
                 session.add(
                     EventActorLink(event_id=_id(event), actor_id=_id(target), role="target")

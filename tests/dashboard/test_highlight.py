@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.highlight import highlight_html, locate, quote_html
+from dashboard.highlight import highlight_html, locate, mentions_html, quote_html
 
 TEXT = "Intro <script>alert(1)</script>. Russia held a parade. Outro & more."
 SENTENCE = "Russia held a parade."
@@ -35,3 +35,18 @@ def test_context_cuts_with_ellipses() -> None:
 
 def test_quote_is_escaped() -> None:
     assert "&lt;img src=x&gt;" in quote_html("<img src=x>")
+
+
+def test_mentions_are_escaped_and_the_evidence_marked_once() -> None:
+    start = TEXT.index(SENTENCE)
+    mentions = [("Intro <script>alert(1)</script>.", 0, 32), (SENTENCE, start, start + 21)]
+    out = mentions_html(mentions, (start, start + 21))
+    assert out.count("<li>") == 2 and out.count("<mark") == 1
+    assert f">{SENTENCE}</mark>" in out
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_mentions_fall_back_to_the_evidence_sentence_when_offsets_drift() -> None:
+    out = mentions_html([("A.", 0, 2), ("B.", 3, 5)], (40, 42), sentence="B.")
+    assert ">B.</mark>" in out and ">A.</mark>" not in out
+    assert "<mark" not in mentions_html([("A.", 0, 2)], (40, 42), sentence="C.")

@@ -106,6 +106,25 @@ def test_event_detail_escapes_article_html_and_marks_the_sentence(app: App, demo
     assert at.query_params["event"] == str(event.id)
 
 
+def test_event_detail_lists_the_mentions_escaped_with_the_evidence_marked(
+    app: App, demo_db: str
+) -> None:
+    with Session(create_engine(demo_db)) as session:
+        event = queries.list_events(session, limit=1)[0]
+    lead, evidence = event.mentions  # the seed's: the article's lead line, then the evidence
+    at = app(demo_db, "events", event=str(event.id))
+    (expander,) = [e for e in at.expander if e.label.startswith("Mentions")]
+    assert expander.label == "Mentions: 2 sentence(s) report this event"
+    (listed,) = [m.value for m in expander.markdown if "eventwire-mentions" in m.value]
+    assert listed.count("<li>") == 2
+    assert "&lt;b&gt;Analysts&lt;/b&gt;" in listed and "<b>" not in listed  # the lead, escaped
+    assert listed.index("Analysts") < listed.index(f">{evidence.sentence}</mark>")
+    assert listed.count("<mark") == 1 and f"(character {evidence.start})" in listed
+    assert lead.start == 0 and "(character 0)" in listed
+    table = at.dataframe[0].value
+    assert set(table["mentions"]) == {2}
+
+
 def test_unknown_event_id_warns(app: App, demo_db: str) -> None:
     at = app(demo_db, "events", event="999999")
     assert "no event 999999" in _texts(at, "warning")

@@ -84,6 +84,23 @@ def test_seed_article_end_to_end(env: dict[str, str]) -> None:
     )
     assert len(by_type["statement"]) >= 6
 
+    # Every stored event carries the mentions the extractor gave it, in the same shape.
+    extracted = [
+        json.loads(line)
+        for line in ok(
+            eventwire(env, "extract", str(SEED_ARTICLE), "--published", "2023-07-28",
+                      "--format", "jsonl")
+        ).splitlines()
+        if line.strip()
+    ]  # fmt: skip
+
+    def mentions(rows: list[dict]) -> list[tuple[str, str, str]]:
+        return sorted((e["type"], e["sentence"], json.dumps(e["mentions"])) for e in rows)
+
+    assert mentions(events) == mentions(extracted)
+    assert all(e["mentions"] and e["sentence"] in {m["sentence"] for m in e["mentions"]}
+               for e in events)  # fmt: skip
+
     # The same text again adds nothing and queues nothing.
     again = ok(eventwire(env, "enqueue", str(SEED_ARTICLE), "--published", "2023-07-28"))
     assert again.strip().endswith("0 new, 1 duplicate, 0 rejected")

@@ -25,6 +25,7 @@ TABLES = (
     "incident",
     "feed_item",
     "feed",
+    "event_mention",
     "event_pair",
     "event_actor",
     "event",

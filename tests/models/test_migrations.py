@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -20,7 +21,7 @@ from sqlmodel import SQLModel
 from models import repository as repo
 from models.engine import make_engine, run_readonly_sql, session_scope
 from models.migrate import alembic_config, current_revision, head_revision, upgrade
-from models.records import ActorRecord, EventRecord, NewArticle
+from models.records import ActorRecord, EventRecord, MentionRecord, NewArticle
 from tests.models.conftest import DIALECTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,6 +31,7 @@ TABLES = {
     "event",
     "event_actor",
     "event_pair",
+    "event_mention",
     "event_type",
     "feed",
     "feed_item",
@@ -57,7 +59,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0008"
+    assert current_revision(empty_url) == head_revision() == "0009"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -185,6 +187,10 @@ def _seed(engine: Engine) -> dict[str, int]:
                             quote="We will respond.",
                             confidence=0.75,
                             date_precision="day",
+                            mentions=(
+                                MentionRecord('Head "launch"', 0, 13),
+                                MentionRecord("A launch.", 20, 29),
+                            ),
                         ),
                         _event("launch", None, RUS, modality="hypothetical"),
                     ],
@@ -235,6 +241,32 @@ def test_event_view_flattens_one_row_per_event(engine: Engine) -> None:
         None,
     )
     assert e4["day"] is None
+    assert _json(e1["mentions"]) == [
+        {"sentence": 'Head "launch"', "start": 0, "end": 13},
+        {"sentence": "A launch.", "start": 20, "end": 29},
+    ]
+    # A record without mentions is stored with its evidence sentence as the one mention.
+    assert _json(e2["mentions"]) == [{"sentence": "A launch.", "start": 0, "end": 9}]
+
+
+def _json(value: Any) -> Any:
+    """A JSON view column: decoded by the driver on PostgreSQL, text on SQLite."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_event_mention_rows_in_order_and_the_doc_query(engine: Engine) -> None:
+    """event_mention holds each event's mentions by ordinal; deleting the event drops them."""
+    _seed(engine)
+    rows = _rows_of(
+        engine,
+        "SELECT m.ordinal, m.sentence, m.start_char, m.end_char FROM event_mention m "
+        "JOIN event e ON e.id = m.event_id WHERE e.quote IS NOT NULL ORDER BY m.ordinal",
+    )
+    assert rows == [(0, 'Head "launch"', 0, 13), (1, "A launch.", 20, 29)]
+    assert _rows_of(engine, "SELECT COUNT(*) FROM event_mention") == [(5,)]
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM event WHERE quote IS NOT NULL"))
+    assert _rows_of(engine, "SELECT COUNT(*) FROM event_mention") == [(3,)]
 
 
 def test_event_daily_counts(engine: Engine) -> None:
@@ -304,6 +336,8 @@ def test_example_queries_in_schema_doc_run(engine: Engine, reader: Engine) -> No
     widest = results[-1][1]
     assert widest and all(row[4] >= 1 for row in widest)
     assert len(widest) == _rows(engine, "SELECT COUNT(*) AS n FROM incident")[0]["n"]
+    sentences = results[3][1]  # event 1's mentions (ids restart at 1 in the emptied tables)
+    assert [tuple(r) for r in sentences] == [(0, 'Head "launch"', 0, 13), (1, "A launch.", 20, 29)]
 
 
 # --------------------------------------------------------------------------- 0002: stored day
@@ -510,6 +544,46 @@ def test_0006_adds_incidents_and_wire_copies_and_drops_them(empty_url: str) -> N
         assert "incident_id" not in {c["name"] for c in inspect(engine).get_columns("event")}
         assert "incident_view" not in _views(engine)
         assert current_revision(empty_url) == "0005"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0009_adds_event_mentions_with_a_backfill_and_drops_them(empty_url: str) -> None:
+    """0009: event_mention (evidence of older events backfilled), event_view.mentions; down."""
+    upgrade(empty_url, "0008")
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, content_hash, text, status, attempts, created_at, "
+                    "updated_at) VALUES (1, 'h1', 'Old text.', 'done', 1, "
+                    "'2024-03-05 00:00:00', '2024-03-05 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO event (id, article_id, type, sentence, start_char, end_char, "
+                    "trigger, weapons, modality, confidence, attributes, created_at) VALUES "
+                    "(7, 1, 'launch', 'Old text.', 0, 9, 'x', '[]', 'asserted', 0.9, '{}', "
+                    "'2024-03-05 00:00:00')"
+                )
+            )
+        upgrade(empty_url)
+        assert _rows_of(engine, "SELECT * FROM event_mention") == [(7, 0, 0, 9, "Old text.")]
+        (viewed,) = _rows_of(engine, "SELECT event_id, mentions, extractor_version FROM event_view")
+        assert (viewed[0], _json(viewed[1]), viewed[2]) == (
+            7,
+            [{"sentence": "Old text.", "start": 0, "end": 9}],
+            None,
+        )
+        _downgrade(engine, empty_url, "0008")
+        inspect(engine).clear_cache()
+        assert "event_mention" not in inspect(engine).get_table_names()
+        assert "mentions" not in {c["name"] for c in inspect(engine).get_columns("event_view")}
+        assert _rows_of(engine, "SELECT event_id FROM event_view") == [(7,)]
+        assert current_revision(empty_url) == "0008"
     finally:
         engine.dispose()
 

@@ -15,12 +15,15 @@ from sqlmodel import col
 
 from models import repository as repo
 from models.engine import session_scope
-from models.records import ActorRecord, EventRecord, NewArticle
-from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink
+from models.records import ActorRecord, EventRecord, MentionRecord, NewArticle
+from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink, EventMention
 
 RUS_AGENT = ActorRecord(name="Russia", country="RUS", kind="country", role="agent")
 UKR_TARGET = ActorRecord(name="Ukraine", country="UKR", kind="country", role="target")
 NATO = ActorRecord(name="NATO", country=None, kind="igo", role="participant")
+HEADLINE = MentionRecord("N. Korea fires missile", 0, 22)
+LEAD = MentionRecord("North Korea fired a missile on Monday.", 24, 62)
+QUOTE = MentionRecord('"It flew 600 km," an official said.', 90, 125)
 
 
 def record(type_: str = "launch", *actors: ActorRecord, **kw: Any) -> EventRecord:
@@ -354,7 +357,7 @@ def test_replace_events_skips_missing_articles_and_last_entry_wins(engine: Engin
 
 def test_replace_events_deduplicates_links_and_is_bulk(engine: Engine) -> None:
     ids = add(engine, *[f"article {i}." for i in range(200)])
-    twice = record("launch", RUS_AGENT, RUS_AGENT, UKR_TARGET)
+    twice = record("launch", RUS_AGENT, RUS_AGENT, UKR_TARGET, mentions=(HEADLINE, LEAD, QUOTE))
     results = [(i, [twice, record("parade", NATO)]) for i in ids]
     with statement_counter(engine) as statements, session_scope(engine) as s:
         assert repo.replace_events(s, results=results, extractor_version="v") == 400
@@ -364,6 +367,74 @@ def test_replace_events_deduplicates_links_and_is_bulk(engine: Engine) -> None:
         600,
         3,
     )
+    assert count(engine, EventMention) == 800  # 200 x (3 + 1), in one INSERT per 1000
+
+
+def mentions_by_type(engine: Engine) -> dict[str, list[tuple[int, int, int, str]]]:
+    """Every event's mentions (ordinal, start, end, sentence) in stored order, by event type."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(
+                col(Event.type),
+                col(EventMention.ordinal),
+                col(EventMention.start_char),
+                col(EventMention.end_char),
+                col(EventMention.sentence),
+            )
+            .join(EventMention, col(EventMention.event_id) == col(Event.id))
+            .order_by(col(Event.type), col(EventMention.ordinal))
+        ).all()
+    found: dict[str, list[tuple[int, int, int, str]]] = {}
+    for type_, *mention in rows:
+        found.setdefault(type_, []).append(tuple(mention))  # type: ignore[arg-type]
+    return found
+
+
+def test_replace_events_stores_mentions_in_order_and_replaces_them(engine: Engine) -> None:
+    (a,) = add(engine, "mentions article.")
+    launch = record("launch", RUS_AGENT, sentence=LEAD.sentence, start_char=24, end_char=62,
+                    mentions=(HEADLINE, LEAD, QUOTE))  # fmt: skip
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=[(a, [launch, record("parade")])], extractor_version="v1")
+    assert mentions_by_type(engine) == {
+        "launch": [
+            (0, 0, 22, "N. Korea fires missile"),
+            (1, 24, 62, "North Korea fired a missile on Monday."),
+            (2, 90, 125, '"It flew 600 km," an official said.'),
+        ],
+        # No mentions given: the evidence sentence is the one mention.
+        "parade": [(0, 0, 20, "Something about a parade.")],
+    }
+    # Redelivery: the same input leaves the same mentions, not twice as many.
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=[(a, [launch, record("parade")])], extractor_version="v1")
+    assert count(engine, EventMention) == 4
+    # A new run replaces them: fewer mentions, in the new order.
+    relaunch = record("launch", RUS_AGENT, mentions=(QUOTE, HEADLINE))
+    with session_scope(engine) as s:
+        repo.replace_events(s, results=[(a, [relaunch])], extractor_version="v2")
+    assert mentions_by_type(engine) == {
+        "launch": [(0, 90, 125, QUOTE.sentence), (1, 0, 22, HEADLINE.sentence)]
+    }
+
+
+def test_mentions_are_deleted_with_their_event_and_article(engine: Engine) -> None:
+    a, b = add(engine, "first mentions article.", "second mentions article.")
+    with session_scope(engine) as s:
+        repo.replace_events(
+            s,
+            results=[
+                (a, [record("launch", mentions=(HEADLINE, LEAD))]),
+                (b, [record("parade", mentions=(QUOTE,))]),
+            ],
+            extractor_version="v1",
+        )
+    with session_scope(engine) as s:
+        s.execute(text("DELETE FROM event WHERE type = 'launch'"))  # ON DELETE CASCADE
+    assert mentions_by_type(engine) == {"parade": [(0, 90, 125, QUOTE.sentence)]}
+    with session_scope(engine) as s:
+        s.execute(text("DELETE FROM article"))  # article -> event -> event_mention
+    assert count(engine, EventMention) == 0
 
 
 def test_actor_upsert_one_row_per_key(engine: Engine) -> None:

@@ -21,7 +21,7 @@ from eventwire import build_parser
 from models.migrate import upgrade
 from tests.dashboard.seed import seed_demo
 
-NESTED = ("location", "actors", "weapons")
+NESTED = ("location", "actors", "weapons", "mentions")
 
 
 @pytest.fixture
@@ -105,3 +105,35 @@ def test_export_csv_reads_back_with_the_csv_module(seeded: str, tmp_path: Path) 
         assert len(rows) > 1 and len({len(r) for r in rows}) == 1, name
         for row in rows[1:]:  # no Python repr anywhere: nested values would be JSON
             assert not any(cell.startswith(("{'", "['")) for cell in row)
+
+
+def test_query_jsonl_and_export_carry_each_events_mentions(
+    seeded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mentions as ``extract`` prints them, in order, the same in query, export and event_view."""
+    events = _jsonl(capsys, "query", "--modality", "all", "--format", "jsonl")
+    texts = dict(
+        (r["id"], r["text"])
+        for r in _jsonl(capsys, "query", "--sql", "SELECT id, text FROM article", "--format",
+                        "jsonl")
+    )  # fmt: skip
+    assert events
+    for e in events:
+        lead, evidence = e["mentions"]  # the seed gives every event two, lead first
+        assert set(lead) == {"sentence", "start", "end"}
+        assert evidence["sentence"] == e["sentence"] and evidence["start"] > lead["end"]
+        for m in e["mentions"]:
+            assert texts[e["article_id"]][m["start"] : m["end"]] == m["sentence"]
+        assert lead["start"] == 0 and lead["sentence"].startswith("Report ")
+
+    out = tmp_path / "events.csv"
+    assert cli("export", "--out", str(out), "--modality", "all") == 0
+    exported = {int(r["event_id"]): json.loads(r["mentions"]) for r in _read_csv(out)}
+    assert exported == {e["id"]: e["mentions"] for e in events}
+    viewed = _jsonl(capsys, "query", "--sql", "SELECT event_id, mentions FROM event_view",
+                    "--format", "jsonl")  # fmt: skip
+    assert {v["event_id"]: json.loads(v["mentions"]) for v in viewed} == exported
+    parquet = tmp_path / "events.parquet"
+    assert cli("export", "--out", str(parquet), "--modality", "all") == 0
+    table = pq.read_table(parquet).to_pylist()
+    assert {r["event_id"]: json.loads(r["mentions"]) for r in table} == exported
