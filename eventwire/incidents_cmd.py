@@ -15,10 +15,9 @@ from typing import Any
 
 from common.errors import InputError
 from common.settings import get_settings
-from eventwire.common import OUTPUT_FORMATS, write_table
 from eventwire.filters import add_event_filters, event_filter
 from eventwire.read_access import read_database
-from eventwire.writers import write_csv_to, write_jsonl_to
+from eventwire.writers import OUTPUT_FORMATS, write_csv_to, write_jsonl_to, write_table
 
 COLUMNS = ("id", "type", "subtype", "date", "first_day", "last_day", "agents", "targets",
            "location", "weapons", "n_events", "n_articles", "n_sources")  # fmt: skip
