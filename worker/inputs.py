@@ -18,13 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from worker.text_decoding import decode_text
+
 logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-#: Fallback encoding for text that is not UTF-8: it decodes every byte, and news text that is not
-#: UTF-8 is most often Windows-1252.
-FALLBACK_ENCODING = "cp1252"
 
 
 @dataclass(frozen=True)
@@ -113,24 +112,6 @@ def parse_date(value: Any) -> date | None:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise ValueError(f"published {value!r} is not a date in YYYY-MM-DD form") from None
-
-
-def decode_text(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
-    """Decode bytes as UTF-8, falling back to cp1252 with a warning.
-
-    Raises:
-      ValueError: for binary data (NUL bytes), which is never an article.
-    """
-    if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig"), ()
-    except UnicodeDecodeError as exc:
-        warning = (
-            f"{origin}: not valid UTF-8 (byte {exc.start}); decoded as {FALLBACK_ENCODING}, "
-            "check the characters"
-        )
-        return data.decode(FALLBACK_ENCODING, errors="replace"), (warning,)
 
 
 def _check_text(text: str, origin: str, options: ReadOptions) -> str | None:

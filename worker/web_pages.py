@@ -13,7 +13,7 @@ from datetime import date
 import httpx
 
 from worker.http_fetch import FetchError, FetchLimits, fetch
-from worker.inputs import decode_text
+from worker.text_decoding import decode_text
 
 logger = logging.getLogger(__name__)
 
