@@ -6,6 +6,8 @@ Output formats and their writers are in :mod:`eventwire.writers`.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy.engine import Engine
@@ -65,3 +67,18 @@ def redis_client(settings: Settings | None = None):  # type: ignore[no-untyped-d
             "Start it (redis-server) or set EVENTWIRE_REDIS_URL."
         ) from None
     return client
+
+
+@contextmanager
+def redis_failures_explained() -> Iterator[None]:
+    """Turn a Redis failure while queueing into a one-line error that says what is kept and
+    what to run (articles are stored before their ids are sent, so none is lost)."""
+    import redis
+
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise ServiceUnavailableError(
+            f"Redis failed while queueing ({exc}). Articles already stored are kept as "
+            "'queued'; run `eventwire reprocess --stuck` once Redis is back."
+        ) from None

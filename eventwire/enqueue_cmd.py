@@ -8,9 +8,9 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from common.errors import InputError, ServiceUnavailableError
+from common.errors import InputError
 from common.settings import get_settings
-from eventwire.cli_support import database, iso_date, redis_client
+from eventwire.cli_support import database, iso_date, redis_client, redis_failures_explained
 from worker.enqueue import EnqueueReport, enqueue_articles
 from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
 
@@ -105,22 +105,14 @@ def run(args: argparse.Namespace) -> int:
     read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)
     progress = EnqueueProgress(read) if show else None
     try:
-        report = enqueue_articles(
-            read_inputs(args.inputs, options, progress=read),
-            engine=engine,
-            send=send,
-            batch_size=settings.batch_size,
-            progress=progress,
-        )
-    except Exception as exc:
-        import redis
-
-        if isinstance(exc, redis.RedisError):
-            raise ServiceUnavailableError(
-                f"Redis failed while queueing ({exc}). Articles already stored are kept as "
-                "'queued'; run `eventwire reprocess --stuck` once Redis is back."
-            ) from None
-        raise
+        with redis_failures_explained():
+            report = enqueue_articles(
+                read_inputs(args.inputs, options, progress=read),
+                engine=engine,
+                send=send,
+                batch_size=settings.batch_size,
+                progress=progress,
+            )
     finally:
         if progress is not None:
             progress.close()

@@ -7,9 +7,9 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from common.errors import InputError, ServiceUnavailableError
+from common.errors import InputError
 from common.settings import get_settings
-from eventwire.cli_support import database, redis_client
+from eventwire.cli_support import database, redis_client, redis_failures_explained
 from eventwire.writers import write_table
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     def send(batches: list[list[int]]) -> int:
         return send_many(process_articles, batches)
 
-    try:
+    with redis_failures_explained():
         reports = watch(
             urls,
             engine=engine,
@@ -157,15 +157,6 @@ def run(args: argparse.Namespace) -> int:
             stop=stop,
             on_report=_print_report,
         )
-    except Exception as exc:
-        import redis
-
-        if isinstance(exc, redis.RedisError):
-            raise ServiceUnavailableError(
-                f"Redis failed while queueing ({exc}). Articles already stored are kept as "
-                "'queued'; run `eventwire reprocess --stuck` once Redis is back."
-            ) from None
-        raise
     if args.once and reports and all(r.error is not None for r in reports):
         print("every feed failed (see above)", file=sys.stderr)
         return 1
