@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 import streamlit as st
 
 from dashboard import data
@@ -30,3 +33,12 @@ def no_data(url: str) -> None:
         st.info(NO_EVENTS_YET, icon=":material/hourglass_empty:")
     else:
         st.info(NO_MATCH, icon=":material/filter_alt_off:")
+
+
+def page_controls(total: int, orders: Mapping[str, str]) -> tuple[str, int, int]:
+    """Order, page size and offset chosen above a paged table of ``total`` rows."""
+    order_col, size_col, page_col = st.columns([2, 1, 1])
+    order = order_col.selectbox("Order", list(orders), format_func=orders.__getitem__)
+    size = size_col.selectbox("Rows per page", [25, 50, 100, 250], index=1)
+    page = page_col.number_input("Page", min_value=1, max_value=math.ceil(total / size), value=1)
+    return str(order), int(size), (int(page) - 1) * size

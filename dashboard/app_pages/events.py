@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -103,12 +101,8 @@ if total == 0:
     ui.no_data(url)
     st.stop()
 
-order_col, size_col, page_col = st.columns([2, 1, 1])
-order = order_col.selectbox("Order", list(ORDERS), format_func=ORDERS.__getitem__)
-size = size_col.selectbox("Rows per page", [25, 50, 100, 250], index=1)
-page = page_col.number_input("Page", min_value=1, max_value=math.ceil(total / size), value=1)
-offset = (int(page) - 1) * size
-frame = data.events(url, selection.filt, size, offset, str(order))
+order, size, offset = ui.page_controls(total, ORDERS)
+frame = data.events(url, selection.filt, size, offset, order)
 st.caption(f"Events {offset + 1:,}–{offset + len(frame):,} of {total:,}. Select a row for details.")
 
 table = st.dataframe(

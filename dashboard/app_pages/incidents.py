@@ -7,8 +7,6 @@ and the evidence sentence of every report highlighted in its article.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -117,12 +115,8 @@ if total == 0:
     ui.no_data(url)
     st.stop()
 
-order_col, size_col, page_col = st.columns([2, 1, 1])
-order = order_col.selectbox("Order", list(ORDERS), format_func=ORDERS.__getitem__)
-size = size_col.selectbox("Rows per page", [25, 50, 100, 250], index=1)
-page = page_col.number_input("Page", min_value=1, max_value=math.ceil(total / size), value=1)
-offset = (int(page) - 1) * size
-frame = data.incidents(url, selection.filt, size, offset, str(order))
+order, size, offset = ui.page_controls(total, ORDERS)
+frame = data.incidents(url, selection.filt, size, offset, order)
 st.caption(
     f"Incidents {offset + 1:,}–{offset + len(frame):,} of {total:,}, each one happening "
     "however many articles reported it. Select a row to see its coverage and evidence."
