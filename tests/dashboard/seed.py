@@ -16,7 +16,10 @@ from sqlalchemy import Engine, create_engine, select
 from sqlmodel import Session, SQLModel
 
 from common.incident_keys import block_key
+from models.catalogue import sync_event_types
 from models.tables import Actor, Article, ArticleStatus, Event, EventActorLink, EventMention
+from worker.event_types import event_type_records
+from worker.extraction.plugins import load_event_types
 from worker.incidents import link_blocks
 
 ACTORS = [
@@ -41,6 +44,8 @@ def seed_demo(engine: Engine, *, articles: int = 60, seed: int = 7) -> None:
     rng = random.Random(seed)
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
+        # The type catalogue, as the worker and `db upgrade` write it: labels and colours.
+        sync_event_types(session, specs=event_type_records(load_event_types()))
         actors = [
             Actor(key=f"{kind}|{country or ''}|{name.lower()}", name=name, country=country,
                   kind=kind)
