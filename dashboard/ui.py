@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
@@ -42,3 +43,19 @@ def page_controls(total: int, orders: Mapping[str, str]) -> tuple[str, int, int]
     size = size_col.selectbox("Rows per page", [25, 50, 100, 250], index=1)
     page = page_col.number_input("Page", min_value=1, max_value=math.ceil(total / size), value=1)
     return str(order), int(size), (int(page) - 1) * size
+
+
+def selected_id(frame: pd.DataFrame, rows: list[int], param: str) -> int | None:
+    """The id of the row to show: the selected row (kept in the URL as ``?<param>=<id>`` so
+    the view can be shared), else the one a shared URL names; None once the user clears it."""
+    flag = f"{param}s_selected"
+    if rows:
+        row_id = int(frame.iloc[rows[0]]["id"])
+        st.query_params[param] = str(row_id)
+        st.session_state[flag] = True
+        return row_id
+    if st.session_state.pop(flag, False):  # the user cleared the selection
+        st.query_params.pop(param, None)
+        return None
+    raw = st.query_params.get(param)
+    return int(raw) if raw and raw.isdigit() else None

@@ -25,19 +25,6 @@ TABLE_COLUMNS = (
 )  # fmt: skip
 
 
-def _selected_event(frame: pd.DataFrame, rows: list[int]) -> int | None:
-    """The event to show: the selected row, else ``?event=<id>`` from a shared URL."""
-    if rows:
-        event_id = int(frame.iloc[rows[0]]["id"])
-        st.query_params["event"] = str(event_id)
-        st.session_state["events_selected"] = True
-        return event_id
-    if st.session_state.pop("events_selected", False):  # the user cleared the selection
-        st.query_params.pop("event", None)
-        return None
-    raw = st.query_params.get("event")
-    return int(raw) if raw and raw.isdigit() else None
-
 
 def _show_detail(detail: EventDetail) -> None:
     event = detail.event
@@ -151,7 +138,7 @@ json_col.download_button(
     icon=":material/download:",
 )
 
-event_id = _selected_event(frame, list(table.selection.rows))
+event_id = ui.selected_id(frame, list(table.selection.rows), "event")
 if event_id is None:
     st.info("Select a row to see its evidence sentence highlighted in the article.")
 else:

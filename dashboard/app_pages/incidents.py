@@ -20,19 +20,6 @@ ORDERS = {"day": "Newest first", "sources": "Most sources first"}
 EVIDENCE_LIMIT = 50
 
 
-def _selected_incident(frame: pd.DataFrame, rows: list[int]) -> int | None:
-    """The incident to show: the selected row, else ``?incident=<id>`` from a shared URL."""
-    if rows:
-        incident_id = int(frame.iloc[rows[0]]["id"])
-        st.query_params["incident"] = str(incident_id)
-        st.session_state["incidents_selected"] = True
-        return incident_id
-    if st.session_state.pop("incidents_selected", False):  # the user cleared the selection
-        st.query_params.pop("incident", None)
-        return None
-    raw = st.query_params.get("incident")
-    return int(raw) if raw and raw.isdigit() else None
-
 
 def _sources(reports: pd.DataFrame) -> pd.DataFrame:
     """Per source: reports, articles (a wire copy counted as its original), first seen."""
@@ -146,7 +133,7 @@ table = st.dataframe(
     },
 )
 
-incident_id = _selected_incident(frame, list(table.selection.rows))
+incident_id = ui.selected_id(frame, list(table.selection.rows), "incident")
 if incident_id is None:
     st.info("Select a row to see the incident's coverage, sources and evidence.")
 else:
