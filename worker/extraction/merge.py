@@ -80,10 +80,11 @@ def _fold_references(
     with no date of their own) joins the story's first reported event of its type: the sides
     a reaction names are not the event's ("Russia said the drills were a provocation")."""
     reported = [g for g in groups if not all(m.reference for m in g)]
+    reported_ids = {id(g) for g in reported}
     kept: list[list[Mention]] = []
     for group in groups:
         first = group[0]
-        if group in reported or specs[first.type].merge.mode == "never":
+        if id(group) in reported_ids or specs[first.type].merge.mode == "never":
             kept.append(group)
             continue
         home = next(
@@ -112,9 +113,10 @@ def fold_echoes(
     warn of 'long war'" joins the story's statement of the same speaker's country.
     """
     body = [g for g in groups if not all(m.echo for m in g)]
+    body_ids = {id(g) for g in body}
     kept: list[list[Mention]] = []
     for group in groups:
-        if group in body:
+        if id(group) in body_ids:
             kept.append(group)
             continue
         first = group[0]
