@@ -29,6 +29,12 @@ def _dates_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
     return a.value.isoformat()[:size] == b.value.isoformat()[:size]
 
 
+def _months_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
+    """True when the dates agree to the month (or to the coarser of their precisions)."""
+    size = min(_ISO_LENGTH.get(a.precision, 10), _ISO_LENGTH.get(b.precision, 10), 7)
+    return a.value.isoformat()[:size] == b.value.isoformat()[:size]
+
+
 def _near(a: Mention, b: Mention) -> bool:
     """True when the mentions are in the same or in consecutive sentences."""
     first, second = (a, b) if a.sent.start <= b.sent.start else (b, a)
@@ -42,6 +48,10 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
     if policy.mode == "never":
         return False
     if a.own_date and b.own_date and a.date and b.date and not _dates_agree(a.date, b.date):
+        return False
+    if a.own_date != b.own_date and a.date and b.date and not _months_agree(a.date, b.date):
+        # "India test-fired Agni-Prime" (dated by the story) and "it was earlier tested ...
+        # in April 2024": a date of its own in another month is an earlier happening.
         return False
     if policy.mode == "always":
         return True

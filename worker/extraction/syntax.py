@@ -67,7 +67,7 @@ def subject_levels(verb: Token) -> list[list[Token]]:
         if (
             current.dep_
             not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep", "acomp"}
-            or current.head is current
+            or current.head.i == current.i
         ):
             break
         if (
@@ -154,11 +154,11 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     (``stop_at``) so that "X said it will launch" is planned, but "X said" itself is not.
     """
     verb = clause_verb(trigger)
-    chain: list[Token] = [trigger] if trigger is not verb else []
+    chain: list[Token] = [trigger] if trigger.i != verb.i else []
     current = verb
     for _ in range(6):
         chain.append(current)
-        if current is stop_at or current.head is current:
+        if (stop_at is not None and current.i == stop_at.i) or current.head.i == current.i:
             break
         if current.dep_ not in {
             "xcomp",
@@ -198,6 +198,22 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         subj = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if any(_has_negation(s) for s in subj):
             return "negated"
+        if any(c.dep_ == "advmod" and c.lower_ == "yet" for c in token.children) and any(
+            c.dep_ == "xcomp" for c in token.children
+        ):
+            return "negated"  # "talks had yet to begin"
+    for token in chain:
+        if (
+            token.dep_ == "xcomp"
+            and token.head.pos_ == "ADJ"
+            and token.head.lower_ not in vocab.ORDINAL_ADJECTIVES
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        ):
+            return "hypothetical"  # "is welcome to visit the port": an offer, no visit
+        if token.tag_ in {"VBZ", "VBP"} and any(
+            c.dep_ == "mark" and c.lower_ in vocab.FUTURE_TIME_MARKS for c in token.children
+        ):
+            return "planned"  # "weeks before Seoul hosts the summit": still to come
     for token in chain:
         if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in token.children):
             return "hypothetical"

@@ -24,7 +24,7 @@ from worker.extraction.vocabulary import (
 def _governor(ent: Span) -> Token:
     """The word a date hangs off, through its preposition ("acknowledged on Tuesday")."""
     head = ent.root.head
-    while head.dep_ == "prep" and head.head is not head:
+    while head.dep_ == "prep" and head.head.i != head.i:
         head = head.head
     return head
 

@@ -67,6 +67,10 @@ def mention_from_trigger(
         return None
     if label_id == NEUTRAL and trigger.lemma_ in _NAMING_VERBS and not objects:
         return None
+    if trigger.lemma_ in _NAMING_VERBS and any(
+        c.dep_ == "dobj" and c.lower_ == "what" for c in trigger.children
+    ):
+        return None  # "what Moscow calls its special operation": a name, not a statement
     if trigger.lemma_ in _NEEDS_OBJECT and not (objects or complements):
         return None
     if label_id == NEUTRAL and trigger.dep_ in {"relcl", "acl", "pcomp", "advcl"} and not quote:
