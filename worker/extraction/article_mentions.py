@@ -110,7 +110,12 @@ def _date_by_the_story(mentions: list[Mention], published: date | None) -> None:
     parade") whose dates are not theirs; on real news the lead's day is right far more often.
     """
     lead = next(
-        (m.date for m in mentions if m.own_date and m.date and m.date.precision == "day"), None
+        (
+            m.date
+            for m in mentions
+            if m.own_date and m.date and m.date.precision == "day" and not m.date.anchored
+        ),
+        None,
     )
     for mention in mentions:
         if mention.own_date:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from spacy.tokens import Span, Token
 
 from worker.extraction import vocabulary as vocab
@@ -147,6 +149,22 @@ def _has_negation(token: Token) -> bool:
     return any(c.dep_ in {"det", "advmod"} and c.lower_ in NEGATIVE_DETS for c in token.children)
 
 
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _reached_from_actor(chain: list[Token], head: Token) -> bool:
+    """True when the chain reaches ``head`` from its subject or its passive agent ("the
+    measures were agreed by ministers meeting in Luxembourg"): the meeting is who agreed,
+    not what was agreed to."""
+    for previous, token in itertools.pairwise(chain):
+        if token.i == head.i:
+            by = previous if previous.dep_ in {"agent", "prep"} else previous.head
+            return previous.dep_ in {"nsubj", "nsubjpass"} or (
+                by.dep_ in {"agent", "prep"} and by.lower_ == "by"
+            )
+    return False
+
+
 def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     """asserted, negated, hypothetical, planned or capability for the event of ``trigger``.
 
@@ -183,8 +201,14 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         c.dep_ == "xcomp" and c.lemma_ in SPEECH_COMPLEMENTS for c in trigger.children
     ):
         return "negated"  # "declined to comment" says nothing
+    own_tense = False
     for previous, token in zip([None, *chain], chain):
-        if _has_negation(token):
+        # "did not travel to Kuala Lumpur and joined the summit virtually": a conjoined verb
+        # with a tense of its own is outside the other verb's negation.
+        own_tense = own_tense or (
+            previous is not None and previous.dep_ == "conj" and previous.tag_ in _FINITE_TAGS
+        )
+        if _has_negation(token) and not own_tense:
             return "negated"
         # "refused to meet" did not meet; an adverbial beside "avoided" still happened.
         if (
@@ -235,7 +259,12 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "hypothetical"
         if aux & FUTURE_AUX:
             return "planned"
-        if token is not trigger and token.lemma_ in PLANNING_HEADS and token.i < trigger.i:
+        if (
+            token is not trigger
+            and token.lemma_ in PLANNING_HEADS
+            and token.i < trigger.i
+            and not _reached_from_actor(chain, token)
+        ):
             return "planned"
         if token is not trigger and token.lemma_ in CAPABILITY_WORDS:
             return "capability"

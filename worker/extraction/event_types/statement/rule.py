@@ -38,6 +38,8 @@ _CONDITION_MARKS = frozenset(_LEXICON["condition_marks"])
 _THREAT_VERBS = frozenset(_LEXICON["threat_verbs"])
 _BLAMING_VERBS = frozenset(_LEXICON["blaming_verbs"])
 _NAMING_VERBS = frozenset(_LEXICON["naming_verbs"])
+_AUDIENCE_VERBS = frozenset(_LEXICON["audience_verbs"])
+_AUDIENCE_NOUNS = frozenset(_LEXICON["audience_nouns"])
 
 
 def mention_from_trigger(
@@ -75,6 +77,8 @@ def mention_from_trigger(
         return None
     if label_id == NEUTRAL and trigger.dep_ in {"relcl", "acl", "pcomp", "advcl"} and not quote:
         return None  # "vessels it said were involved": an aside, not a statement
+    if trigger.lemma_ in _AUDIENCE_VERBS:
+        objects = [o for o in objects if not _audience(ctx, o)]
     targets, target_heads = _targets(ctx, trigger, objects, complements)
     targets = [t for t in targets if t not in agents]
     if (
@@ -89,9 +93,16 @@ def mention_from_trigger(
         )
     ):
         return None  # blaming "a suspected fault" is no statement about an actor
+    # A speaker's own state is no target ("Zhang said China was disappointed with the
+    # veto" is aimed at the veto's author): left without one, the statement is aimed at the
+    # story's event (article_passes.target_the_story).
+    # Rebels, an opposition or a leader facing their own people keep their state's targets
+    # (domestic politics); a state's own name is never what its officials speak about.
     agent_countries = {a.country for a in agents}
     if any(t.country not in agent_countries for t in targets):
         targets = [t for t in targets if t.country not in agent_countries]
+    elif not any(a.kind == "group" for a in agents):
+        targets = [t for t in targets if t.kind in {"person", "group"}]
     subtype = label_id
     if label_id in {NEUTRAL, "issue"}:
         subtype = _stance(quote or ctx.text_of(sent)) or NEUTRAL
@@ -116,6 +127,14 @@ def mention_from_trigger(
         quote=quote,
         agent_named=named,
     )
+
+
+def _audience(ctx: ArticleContext, noun: Token) -> bool:
+    """True when ``noun`` names listeners ("told the council", "briefed reporters"): an
+    assembly, the press, or an international body sitting as one."""
+    if noun.lemma_.lower() in _AUDIENCE_NOUNS:
+        return True
+    return any(a.kind == "igo" for a in ctx.resolve_all([noun]))
 
 
 def _targets(

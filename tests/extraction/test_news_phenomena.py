@@ -1,0 +1,228 @@
+"""Rules for phenomena of real news (extractor 0.5): one utterance per speaker side, dates told
+relative to the story's day, offers and requests that are not events, and who a surname or a
+titled appositive names.
+
+Every text is written for these tests (none is copied from a gold file), published on Friday
+2024-03-15 (see conftest.PUBLISHED) unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from worker.extraction import ExtractedEvent, asserted_only
+
+Extract = Callable[..., list[ExtractedEvent]]
+
+
+def _of(events: list[ExtractedEvent], type_: str) -> list[ExtractedEvent]:
+    return [e for e in asserted_only(events) if e.type == type_]
+
+
+def _codes(event: ExtractedEvent, role: str) -> set[str | None]:
+    return {a.country for a in event.actors if a.role == role}
+
+
+# -- one utterance ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An official's words that his state protested: one utterance.
+        "Chief Cabinet Secretary Taro Kono told a press conference that Japan had lodged a "
+        "strong protest with Pyongyang.",
+        # A spokesman saying his government is concerned.
+        "US State Department spokesman Matthew Miller said Washington was deeply concerned "
+        "about the strikes.",
+        # The leader's act as the state's own media reports it.
+        "North Korean leader Kim Jong Un congratulated the scientists on the launch, KCNA said.",
+    ],
+)
+def test_a_state_inside_its_officials_words_is_one_statement(extract: Extract, text: str) -> None:
+    statements = _of(extract(text), "statement")
+    assert len(statements) == 1, [(e.trigger, e.actors) for e in statements]
+
+
+def test_coordinated_clauses_of_one_side_stay_two_statements(extract: Extract) -> None:
+    text = (
+        "Washington has accused Iran of arming the rebels, and on Thursday a State Department "
+        "spokesman condemned Tehran for the attack on the ship."
+    )
+    assert len(_of(extract(text), "statement")) == 2
+
+
+def test_speakers_of_two_countries_stay_two_statements(extract: Extract) -> None:
+    text = "Seoul said Pyongyang had threatened to retaliate against the drills."
+    statements = _of(extract(text), "statement")
+    assert {c for e in statements for c in _codes(e, "agent")} >= {"KOR"}
+
+
+def test_a_coordinated_clause_keeps_its_own_non_actor_subject(extract: Extract) -> None:
+    text = (
+        "North Korea condemned the drills on Monday, and analysts said it could respond "
+        "with more launches."
+    )
+    statements = _of(extract(text), "statement")
+    assert all(e.trigger != "said" for e in statements), [e.trigger for e in statements]
+
+
+def test_what_a_state_calls_something_is_a_name_not_a_statement(extract: Extract) -> None:
+    text = 'Minsk expressed full support for what Moscow calls its "special military operation".'
+    statements = _of(extract(text), "statement")
+    assert all(_codes(e, "agent") != {"RUS"} for e in statements)
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+def test_a_speakers_own_state_is_no_target(extract: Extract) -> None:
+    text = (
+        "North Korea fired a ballistic missile on Thursday. French President Emmanuel Macron "
+        "said France would deliver more air defence systems to its partners in Asia."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert "FRA" not in _codes(statement, "target")
+
+
+def test_rebels_keep_their_own_states_target(extract: Extract) -> None:
+    text = "Rwandan rebels demanded the removal of the Rwandan government."
+    statement = _of(extract(text), "statement")[0]
+    assert _codes(statement, "target") == {"RWA"}
+
+
+def test_the_audience_of_a_speech_is_no_target(extract: Extract) -> None:
+    text = (
+        "Iran launched a satellite on Tuesday. Britain's ambassador told the Security Council "
+        "that the launch defied its resolutions."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert "IGO" not in _codes(statement, "target")
+    assert _codes(statement, "target") == {"IRN"}
+
+
+# -- who is named ----------------------------------------------------------------------------
+
+
+def test_a_ministers_surname_alone_is_not_a_namesake(extract: Extract) -> None:
+    # Son (a footballer here) is also a Vietnamese minister's surname: without his full name
+    # in the story, the minister is not meant.
+    text = '"Today I am a legend of this club," Son said after the final.'
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_surname_refers_to_the_listed_person_named_earlier(extract: Extract) -> None:
+    text = (
+        "North Korea launched a missile on Friday. Japan's top spokesman Yoshimasa Hayashi "
+        'spoke to reporters. "We strongly protest this launch," Hayashi said.'
+    )
+    statements = _of(extract(text), "statement")
+    assert any(
+        a.name == "Yoshimasa Hayashi" and a.role == "agent" for e in statements for a in e.actors
+    )
+
+
+def test_a_title_with_a_named_appositive_is_that_person(extract: Extract) -> None:
+    text = "Rwanda's representative, Ernest Rwamucyo, rejected the report as one-sided."
+    statement = _of(extract(text), "statement")[0]
+    assert _codes(statement, "agent") == {"RWA"}
+
+
+def test_a_dateline_without_a_date_names_no_actor(extract: Extract) -> None:
+    text = (
+        "SEOUL, South Korea (AP) — North Korean leader Kim Jong Un told a visiting Russian "
+        "official that his country will support Moscow's position, state media said Thursday."
+    )
+    for event in extract(text):
+        assert "KOR" not in _codes(event, "agent")
+
+
+# -- not events ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        # An offer is no visit.
+        ('"Whoever needs a reminder is welcome to visit the port," the minister added.', "meeting"),
+        # Talks that have yet to begin.
+        ("Officials said price negotiations with the supplier had yet to begin.", "meeting"),
+        # A present tense after "before" is still to come.
+        ("The parade came weeks before South Korea hosts the APEC summit in Gyeongju.", "meeting"),
+        # A requested meeting has not taken place.
+        ("Ukraine has requested an emergency meeting of the U.N. Security Council.", "meeting"),
+    ],
+)
+def test_offers_pending_and_requested_happenings_are_not_asserted(
+    extract: Extract, text: str, type_: str
+) -> None:
+    assert _of(extract(text), type_) == []
+
+
+def test_a_conjoined_verb_with_its_own_tense_escapes_the_negation(extract: Extract) -> None:
+    text = (
+        "Prime Minister Narendra Modi did not travel to Jakarta and joined the summit talks "
+        "with ASEAN leaders by video."
+    )
+    events = extract(text)
+    assert all(e.modality != "negated" for e in events if e.type == "meeting")
+
+
+def test_meeting_ministers_who_agreed_measures_is_no_plan(extract: Extract) -> None:
+    text = "The measures were agreed by EU foreign ministers meeting in Luxembourg on Monday."
+    meetings = [e for e in extract(text) if e.type == "meeting"]
+    assert meetings and meetings[0].modality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan froze the assets of four North Korean organisations on Friday.",
+        "The U.S. Commerce Department added 12 Chinese companies to its entity list on Friday.",
+    ],
+)
+def test_asset_freezes_and_entity_listings_are_sanctions(extract: Extract, text: str) -> None:
+    assert _of(extract(text), "sanctions_vote")
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def test_an_earlier_test_with_a_date_of_its_own_is_another_launch(extract: Extract) -> None:
+    text = (
+        "India successfully test-fired an Agni-Prime missile from a rail-based launcher. "
+        "The missile was earlier tested from a road-mobile launcher in April 2022."
+    )
+    launches = _of(extract(text), "launch")
+    assert len(launches) == 2
+    assert "successfully test-fired" in launches[0].sentence
+
+
+def test_a_date_told_relative_to_the_story_is_a_side_step(extract: Extract) -> None:
+    text = (
+        "China launched three astronauts to its space station on Thursday. The spacecraft "
+        "lifted off from Jiuquan in the afternoon. At a press conference a day earlier, a space "
+        "agency spokesman said a foreign astronaut would fly next year."
+    )
+    events = asserted_only(extract(text))
+    launch = next(e for e in events if e.type == "launch")
+    assert launch.date == date(2024, 3, 14)
+
+
+def test_a_date_in_a_nouns_name_dates_that_other_happening(extract: Extract) -> None:
+    text = (
+        "Houthi rebels fired a missile at central Israel on Sunday. Their spokesman warned "
+        "that Israel should expect more operations as the anniversary of the October 7 "
+        "attack approaches."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert statement.date == date(2024, 3, 10)
+
+
+def test_a_sentence_opening_date_with_a_time_zone_note_is_the_events(extract: Extract) -> None:
+    text = "Late Thursday (U.S. time), the U.S. Treasury sanctioned eight North Korean agents."
+    sanction = _of(extract(text), "sanctions_vote")[0]
+    assert sanction.date == date(2024, 3, 14)
