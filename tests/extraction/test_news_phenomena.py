@@ -226,3 +226,41 @@ def test_a_sentence_opening_date_with_a_time_zone_note_is_the_events(extract: Ex
     text = "Late Thursday (U.S. time), the U.S. Treasury sanctioned eight North Korean agents."
     sanction = _of(extract(text), "sanctions_vote")[0]
     assert sanction.date == date(2024, 3, 14)
+
+
+# -- traps of real pages ---------------------------------------------------------------------
+
+
+def test_a_stance_given_as_a_reason_is_background(extract: Extract) -> None:
+    text = (
+        "A new Security Council resolution is unlikely, as China and Russia have opposed any "
+        "further punitive measures."
+    )
+    assert _of(extract(text), "statement") == []
+
+
+def test_sports_and_fashion_parades_are_no_military_parades(extract: Extract) -> None:
+    sports = (
+        "Title parade draws crowds\n"
+        "Hundreds of thousands of fans lined the streets on Thursday as the league champions "
+        "held a victory parade in navy blue buses.\n"
+        "The team's joint parade with the cup winners followed a record season."
+    )
+    fashion = (
+        "The label unveiled its collection on Monday in a disused power station, sending a "
+        "parade of 40 looks down a runway lined with army surplus tents and tanks of water."
+    )
+    assert _of(extract(sports), "parade") == []
+    assert _of(extract(fashion), "parade") == []
+
+
+def test_a_caption_alone_is_a_file_photo_not_the_storys_event(extract: Extract) -> None:
+    text = (
+        "Russia strikes Dnipro with new missile\n"
+        "A missile is displayed during Russia's military parade. (Reuters file photo)\n"
+        "KYIV, Nov 21 (Reuters) - Russia fired a new ballistic missile at the city of Dnipro "
+        "on Thursday, Ukraine's air force said."
+    )
+    events = extract(text)
+    assert [e for e in events if e.type == "parade"] == []
+    assert _of(events, "launch")

@@ -140,7 +140,10 @@ def fold_echoes(
         )
         if home is not None:
             home.extend(group)
-        elif not same_type:
+        elif not same_type and not all(m.caption for m in group):
+            # A caption alone is a file photo as often as the story's happening ("A missile
+            # is displayed during Russia's military parade" over a story on a strike); a
+            # headline alone still tells the story's event.
             kept.append(group)
     return kept
 

@@ -40,6 +40,7 @@ _BLAMING_VERBS = frozenset(_LEXICON["blaming_verbs"])
 _NAMING_VERBS = frozenset(_LEXICON["naming_verbs"])
 _AUDIENCE_VERBS = frozenset(_LEXICON["audience_verbs"])
 _AUDIENCE_NOUNS = frozenset(_LEXICON["audience_nouns"])
+_REASON_MARKS = frozenset(_LEXICON["reason_marks"])
 
 
 def mention_from_trigger(
@@ -57,6 +58,8 @@ def mention_from_trigger(
         return None
     if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
         return None  # "has long slammed U.S.-led drills": a habit, no one utterance
+    if _background_reason(trigger):
+        return None  # "unlikely, as China and Russia have opposed ...": a standing position
     quote = _quote(ctx.text_of(sent))
     objects = syntax.direct_objects(trigger)
     if trigger.lemma_ in _GREETING_VERBS and (
@@ -126,6 +129,15 @@ def mention_from_trigger(
         targets=targets,
         quote=quote,
         agent_named=named,
+    )
+
+
+def _background_reason(trigger: Token) -> bool:
+    """True for a stance in the perfect that gives the reason for something else."""
+    return (
+        trigger.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in trigger.children)
+        and any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children)
     )
 
 
