@@ -264,3 +264,32 @@ def test_a_caption_alone_is_a_file_photo_not_the_storys_event(extract: Extract) 
     events = extract(text)
     assert [e for e in events if e.type == "parade"] == []
     assert _of(events, "launch")
+
+
+# -- meetings with different counterparts ------------------------------------------------------
+
+
+def test_talks_with_one_side_after_meeting_another_are_two_meetings(extract: Extract) -> None:
+    text = (
+        "Kim Jong Un held talks with Dmitry Medvedev on Friday, after meeting Li Qiang a day "
+        "earlier."
+    )
+    assert len(_of(extract(text), "meeting")) == 2
+
+
+def test_separate_calls_with_two_sides_are_two_meetings(extract: Extract) -> None:
+    text = (
+        "Chinese Foreign Minister Wang Yi held separate phone talks on Saturday with India "
+        "and Pakistan."
+    )
+    meetings = _of(extract(text), "meeting")
+    assert sorted(c for e in meetings for c in _codes(e, "target")) == ["IND", "PAK"]
+
+
+def test_the_end_of_a_span_is_not_the_happenings_date(extract: Extract) -> None:
+    text = (
+        "Philippine and US forces began their annual Balikatan drills on Monday. Some 9,000 "
+        "American and 5,000 Filipino troops are taking part in the drills, which run until "
+        "May 9."
+    )
+    assert len(_of(extract(text), "military_exercise")) == 1

@@ -65,6 +65,11 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
     agents_b = {x.country for x in b.agents}
     if agents_a and agents_b and not agents_a & agents_b:
         return False
+    if policy.distinct_counterparts:
+        sides_a = {x.country for x in a.targets if x.country}
+        sides_b = {x.country for x in b.targets if x.country}
+        if sides_a and sides_b and not sides_a & sides_b:
+            return False
     return not (policy.same_subtype and a.subtype != b.subtype)
 
 

@@ -80,7 +80,16 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
             same.quote = same.quote or mention.quote
             continue
         twin = next(
-            (k for k in kept if k.type == mention.type and mention.type not in speech), None
+            (
+                k
+                for k in kept
+                if k.type == mention.type
+                and mention.type not in speech
+                # "held talks with Medvedev after meeting Li a day earlier": two meetings,
+                # each with its own counterpart.
+                and not _separate_counterparts(k, mention)
+            ),
+            None,
         )
         if twin is not None:
             if mention.score > twin.score:
@@ -92,6 +101,13 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
             continue
         kept.append(mention)
     return fold_same_side(fold_embedded(kept, speech), speech)
+
+
+def _separate_counterparts(a: Mention, b: Mention) -> bool:
+    """True when both mentions name people they deal with, and none in common."""
+    people_a = {t for t in a.targets if t.kind == "person"}
+    people_b = {t for t in b.targets if t.kind == "person"}
+    return bool(people_a and people_b and not people_a & people_b)
 
 
 def fold_embedded(kept: list[Mention], speech: set[str]) -> list[Mention]:

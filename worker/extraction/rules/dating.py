@@ -39,6 +39,16 @@ _TIME_NOUNS = frozenset(
 )
 
 
+_BOUNDS = frozenset({"until", "till", "through", "since"})
+
+
+def _bound(ent: Span) -> bool:
+    """True for the end or start of a span ("drills that run until May 9", "the first
+    visit since 2018"): not the day the happening is told on."""
+    head = ent.root.head
+    return ent.root.dep_ == "pobj" and head.lower_ in _BOUNDS
+
+
 def _names_another(ent: Span, trigger: Token | None) -> bool:
     """True when the date is part of a noun's name ("the October 7 Hamas onslaught", "the
     July 30 summit"): it dates that other happening, not the sentence's."""
@@ -113,7 +123,7 @@ class ArticleDates:
         for ent, resolved in dated:
             if future:
                 resolved = resolve(ent.text, self.published, future=True) or resolved
-            if _names_another(ent, trigger):
+            if _names_another(ent, trigger) or _bound(ent):
                 continue
             ancestors = set(a.i for a in ent.root.ancestors)
             if (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
@@ -15,6 +18,8 @@ _LIGHT_VERBS = frozenset(_LEXICON["light_verbs"])
 _HOSTING_VERBS = frozenset(_LEXICON["hosting_verbs"])
 _HOSTED_OBJECTS = frozenset(_LEXICON["hosted_objects"])
 _TOPIC_PREPS = frozenset(_LEXICON["topic_preps"])
+#: "separate talks with A and B" are two meetings.
+_SEPARATE_WORDS = frozenset({"separate", "individual", "respective"})
 
 
 def _named_subject(verb: Token) -> bool:
@@ -96,3 +101,25 @@ def mention_from_trigger(
     ):
         mention.targets = [ctx.country(mention.location.country)]
     return mention
+
+
+def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """ "Wang held separate phone conversations with Doval and Dar": one call per
+    counterpart. ``ctx`` and ``notes`` are unused (one signature for every type)."""
+    index = 0
+    while index < len(mentions):
+        mention = mentions[index]
+        sides = {t.country for t in mention.targets if t.country}
+        if (
+            mention.type == "meeting"
+            and len(sides) > 1
+            and any(c.lower_ in _SEPARATE_WORDS for c in mention.trigger.children)
+        ):
+            calls = [
+                replace(mention, targets=[t for t in mention.targets if t.country == side])
+                for side in sorted(sides)
+            ]
+            mentions[index : index + 1] = calls
+            index += len(calls)
+        else:
+            index += 1
