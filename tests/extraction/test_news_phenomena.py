@@ -293,3 +293,37 @@ def test_the_end_of_a_span_is_not_the_happenings_date(extract: Extract) -> None:
         "May 9."
     )
     assert len(_of(extract(text), "military_exercise")) == 1
+
+
+# -- speakers and sides of the sports and business pages -------------------------------------
+
+
+def test_a_sports_federation_president_is_no_political_speaker(extract: Extract) -> None:
+    text = (
+        "Former Spanish football federation president Luis Rubiales said he would appeal "
+        "the ban."
+    )
+    assert _of(extract(text), "statement") == []
+
+
+def test_an_infinitive_statement_takes_the_mood_of_its_verb(extract: Extract) -> None:
+    text = "Putin will use the summit to argue that efforts to isolate Russia have failed."
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_skipped_summit_did_not_involve_the_skipper(extract: Extract) -> None:
+    text = "Putin skipped last year's BRICS summit in Johannesburg."
+    assert _of(extract(text), "meeting") == []
+
+
+def test_an_exercise_without_a_side_takes_the_storys_or_is_dropped(extract: Extract) -> None:
+    story = (
+        "Russia and Belarus began their joint Zapad exercises on Friday. The last Zapad drills, "
+        "held in September 2021, involved some 200,000 troops."
+    )
+    exercises = _of(extract(story), "military_exercise")
+    assert len(exercises) == 2 and all(_codes(e, "agent") for e in exercises)
+    carnival = (
+        'Members of the drum section rehearsed every night in what one called "military drills".'
+    )
+    assert _of(extract(carnival), "military_exercise") == []

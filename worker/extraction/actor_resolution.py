@@ -25,6 +25,7 @@ from worker.extraction.vocabulary import (
     PERSON_PRONOUNS,
     POLITICAL_TITLES,
     POSSESSIVE_PRONOUNS,
+    SPORTS_BODIES,
     THING_PRONOUNS,
     TITLE_WORDS,
 )
@@ -178,6 +179,8 @@ class ArticleActors:
         if actor.name in self.listed_people:
             return True
         words = self.person_titles.get(actor.name, set())
+        if words & SPORTS_BODIES:
+            return False  # "football federation president": a sports official
         if words & (POLITICAL_TITLES | {"people"}) and not (
             actor.name in self.company_titled and words & COMPANY_HEADS
         ):
@@ -225,6 +228,8 @@ class ArticleActors:
                 return country
             if token.is_punct and token.text not in {"-", "’s", "'s"}:
                 break
+            if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"amod", "compound"}:
+                break  # "Russia and Belarus began joint Zapad drills": another clause's country
             if token.lower_ in TITLE_WORDS or token.pos_ in {"PROPN", "NOUN", "ADJ"}:
                 titles.append(token.lower_)
             i -= 1

@@ -81,6 +81,12 @@ class ArticleMentions:
             for mention in found:
                 # A speech act's modality is its own: "X said it will launch" is a statement.
                 stop = mention.trigger if rules[mention.type].spec.speech else None
+                if stop is not None and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in stop.children
+                ):
+                    # "Putin will use the summit to argue ...": an infinitive speaks in the
+                    # mood of the verb it serves.
+                    stop = None
                 mention.modality = syntax.modality(mention.trigger, stop_at=stop)
             found = drop_attributions(found, rules)
             for mention in found:

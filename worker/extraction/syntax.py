@@ -210,6 +210,13 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         )
         if _has_negation(token) and not own_tense:
             return "negated"
+        if (
+            previous is not None
+            and previous.i == trigger.i
+            and previous.dep_ == "dobj"
+            and token.lemma_ in vocab.ABSENCE_VERBS
+        ):
+            return "negated"  # "skipped last year's summit"
         # "refused to meet" did not meet; an adverbial beside "avoided" still happened.
         if (
             previous is not None
