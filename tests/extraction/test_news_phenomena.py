@@ -327,3 +327,33 @@ def test_an_exercise_without_a_side_takes_the_storys_or_is_dropped(extract: Extr
         'Members of the drum section rehearsed every night in what one called "military drills".'
     )
     assert _of(extract(carnival), "military_exercise") == []
+
+
+# -- meetings and texts ----------------------------------------------------------------------
+
+
+def test_a_speech_to_a_summit_is_no_new_meeting(extract: Extract) -> None:
+    text = (
+        "President Bola Tinubu told the summit that the coup plotters must return to their "
+        "barracks. Hours before the summit, the junta's spokesman accused the bloc of "
+        "planning an intervention."
+    )
+    assert _of(extract(text), "meeting") == []
+
+
+def test_a_summit_of_a_body_is_that_bodys_meeting(extract: Extract) -> None:
+    text = (
+        "West African leaders imposed sanctions on Niger on Sunday at an extraordinary summit "
+        "of ECOWAS in Abuja."
+    )
+    meetings = _of(extract(text), "meeting")
+    assert meetings and _codes(meetings[0], "agent")
+
+
+def test_what_a_voted_text_demands_is_no_statement(extract: Extract) -> None:
+    text = (
+        "The UN General Assembly on Thursday adopted a resolution demanding that Russia "
+        "withdraw its troops, calling for a just and lasting peace."
+    )
+    assert _of(extract(text), "statement") == []
+    assert _of(extract(text), "sanctions_vote")

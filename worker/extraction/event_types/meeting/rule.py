@@ -11,6 +11,7 @@ from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.type_folder import read_lexicon
+from worker.extraction.vocabulary import DATE_CARRYING_VERBS
 
 _LEXICON = read_lexicon(__file__)
 _UNMET_OBJECTS = frozenset(_LEXICON["unmet_objects"])
@@ -18,6 +19,7 @@ _LIGHT_VERBS = frozenset(_LEXICON["light_verbs"])
 _HOSTING_VERBS = frozenset(_LEXICON["hosting_verbs"])
 _HOSTED_OBJECTS = frozenset(_LEXICON["hosted_objects"])
 _TOPIC_PREPS = frozenset(_LEXICON["topic_preps"])
+_TAKING_PART = DATE_CARRYING_VERBS | _LIGHT_VERBS | frozenset(_LEXICON["taking_part_verbs"])
 #: "separate talks with A and B" are two meetings.
 _SEPARATE_WORDS = frozenset({"separate", "individual", "respective"})
 
@@ -58,9 +60,20 @@ def mention_from_trigger(
             return None
         if trigger.dep_ == "pobj" and trigger.head.lower_ in _TOPIC_PREPS:
             return None  # "protested over the visit": the visit is a topic, told elsewhere
-        agents, named = ctx.agents(verb) if verb is not trigger else ([], False)
+        # The clause's subject takes part only when its verb does the meeting ("Kim held
+        # talks", "leaders attended the summit"); "Tinubu told the summit", "hours before the
+        # summit, the spokesman accused ..." name a speaker, not a side of the meeting.
+        agents, named = (
+            ctx.agents(verb)
+            if verb is not trigger and syntax.lemma(verb) in _TAKING_PART
+            else ([], False)
+        )
         owners = [c for c in trigger.children if c.dep_ in {"poss", "compound", "amod"}]
         agents += [a for a in ctx.resolve_all(owners) if a not in agents]
+        if label_id != "visit":
+            # "an extraordinary summit of ECOWAS": the body that meets.
+            of = syntax.prep_objects(trigger, {"of"})
+            agents += [a for a in ctx.resolve_all(of) if a not in agents]
         by = syntax.prep_objects(trigger, {"by"})
         agents += [a for a in ctx.resolve_all(by) if a not in agents]
         # As for verbs: "a visit to/in Amman" names the host, "talks in the Kremlin" a venue.

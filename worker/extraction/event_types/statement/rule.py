@@ -41,6 +41,7 @@ _NAMING_VERBS = frozenset(_LEXICON["naming_verbs"])
 _AUDIENCE_VERBS = frozenset(_LEXICON["audience_verbs"])
 _AUDIENCE_NOUNS = frozenset(_LEXICON["audience_nouns"])
 _REASON_MARKS = frozenset(_LEXICON["reason_marks"])
+_DRAFT_NOUNS = frozenset(_LEXICON["draft_nouns"])
 
 
 def mention_from_trigger(
@@ -58,6 +59,8 @@ def mention_from_trigger(
         return None
     if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
         return None  # "has long slammed U.S.-led drills": a habit, no one utterance
+    if _describes_a_text(trigger):
+        return None  # "a resolution demanding a ceasefire": the text's words, not a speaker's
     if _background_reason(trigger):
         return None  # "unlikely, as China and Russia have opposed ...": a standing position
     quote = _quote(ctx.text_of(sent))
@@ -130,6 +133,29 @@ def mention_from_trigger(
         quote=quote,
         agent_named=named,
     )
+
+
+_TEXT_VERBS = frozenset(
+    "adopt veto pass approve reject block table draft submit circulate vote sponsor".split()
+)
+
+
+def _describes_a_text(trigger: Token) -> bool:
+    """True when a participle without a subject of its own tells what a voted text says
+    ("adopted a resolution demanding that Russia withdraw ..., calling for ...")."""
+    if trigger.dep_ in {"acl", "relcl"} and trigger.head.lemma_.lower() in _DRAFT_NOUNS:
+        return True
+    if trigger.tag_ != "VBG" or any(c.dep_ in {"nsubj", "nsubjpass"} for c in trigger.children):
+        return False
+    for ancestor in list(trigger.ancestors)[:4]:
+        if ancestor.lemma_.lower() in _DRAFT_NOUNS:
+            return True
+        if ancestor.lemma_.lower() in _TEXT_VERBS and any(
+            c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _DRAFT_NOUNS
+            for c in ancestor.children
+        ):
+            return True
+    return False
 
 
 def _background_reason(trigger: Token) -> bool:
