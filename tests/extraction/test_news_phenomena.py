@@ -357,3 +357,24 @@ def test_what_a_voted_text_demands_is_no_statement(extract: Extract) -> None:
     )
     assert _of(extract(text), "statement") == []
     assert _of(extract(text), "sanctions_vote")
+
+
+def test_a_lunar_probe_is_launched_an_inquiry_probe_is_not(extract: Extract) -> None:
+    assert _of(extract("China launched the Chang'e-6 lunar probe on Friday."), "launch")
+    assert _of(extract("Police launched a probe into the leak on Friday."), "launch") == []
+
+
+def test_countries_of_a_body_are_that_body(extract: Extract) -> None:
+    text = "European Union countries on Monday adopted a 14th package of sanctions against Russia."
+    sanction = _of(extract(text), "sanctions_vote")[0]
+    assert _codes(sanction, "agent") == {"EUR"} or _codes(sanction, "agent") == {"IGO"}
+
+
+def test_a_planned_happening_does_not_date_the_story(extract: Extract) -> None:
+    text = (
+        "EU adopts new sanctions package\n"
+        "The EU is also expected to open accession talks with Ukraine on Tuesday.\n"
+        "Ukraine's president thanked the EU for the package."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert statement.date == date(2024, 3, 15)
