@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from models.queries import rollup
 from models.queries._core import actor, article, as_date, event, fetch_all, link
 from models.queries.buckets import bucket_start
 from models.queries.filters import EventFilter, incidents_per, linked_rows, matching_events
@@ -54,6 +55,8 @@ def _incident_counts_over_time(session: Session, filt: EventFilter, bucket: str)
 def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> dict[str, int]:
     """Return ``{event type: number of filtered events}`` (or of incidents, with
     ``filt.count_incidents``), most frequent first."""
+    if (from_rollup := rollup.type_counts(session, filt)) is not None:
+        return from_rollup
     events, conds = matching_events(filt)
     if filt is not None and filt.count_incidents:
         per = incidents_per(events, [events.c.type], events.c.incident_id, conds).subquery()
@@ -77,6 +80,8 @@ def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
 
 def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int:
     """Return how many incidents have a matching event (distinct ``incident_id``)."""
+    if (from_rollup := rollup.count_incidents(session, filt)) is not None:
+        return from_rollup
     events, conds = matching_events(filt)
     stmt = select(func.count(distinct(events.c.incident_id))).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())

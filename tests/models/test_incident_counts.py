@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from models import incident_rollup
 from models import queries as q
 from models.queries import EventFilter
 from tests.conftest import scratch_postgres
@@ -37,6 +38,10 @@ def _fill_with_incidents(url: str) -> tuple[Engine, list[Fact]]:
         conn.execute(text(f"UPDATE event SET incident_id = 1 + id / {GROUP}"))
         for table in ("event_actor", "event_pair"):
             conn.execute(text(f"UPDATE {table} SET incident_id = 1 + event_id / {GROUP}"))
+    # Written by SQL, not by the linker: the rollup is rebuilt from what was written.
+    with Session(engine) as session:
+        incident_rollup.rebuild(session)
+        session.commit()
     return engine, facts
 
 
