@@ -14,6 +14,7 @@ from sqlalchemy import desc, select
 from sqlalchemy.orm import Session
 
 from models.queries import event_counts
+from models.queries._core import event
 from models.queries.filters import EventFilter, filtered
 from models.tables import Article, Event, Incident
 
@@ -77,9 +78,27 @@ class IncidentEvidence:
     url: str | None
 
 
-def _matching_ids(filt: EventFilter | None) -> Any:
+def _matching(filt: EventFilter | None) -> Any:
+    """The condition on ``incident`` that it has a matching event.
+
+    A country or actor filter is tested incident by incident (``EXISTS``, each event by its
+    location and links), so that a page of the newest incidents stops after 50 matches; the
+    set of matching events is no longer built whole first, which for ``country=USA`` (320,000
+    events) took 3.3 s of the 3.3 s the page of incidents cost (now 0.1 s, page 100 0.7 s;
+    bench/dashboard_scale.py). Other filters keep ``id IN`` the incidents of the matching
+    events, read from ``event``'s covering indexes.
+    """
+    filt = filt or EventFilter()
+    if filt.countries or filt.actor:
+        row = event.alias("incident_event")
+        return (
+            select(row.c.id)
+            .where(row.c.incident_id == Incident.id, *filt.row_conditions(row))
+            .exists()
+        )
     stmt = filtered(select(Event.incident_id), filt)  # type: ignore[call-overload]
-    return stmt.where(Event.incident_id.is_not(None))  # type: ignore[union-attr]
+    ids = stmt.where(Event.incident_id.is_not(None))  # type: ignore[union-attr]
+    return Incident.id.in_(ids)  # type: ignore[union-attr]
 
 
 def list_incidents(
@@ -93,7 +112,7 @@ def list_incidents(
     """Incidents with a matching event, newest first (``order="sources"``: most sources),
     ``limit`` of them from ``offset``."""
     cols = [getattr(Incident, c) for c in _INCIDENT_COLUMNS]
-    stmt = select(*cols).where(Incident.id.in_(_matching_ids(filt)))  # type: ignore[union-attr]
+    stmt = select(*cols).where(_matching(filt))
     if order == "sources":
         stmt = stmt.order_by(desc(Incident.n_sources), desc(Incident.n_articles), Incident.id)
     else:
