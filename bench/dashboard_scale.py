@@ -278,6 +278,49 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
     return timings
 
 
+#: Tables copied to SQLite, parents first (what the pages read; mentions are not generated).
+COPIED_TABLES = (
+    "article", "actor", "event", "incident", "event_actor", "event_pair", "incident_facet",
+    "incident_count",
+)  # fmt: skip
+
+
+def copy_to_sqlite(source: Engine, path: Path, chunk: int = 20_000) -> float:
+    """Copy the generated rows into a new migrated SQLite file at ``path``; return seconds.
+
+    SQLite has no ``generate_series`` nor ``power()`` in every build, so the same data is
+    copied rather than generated again: both dialects are timed on identical rows.
+    """
+    from sqlmodel import SQLModel
+
+    started = time.perf_counter()
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    create_schema(url)
+    target = create_engine(url)
+    try:
+        with source.connect() as src, target.connect() as dst:
+            # A scratch copy: no journal, no fsync (as fast as SQLite writes).
+            dst.exec_driver_sql("PRAGMA journal_mode=OFF")
+            dst.exec_driver_sql("PRAGMA synchronous=OFF")
+            for name in COPIED_TABLES:
+                table = SQLModel.metadata.tables[name]
+                rows = src.execution_options(stream_results=True, yield_per=chunk).execute(
+                    table.select().order_by(*table.primary_key.columns)
+                )
+                copied = 0
+                for part in rows.partitions():
+                    dst.execute(table.insert(), [dict(r._mapping) for r in part])
+                    copied += len(part)
+                dst.commit()
+                print(f"  sqlite {name:<18} {copied:>9,} rows", flush=True)
+            dst.exec_driver_sql("ANALYZE")
+            dst.commit()
+    finally:
+        target.dispose()
+    return time.perf_counter() - started
+
+
 def _scenarios(last_day: date) -> dict[str, EventFilter]:
     return {
         "default": EventFilter(),
@@ -442,6 +485,20 @@ def page_totals(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _time_and_print(
+    engine: Engine, args: argparse.Namespace
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Time every page on ``engine``, print the queries and page totals, return both."""
+    print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
+    records = time_queries(engine, args.repeat, args.scenario, args.page)
+    totals = page_totals(records)
+    print("\npage totals (median ms; sidebar filter_options added):")
+    for t in totals:
+        scenario, page = t["scenario"], t["page"]
+        print(f"  {scenario:<26} {page:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}")
+    return records, totals
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the database, time the queries, write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -466,6 +523,12 @@ def main(argv: list[str] | None = None) -> int:
         help="time only this page's queries (repeatable; default: all)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--sqlite",
+        type=Path,
+        help="also time the pages on a SQLite copy at this path (made from the PostgreSQL "
+        "database, unless it exists and --reuse is given)",
+    )
     args = parser.parse_args(argv)
 
     url = args.admin_url.rsplit("/", 1)[0] + f"/{args.name}"
@@ -494,30 +557,30 @@ def main(argv: list[str] | None = None) -> int:
                 for t in ("article", "actor", "event", "event_actor", "event_pair", "incident")
             }
         print("rows:", counts, flush=True)
-        print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
-        records = time_queries(engine, args.repeat, args.scenario, args.page)
-        totals = page_totals(records)
-        print("\npage totals (median ms; sidebar filter_options added):")
-        for t in totals:
-            scenario, page = t["scenario"], t["page"]
-            print(f"  {scenario:<26} {page:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}")
+        records, totals = _time_and_print(engine, args)
+        result: dict[str, Any] = {
+            "events": counts["event"],
+            "rows": counts,
+            "schema": schema,
+            "fill_seconds": {k: round(v, 1) for k, v in fill_times.items()},
+            "repeat": args.repeat,
+            "python": platform.python_version(),
+            "queries": records,
+            "page_totals": totals,
+        }
+        if args.sqlite:
+            if not (args.reuse and args.sqlite.exists()):
+                seconds = copy_to_sqlite(create_engine(url), args.sqlite)
+                result["fill_seconds"]["sqlite copy"] = round(seconds, 1)
+            lite = make_read_engine(f"sqlite:///{args.sqlite}", get_settings().sql_timeout)
+            try:
+                print(f"SQLite copy {args.sqlite}:", flush=True)
+                lite_records, lite_totals = _time_and_print(lite, args)
+            finally:
+                lite.dispose()
+            result["sqlite"] = {"queries": lite_records, "page_totals": lite_totals}
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(
-            json.dumps(
-                {
-                    "events": counts["event"],
-                    "rows": counts,
-                    "schema": schema,
-                    "fill_seconds": {k: round(v, 1) for k, v in fill_times.items()},
-                    "repeat": args.repeat,
-                    "python": platform.python_version(),
-                    "queries": records,
-                    "page_totals": totals,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.out}")
     finally:
         engine.dispose()

@@ -82,6 +82,18 @@ def facet_rows_query(incident_ids: Sequence[int] | None) -> Any:
         select(ev.incident_id, literal("actor", String), cast(ln.actor_id, String), ev.type, bit)
         .select_from(joined).where(chosen),
     ]  # fmt: skip
+    # ``day``: keyed by the first day of the incident's events of each type and modality, so
+    # that for one modality each incident has exactly one row with its bit: the day it counts
+    # on in the time series (incidents over time, under a one-modality filter).
+    firsts = (
+        select(ev.incident_id, ev.type, ev.modality, func.min(ev.day).label("first_day"))
+        .where(chosen, ev.day.is_not(None))
+        .group_by(ev.incident_id, ev.type, ev.modality)
+        .subquery("first_days")
+    )
+    f = firsts.c
+    day_key = cast(f.first_day, String)
+    parts.append(select(f.incident_id, literal("day", String), day_key, f.type, _bit(f.modality)))
     rows = union_all(*parts).subquery("facet_bits")
     r = rows.c
     mask = cast(func.sum(distinct(r.bit)), Integer).label("mask")

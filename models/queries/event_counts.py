@@ -40,6 +40,8 @@ def event_counts_over_time(
 
 
 def _incident_counts_over_time(session: Session, filt: EventFilter, bucket: str) -> list[TimeCount]:
+    if (from_rollup := rollup.counts_over_time(session, filt, bucket)) is not None:
+        return from_rollup
     events, conds = matching_events(filt)
     m = events.c
     # One row per incident (its type and first matching day), then per bucket.

@@ -2,8 +2,9 @@
 
 A filter of types and modalities only (what the dashboard shows unfiltered, and with a type
 picked) selects events by fields every incident keeps per type in ``incident_facet``, so its
-incident counts (in total, per type, per country, per actor) are sums of ``incident_count``
-rows: those of the wanted types whose modality bits meet the filter's. That is exact when
+incident counts (in total, per type, per country, per actor; per day for one modality) are
+sums of ``incident_count`` rows: those of the wanted types whose modality bits meet the
+filter's. That is exact when
 each incident has one type, which the linker guarantees (an incident's block names its type);
 should an incident ever mix types, sums over several types would count it twice, and then
 only single-type filters are read here. Every function returns ``None`` when the rollup
@@ -19,9 +20,10 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from models.incident_rollup import MIXED_KEY, MODALITY_BITS, OTHER_BIT
-from models.queries._core import actor, fetch_all
+from models.queries._core import actor, as_date, fetch_all
+from models.queries.buckets import bucket_start
 from models.queries.filters import EventFilter
-from models.queries.results import ActorCount, CountryCount
+from models.queries.results import ActorCount, CountryCount, TimeCount
 from models.rollup_tables import IncidentCount
 
 counts = SQLModel.metadata.tables[IncidentCount.__tablename__]
@@ -104,6 +106,28 @@ def country_counts(session: Session, filt: EventFilter | None) -> list[CountryCo
     per = _per_key(conds).subquery()
     stmt = select(per.c.key, per.c.n).order_by(per.c.n.desc(), per.c.key)
     return [CountryCount(r.key, int(r.n)) for r in fetch_all(session, stmt)]
+
+
+def counts_over_time(
+    session: Session, filt: EventFilter | None, bucket: str
+) -> list[TimeCount] | None:
+    """Incidents per bucket and type, each on the first day it matched, or None.
+
+    Only for one modality: each incident then has one ``day`` row with that bit.
+    """
+    conds = _conditions(session, filt, "day")
+    if conds is None or len((filt or EventFilter()).modalities) != 1:
+        return None
+    daily = select(counts.c.key, counts.c.type, func.sum(counts.c.n).label("n"))
+    daily = daily.where(*conds).group_by(counts.c.key, counts.c.type).subquery()
+    start = bucket_start(daily.c.key, bucket).label("bucket_start")
+    n = func.sum(daily.c.n).label("n")
+    stmt = select(start, daily.c.type, n).group_by(start, daily.c.type).having(n > 0)
+    stmt = stmt.order_by(start, daily.c.type)
+    return [
+        TimeCount(as_date(r.bucket_start), r.type, int(r.n))  # type: ignore[arg-type]
+        for r in fetch_all(session, stmt)
+    ]
 
 
 def top_actors(session: Session, filt: EventFilter | None, limit: int) -> list[ActorCount] | None:

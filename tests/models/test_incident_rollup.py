@@ -94,6 +94,15 @@ def _assert_rollup_matches(engine: Engine) -> None:
                 (a.actor_id, a.events) for a in q.top_actors(session, filt=base, limit=99)
             }, name
             assert rollup_queries.count_incidents(session, filt) is not None
+            for bucket in ("day", "week", "month"):
+                over_time = q.event_counts_over_time(session, filt=filt, bucket=bucket)
+                assert over_time == q.event_counts_over_time(session, filt=base, bucket=bucket), (
+                    name,
+                    bucket,
+                )
+        one = rollup_queries.counts_over_time(session, FILTERS["default"], "week")
+        assert one, "one modality: incidents over time from the rollup"
+        assert rollup_queries.counts_over_time(session, FILTERS["all modalities"], "week") is None
 
 
 def test_rollup_follows_storing_reprocessing_and_merging(engine: Engine) -> None:
