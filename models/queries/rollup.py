@@ -4,7 +4,8 @@ A filter of types and modalities only (what the dashboard shows unfiltered, and 
 picked) selects events by fields every incident keeps per type in ``incident_facet``, so its
 incident counts (in total, per type, per country, per actor; per day for one modality) are
 sums of ``incident_count`` rows: those of the wanted types whose modality bits meet the
-filter's. That is exact when
+filter's. With one country too, the number of incidents (in total and per type) is the sum
+of that country's rows. That is exact when
 each incident has one type, which the linker guarantees (an incident's block names its type);
 should an incident ever mix types, sums over several types would count it twice, and then
 only single-type filters are read here. Every function returns ``None`` when the rollup
@@ -49,14 +50,20 @@ def _conditions(
     filt = filt or EventFilter()
     if aggregate and not filt.count_incidents:
         return None
-    narrowed = (
-        filt.countries or filt.actor or filt.since or filt.until or filt.subtypes or filt.text
-    )
+    narrowed = filt.actor or filt.since or filt.until or filt.subtypes or filt.text
     mask = modality_mask(filt)
     if narrowed or (filt.min_confidence or 0) > 0 or mask is None:
         return None
     c = counts.c
-    conds = [c.facet == facet, c.mask.op("&")(mask) != 0]
+    conds = [c.mask.op("&")(mask) != 0]
+    if filt.countries:
+        # One country: the incidents with a matching event involving it are its ``country``
+        # rows, which count per type (and in total) exactly as the ``all`` rows do.
+        if len(filt.countries) != 1 or facet != "all":
+            return None
+        conds += [c.facet == "country", c.key == filt.countries[0]]
+    else:
+        conds.append(c.facet == facet)
     if len(filt.types) == 1:
         return [*conds, c.type == filt.types[0]]
     if _mixed_incidents(session):

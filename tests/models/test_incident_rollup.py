@@ -18,6 +18,7 @@ from models import repository as repo
 from models.engine import session_scope
 from models.queries import EventFilter
 from models.queries import rollup as rollup_queries
+from models.queries.incidents import list_incidents
 from models.records import ActorRecord, EventRecord, NewArticle
 from models.tables import Incident
 from worker.incidents import link_blocks
@@ -40,6 +41,11 @@ FILTERS = {
     "planned or asserted": EventFilter(modalities=("planned", "asserted"), count_incidents=True),
     "launch": EventFilter(types=("launch",), count_incidents=True),
     "launch or statement": EventFilter(types=("launch", "statement"), count_incidents=True),
+    # One country: the number of incidents, in total and per type.
+    "one country": EventFilter(countries=("JPN",), count_incidents=True),
+    "launch in PRK, any modality": EventFilter(
+        types=("launch",), countries=("PRK",), modalities=(), count_incidents=True
+    ),
 }
 
 
@@ -94,6 +100,9 @@ def _assert_rollup_matches(engine: Engine) -> None:
                 (a.actor_id, a.events) for a in q.top_actors(session, filt=base, limit=99)
             }, name
             assert rollup_queries.count_incidents(session, filt) is not None
+            for order in ("day", "sources"):
+                listed = list_incidents(session, filt=filt, limit=1000, order=order)
+                assert listed == list_incidents(session, filt=base, limit=1000, order=order)
             for bucket in ("day", "week", "month"):
                 over_time = q.event_counts_over_time(session, filt=filt, bucket=bucket)
                 assert over_time == q.event_counts_over_time(session, filt=base, bucket=bucket), (
