@@ -44,6 +44,7 @@ IN_CHUNK = 1000
 #: The bit of each modality in a mask; any other modality (none today) shares OTHER_BIT.
 MODALITY_BITS: dict[str, int] = {m: 1 << i for i, m in enumerate(MODALITIES)}
 OTHER_BIT = 1 << len(MODALITIES)
+ALL_BITS = sum(MODALITY_BITS.values()) | OTHER_BIT
 #: Counter key of the number of incidents whose events have more than one type.
 MIXED_KEY = ("mixed", "", "", 0)
 
@@ -94,6 +95,17 @@ def facet_rows_query(incident_ids: Sequence[int] | None) -> Any:
     f = firsts.c
     day_key = cast(f.first_day, String)
     parts.append(select(f.incident_id, literal("day", String), day_key, f.type, _bit(f.modality)))
+    # ``anyday``: the first day of its events of each type whatever their modality (all bits),
+    # for the time series when every modality counts.
+    anyday = (
+        select(ev.incident_id, ev.type, func.min(ev.day).label("first_day"))
+        .where(chosen, ev.day.is_not(None))
+        .group_by(ev.incident_id, ev.type)
+        .subquery("first_any_days")
+    )
+    a = anyday.c
+    any_key, all_bits = cast(a.first_day, String), literal(ALL_BITS, Integer)
+    parts.append(select(a.incident_id, literal("anyday", String), any_key, a.type, all_bits))
     rows = union_all(*parts).subquery("facet_bits")
     r = rows.c
     mask = cast(func.sum(distinct(r.bit)), Integer).label("mask")
@@ -230,6 +242,7 @@ def mismatches(session: Session) -> list[tuple[CountKey, int, int]]:
 
 
 __all__ = [
+    "ALL_BITS",
     "MODALITY_BITS",
     "OTHER_BIT",
     "facet_rows_query",

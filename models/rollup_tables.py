@@ -11,7 +11,8 @@ links the incidents:
   (``facet`` ``all`` with key ``''``; ``country`` keyed by ISO3, the events' locations and
   their actors' countries; ``actor`` keyed by the actor id as text; ``day`` keyed by the
   ISO first day of its events of each modality, the bits of the modalities first seen that
-  day). It is what the counters are corrected from when an incident changes.
+  day; ``anyday`` keyed by the first day of its events whatever their modality, all bits
+  set). It is what the counters are corrected from when an incident changes.
 - ``incident_count``: how many incidents have each (facet, key, type, mask); ``facet``
   ``mixed`` counts the incidents whose events have more than one type (which the linker never
   makes; then the per-type counters cannot be added up across types, and queries read the

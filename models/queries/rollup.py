@@ -20,7 +20,7 @@ from sqlalchemy import Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from models.incident_rollup import MIXED_KEY, MODALITY_BITS, OTHER_BIT
+from models.incident_rollup import ALL_BITS, MIXED_KEY, MODALITY_BITS
 from models.queries._core import actor, as_date, fetch_all
 from models.queries.buckets import bucket_start
 from models.queries.filters import EventFilter
@@ -33,7 +33,7 @@ counts = SQLModel.metadata.tables[IncidentCount.__tablename__]
 def modality_mask(filt: EventFilter) -> int | None:
     """The bits of the filter's modalities (all bits for "any"); None for an unknown one."""
     if not filt.modalities:
-        return sum(MODALITY_BITS.values()) | OTHER_BIT
+        return ALL_BITS
     if any(m not in MODALITY_BITS for m in filt.modalities):
         return None  # OTHER_BIT stands for every unknown modality at once
     return sum(MODALITY_BITS[m] for m in filt.modalities)
@@ -120,10 +120,14 @@ def counts_over_time(
 ) -> list[TimeCount] | None:
     """Incidents per bucket and type, each on the first day it matched, or None.
 
-    Only for one modality: each incident then has one ``day`` row with that bit.
+    For one modality (each incident then has one ``day`` row with its bit) or all of them
+    (one ``anyday`` row per incident and type).
     """
-    conds = _conditions(session, filt, "day")
-    if conds is None or len((filt or EventFilter()).modalities) != 1:
+    modalities = (filt or EventFilter()).modalities
+    if len(modalities) > 1:
+        return None
+    conds = _conditions(session, filt, "day" if modalities else "anyday")
+    if conds is None:
         return None
     daily = select(counts.c.key, counts.c.type, func.sum(counts.c.n).label("n"))
     daily = daily.where(*conds).group_by(counts.c.key, counts.c.type).subquery()

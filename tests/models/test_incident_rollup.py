@@ -111,7 +111,9 @@ def _assert_rollup_matches(engine: Engine) -> None:
                 )
         one = rollup_queries.counts_over_time(session, FILTERS["default"], "week")
         assert one, "one modality: incidents over time from the rollup"
-        assert rollup_queries.counts_over_time(session, FILTERS["all modalities"], "week") is None
+        assert rollup_queries.counts_over_time(session, FILTERS["all modalities"], "week")
+        two = FILTERS["planned or asserted"]
+        assert rollup_queries.counts_over_time(session, two, "week") is None
 
 
 def test_rollup_follows_storing_reprocessing_and_merging(engine: Engine) -> None:
