@@ -9,7 +9,7 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from models.queries import rollup
-from models.queries._core import actor, article, as_date, event, fetch_all, link
+from models.queries._core import actor, article, as_date, event, fetch_all, link, unindexed
 from models.queries.buckets import bucket_start
 from models.queries.filters import EventFilter, incidents_per, linked_rows, matching_events
 from models.queries.results import FilterOptions, Kpis, TimeCount
@@ -65,8 +65,8 @@ def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> d
         stmt = select(per.c.k0.label("type"), per.c.n).order_by(per.c.n.desc(), per.c.k0)
         return {r.type: int(r.n) for r in fetch_all(session, stmt)}
     n = func.count().label("n")
-    stmt = select(events.c.type, n).select_from(events).where(*conds).group_by(events.c.type)
-    stmt = stmt.order_by(n.desc(), events.c.type)
+    stmt = select(events.c.type, n).select_from(events).where(*conds)
+    stmt = stmt.group_by(unindexed(events.c.type)).order_by(n.desc(), events.c.type)
     return {r.type: int(r.n) for r in fetch_all(session, stmt)}
 
 
