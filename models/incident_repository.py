@@ -177,7 +177,7 @@ def write_block(
     block: str,
     incidents: Sequence[tuple[dict[str, Any], Sequence[int]]],
     current: Mapping[int, int | None] | None = None,
-) -> None:
+) -> set[int]:
     """Make ``incidents`` (row values with a unique ``key``, and their event ids) the block's.
 
     Incidents whose key is kept are updated in place (their id stays) when a value changed,
@@ -186,6 +186,9 @@ def write_block(
     -> its incident now) lets events already pointing at the right incident be left alone:
     a batch adding one report to a busy block then writes a few rows, not every row of the
     block (what made linking cost 44% of worker throughput, bench/throughput.py).
+
+    Returns the ids of the incidents whose events changed (new, updated, gaining or losing
+    events, deleted): what ``models.incident_rollup.refresh_incidents`` must bring up to date.
     """
     current = current or {}
     columns = [_incident.c.id, *(_incident.c[k] for k in incidents[0][0])] if incidents else []
@@ -196,6 +199,7 @@ def write_block(
         )
     }
     wanted = {row["key"] for row, _ in incidents}
+    changed: set[int] = set()
     for row, event_ids in incidents:
         values = {**row, "block": block}
         stored = existing.get(row["key"])
@@ -203,13 +207,19 @@ def write_block(
             incident_id = session.execute(
                 insert(_incident).returning(_incident.c.id), values
             ).scalar_one()
+            changed.add(incident_id)
         else:
             incident_id = stored["id"]
             if any(stored[k] != v for k, v in row.items()):
+                # n_events is in the row: an incident that lost events is changed here.
+                changed.add(incident_id)
                 session.execute(
                     update(_incident).where(_incident.c.id == incident_id).values(**values)
                 )
         moved = sorted(e for e in event_ids if current.get(e, -1) != incident_id)
+        if moved:
+            changed.add(incident_id)
+            changed.update(i for e in moved if (i := current.get(e)) is not None)
         for chunk in batched(moved, IN_CHUNK):
             # The links and pairs carry a copy, so incident counts need no join to event.
             for table, column in (
@@ -223,6 +233,7 @@ def write_block(
     stale = [r["id"] for key, r in existing.items() if key not in wanted]
     for chunk in batched(stale, IN_CHUNK):
         session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))
+    return changed | set(stale)
 
 
 # ------------------------------------------------------------------------ wire copies

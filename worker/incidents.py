@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import incident_repository
+from models import incident_repository, incident_rollup
 from models.incident_repository import BlockEvent
 from worker.incident_linking import LinkEvent, cluster, content_words
 
@@ -116,6 +116,7 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
     wanted = sorted(set(blocks))
     incident_repository.lock_blocks(session, blocks=wanted)
     written = 0
+    changed: set[int] = set()
     by_block = incident_repository.blocks_events(session, blocks=wanted)
     for block in wanted:
         events = {e.id: e for e in by_block.get(block, [])}
@@ -133,13 +134,15 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
                 row["key"] = f"{base}#{n}"
             keys.add(row["key"])
             incidents.append((row, [e.id for e in stored]))
-        incident_repository.write_block(
+        changed |= incident_repository.write_block(
             session,
             block=block,
             incidents=incidents,
             current={e.id: e.incident_id for e in events.values()},
         )
         written += len(incidents)
+    # Once for the whole transaction: the counters are changed in one pass, in key order.
+    incident_rollup.refresh_incidents(session, incident_ids=changed)
     logger.debug("linked %d blocks into %d incidents", len(wanted), written)
     return written
 
