@@ -378,3 +378,25 @@ def test_a_planned_happening_does_not_date_the_story(extract: Extract) -> None:
     )
     statement = _of(extract(text), "statement")[0]
     assert statement.date == date(2024, 3, 15)
+
+
+def test_a_bare_institution_takes_the_country_it_was_named_with(extract: Extract) -> None:
+    text = (
+        "China's Defence Ministry confirmed the launch on Wednesday. The ministry said the "
+        "launch was part of the force's annual training plan and condemned foreign criticism."
+    )
+    statements = _of(extract(text), "statement")
+    assert any(
+        "The ministry said" in e.sentence and _codes(e, "agent") == {"CHN"} for e in statements
+    )
+
+
+def test_an_obligation_is_not_a_meeting(extract: Extract) -> None:
+    text = "Under the new procedure, the 193-member assembly must now meet within 10 days."
+    assert _of(extract(text), "meeting") == []
+
+
+def test_a_body_rejecting_amendments_votes_it_does_not_speak(extract: Extract) -> None:
+    text = "The General Assembly rejected two amendments proposed by Belarus before the vote."
+    assert _of(extract(text), "statement") == []
+    assert _of(extract("Iran rejected Iraq's proposal for a ceasefire."), "statement")

@@ -266,7 +266,9 @@ class ArticleActors:
     def note_titles(self, sent: Span) -> None:
         """Remember "<country> <title>" pairs of a sentence ("State Department spokesman")."""
         for token in sent:
-            if token.lower_ in TITLE_WORDS and token.pos_ == "NOUN":
+            if (token.lower_ in TITLE_WORDS or token.lower_ in GOVERNMENT_NOUNS) and (
+                token.pos_ in {"NOUN", "PROPN"}
+            ):
                 for left in token.lefts:
                     for sub in left.subtree:
                         country = self.country_of(sub)
@@ -383,8 +385,8 @@ class ArticleActors:
             name = f"{entry.name} {token.text.lower()}"
             return ResolvedActor(name, entry.country, "group")
         # A title noun without a country: the country an earlier "<country> <title>" gave it.
-        if token.lower_ in self.title_countries:
-            country = self.title_countries[token.lower_]
+        country = self.title_countries.get(token.lower_)
+        if country is not None:
             return ResolvedActor(
                 self.gazetteer.country_names.get(country, country), country, "country"
             )

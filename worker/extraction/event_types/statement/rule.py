@@ -59,6 +59,10 @@ def mention_from_trigger(
         return None
     if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
         return None  # "has long slammed U.S.-led drills": a habit, no one utterance
+    if trigger.lemma_ in _TEXT_VERBS and any(
+        o.lemma_.lower() in _VOTED_TEXTS for o in syntax.direct_objects(trigger)
+    ):
+        return None  # "the Assembly rejected two amendments": a vote, not an utterance
     if _describes_a_text(trigger):
         return None  # "a resolution demanding a ceasefire": the text's words, not a speaker's
     if _background_reason(trigger):
@@ -135,6 +139,9 @@ def mention_from_trigger(
     )
 
 
+#: Texts a body votes on: rejecting one is a vote (a proposal or a plan is rejected by a
+#: speaker).
+_VOTED_TEXTS = frozenset({"resolution", "draft", "text", "amendment", "motion", "bill"})
 _TEXT_VERBS = frozenset(
     "adopt veto pass approve reject block table draft submit circulate vote sponsor".split()
 )
