@@ -420,3 +420,22 @@ def test_reactions_in_a_story_without_an_event_target_the_dateline_state(
     )
     statement = _of(extract(text), "statement")[0]
     assert _codes(statement, "target") == {"GAB"}
+
+
+def test_what_another_side_seeks_inside_a_quote_is_the_speakers_words(extract: Extract) -> None:
+    text = (
+        '"Russia seeks to eliminate the panel\'s mandate," deputy US ambassador Robert Wood '
+        "told the council."
+    )
+    statements = _of(extract(text), "statement")
+    assert len(statements) == 1 and _codes(statements[0], "agent") == {"USA"}
+
+
+def test_an_unplaced_spokesman_reporting_his_states_stance_is_one_statement(
+    extract: Extract,
+) -> None:
+    text = (
+        "France condemned the coup and said it wanted the election result respected, "
+        "government spokesman Olivier Veran told reporters."
+    )
+    assert len(_of(extract(text), "statement")) == 1

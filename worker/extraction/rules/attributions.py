@@ -154,31 +154,44 @@ def fold_same_side(kept: list[Mention], speech: set[str]) -> list[Mention]:
     stance and the frame as two statements would count one utterance twice. Two speakers
     of different countries stay two ("Seoul said Pyongyang had threatened ..."), and so do
     coordinated clauses, which are two acts ("Washington has accused ..., and a spokesman
-    condemned ..."). The merged statement keeps the inner stance and both speakers.
+    condemned ..."). A plain "said"/"told" frame by a speaker we cannot place ("France
+    condemned the coup, government spokesman Olivier Véran told reporters") speaks for the
+    side it reports. The merged statement keeps the stance and both speakers.
     """
     statements = [m for m in kept if m.type in speech]
     dropped: set[int] = set()
     for outer in statements:
-        if id(outer) in dropped:
-            continue
-        side = {a.country for a in outer.agents if a.country}
-        if not side:
-            continue
         for inner in statements:
             if (
                 inner is outer
                 or id(inner) in dropped
+                or id(outer) in dropped
                 or inner.type != outer.type
                 or inner.modality != outer.modality
                 or inner.trigger not in outer.trigger.subtree
                 or _coordinated(inner.trigger, outer.trigger)
-                or not side & {a.country for a in inner.agents if a.country}
             ):
                 continue
-            _absorb(inner, outer)
-            dropped.add(id(outer))
-            break
+            if _sides(outer) & _sides(inner) or _unplaced_frame(outer):
+                _absorb(inner, outer)
+                dropped.add(id(outer))
+            elif _unplaced_frame(inner):
+                _absorb(outer, inner)
+                dropped.add(id(inner))
     return [m for m in kept if id(m) not in dropped]
+
+
+def _sides(mention: Mention) -> set[str]:
+    return {a.country for a in mention.agents if a.country}
+
+
+def _unplaced_frame(mention: Mention) -> bool:
+    """A plain "said"/"told" by speakers none of whom we can place in a country."""
+    return (
+        bool(mention.agents)
+        and not _sides(mention)
+        and mention.trigger.lemma_ in REPORTING_VERBS
+    )
 
 
 def _coordinated(inner: Token, outer: Token) -> bool:

@@ -17,6 +17,7 @@ from worker.extraction.vocabulary import (
     GROUP_NOUNS,
     NEUTRAL,
     QUOTE_RE,
+    REPORTING_VERBS,
     STANCE_CUES,
     TITLE_WORDS,
 )
@@ -85,6 +86,13 @@ def mention_from_trigger(
         return None  # "what Moscow calls its special operation": a name, not a statement
     if trigger.lemma_ in _NEEDS_OBJECT and not (objects or complements):
         return None
+    if (
+        trigger.lemma_ in _NEEDS_OBJECT
+        and trigger.dep_ == "ccomp"
+        and trigger.head.lemma_ in REPORTING_VERBS
+        and any(c.dep_ == "nsubj" and c.pos_ != "PRON" for c in trigger.children)
+    ):
+        return None  # '"Russia seeks to eliminate the panel," Wood said': what Wood said
     if label_id == NEUTRAL and trigger.dep_ in {"relcl", "acl", "pcomp", "advcl"} and not quote:
         return None  # "vessels it said were involved": an aside, not a statement
     if trigger.lemma_ in _AUDIENCE_VERBS:
