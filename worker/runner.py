@@ -156,6 +156,9 @@ def run_processes(processes: int, *, threads: int = 1, burst: bool = False) -> i
         return 0
     if processes <= 1:
         return run_worker(threads=threads, burst=burst, settings=settings, stop=stop)
+    # Imported once for all children too; the broker itself is created by each child.
+    import worker.broker  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     children = [
         context.Process(
