@@ -9,11 +9,14 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from common.errors import ServiceUnavailableError
-from common.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # imported where used: `eventwire --help` must not load them
+    from sqlalchemy.engine import Engine
+
+    from common.settings import Settings
 
 
 def iso_date(value: str) -> date:
@@ -32,6 +35,7 @@ def database(settings: Settings | None = None, *, migrate: bool = True) -> Engin
     """
     from sqlalchemy.exc import OperationalError
 
+    from common.settings import get_settings
     from models.engine import get_engine, redact_url
     from models.migrate import upgrade
 
@@ -55,6 +59,7 @@ def redis_client(settings: Settings | None = None):  # type: ignore[no-untyped-d
     """Return a Redis client after checking that Redis answers."""
     import redis
 
+    from common.settings import get_settings
     from models.engine import redact_url
 
     settings = settings or get_settings()

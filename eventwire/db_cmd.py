@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from common.errors import ConfigurationError
-from common.settings import get_settings
 
 #: Environment variable that gives ``create-reader`` the reader's password.
 PASSWORD_ENV = "EVENTWIRE_READER_PASSWORD"
@@ -42,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from common.settings import get_settings
     from eventwire.cli_support import database
     from models.engine import redact_url
     from models.migrate import current_revision
@@ -72,6 +72,7 @@ def _write_private(path: Path, content: str) -> None:
 
 
 def _create_reader(args: argparse.Namespace) -> int:
+    from common.settings import get_settings
     from eventwire.cli_support import database
     from models.engine import redact_url
     from models.reader_role import (

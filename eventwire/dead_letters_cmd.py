@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from common.settings import get_settings
-from eventwire.cli_support import redis_client
 from eventwire.writers import OUTPUT_FORMATS, write_rows
 
 DEAD_LETTER_COLUMNS = ("message_id", "died_at", "article_ids", "error")
@@ -28,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from common.settings import get_settings
+    from eventwire.cli_support import redis_client
     from worker.dead_letters import list_dead_letters, purge_dead_letters, requeue_dead_letters
 
     settings = get_settings()

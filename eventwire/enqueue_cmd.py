@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, TextIO
 
 from common.errors import InputError
-from common.settings import get_settings
 from eventwire.cli_support import database, iso_date, redis_client, redis_failures_explained
-from worker.enqueue import EnqueueReport, enqueue_articles
-from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
+
+if TYPE_CHECKING:  # the worker side is imported by run(): `--help` stays light
+    from worker.enqueue import EnqueueReport
+    from worker.inputs import ReadProgress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,6 +55,8 @@ class EnqueueProgress:
     def __init__(
         self, read: ReadProgress, *, file: TextIO | None = None, mininterval: float = 0.2
     ) -> None:
+        from tqdm import tqdm
+
         self.read = read
         by_bytes = read.total_bytes is not None
         self.bar = tqdm(
@@ -85,6 +86,10 @@ class EnqueueProgress:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; exit 1 when nothing could be accepted."""
+    from common.settings import get_settings
+    from worker.enqueue import enqueue_articles
+    from worker.inputs import ReadOptions, ReadProgress, input_bytes, read_inputs
+
     settings = get_settings()
     engine = database(settings)
     client = redis_client(settings)  # fail before storing anything if Redis is down

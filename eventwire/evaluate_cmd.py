@@ -7,8 +7,6 @@ import json
 from datetime import date
 
 from common.errors import InputError
-from common.settings import get_settings
-from worker.extraction.types import ArticleText
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +35,9 @@ def _published(value: object) -> date | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from common.settings import get_settings
     from eventwire.evaluation import format_report, load_gold, score
+    from worker.extraction.types import ArticleText
     from worker.processing import get_extractor
 
     articles: list[dict] = []

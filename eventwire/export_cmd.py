@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import InputError
-from common.settings import get_settings
 from eventwire.filters import add_event_filters, event_filter
-from eventwire.read_access import read_database
 from eventwire.writers import BATCH_SIZE, write_csv, write_parquet
 
 if TYPE_CHECKING:
@@ -69,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
+    from common.settings import get_settings
+    from eventwire.read_access import read_database
     from models.sql_guards import QueryTimeoutError, is_timeout
 
     targets = plan_outputs(args.out, args.format, args.table)

@@ -6,13 +6,15 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from common.errors import InputError
-from common.settings import get_settings
 from eventwire.cli_support import iso_date
 from eventwire.writers import write_table
-from worker.extraction.types import ArticleText, ExtractedEvent
-from worker.inputs import InputArticle, ReadOptions, Rejection, read_inputs
+
+if TYPE_CHECKING:  # spaCy's side is imported by run(): `--help` stays light
+    from worker.extraction.types import ArticleText, ExtractedEvent
+    from worker.inputs import InputArticle, Rejection
 
 TABLE_COLUMNS = (
     "article_id",
@@ -60,6 +62,9 @@ def article_texts(
     results: Iterator[InputArticle | Rejection], rejected: list[Rejection]
 ) -> Iterator[ArticleText]:
     """Turn read inputs into extractor inputs; the id is the input's own id or its origin."""
+    from worker.extraction.types import ArticleText
+    from worker.inputs import Rejection
+
     for item in results:
         if isinstance(item, Rejection):
             rejected.append(item)
@@ -79,6 +84,8 @@ def _table_row(event: ExtractedEvent) -> dict[str, object]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from common.settings import get_settings
+    from worker.inputs import ReadOptions, read_inputs
     from worker.processing import get_extractor
 
     settings = get_settings()

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from common.errors import InputError
-from common.settings import get_settings
 from eventwire.filters import add_event_filters, event_filter
-from eventwire.read_access import read_database
 from eventwire.writers import OUTPUT_FORMATS, write_csv_to, write_jsonl_to, write_table
 
 COLUMNS = ("id", "type", "subtype", "date", "first_day", "last_day", "agents", "targets",
@@ -71,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
+    from common.settings import get_settings
+    from eventwire.read_access import read_database
     from models.queries.incidents import incident_reports, list_incidents
     from models.sql_guards import QueryTimeoutError, is_timeout
 

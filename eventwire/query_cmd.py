@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import InputError
-from common.settings import get_settings
 from eventwire.filters import add_event_filters, event_filter
-from eventwire.read_access import read_database
 from eventwire.writers import OUTPUT_FORMATS, write_parquet, write_rows
 
 if TYPE_CHECKING:
@@ -55,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from eventwire.read_access import read_database
+
     if args.format == "parquet" and not args.out:
         raise InputError("--format parquet writes a file: give --out PATH")
     if args.limit < 0:
@@ -72,6 +72,7 @@ def _list_events(engine: Any, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
+    from common.settings import get_settings
     from models.queries import list_events
     from models.sql_guards import QueryTimeoutError, is_timeout
 
@@ -166,6 +167,7 @@ def event_json(row: EventRow) -> dict[str, Any]:
 def _run_sql(engine: Any, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError, StatementError
 
+    from common.settings import get_settings
     from models.readonly import stream_readonly_sql
 
     try:

@@ -7,10 +7,14 @@ through: a reader cannot, and the writers' side (``eventwire db upgrade``) owns 
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from common.errors import ServiceUnavailableError
-from common.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from common.settings import Settings
 
 
 def read_database(settings: Settings | None = None) -> Engine:
@@ -21,6 +25,7 @@ def read_database(settings: Settings | None = None) -> Engine:
     """
     from sqlalchemy.exc import OperationalError
 
+    from common.settings import get_settings
     from eventwire.cli_support import database
     from models.engine import make_read_engine, redact_url
 

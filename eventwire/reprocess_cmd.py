@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from common.batching import batched
-from common.settings import get_settings
-from eventwire.cli_support import database, redis_client
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the command to the CLI."""
@@ -40,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from common.batching import batched
+    from common.settings import get_settings
+    from eventwire.cli_support import database, redis_client
     from models import repository
     from models.engine import session_scope
     from models.tables import ArticleStatus

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from eventwire.cli_support import database
 from eventwire.writers import write_table
 
 
@@ -20,10 +19,11 @@ def collect_stats() -> dict[str, object]:
     """Gather the numbers ``stats`` prints (queue figures are None when Redis is down)."""
     import redis
 
+    from common.queue import dead_letter_count, queue_backlog
     from common.settings import get_settings
+    from eventwire.cli_support import database
     from models.engine import session_scope
     from models.queries import EventFilter, article_status_counts, event_type_counts
-    from worker.broker import dead_letter_count, queue_backlog
 
     settings = get_settings()
     engine = database(settings)

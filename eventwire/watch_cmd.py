@@ -8,8 +8,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from common.errors import InputError
-from common.settings import get_settings
-from eventwire.cli_support import database, redis_client, redis_failures_explained
 from eventwire.writers import write_table
 
 if TYPE_CHECKING:
@@ -70,6 +68,7 @@ def feed_urls(args: argparse.Namespace) -> list[str]:
     Raises:
       InputError: when there are none, or one is not an http(s) URL (named in the message).
     """
+    from common.settings import get_settings
     from worker.http_fetch import check_feed_url
 
     given = list(args.feeds) or re.split(r"[\s,]+", get_settings().feeds or "")
@@ -85,6 +84,7 @@ def _when(value: object) -> str:
 
 def print_status() -> int:
     """Print every stored feed with its poll state; exit 1 when any is failing."""
+    from eventwire.cli_support import database
     from models.engine import session_scope
     from models.feed_repository import feed_states
 
@@ -130,6 +130,9 @@ def _print_report(report: FeedReport) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; with ``--once``, exit 1 when every feed polled failed."""
+    from common.settings import get_settings
+    from eventwire.cli_support import database, redis_client, redis_failures_explained
+
     if args.status:
         return print_status()
     from worker.watch import stop_on_signals, watch

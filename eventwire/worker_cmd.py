@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from eventwire.cli_support import database, redis_client
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the command to the CLI."""
@@ -41,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
+    from eventwire.cli_support import database, redis_client
     from worker.runner import run_processes
 
     if args.processes < 1 or args.threads < 1:

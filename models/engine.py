@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -106,8 +107,29 @@ def make_read_engine(url: str | URL, timeout_s: float, **kw: Any) -> Engine:
 
 @lru_cache(maxsize=16)
 def get_engine(url: str) -> Engine:
-    """Return the process-wide engine for ``url`` (created on first use)."""
-    return make_engine(url)
+    """Return the process-wide engine for ``url`` (created on first use).
+
+    A process forked after this (``eventwire worker --processes N`` forks its workers once
+    spaCy is loaded) keeps the engine but not its pooled connections: they belong to the
+    parent, and two processes talking on one socket corrupt each other's session.
+    """
+    engine = make_engine(url)
+    _process_engines.append(engine)
+    return engine
+
+
+#: Engines made by :func:`get_engine`, whose pools a forked child must not reuse.
+_process_engines: list[Engine] = []
+
+
+def _forget_pools_after_fork() -> None:
+    # close=False: the parent still uses those connections; closing them here would end them
+    # for it too. The child opens its own on first use.
+    for engine in _process_engines:
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
 @contextmanager

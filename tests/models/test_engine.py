@@ -51,3 +51,29 @@ def test_session_scope_commits_or_rolls_back(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
     finally:
         engine.dispose()
+
+
+def test_a_forked_child_opens_its_own_connections(tmp_path: Path) -> None:
+    """``eventwire worker --processes N`` forks after the parent used the database: the
+    children must not reuse the parent's pooled connections."""
+    import os
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'fork.db'}")
+    with engine.connect() as conn:
+        parent_connection = conn.connection.driver_connection
+    assert engine.pool.checkedin() == 1
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code only
+        try:
+            fresh = engine.pool.checkedin() == 0
+            with engine.connect() as conn:
+                fresh = fresh and conn.connection.driver_connection is not parent_connection
+                conn.execute(text("SELECT 1"))
+            os._exit(0 if fresh else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with engine.connect() as conn:  # the parent's connection still works
+        assert conn.connection.driver_connection is parent_connection
+        assert conn.execute(text("SELECT 1")).scalar() == 1
