@@ -439,3 +439,30 @@ def test_an_unplaced_spokesman_reporting_his_states_stance_is_one_statement(
         "government spokesman Olivier Veran told reporters."
     )
     assert len(_of(extract(text), "statement")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [
+        # A mission that lifted off, told in a relative clause.
+        (
+            "China's Chang'e-5 mission, which lifted off on Nov. 24, 2020, brought back samples.",
+            {"CHN"},
+        ),
+        # A participle: the missile launched, from where.
+        ("A surface-to-surface missile launched from Yemen struck an open area.", {"YEM"}),
+    ],
+)
+def test_launches_told_in_participles_and_relative_clauses(
+    extract: Extract, text: str, agents: set[str]
+) -> None:
+    launch = _of(extract(text), "launch")[0]
+    assert _codes(launch, "agent") == agents
+
+
+def test_agreeing_a_sanctions_package_imposes_it(extract: Extract) -> None:
+    text = (
+        "Ambassadors of the 27 EU member states on Thursday agreed a 14th package of sanctions "
+        "against Russia."
+    )
+    assert _of(extract(text), "sanctions_vote")

@@ -26,6 +26,7 @@ _AIM_PREPOSITIONS = frozenset(_LEXICON["aim_prepositions"])
 _RISING_VERBS = frozenset(_LEXICON["rising_verbs"])
 _NOT_LAUNCHED = frozenset(_LEXICON["not_launched"])
 _SPACE_MODIFIERS = frozenset(_LEXICON["space_modifiers"])
+_FLYING_NOUNS = frozenset(_LEXICON["flying_nouns"])
 
 
 def mention_from_trigger(
@@ -41,6 +42,10 @@ def mention_from_trigger(
             objects += syntax.prep_objects(trigger, {"off"})
         if trigger.lemma_ in _RISING_VERBS:
             objects += [c for c in trigger.children if c.dep_ == "nsubj"]
+            if trigger.dep_ == "relcl":  # "the Chang'e-5 mission, which lifted off on ..."
+                objects.append(trigger.head)
+        if trigger.dep_ == "acl" and trigger.tag_ == "VBN":
+            objects.append(trigger.head)  # "a missile launched from Yemen struck ..."
     else:
         objects = [c for c in trigger.children if c.dep_ in {"compound", "amod", "nmod"}]
         objects += syntax.prep_objects(trigger, {"of"})
@@ -55,7 +60,10 @@ def mention_from_trigger(
         return None  # "tested a nuclear weapon", "its sixth nuclear test": no launch
     text = " ".join(t.text for t in launched)
     weapons = ctx.weapons(text)
-    if not weapons and not any(t.lower_ in LAUNCHABLE for t in launched):
+    rising = trigger.lemma_ in _RISING_VERBS
+    if not weapons and not any(
+        t.lower_ in LAUNCHABLE or (rising and t.lower_ in _FLYING_NOUNS) for t in launched
+    ):
         return None
     if label_id == "test" and not (
         weapons or any(t.lower_ in _TESTED_LAUNCHABLE for t in launched)
@@ -72,6 +80,10 @@ def mention_from_trigger(
         mention.agent_named = bool(mention.agents) and all(o.pos_ != "PRON" for o in owners)
         if not mention.agents and verb is not trigger and verb.lemma_ in _CARRYING_VERBS:
             mention.agents, mention.agent_named = ctx.agents(verb)
+    if not mention.agents and trigger.pos_ == "VERB":
+        # "a missile launched from Yemen": the state it was fired from.
+        origins = ctx.actors_under(syntax.prep_objects(trigger, {"from"}))
+        mention.agents = [a for a in origins if a.kind == "country"][:1]
     if not mention.agents:
         for weapon in weapons:
             info = ctx.gazetteer.weapon_country(weapon)
