@@ -1,15 +1,16 @@
 """What incident linking costs the worker, measured on the step it adds to: storing events.
 
-    python bench/link_cost.py --articles 1000 --repeat 3 [--json OUT]
+    python bench/link_cost.py --articles 1000 --repeat 3 [--cache FILE] [--postgres ADMIN_URL]
+        [--json OUT]
 
 The corpus is bench/make_corpus.py's (seed 7, as bench/throughput.py). Its events are
 extracted once (timed: what a worker spends in spaCy and the rules); then, ``--repeat``
-rounds of two runs on fresh SQLite databases (as bench/throughput.py) holding the same
-articles: the worker's storing step (``models.repository.replace_events`` per batch of
-``--batch-size`` articles, one transaction each, in corpus order) without linking, and the
-same with linking (``worker.incidents.link_events`` in the same transaction, as
-``worker.processing`` does).
-The median of each is kept. Linking's share of worker time is then
+rounds of two runs on fresh databases (SQLite as bench/throughput.py, or PostgreSQL)
+holding the same articles: the worker's storing step (``models.repository.replace_events``
+per batch of ``--batch-size`` articles, one transaction each, in corpus order) without
+linking, and the same with linking (``worker.incidents.lock_for_batch`` and ``link_events``
+in the same transaction, as ``worker.processing`` does). The median of each is kept.
+Linking's share of worker time is then
 
     link / (extract + store + link)
 
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from make_corpus import generate  # noqa: E402
+from scratch_db import create_database, drop_database  # noqa: E402
 
 from models import repository  # noqa: E402
 from models.engine import make_engine, session_scope  # noqa: E402
@@ -66,7 +68,7 @@ def store(
 ) -> float:
     """Store the articles, then time storing their events batch by batch (and linking)."""
     from worker.extraction import EXTRACTOR_VERSION
-    from worker.incidents import link_events
+    from worker.incidents import link_events, lock_for_batch
 
     upgrade(url)
     engine = make_engine(url)
@@ -85,6 +87,12 @@ def store(
         began = time.perf_counter()
         with session_scope(engine) as session:
             work = LinkWork()
+            if link:
+                lock_for_batch(
+                    session,
+                    article_ids=[i for i, _ in results],
+                    types={r.type for _, found in results for r in found},
+                )
             repository.replace_events(
                 session, results=results, extractor_version=EXTRACTOR_VERSION, link_work=work
             )
@@ -101,6 +109,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        help="run on scratch PostgreSQL databases created beside this URL's (default: SQLite)",
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument(
         "--cache",
@@ -124,13 +137,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.repeat):
             for name, link in (("store", False), ("store+link", True)):
-                url = f"sqlite:///{Path(tmp) / f'{round_}_{int(link)}.db'}"
-                runs[name].append(store(url, records, events, args.batch_size, link))
+                scratch = f"link_cost_{round_}_{int(link)}"
+                if args.postgres:
+                    url = create_database(args.postgres, scratch)
+                else:
+                    url = f"sqlite:///{Path(tmp) / scratch}.db"
+                try:
+                    runs[name].append(store(url, records, events, args.batch_size, link))
+                finally:
+                    if args.postgres:
+                        drop_database(args.postgres, scratch)
     stored = statistics.median(runs["store"])
     linked = statistics.median(runs["store+link"])
     link_s = max(0.0, linked - stored)
     result = {
         "articles": args.articles,
+        "database": "postgresql" if args.postgres else "sqlite",
         "events": sum(len(e) for e in events),
         "extract_s": round(extract_s, 2),
         "store_s": round(stored, 3),

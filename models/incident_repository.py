@@ -108,7 +108,8 @@ class BlockEvent:
     location_country: str | None
     weapons: tuple[str, ...]
     modality: str
-    attributes: Mapping[str, Any]
+    #: Where a date without one of its own came from (``attributes.date_source``).
+    date_source: str | None
     article_id: int
     content_hash: str
     published: date | None
@@ -217,7 +218,7 @@ def _with_actors(session: Session, rows: Sequence[Any]) -> list[BlockEvent]:
             location_country=r.location_country,
             weapons=tuple(r.weapons or ()),
             modality=r.modality,
-            attributes=r.attributes or {},
+            date_source=(r.attributes or {}).get("date_source"),
             article_id=int(r.article_id),
             content_hash=r.content_hash,
             published=r.published,

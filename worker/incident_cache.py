@@ -18,8 +18,9 @@ from datetime import datetime
 from models.incident_repository import BlockEvent
 from worker.incident_linking import LinkEvent, TypeTraits
 
-#: Events kept (each a few kB: its sentence, actors and content words).
-MAX_EVENTS = 20_000
+#: Events kept: about 4 kB each (its sentence, actors, content words), some 40 MB in all;
+#: more than the days a batch reads (bench/link_cost.py).
+MAX_EVENTS = 10_000
 
 
 class EventCache:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from sys import intern
 
 #: A pair of events must score at least this to be the same happening.
 LINK_THRESHOLD = 2.5
@@ -43,7 +44,8 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9-]+")
 
 def content_words(sentence: str) -> frozenset[str]:
     """Lower-cased words of a sentence without the stop words (for the text score)."""
-    return frozenset(w for w in _WORD.findall(sentence.lower()) if w not in _STOP)
+    # Interned: the same words recur in every report, and the linker keeps many in memory.
+    return frozenset(intern(w) for w in _WORD.findall(sentence.lower()) if w not in _STOP)
 
 
 @dataclass(frozen=True)

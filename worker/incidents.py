@@ -75,7 +75,7 @@ def to_link_event(event: BlockEvent, traits: Mapping[str, TypeTraits] | None = N
         precision=event.date_precision if event.event_date else None,
         # "published": dated by the publication day (extractor 0.2.2+), as good as undated.
         inferred=event.event_date is None
-        or event.attributes.get("date_source") in ("context", "published"),
+        or event.date_source in ("context", "published"),
         agent_countries=frozenset(a[3] for a in agents if a[3]),
         agent_people=frozenset(a[1].lower() for a in agents if a[2] == "person"),
         target_countries=frozenset(a[3] for a in event.actors if a[0] == "target" and a[3]),
