@@ -142,20 +142,24 @@ def fit(rows: list[tuple[str, float, bool]], min_type_events: int) -> dict[str, 
         mine = [(s, y) for k, s, y in rows if k == kind]
         counts[kind] = {"predictions": len(mine), "right": sum(y for _, y in mine)}
         if len(mine) >= min_type_events:
-            types[kind] = fit_mapping(
+            own = fit_mapping(
                 [s for s, _ in mine],
                 [y for _, y in mine],
                 prior=global_mapping,
                 prior_strength=TYPE_PRIOR_STRENGTH,
             )
+            # A flat fit (every block pooled into one rate) ranks nothing: the global
+            # mapping, which still orders the type's scores, serves it better.
+            if len(set(own["values"])) > 1:
+                types[kind] = own
     return {
         "method": (
             "isotonic regression (pool-adjacent-violators) of right/wrong on the raw score; "
             "blocks < 10 predictions pooled; global blocks shrunk by 2 pseudo-predictions "
             "towards the overall rate; a type with >= "
             f"{min_type_events} dev predictions gets its own mapping, shrunk by "
-            f"{TYPE_PRIOR_STRENGTH:g} pseudo-predictions towards the global one; other types "
-            "use the global one"
+            f"{TYPE_PRIOR_STRENGTH:g} pseudo-predictions towards the global one unless that fit "
+            "is flat; other types use the global one"
         ),
         "split": "data/gold/news/dev.jsonl",
         "dev_counts": {

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -41,8 +41,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from scratch_db import create_database, drop_database  # noqa: E402
 
+from common.settings import get_settings  # noqa: E402
 from dashboard.data import connect_args as dashboard_connect_args  # noqa: E402
 from models import queries  # noqa: E402
+from models.engine import make_read_engine  # noqa: E402
 from models.queries import EventFilter  # noqa: E402
 from models.queries import incidents as incident_queries  # noqa: E402
 
@@ -57,6 +59,7 @@ COUNTRIES = (
     "USA RUS UKR CHN ISR IRN PRK GBR FRA DEU TUR IND PAK SYR IRQ JPN KOR SAU YEM AFG "
     "BLR POL ITA ESP CAN AUS BRA MEX VEN EGY LBN PSE SDN ETH NGA ZAF KEN QAT ARE TWN"
 ).split()
+TYPES = ("statement", "meeting", "military_exercise", "launch", "sanctions_vote", "parade")
 PERSON_NAMES = ("Kim", "Ivanov", "Smith", "Zhang", "Cohen", "Rahimi", "Dubois", "Müller",
                 "Kaya", "Sharma")  # fmt: skip
 
@@ -84,8 +87,19 @@ def _links_sql(role: str, picks: str) -> str:
             FROM ({picks} OFFSET 0) p JOIN actor ac ON ac.id = p.pick"""
 
 
-def _steps(events: int) -> list[tuple[str, str]]:
-    """(label, SQL) steps that fill the database with ``events`` events."""
+def _rollup(conn: Connection) -> None:
+    """The incident rollup (migration 0010) of the incidents generated: the worker keeps it
+    as it links, data written by SQL gets it from models.incident_rollup.rebuild."""
+    from models.incident_rollup import rebuild
+
+    with Session(bind=conn) as session:
+        rebuild(session)
+        session.flush()
+
+
+def _steps(events: int) -> list[tuple[str, str | Callable[[Connection], None]]]:
+    """(label, SQL or function of the connection) steps that fill the database with
+    ``events`` events."""
     articles = max(1, events // 4)
     countries = _countries_sql()
     n_c = len(COUNTRIES)
@@ -156,8 +170,11 @@ def _steps(events: int) -> list[tuple[str, str]]:
                         ELSE 'capability' END,
                    round((0.3 + 0.7 * random())::numeric, 2), '{{}}'::jsonb, 'bench', now(),
                    -- About 2.3 reports per incident: one happening per type, day and g % 100
-                   -- (a hash as its id, grouped into incident rows below; collisions merge).
-                   abs(hashtext(t.type || ':' || (a.published - (g % 3)) || ':' || (g % 100))),
+                   -- (a hash as its id, grouped into incident rows below; collisions merge,
+                   -- never across types: the type is the id's last three bits, as the
+                   -- linker never puts two types in one incident).
+                   (abs(hashtext((a.published - (g % 3)) || ':' || (g % 100))) % 268435456) * 8
+                     + array_position({_sql_array(TYPES)}, t.type),
                    t.type || '|' || to_char(a.published - (g % 3), 'YYYY-MM')
             FROM (SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4
                   FROM generate_series(1, {events}) g) s
@@ -218,6 +235,7 @@ def _steps(events: int) -> list[tuple[str, str]]:
             JOIN event_actor t ON t.event_id = a.event_id AND t.role = 'target'
             WHERE a.role = 'agent'""",
         ),
+        ("incident rollup", _rollup),
         # VACUUM too: it sets the visibility map, so index-only scans are index-only, as on a
         # database autovacuum has seen (ANALYZE alone leaves every row a heap fetch).
         ("vacuum analyze", "VACUUM ANALYZE"),
@@ -246,12 +264,61 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
         # ANALYZE cannot run in a transaction block on some versions; autocommit throughout.
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         conn.exec_driver_sql("SET maintenance_work_mem = '256MB'")
-        for label, sql in _steps(events):
+        # The generating INSERTs take minutes: no statement timeout, whatever the server,
+        # database or role sets by default (the dashboard's applies to the timed queries only).
+        conn.exec_driver_sql("SET statement_timeout = 0")
+        for label, step in _steps(events):
             started = time.perf_counter()
-            conn.execute(text(sql))
+            if callable(step):
+                step(conn)
+            else:
+                conn.execute(text(step))
             timings[label] = time.perf_counter() - started
             print(f"  {label:<24} {timings[label]:7.1f} s", flush=True)
     return timings
+
+
+#: Tables copied to SQLite, parents first (what the pages read; mentions are not generated).
+COPIED_TABLES = (
+    "article", "actor", "event", "incident", "event_actor", "event_pair", "incident_facet",
+    "incident_count",
+)  # fmt: skip
+
+
+def copy_to_sqlite(source: Engine, path: Path, chunk: int = 20_000) -> float:
+    """Copy the generated rows into a new migrated SQLite file at ``path``; return seconds.
+
+    SQLite has no ``generate_series`` nor ``power()`` in every build, so the same data is
+    copied rather than generated again: both dialects are timed on identical rows.
+    """
+    from sqlmodel import SQLModel
+
+    started = time.perf_counter()
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    create_schema(url)
+    target = create_engine(url)
+    try:
+        with source.connect() as src, target.connect() as dst:
+            # A scratch copy: no journal, no fsync (as fast as SQLite writes).
+            dst.exec_driver_sql("PRAGMA journal_mode=OFF")
+            dst.exec_driver_sql("PRAGMA synchronous=OFF")
+            for name in COPIED_TABLES:
+                table = SQLModel.metadata.tables[name]
+                rows = src.execution_options(stream_results=True, yield_per=chunk).execute(
+                    table.select().order_by(*table.primary_key.columns)
+                )
+                copied = 0
+                for part in rows.partitions():
+                    dst.execute(table.insert(), [dict(r._mapping) for r in part])
+                    copied += len(part)
+                dst.commit()
+                print(f"  sqlite {name:<18} {copied:>9,} rows", flush=True)
+            dst.exec_driver_sql("ANALYZE")
+            dst.commit()
+    finally:
+        target.dispose()
+    return time.perf_counter() - started
 
 
 def _scenarios(last_day: date) -> dict[str, EventFilter]:
@@ -269,6 +336,15 @@ def _scenarios(last_day: date) -> dict[str, EventFilter]:
         # The most frequent country: the country filter at its least selective.
         "country USA": EventFilter(countries=("USA",)),
         "actor~kim, all modalities": EventFilter(actor="kim", modalities=()),
+        # The dashboard counts incidents unless told otherwise: the same views counted so.
+        "launch, incidents": EventFilter(types=("launch",), count_incidents=True),
+        "last 90 days, incidents": EventFilter(
+            since=last_day - timedelta(days=90), until=last_day, count_incidents=True
+        ),
+        "all modalities, incidents": EventFilter(modalities=(), count_incidents=True),
+        "actor~kim, all mod., incidents": EventFilter(
+            actor="kim", modalities=(), count_incidents=True
+        ),
     }
 
 
@@ -409,6 +485,20 @@ def page_totals(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _time_and_print(
+    engine: Engine, args: argparse.Namespace
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Time every page on ``engine``, print the queries and page totals, return both."""
+    print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
+    records = time_queries(engine, args.repeat, args.scenario, args.page)
+    totals = page_totals(records)
+    print("\npage totals (median ms; sidebar filter_options added):")
+    for t in totals:
+        scenario, page = t["scenario"], t["page"]
+        print(f"  {scenario:<26} {page:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}")
+    return records, totals
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the database, time the queries, write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -433,6 +523,12 @@ def main(argv: list[str] | None = None) -> int:
         help="time only this page's queries (repeatable; default: all)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--sqlite",
+        type=Path,
+        help="also time the pages on a SQLite copy at this path (made from the PostgreSQL "
+        "database, unless it exists and --reuse is given)",
+    )
     args = parser.parse_args(argv)
 
     url = args.admin_url.rsplit("/", 1)[0] + f"/{args.name}"
@@ -442,8 +538,11 @@ def main(argv: list[str] | None = None) -> int:
         url = create_database(args.admin_url, args.name)
         schema = create_schema(url)
         print(f"schema by {schema}; generating {args.events:,} events", flush=True)
-    # The dashboard's own session settings (work_mem, statement timeout): time what it runs.
-    engine = create_engine(url, connect_args=dashboard_connect_args(url))
+    # The dashboard's own engine settings (work_mem, jit, the EVENTWIRE_SQL_TIMEOUT statement
+    # timeout, as dashboard.data.engine makes it): time what it runs.
+    engine = make_read_engine(
+        url, get_settings().sql_timeout, connect_args=dashboard_connect_args(url)
+    )
     try:
         if not args.reuse:
             # Filled through a plain engine: no dashboard statement timeout on the generator.
@@ -458,30 +557,30 @@ def main(argv: list[str] | None = None) -> int:
                 for t in ("article", "actor", "event", "event_actor", "event_pair", "incident")
             }
         print("rows:", counts, flush=True)
-        print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
-        records = time_queries(engine, args.repeat, args.scenario, args.page)
-        totals = page_totals(records)
-        print("\npage totals (median ms; sidebar filter_options added):")
-        for t in totals:
-            scenario, page = t["scenario"], t["page"]
-            print(f"  {scenario:<26} {page:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}")
+        records, totals = _time_and_print(engine, args)
+        result: dict[str, Any] = {
+            "events": counts["event"],
+            "rows": counts,
+            "schema": schema,
+            "fill_seconds": {k: round(v, 1) for k, v in fill_times.items()},
+            "repeat": args.repeat,
+            "python": platform.python_version(),
+            "queries": records,
+            "page_totals": totals,
+        }
+        if args.sqlite:
+            if not (args.reuse and args.sqlite.exists()):
+                seconds = copy_to_sqlite(create_engine(url), args.sqlite)
+                result["fill_seconds"]["sqlite copy"] = round(seconds, 1)
+            lite = make_read_engine(f"sqlite:///{args.sqlite}", get_settings().sql_timeout)
+            try:
+                print(f"SQLite copy {args.sqlite}:", flush=True)
+                lite_records, lite_totals = _time_and_print(lite, args)
+            finally:
+                lite.dispose()
+            result["sqlite"] = {"queries": lite_records, "page_totals": lite_totals}
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(
-            json.dumps(
-                {
-                    "events": counts["event"],
-                    "rows": counts,
-                    "schema": schema,
-                    "fill_seconds": {k: round(v, 1) for k, v in fill_times.items()},
-                    "repeat": args.repeat,
-                    "python": platform.python_version(),
-                    "queries": records,
-                    "page_totals": totals,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.out}")
     finally:
         engine.dispose()

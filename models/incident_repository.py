@@ -246,7 +246,7 @@ def write_incidents(
     incidents: Sequence[tuple[dict[str, Any], Sequence[int]]],
     current: Mapping[int, int | None],
     replaced: Iterable[int] = (),
-) -> None:
+) -> set[int]:
     """Make ``incidents`` (row values with a unique ``key``, and their event ids) those of
     their events, and delete the incidents they replace.
 
@@ -257,6 +257,9 @@ def write_incidents(
     incident only when it changed (one executemany per table), and the incidents left
     without events deleted in the same transaction, so no event ever points at an incident
     that is gone.
+
+    Returns the ids of the incidents whose events changed (new, updated, gaining or losing
+    events, deleted): what ``models.incident_rollup.refresh_incidents`` must bring up to date.
     """
     candidates = {i for i in current.values() if i is not None} | set(replaced)
     columns = [_incident.c.id, *(_incident.c[k] for k in incidents[0][0])] if incidents else []
@@ -268,6 +271,7 @@ def write_incidents(
     ids: dict[str, int] = {}
     new_rows = []
     changed = []
+    touched: set[int] = set()
     for row, _ in incidents:
         stored = existing.get(row["key"])
         if stored is None:
@@ -275,6 +279,8 @@ def write_incidents(
             continue
         ids[row["key"]] = stored["id"]
         if any(stored[k] != v for k, v in row.items()):
+            # n_events is in the row: an incident that lost events is changed here.
+            touched.add(stored["id"])
             changed.append({"_id": stored["id"], **{f"_{k}": v for k, v in row.items()}})
     if changed:
         # One executemany for every incident whose summary changed.
@@ -287,12 +293,17 @@ def write_incidents(
             insert(_incident).returning(_incident.c.id, _incident.c.key), list(row_chunk)
         )
         ids.update({r.key: int(r.id) for r in inserted})
+    touched.update(ids[row["key"]] for row in new_rows)
     moved = [
         {"event": event_id, "incident": ids[row["key"]]}
         for row, event_ids in incidents
         for event_id in event_ids
         if current.get(event_id) != ids[row["key"]]
     ]
+    for m in moved:
+        touched.add(m["incident"])
+        if (before := current.get(m["event"])) is not None:
+            touched.add(before)
     for chunk in batched(moved, IN_CHUNK):
         # The links and pairs carry a copy, so incident counts need no join to event.
         for table, column in (
@@ -310,6 +321,7 @@ def write_incidents(
     stale = sorted(i for i in candidates if i not in kept)
     for chunk in batched(stale, IN_CHUNK):
         session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))
+    return touched | set(stale)
 
 
 # ------------------------------------------------------------------------ wire copies

@@ -33,6 +33,7 @@ from common.dates import event_day
 # metadata wherever the schema is loaded (migrations, tests, the repository).
 from models.feed_tables import Feed, FeedItem  # noqa: F401
 from models.incident_tables import ArticleBand, Incident  # noqa: F401
+from models.rollup_tables import IncidentCount, IncidentFacet  # noqa: F401
 
 
 def utcnow() -> datetime:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from common.incident_keys import block_key
-from models import incident_repository
+from models import incident_repository, incident_rollup
 from models.incident_repository import BlockEvent
 from models.records import LinkWork
 from worker.event_types import incident_traits
@@ -189,12 +189,14 @@ def link_events(session: Session, work: LinkWork) -> int:
                 row["key"] = f"{base}#{n}"
             keys.add(row["key"])
             incidents.append((row, [e.id for e in stored]))
-    incident_repository.write_incidents(
+    changed = incident_repository.write_incidents(
         session,
         incidents=incidents,
         current={i: e.incident_id for i, e in loaded.items()},
         replaced=work.old_incidents,
     )
+    # Once for the whole transaction: the counters are changed in one pass, in key order.
+    incident_rollup.refresh_incidents(session, incident_ids=changed)
     logger.debug(
         "linked %d new events: %d events in %d incidents",
         len(work.new_events),

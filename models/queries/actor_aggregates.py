@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
+from models.queries import rollup
 from models.queries._core import ROLES, actor, check_role, fetch_all, link, pair
 from models.queries.buckets import bucket_start
 from models.queries.filters import EventFilter, counted, linked, linked_rows, matching_events
@@ -41,6 +42,8 @@ def top_actors(
 
     ``role`` (``agent``, ``target`` or ``participant``) counts only that role.
     """
+    if role is None and (from_rollup := rollup.top_actors(session, filt, limit)) is not None:
+        return from_rollup
     counts = _actor_event_counts(session, filt, role).subquery()
     a = actor.c
     stmt = (
@@ -134,6 +137,8 @@ def country_counts(
     # part, so the parts are disjoint and add up (UNION ALL), and only the actor pairs (two
     # actors of one country) need de-duplicating: cheaper than a UNION of everything.
     if filt is not None and filt.count_incidents:
+        if role is None and (from_rollup := rollup.country_counts(session, filt)) is not None:
+            return from_rollup
         return _country_incident_counts(session, filt, role)
     parts: list[Select[Any]] = []
     if role in (None, "location"):

@@ -134,6 +134,44 @@ class EventFilter:
         conds = [ev.id.in_(s) for s in involved] if involved else self._copied(ev)
         return conds + self._event_conditions(ev)
 
+    def row_conditions(self, row: Any) -> list[ColumnElement[bool]]:
+        """Conditions on one ``event`` row (an alias) alone, correlated: for ``EXISTS``.
+
+        The same events as :meth:`conditions`, decided event by event (its location, then its
+        links through the index on ``event_id``) instead of by building the set of every
+        matching event first: cheaper when the caller stops after a few matches (a page of
+        incidents, newest first).
+        """
+        ev = row.c
+        conds = self._copied(ev) + self._event_conditions(ev)
+        if self.countries:
+            by_actor = link.alias("row_country_link")
+            conds.append(
+                or_(
+                    ev.location_country.in_(self.countries),
+                    select(by_actor.c.event_id)
+                    .where(
+                        by_actor.c.event_id == ev.id,
+                        by_actor.c.actor_country.in_(self.countries),
+                    )
+                    .exists(),
+                )
+            )
+        if self.actor:
+            named_link, named = link.alias("row_named_link"), actor.alias("row_named_actor")
+            matching_actors = select(named.c.id).where(
+                named.c.name.icontains(self.actor, autoescape=True)
+            )
+            conds.append(
+                select(named_link.c.event_id)
+                .where(
+                    named_link.c.event_id == ev.id,
+                    _InSubquery(named_link.c.actor_id, matching_actors.scalar_subquery()),
+                )
+                .exists()
+            )
+        return conds
+
     def link_conditions(self, table: Any = None) -> list[ColumnElement[bool]]:
         """Conditions on ``event_actor`` (default), ``event_pair`` or an alias of either.
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from models import incident_rollup
 from models.engine import make_engine
 from tests.conftest import REPO, cli_env, scratch_postgres
 
@@ -45,10 +47,12 @@ def _run(env: dict[str, str], *args: str) -> None:
 
 def _incidents(url: str) -> tuple[set[frozenset[tuple[str, int, str]]], set[tuple[str, str]]]:
     """The partition of events (article external id, offset, type) by incident, and the
-    (copy, original) pairs; asserts that every event has an incident that exists and every
-    incident has events."""
+    (copy, original) pairs; asserts that every event has an incident that exists, every
+    incident has events, and the incident rollup the workers kept equals its base tables."""
     engine = make_engine(url)
     try:
+        with Session(engine) as session:
+            assert incident_rollup.mismatches(session) == []
         with engine.connect() as conn:
             rows = conn.execute(
                 text(

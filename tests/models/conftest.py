@@ -21,6 +21,8 @@ from tests.conftest import POSTGRES_URL, unavailable
 
 DIALECTS = ["sqlite", "postgresql"]
 TABLES = (
+    "incident_facet",
+    "incident_count",
     "article_band",
     "incident",
     "feed_item",

@@ -266,6 +266,21 @@ def test_event_counts(db: tuple[Session, list[Fact]], filt: EventFilter) -> None
     assert kpis.actors == len({name for e in events for name, _, _ in e.links})
 
 
+@ids
+def test_actors_of_a_broad_filter_counted_one_by_one(
+    db: tuple[Session, list[Fact]], filt: EventFilter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other way of counting the actors of matching events (for a filter matching many
+    events on a large database) gives the same number."""
+    from models.queries import event_counts
+
+    session, facts = db
+    monkeypatch.setattr(event_counts, "BROAD_FILTER", -1)
+    events = [e for e in facts if _matches(e, filt)]
+    kpis = q.overview_kpis(session, filt=filt)
+    assert kpis.actors == len({name for e in events for name, _, _ in e.links})
+
+
 # --------------------------------------------------------------------------- event lists
 
 

@@ -19,8 +19,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from models import incident_rollup
 from models import queries as q
 from models.queries import EventFilter
+from models.queries.incidents import list_incidents
 from tests.conftest import scratch_postgres
 from tests.models.test_filter_paths import ACTORS, FILTERS, Fact, _fill, _matches, _month, _ranked
 
@@ -37,6 +39,21 @@ def _fill_with_incidents(url: str) -> tuple[Engine, list[Fact]]:
         conn.execute(text(f"UPDATE event SET incident_id = 1 + id / {GROUP}"))
         for table in ("event_actor", "event_pair"):
             conn.execute(text(f"UPDATE {table} SET incident_id = 1 + event_id / {GROUP}"))
+    # An incident row for each, as the linker writes them (the Incidents page lists these).
+    json = "CAST('{}' AS JSONB), CAST('[]' AS JSONB)" if "postgresql" in url else "'{}', '[]'"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO incident (id, key, block, type, actors, weapons, modality, day, "
+                "n_events, n_articles, n_sources) SELECT incident_id, 'k' || incident_id, 'b', "
+                f"min(type), {json}, 'asserted', max(day), count(*), 1, 1 FROM event "
+                "GROUP BY incident_id"
+            )
+        )
+    # Written by SQL, not by the linker: the rollup is rebuilt from what was written.
+    with Session(engine) as session:
+        incident_rollup.rebuild(session)
+        session.commit()
     return engine, facts
 
 
@@ -98,6 +115,19 @@ def test_incident_counts(db: tuple[Session, list[Fact]], filt: EventFilter) -> N
     assert [(r.bucket_start, r.type, r.count) for r in rows] == sorted(
         (start, type_, n) for (start, type_), n in per_month.items()
     )
+
+
+@ids
+def test_incident_lists(db: tuple[Session, list[Fact]], filt: EventFilter) -> None:
+    """The Incidents page lists the incidents of the matching events, in either order."""
+    session, facts = db
+    wanted = {_incident(e) for e in facts if _matches(e, filt)}
+    for order in ("day", "sources"):
+        listed = [r.id for r in list_incidents(session, filt=filt, limit=10_000, order=order)]
+        assert len(listed) == len(set(listed)) and set(listed) == wanted, order
+    newest = [r.id for r in list_incidents(session, filt=filt, limit=10_000)]
+    page = [r.id for r in list_incidents(session, filt=filt, limit=3, offset=2)]
+    assert page == newest[2:5]
 
 
 @ids

@@ -37,6 +37,8 @@ TABLES = {
     "feed_item",
     "incident",
     "article_band",
+    "incident_facet",
+    "incident_count",
     "alembic_version",
 }
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
@@ -59,7 +61,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0009"
+    assert current_revision(empty_url) == head_revision() == "0010"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -584,6 +586,78 @@ def test_0009_adds_event_mentions_with_a_backfill_and_drops_them(empty_url: str)
         assert "mentions" not in {c["name"] for c in inspect(engine).get_columns("event_view")}
         assert _rows_of(engine, "SELECT event_id FROM event_view") == [(7,)]
         assert current_revision(empty_url) == "0008"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0010_adds_the_incident_rollup_counting_older_incidents_and_drops_it(
+    empty_url: str,
+) -> None:
+    """0010: incident_facet and incident_count, backfilled from the incidents linked before."""
+    from models.incident_rollup import mismatches
+
+    upgrade(empty_url, "0009")
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, content_hash, text, status, attempts, created_at, "
+                    "updated_at) VALUES (1, 'h1', 'Old text.', 'done', 1, "
+                    "'2024-03-05 00:00:00', '2024-03-05 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO actor (id, key, name, country, kind) VALUES "
+                    "(3, 'country|prk|north korea', 'North Korea', 'PRK', 'country')"
+                )
+            )
+            for event_id, modality, incident_id in (
+                (7, "asserted", 70),
+                (8, "planned", 70),
+                (9, "planned", 90),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO event (id, article_id, type, sentence, start_char, "
+                        "end_char, trigger, weapons, modality, confidence, attributes, "
+                        "created_at, incident_id, location_country) VALUES "
+                        f"({event_id}, 1, 'launch', 'Old text.', 0, 9, 'x', '[]', "
+                        f"'{modality}', 0.9, '{{}}', '2024-03-05 00:00:00', {incident_id}, "
+                        "'JPN')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO event_actor (event_id, actor_id, role, type, modality, "
+                        f"actor_country, incident_id) VALUES ({event_id}, 3, 'agent', "
+                        f"'launch', '{modality}', 'PRK', {incident_id})"
+                    )
+                )
+        upgrade(empty_url)
+        # Incident 70: asserted and planned (mask 1 | 8), incident 90: planned only (8).
+        counts = _rows_of(
+            engine, "SELECT facet, key, type, mask, n FROM incident_count ORDER BY 1, 2, 4"
+        )
+        assert counts == [
+            ("actor", "3", "launch", 8, 1),
+            ("actor", "3", "launch", 9, 1),
+            ("all", "", "launch", 8, 1),
+            ("all", "", "launch", 9, 1),
+            ("country", "JPN", "launch", 8, 1),
+            ("country", "JPN", "launch", 9, 1),
+            ("country", "PRK", "launch", 8, 1),
+            ("country", "PRK", "launch", 9, 1),
+        ]
+        with session_scope(engine) as session:
+            assert mismatches(session) == []
+        _downgrade(engine, empty_url, "0009")
+        inspect(engine).clear_cache()
+        tables = set(inspect(engine).get_table_names())
+        assert not tables & {"incident_facet", "incident_count"}
+        assert current_revision(empty_url) == "0009"
     finally:
         engine.dispose()
 

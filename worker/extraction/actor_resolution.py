@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
+from worker.extraction.page_structure import read_page
 from worker.extraction.vocabulary import (
     ACTOR_NOUNS,
     COMPANY_HEADS,
@@ -24,6 +25,7 @@ from worker.extraction.vocabulary import (
     PERSON_PRONOUNS,
     POLITICAL_TITLES,
     POSSESSIVE_PRONOUNS,
+    SPORTS_BODIES,
     THING_PRONOUNS,
     TITLE_WORDS,
 )
@@ -83,6 +85,15 @@ class ArticleActors:
                 continue
             for token in span:
                 self._token_entries[token.i] = (span, entry)
+            if entry.kind == "person" and entry.form != "surname":
+                # A listed person named in full anywhere in the story is who a lone surname
+                # means later, even where the parser never reaches the full name.
+                actor = ResolvedActor(entry.name, entry.country, "person")
+                self.listed_people.add(actor.name)
+                parts = entry.name.split()
+                if len(parts) > 1:
+                    for part in (parts[0], parts[-1]):
+                        self.name_parts.setdefault(part.lower(), actor)
         for ent in self.doc.ents:
             if ent.label_ == "PERSON":
                 for token in ent:
@@ -96,6 +107,11 @@ class ArticleActors:
             if match:
                 end = sent.start_char + match.end()
                 out.update(t.i for t in sent if t.idx < end)
+        # "SEOUL, South Korea (AP) —" gives no date, which the pattern above needs; the page
+        # reader knows every form of the story's opening dateline.
+        dateline = read_page(self.text).dateline
+        if dateline is not None:
+            out.update(t.i for t in self.doc if dateline.start <= t.idx < dateline.end)
         return out
 
     # -- single tokens -------------------------------------------------------------------
@@ -163,6 +179,8 @@ class ArticleActors:
         if actor.name in self.listed_people:
             return True
         words = self.person_titles.get(actor.name, set())
+        if words & SPORTS_BODIES:
+            return False  # "football federation president": a sports official
         if words & (POLITICAL_TITLES | {"people"}) and not (
             actor.name in self.company_titled and words & COMPANY_HEADS
         ):
@@ -210,6 +228,8 @@ class ArticleActors:
                 return country
             if token.is_punct and token.text not in {"-", "’s", "'s"}:
                 break
+            if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"amod", "compound"}:
+                break  # "Russia and Belarus began joint Zapad drills": another clause's country
             if token.lower_ in TITLE_WORDS or token.pos_ in {"PROPN", "NOUN", "ADJ"}:
                 titles.append(token.lower_)
             i -= 1
@@ -246,7 +266,9 @@ class ArticleActors:
     def note_titles(self, sent: Span) -> None:
         """Remember "<country> <title>" pairs of a sentence ("State Department spokesman")."""
         for token in sent:
-            if token.lower_ in TITLE_WORDS and token.pos_ == "NOUN":
+            if (token.lower_ in TITLE_WORDS or token.lower_ in GOVERNMENT_NOUNS) and (
+                token.pos_ in {"NOUN", "PROPN"}
+            ):
                 for left in token.lefts:
                     for sub in left.subtree:
                         country = self.country_of(sub)
@@ -303,6 +325,12 @@ class ArticleActors:
                 if child.dep_ == "appos" and child.i in self._person_spans:
                     return self._resolve_head(child)
             return self._modified_noun(token)
+        if token.pos_ == "NOUN":
+            # "Rwanda's representative, Ernest Rwamucyo, rejected ...": any title noun with
+            # the person named beside it is that person.
+            for child in token.children:
+                if child.dep_ == "appos" and child.i in self._person_spans:
+                    return self._resolve_head(child)
         if token.pos_ == "PROPN":
             # "Kenzo Oshima, the UN relief coordinator, demanded ...": a name the NER missed
             # is described by its appositive; the described body or state stands for it.
@@ -311,6 +339,14 @@ class ArticleActors:
                     described = self._resolve_head(child) or self._modified_noun(child)
                     if described is not None:
                         return described
+            return self._named_before(token)
+        return None
+
+    def _named_before(self, token: Token) -> ResolvedActor | None:
+        """The person a lone surname the NER missed refers to, when the story has named them
+        in full before ("Yoshimasa Hayashi told ... " then "... Hayashi said")."""
+        if token.is_title and token.lower_ in self.name_parts:
+            return self.name_parts[token.lower_]
         return None
 
     def _person_from_entry(self, entry: Entry) -> ResolvedActor:
@@ -349,8 +385,8 @@ class ArticleActors:
             name = f"{entry.name} {token.text.lower()}"
             return ResolvedActor(name, entry.country, "group")
         # A title noun without a country: the country an earlier "<country> <title>" gave it.
-        if token.lower_ in self.title_countries:
-            country = self.title_countries[token.lower_]
+        country = self.title_countries.get(token.lower_)
+        if country is not None:
             return ResolvedActor(
                 self.gazetteer.country_names.get(country, country), country, "country"
             )
@@ -369,6 +405,11 @@ class ArticleActors:
             ent = self._person_spans.get(token.i)
             found = self.entry_at(token)
             key = ent.start if ent is not None else (found[0].start if found else None)
+            if key is None and token.pos_ == "PROPN":
+                named = self._named_before(token)
+                if named is not None and named not in seen:
+                    seen.append(named)
+                continue
             if key is None or key in done_spans:
                 continue
             done_spans.add(key)

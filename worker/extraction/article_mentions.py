@@ -81,6 +81,12 @@ class ArticleMentions:
             for mention in found:
                 # A speech act's modality is its own: "X said it will launch" is a statement.
                 stop = mention.trigger if rules[mention.type].spec.speech else None
+                if stop is not None and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in stop.children
+                ):
+                    # "Putin will use the summit to argue ...": an infinitive speaks in the
+                    # mood of the verb it serves.
+                    stop = None
                 mention.modality = syntax.modality(mention.trigger, stop_at=stop)
             found = drop_attributions(found, rules)
             for mention in found:
@@ -92,7 +98,10 @@ class ArticleMentions:
             # Read now, while "its" still points where the sentence means it to.
             for name, hook in sentence_hooks:
                 hook(ctx, sent, found, notes[name])
-            self.dates.update_context_date(sent)
+            if not found or any(m.modality == "asserted" for m in found):
+                # "Talks are expected to open on Tuesday": what is still to come does not
+                # move the story's day.
+                self.dates.update_context_date(sent)
         target_referred_events(out, rules)
         for name, loaded in rules.items():
             if loaded.finish_article is not None:
@@ -109,9 +118,17 @@ def _date_by_the_story(mentions: list[Mention], published: date | None) -> None:
     name. Reactions are told after background ("since the October 7 attacks", "last year's
     parade") whose dates are not theirs; on real news the lead's day is right far more often.
     """
-    lead = next(
-        (m.date for m in mentions if m.own_date and m.date and m.date.precision == "day"), None
-    )
+    dated = [
+        m
+        for m in mentions
+        if m.own_date
+        and m.date
+        and m.date.precision == "day"
+        and not m.date.anchored
+        and m.modality == "asserted"  # "talks are expected to open on Tuesday" is no lead
+    ]
+    lead_mention = dated[0] if dated else None
+    lead = lead_mention.date if lead_mention is not None else None
     for mention in mentions:
         if mention.own_date:
             continue

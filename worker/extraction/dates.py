@@ -38,10 +38,12 @@ MONTHS["sept"] = 9
 
 @dataclass(frozen=True)
 class ResolvedDate:
-    """A date and how precise it is (``day``, ``month`` or ``year``)."""
+    """A date and how precise it is (``day``, ``month`` or ``year``); ``anchored`` when it
+    was told relative to the story's own day ("a day earlier"), a side step from it."""
 
     value: date
     precision: str
+    anchored: bool = False
 
 
 _MONTH_RE = (
@@ -183,3 +185,33 @@ def _period(published: date, unit: str, offset: int) -> ResolvedDate:
     # A week is not a precision we store: name the month the week falls in.
     day = published + timedelta(days=7 * offset)
     return ResolvedDate(date(day.year, day.month, 1), "month")
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_ANCHORED = re.compile(
+    r"\b(?:(a|an|one|two|three|four|five|six|\d)\s+days?\s+(earlier|before|later)"
+    r"|the\s+(previous|next|following)\s+(?:day|night|morning|evening)"
+    r"|the\s+day\s+(before|after)"
+    r"|(the\s+same|that)\s+(?:day|night|morning|afternoon|evening))\b"
+)
+
+
+def resolve_anchored(text: str, anchor: date | None) -> ResolvedDate | None:
+    """Resolve a date told relative to the story's own day, not to publication: "a day
+    earlier", "the previous night", "the same day", "two days later" count from ``anchor``
+    (the date the story is at)."""
+    if anchor is None:
+        return None
+    match = _ANCHORED.search(text.lower())
+    if match is None:
+        return None
+    if match[1]:
+        count = _NUMBERS.get(match[1]) or int(match[1])
+        offset = count if match[2] == "later" else -count
+    elif match[3]:
+        offset = -1 if match[3] == "previous" else 1
+    elif match[4]:
+        offset = -1 if match[4] == "before" else 1
+    else:
+        offset = 0
+    return ResolvedDate(anchor + timedelta(days=offset), "day", anchored=True)

@@ -93,6 +93,7 @@ class Extractor:
             if kind in SKIPPED_KINDS:
                 continue  # a byline, a "Related:" link, a copyright line: not this story
             mention.echo = kind in ECHO_KINDS
+            mention.caption = kind == "caption"
             mentions.append(mention)
         return build_events(
             article.id,

@@ -144,12 +144,17 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
         for alias in _split(row.get("aliases")):
             gaz.add(alias, Entry(entry.name, entry.country, entry.kind, "alias"))
     leaders: list[Entry] = []
-    for row in (r for f in ("leaders.csv", "officials.csv") for r in _rows(f, extra)):
-        entry = Entry(row["name"].strip(), row["country"].strip() or None, "person", "leader")
-        leaders.append(entry)
-        gaz.add(entry.name, entry)
-        for alias in _split(row.get("aliases")):
-            gaz.add(alias, Entry(entry.name, entry.country, "person", "leader"))
+    for source in ("leaders.csv", "officials.csv"):
+        for row in _rows(source, extra):
+            entry = Entry(row["name"].strip(), row["country"].strip() or None, "person", "leader")
+            if source == "leaders.csv":
+                # Only heads of state and government are named by surname alone ("Modi
+                # said"); a minister's surname alone is too often someone else's ("Son", a
+                # footballer, is not Vietnam's foreign minister Bui Thanh Son).
+                leaders.append(entry)
+            gaz.add(entry.name, entry)
+            for alias in _split(row.get("aliases")):
+                gaz.add(alias, Entry(entry.name, entry.country, "person", "leader"))
     _add_surnames(gaz, leaders)
     for row in _rows("weapons.csv", extra):
         gaz.weapon_prefixes[row["prefix"].strip().lower()] = (

@@ -29,6 +29,12 @@ def _dates_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
     return a.value.isoformat()[:size] == b.value.isoformat()[:size]
 
 
+def _months_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
+    """True when the dates agree to the month (or to the coarser of their precisions)."""
+    size = min(_ISO_LENGTH.get(a.precision, 10), _ISO_LENGTH.get(b.precision, 10), 7)
+    return a.value.isoformat()[:size] == b.value.isoformat()[:size]
+
+
 def _near(a: Mention, b: Mention) -> bool:
     """True when the mentions are in the same or in consecutive sentences."""
     first, second = (a, b) if a.sent.start <= b.sent.start else (b, a)
@@ -43,6 +49,10 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
         return False
     if a.own_date and b.own_date and a.date and b.date and not _dates_agree(a.date, b.date):
         return False
+    if a.own_date != b.own_date and a.date and b.date and not _months_agree(a.date, b.date):
+        # "India test-fired Agni-Prime" (dated by the story) and "it was earlier tested ...
+        # in April 2024": a date of its own in another month is an earlier happening.
+        return False
     if policy.mode == "always":
         return True
     if a.subtype in policy.near_subtypes or b.subtype in policy.near_subtypes:
@@ -55,6 +65,11 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
     agents_b = {x.country for x in b.agents}
     if agents_a and agents_b and not agents_a & agents_b:
         return False
+    if policy.distinct_counterparts:
+        sides_a = {x.country for x in a.targets if x.country}
+        sides_b = {x.country for x in b.targets if x.country}
+        if sides_a and sides_b and not sides_a & sides_b:
+            return False
     return not (policy.same_subtype and a.subtype != b.subtype)
 
 
@@ -130,7 +145,10 @@ def fold_echoes(
         )
         if home is not None:
             home.extend(group)
-        elif not same_type:
+        elif not same_type and not all(m.caption for m in group):
+            # A caption alone is a file photo as often as the story's happening ("A missile
+            # is displayed during Russia's military parade" over a story on a strike); a
+            # headline alone still tells the story's event.
             kept.append(group)
     return kept
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from spacy.tokens import Span, Token
 
 from worker.extraction import vocabulary as vocab
@@ -67,7 +69,7 @@ def subject_levels(verb: Token) -> list[list[Token]]:
         if (
             current.dep_
             not in {"conj", "xcomp", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep", "acomp"}
-            or current.head is current
+            or current.head.i == current.i
         ):
             break
         if (
@@ -147,6 +149,22 @@ def _has_negation(token: Token) -> bool:
     return any(c.dep_ in {"det", "advmod"} and c.lower_ in NEGATIVE_DETS for c in token.children)
 
 
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _reached_from_actor(chain: list[Token], head: Token) -> bool:
+    """True when the chain reaches ``head`` from its subject or its passive agent ("the
+    measures were agreed by ministers meeting in Luxembourg"): the meeting is who agreed,
+    not what was agreed to."""
+    for previous, token in itertools.pairwise(chain):
+        if token.i == head.i:
+            by = previous if previous.dep_ in {"agent", "prep"} else previous.head
+            return previous.dep_ in {"nsubj", "nsubjpass"} or (
+                by.dep_ in {"agent", "prep"} and by.lower_ == "by"
+            )
+    return False
+
+
 def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     """asserted, negated, hypothetical, planned or capability for the event of ``trigger``.
 
@@ -154,11 +172,11 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     (``stop_at``) so that "X said it will launch" is planned, but "X said" itself is not.
     """
     verb = clause_verb(trigger)
-    chain: list[Token] = [trigger] if trigger is not verb else []
+    chain: list[Token] = [trigger] if trigger.i != verb.i else []
     current = verb
     for _ in range(6):
         chain.append(current)
-        if current is stop_at or current.head is current:
+        if (stop_at is not None and current.i == stop_at.i) or current.head.i == current.i:
             break
         if current.dep_ not in {
             "xcomp",
@@ -183,9 +201,22 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         c.dep_ == "xcomp" and c.lemma_ in SPEECH_COMPLEMENTS for c in trigger.children
     ):
         return "negated"  # "declined to comment" says nothing
+    own_tense = False
     for previous, token in zip([None, *chain], chain):
-        if _has_negation(token):
+        # "did not travel to Kuala Lumpur and joined the summit virtually": a conjoined verb
+        # with a tense of its own is outside the other verb's negation.
+        own_tense = own_tense or (
+            previous is not None and previous.dep_ == "conj" and previous.tag_ in _FINITE_TAGS
+        )
+        if _has_negation(token) and not own_tense:
             return "negated"
+        if (
+            previous is not None
+            and previous.i == trigger.i
+            and previous.dep_ == "dobj"
+            and token.lemma_ in vocab.ABSENCE_VERBS
+        ):
+            return "negated"  # "skipped last year's summit"
         # "refused to meet" did not meet; an adverbial beside "avoided" still happened.
         if (
             previous is not None
@@ -198,6 +229,22 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         subj = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if any(_has_negation(s) for s in subj):
             return "negated"
+        if any(c.dep_ == "advmod" and c.lower_ == "yet" for c in token.children) and any(
+            c.dep_ == "xcomp" for c in token.children
+        ):
+            return "negated"  # "talks had yet to begin"
+    for token in chain:
+        if (
+            token.dep_ == "xcomp"
+            and token.head.pos_ == "ADJ"
+            and token.head.lower_ not in vocab.ORDINAL_ADJECTIVES
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        ):
+            return "hypothetical"  # "is welcome to visit the port": an offer, no visit
+        if token.tag_ in {"VBZ", "VBP"} and any(
+            c.dep_ == "mark" and c.lower_ in vocab.FUTURE_TIME_MARKS for c in token.children
+        ):
+            return "planned"  # "weeks before Seoul hosts the summit": still to come
     for token in chain:
         if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in token.children):
             return "hypothetical"
@@ -219,7 +266,12 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "hypothetical"
         if aux & FUTURE_AUX:
             return "planned"
-        if token is not trigger and token.lemma_ in PLANNING_HEADS and token.i < trigger.i:
+        if (
+            token is not trigger
+            and token.lemma_ in PLANNING_HEADS
+            and token.i < trigger.i
+            and not _reached_from_actor(chain, token)
+        ):
             return "planned"
         if token is not trigger and token.lemma_ in CAPABILITY_WORDS:
             return "capability"

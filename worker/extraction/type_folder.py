@@ -48,6 +48,8 @@ class MergePolicy:
       agents_from_best: the best mention's agents are the event's; the others' agents are
         participants (abstainers beside the vetoing state).
       host_agents: agents are the people and states of the host country (a parade's).
+      distinct_counterparts: mentions aimed at different sides stay apart (meeting one
+        counterpart and meeting another are two meetings).
     """
 
     mode: str = "compatible"
@@ -55,6 +57,7 @@ class MergePolicy:
     same_subtype: bool = False
     agents_from_best: bool = False
     host_agents: bool = False
+    distinct_counterparts: bool = False
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,10 @@ NONPOLITICAL_ROLES = words("nonpolitical_roles")
 COMPANY_HEADS = words("company_heads")
 NUCLEAR_WORDS = words("nuclear_words")
 NUCLEAR_DEVICES = words("nuclear_devices")
+ORDINAL_ADJECTIVES = words("ordinal_adjectives")
+FUTURE_TIME_MARKS = words("future_time_marks")
+SPORTS_BODIES = words("sports_bodies")
+ABSENCE_VERBS = words("absence_verbs")
 
 #: The subtype of a statement without a stance.
 NEUTRAL = "neutral"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Token
+
 from worker.extraction import syntax
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.vocabulary import ATTRIBUTING_VERBS, NEUTRAL, REPORTING_VERBS, STANCE_CUES
@@ -69,7 +71,7 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
             # The first stance names it. Coordinated verbs aim it at what each aims at; a verb
             # inside what was said ("called on Beijing to encourage Pyongyang") is content.
             coordinated = mention.trigger in same.trigger.conjuncts or (
-                mention.trigger.dep_ == "advcl" and mention.trigger.head is same.trigger
+                mention.trigger.dep_ == "advcl" and mention.trigger.head.i == same.trigger.i
             )
             if coordinated or not same.targets:
                 same.targets = unique_actors(same.targets + mention.targets)
@@ -78,7 +80,16 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
             same.quote = same.quote or mention.quote
             continue
         twin = next(
-            (k for k in kept if k.type == mention.type and mention.type not in speech), None
+            (
+                k
+                for k in kept
+                if k.type == mention.type
+                and mention.type not in speech
+                # "held talks with Medvedev after meeting Li a day earlier": two meetings,
+                # each with its own counterpart.
+                and not _separate_counterparts(k, mention)
+            ),
+            None,
         )
         if twin is not None:
             if mention.score > twin.score:
@@ -89,7 +100,14 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
             twin.weapons = list(dict.fromkeys(twin.weapons + mention.weapons))
             continue
         kept.append(mention)
-    return fold_embedded(kept, speech)
+    return fold_same_side(fold_embedded(kept, speech), speech)
+
+
+def _separate_counterparts(a: Mention, b: Mention) -> bool:
+    """True when both mentions name people they deal with, and none in common."""
+    people_a = {t for t in a.targets if t.kind == "person"}
+    people_b = {t for t in b.targets if t.kind == "person"}
+    return bool(people_a and people_b and not people_a & people_b)
 
 
 def fold_embedded(kept: list[Mention], speech: set[str]) -> list[Mention]:
@@ -125,3 +143,59 @@ def fold_embedded(kept: list[Mention], speech: set[str]) -> list[Mention]:
         outer.quote = outer.quote or inner.quote
         dropped.add(id(inner))
     return [m for m in kept if id(m) not in dropped]
+
+
+def fold_same_side(kept: list[Mention], speech: set[str]) -> list[Mention]:
+    """A stance inside what a speaker of the same side said is that speaker's utterance.
+
+    "Hayashi told a press conference that Japan had lodged a strong protest", "Miller said
+    Washington was deeply concerned", "Kim congratulated the scientists, KCNA said": the
+    official speaks for his state, the state's media reports its leader; coding the inner
+    stance and the frame as two statements would count one utterance twice. Two speakers
+    of different countries stay two ("Seoul said Pyongyang had threatened ..."), and so do
+    coordinated clauses, which are two acts ("Washington has accused ..., and a spokesman
+    condemned ..."). The merged statement keeps the inner stance and both speakers.
+    """
+    statements = [m for m in kept if m.type in speech]
+    dropped: set[int] = set()
+    for outer in statements:
+        if id(outer) in dropped:
+            continue
+        side = {a.country for a in outer.agents if a.country}
+        if not side:
+            continue
+        for inner in statements:
+            if (
+                inner is outer
+                or id(inner) in dropped
+                or inner.type != outer.type
+                or inner.modality != outer.modality
+                or inner.trigger not in outer.trigger.subtree
+                or _coordinated(inner.trigger, outer.trigger)
+                or not side & {a.country for a in inner.agents if a.country}
+            ):
+                continue
+            _absorb(inner, outer)
+            dropped.add(id(outer))
+            break
+    return [m for m in kept if id(m) not in dropped]
+
+
+def _coordinated(inner: Token, outer: Token) -> bool:
+    """True when ``inner`` is reached from ``outer`` through conjunctions only."""
+    # spaCy makes a new Token object on each access: compare positions, never identity.
+    token = inner
+    while token.i != outer.i and token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.i == outer.i
+
+
+def _absorb(inner: Mention, outer: Mention) -> None:
+    """Fold the framing statement ``outer`` into the stance ``inner`` it reports."""
+    inner.agents = unique_actors(outer.agents + inner.agents)
+    if not inner.targets:
+        inner.targets = outer.targets
+    if inner.subtype == NEUTRAL and outer.subtype != NEUTRAL:
+        inner.subtype = outer.subtype
+    inner.quote = inner.quote or outer.quote
+    inner.agent_named = inner.agent_named or outer.agent_named

@@ -96,6 +96,7 @@ class ArticleContext:
                 holders = [c for c in verb.children if c.dep_ == "nsubjpass"]
                 return self.resolve_all(holders, subject=True), True
             return [], False
+        own = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}]
         for level in syntax.subject_levels(verb):
             if any(t.dep_ == "nsubjpass" for t in level):
                 continue
@@ -108,6 +109,10 @@ class ArticleContext:
                     country = self.actors.country_of(place)
                     if country:
                         return [self.country(country)], True
+            if own and verb.dep_ == "conj" and level == own:
+                # "North Korea has slammed the drills, and experts said ...": a coordinated
+                # clause with a subject of its own never borrows the other clause's.
+                return [], False
         return [], False
 
     def possessor(self, owner: Token) -> list[ResolvedActor]:

@@ -7,12 +7,13 @@ order, knows.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
-from worker.extraction.dates import ResolvedDate, resolve
+from worker.extraction.dates import ResolvedDate, resolve, resolve_anchored
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.vocabulary import (
     DATE_CARRYING_VERBS,
@@ -20,13 +21,45 @@ from worker.extraction.vocabulary import (
     REPORTING_VERBS,
 )
 
+#: What follows a dateline's date: "(UPI) —" or a dash. "Late Thursday (U.S. time), the
+#: Treasury sanctioned ..." opens with a date that is the event's.
+_DATELINE_TAIL = re.compile(r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--|-)")
+
 
 def _governor(ent: Span) -> Token:
     """The word a date hangs off, through its preposition ("acknowledged on Tuesday")."""
     head = ent.root.head
-    while head.dep_ == "prep" and head.head is not head:
+    while head.dep_ == "prep" and head.head.i != head.i:
         head = head.head
     return head
+
+
+_TIME_NOUNS = frozenset(
+    "morning afternoon evening night day week weekend month year time hour dawn noon".split()
+)
+
+
+_BOUNDS = frozenset({"until", "till", "through", "since"})
+
+
+def _bound(ent: Span) -> bool:
+    """True for the end or start of a span ("drills that run until May 9", "the first
+    visit since 2018"): not the day the happening is told on."""
+    head = ent.root.head
+    return ent.root.dep_ == "pobj" and head.lower_ in _BOUNDS
+
+
+def _names_another(ent: Span, trigger: Token | None) -> bool:
+    """True when the date is part of a noun's name ("the October 7 Hamas onslaught", "the
+    July 30 summit"): it dates that other happening, not the sentence's."""
+    root = ent.root
+    return (
+        root.dep_ in {"compound", "nmod", "amod"}
+        and root.head.pos_ in {"NOUN", "PROPN"}
+        and root.head.ent_type_ not in {"DATE", "TIME"}
+        and root.head.lemma_.lower() not in _TIME_NOUNS  # "Thursday evening" is a date
+        and (trigger is None or root.head.i != trigger.i)
+    )
 
 
 class ArticleDates:
@@ -47,7 +80,6 @@ class ArticleDates:
         return cached
 
     def _find_date_entities(self, sent: Span) -> list[tuple[Span, ResolvedDate]]:
-        doc = self.context.doc
         found = []
         dateline = DATELINE_RE.match(self.context.text_of(sent))
         dateline_end = sent.start_char + dateline.end() if dateline else -1
@@ -57,13 +89,21 @@ class ArticleDates:
             if ent.label_ not in {"DATE", "TIME"}:
                 continue
             # A dateline ("July 28 (UPI) —") is the publication date, not an event's.
-            after = doc[ent.end] if ent.end < len(doc) else None
-            if ent.start == sent.start and after is not None and after.text in {"(", "—", "-"}:
+            if ent.start == sent.start and _DATELINE_TAIL.match(self.context.text, ent.end_char):
                 continue
             resolved = resolve(ent.text, self.published)
+            if resolved is None:
+                resolved = resolve_anchored(ent.text, self._anchor())
             if resolved is not None:
                 found.append((ent, resolved))
         return found
+
+    def _anchor(self) -> date | None:
+        """The day the story is at: its context date when told to the day, else the
+        publication day."""
+        if self.context_date is not None and self.context_date.precision == "day":
+            return self.context_date.value
+        return self.published
 
     def date_for(
         self, trigger: Token, verb: Token, sent: Span, future: bool
@@ -83,6 +123,8 @@ class ArticleDates:
         for ent, resolved in dated:
             if future:
                 resolved = resolve(ent.text, self.published, future=True) or resolved
+            if _names_another(ent, trigger) or _bound(ent):
+                continue
             ancestors = set(a.i for a in ent.root.ancestors)
             if (
                 trigger.i in ancestors
@@ -106,7 +148,9 @@ class ArticleDates:
         replaces anything; a coarser date only fills an empty context)."""
         for ent, resolved in self.date_entities(sent):
             head = _governor(ent)
-            if head.lemma_ in REPORTING_VERBS:
+            if head.lemma_ in REPORTING_VERBS or _names_another(ent, None):
                 continue
+            if resolved.anchored:
+                continue  # a side step ("a day earlier"): the story stays at its own day
             if resolved.precision == "day" or self.context_date is None:
                 self.context_date = resolved

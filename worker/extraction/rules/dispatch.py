@@ -92,7 +92,7 @@ def _judged(noun: Token) -> bool:
     own rule, which already treats it as a reference."""
     current = noun.head
     for _ in range(6):
-        if current.dep_ in {"ROOT"} or current.head is current:
+        if current.dep_ in {"ROOT"} or current.head.i == current.i:
             return False
         if current.pos_ == "VERB" and current.dep_ in {"pcomp", "advcl", "ccomp", "xcomp"}:
             return syntax.lemma(current.head) in JUDGING_VERBS or (

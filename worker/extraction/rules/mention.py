@@ -35,6 +35,8 @@ class Mention:
     #: In a headline or a photo caption: it repeats a happening the story tells, so it is
     #: a mention of that event, never the evidence when the body has one.
     echo: bool = False
+    #: In a photo caption: a file photo may show another happening than the story's.
+    caption: bool = False
     attributes: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -25,6 +25,7 @@ _TESTED_LAUNCHABLE = LAUNCHABLE - frozenset(_LEXICON["untestable"])
 _AIM_PREPOSITIONS = frozenset(_LEXICON["aim_prepositions"])
 _RISING_VERBS = frozenset(_LEXICON["rising_verbs"])
 _NOT_LAUNCHED = frozenset(_LEXICON["not_launched"])
+_SPACE_MODIFIERS = frozenset(_LEXICON["space_modifiers"])
 
 
 def mention_from_trigger(
@@ -45,7 +46,7 @@ def mention_from_trigger(
         objects += syntax.prep_objects(trigger, {"of"})
         if trigger.dep_ == "compound" and trigger.head.lower_ in LAUNCHABLE:
             objects.append(trigger.head)
-    if any(o.lower_ in _NOT_LAUNCHED for o in objects):
+    if any(o.lower_ in _NOT_LAUNCHED and not _spacecraft(o) for o in objects):
         return None  # "launched joint military exercises": started, not fired
     launched = [t for o in objects for t in o.subtree]
     if not launched:
@@ -92,6 +93,16 @@ def mention_from_trigger(
         mention.attributes["count"] = counts[0].text
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+def _spacecraft(noun: Token) -> bool:
+    """True for a "probe" that flies: a space word or a name on it ("the Chang'e-6 lunar
+    probe"), not "launched a probe into the leak"."""
+    return noun.lower_ in LAUNCHABLE and any(
+        c.dep_ in {"amod", "compound", "nmod"}
+        and (c.lower_ in _SPACE_MODIFIERS or c.pos_ == "PROPN")
+        for c in noun.children
+    )
 
 
 def _nuclear(trigger: Token, objects: list[Token]) -> bool:

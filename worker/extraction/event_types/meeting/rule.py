@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.type_folder import read_lexicon
+from worker.extraction.vocabulary import DATE_CARRYING_VERBS
 
 _LEXICON = read_lexicon(__file__)
 _UNMET_OBJECTS = frozenset(_LEXICON["unmet_objects"])
@@ -15,6 +19,9 @@ _LIGHT_VERBS = frozenset(_LEXICON["light_verbs"])
 _HOSTING_VERBS = frozenset(_LEXICON["hosting_verbs"])
 _HOSTED_OBJECTS = frozenset(_LEXICON["hosted_objects"])
 _TOPIC_PREPS = frozenset(_LEXICON["topic_preps"])
+_TAKING_PART = DATE_CARRYING_VERBS | _LIGHT_VERBS | frozenset(_LEXICON["taking_part_verbs"])
+#: "separate talks with A and B" are two meetings.
+_SEPARATE_WORDS = frozenset({"separate", "individual", "respective"})
 
 
 def _named_subject(verb: Token) -> bool:
@@ -53,9 +60,20 @@ def mention_from_trigger(
             return None
         if trigger.dep_ == "pobj" and trigger.head.lower_ in _TOPIC_PREPS:
             return None  # "protested over the visit": the visit is a topic, told elsewhere
-        agents, named = ctx.agents(verb) if verb is not trigger else ([], False)
+        # The clause's subject takes part only when its verb does the meeting ("Kim held
+        # talks", "leaders attended the summit"); "Tinubu told the summit", "hours before the
+        # summit, the spokesman accused ..." name a speaker, not a side of the meeting.
+        agents, named = (
+            ctx.agents(verb)
+            if verb is not trigger and syntax.lemma(verb) in _TAKING_PART
+            else ([], False)
+        )
         owners = [c for c in trigger.children if c.dep_ in {"poss", "compound", "amod"}]
         agents += [a for a in ctx.resolve_all(owners) if a not in agents]
+        if label_id != "visit":
+            # "an extraordinary summit of ECOWAS": the body that meets.
+            of = syntax.prep_objects(trigger, {"of"})
+            agents += [a for a in ctx.resolve_all(of) if a not in agents]
         by = syntax.prep_objects(trigger, {"by"})
         agents += [a for a in ctx.resolve_all(by) if a not in agents]
         # As for verbs: "a visit to/in Amman" names the host, "talks in the Kremlin" a venue.
@@ -96,3 +114,25 @@ def mention_from_trigger(
     ):
         mention.targets = [ctx.country(mention.location.country)]
     return mention
+
+
+def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """ "Wang held separate phone conversations with Doval and Dar": one call per
+    counterpart. ``ctx`` and ``notes`` are unused (one signature for every type)."""
+    index = 0
+    while index < len(mentions):
+        mention = mentions[index]
+        sides = {t.country for t in mention.targets if t.country}
+        if (
+            mention.type == "meeting"
+            and len(sides) > 1
+            and any(c.lower_ in _SEPARATE_WORDS for c in mention.trigger.children)
+        ):
+            calls = [
+                replace(mention, targets=[t for t in mention.targets if t.country == side])
+                for side in sorted(sides)
+            ]
+            mentions[index : index + 1] = calls
+            index += len(calls)
+        else:
+            index += 1

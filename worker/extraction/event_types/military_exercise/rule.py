@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
@@ -54,8 +56,12 @@ def mention_from_trigger(
     if verb is not trigger:
         partners += syntax.prep_objects(verb, {"with"})
     participants = [a for a in ctx.actors_under(partners) if a not in agents]
-    if not agents and not participants:
-        return None
+    # A samba school's "military drills" or a club's training camp: exercises are held by
+    # states, their forces and alliances (the political-side test of statements).
+    agents = [a for a in agents if ctx.actors.is_political(a)]
+    participants = [a for a in participants if ctx.actors.is_political(a)]
+    # With no side named here ("The last Zapad drills involved 200,000 troops"), the mention
+    # waits for finish_article to give it the story's exercising state, or to drop it.
     mention = Mention("military_exercise", None, trigger, sent, agent_named=named)
     mention.agents = agents or participants
     mention.participants = participants if agents else []
@@ -83,3 +89,27 @@ def aimed_at_phrases(heads: list[Token]) -> list[Token]:
             elif child.dep_ in {"acl", "advcl"} and child.lemma_ in _AIMING_WORDS:
                 found += syntax.prep_objects(child, {"at"})
     return found
+
+
+def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """An exercise told without its side is held by the story's one exercising state (the
+    states of its exercises with agents, when they agree); with none or several, it is dropped:
+    an exercise nobody is said to hold is no event. ``ctx`` and ``notes`` are unused."""
+    holders = {
+        tuple(sorted(str(a.country) for a in m.agents))
+        for m in mentions
+        if m.type == "military_exercise" and m.agents
+    }
+    agents = (
+        next(m for m in mentions if m.type == "military_exercise" and m.agents).agents
+        if len(holders) == 1
+        else None
+    )
+    kept: list[Mention] = []
+    for mention in mentions:
+        if mention.type == "military_exercise" and not mention.agents:
+            if agents is None:
+                continue
+            mention.agents = list(agents)
+        kept.append(mention)
+    mentions[:] = kept

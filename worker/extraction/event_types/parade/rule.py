@@ -27,6 +27,7 @@ _OCCASION_VERBS = frozenset(_LEXICON["occasion_verbs"])
 _DISPLAY_CUES = frozenset(_LEXICON["display_cues"])
 _HABITUAL_CUES: list[str] = _LEXICON["habitual_cues"]
 _MILITARY_OCCASIONS: list[str] = _LEXICON["military_occasions"]
+_SPORTS_WORDS = frozenset(_LEXICON["sports_words"])
 #: A story about a military parade names troops, weapons or a military occasion more than once.
 _MILITARY_MENTIONS = 2
 
@@ -45,6 +46,16 @@ def mention_from_trigger(
         return None
     if not _military_story(ctx.text, ctx.doc):
         return None  # a title parade, a pride march, a carnival: no troops, no weapons
+    words = {t.lower_ for t in sent}
+    if words & _SPORTS_WORDS and not words & (MILITARY_WORDS | WEAPON_NOUNS):
+        return None  # "the champions held back-to-back victory parades": a sports day
+    if any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and not any(t.lower_ in MILITARY_WORDS | WEAPON_NOUNS for t in c.subtree)
+        for c in trigger.children
+    ):
+        return None  # "a parade of 40 looks down a runway": a procession of anything
     if any(cue in ctx.text_of(sent).lower() for cue in _HABITUAL_CUES):
         return None  # "The parade is held each year to mark ...": a custom, not a report
     verb = syntax.clause_verb(trigger)
@@ -79,12 +90,15 @@ def mention_from_trigger(
 
 def _military_story(text: str, doc: Doc) -> bool:
     """True when the article is about something military: it names a military occasion, or
-    troops, weapons and armour at least twice."""
+    troops, weapons and armour at least twice and more often than sports titles and fans."""
     lowered = text.lower()
     if any(occasion in lowered for occasion in _MILITARY_OCCASIONS):
         return True
     count = sum(1 for t in doc if t.lower_ in MILITARY_WORDS or t.lower_ in WEAPON_NOUNS)
-    return count >= _MILITARY_MENTIONS
+    # A sports page can say "navy blue" and "joint victory parades"; it says "fans" and
+    # "champions" more often.
+    sports = sum(1 for t in doc if t.lower_ in _SPORTS_WORDS)
+    return count >= _MILITARY_MENTIONS and count > sports
 
 
 def read_sentence(

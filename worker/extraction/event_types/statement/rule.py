@@ -38,6 +38,10 @@ _CONDITION_MARKS = frozenset(_LEXICON["condition_marks"])
 _THREAT_VERBS = frozenset(_LEXICON["threat_verbs"])
 _BLAMING_VERBS = frozenset(_LEXICON["blaming_verbs"])
 _NAMING_VERBS = frozenset(_LEXICON["naming_verbs"])
+_AUDIENCE_VERBS = frozenset(_LEXICON["audience_verbs"])
+_AUDIENCE_NOUNS = frozenset(_LEXICON["audience_nouns"])
+_REASON_MARKS = frozenset(_LEXICON["reason_marks"])
+_DRAFT_NOUNS = frozenset(_LEXICON["draft_nouns"])
 
 
 def mention_from_trigger(
@@ -55,6 +59,14 @@ def mention_from_trigger(
         return None
     if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
         return None  # "has long slammed U.S.-led drills": a habit, no one utterance
+    if trigger.lemma_ in _TEXT_VERBS and any(
+        o.lemma_.lower() in _VOTED_TEXTS for o in syntax.direct_objects(trigger)
+    ):
+        return None  # "the Assembly rejected two amendments": a vote, not an utterance
+    if _describes_a_text(trigger):
+        return None  # "a resolution demanding a ceasefire": the text's words, not a speaker's
+    if _background_reason(trigger):
+        return None  # "unlikely, as China and Russia have opposed ...": a standing position
     quote = _quote(ctx.text_of(sent))
     objects = syntax.direct_objects(trigger)
     if trigger.lemma_ in _GREETING_VERBS and (
@@ -67,10 +79,16 @@ def mention_from_trigger(
         return None
     if label_id == NEUTRAL and trigger.lemma_ in _NAMING_VERBS and not objects:
         return None
+    if trigger.lemma_ in _NAMING_VERBS and any(
+        c.dep_ == "dobj" and c.lower_ == "what" for c in trigger.children
+    ):
+        return None  # "what Moscow calls its special operation": a name, not a statement
     if trigger.lemma_ in _NEEDS_OBJECT and not (objects or complements):
         return None
     if label_id == NEUTRAL and trigger.dep_ in {"relcl", "acl", "pcomp", "advcl"} and not quote:
         return None  # "vessels it said were involved": an aside, not a statement
+    if trigger.lemma_ in _AUDIENCE_VERBS:
+        objects = [o for o in objects if not _audience(ctx, o)]
     targets, target_heads = _targets(ctx, trigger, objects, complements)
     targets = [t for t in targets if t not in agents]
     if (
@@ -85,9 +103,16 @@ def mention_from_trigger(
         )
     ):
         return None  # blaming "a suspected fault" is no statement about an actor
+    # A speaker's own state is no target ("Zhang said China was disappointed with the
+    # veto" is aimed at the veto's author): left without one, the statement is aimed at the
+    # story's event (article_passes.target_the_story).
+    # Rebels, an opposition or a leader facing their own people keep their state's targets
+    # (domestic politics); a state's own name is never what its officials speak about.
     agent_countries = {a.country for a in agents}
     if any(t.country not in agent_countries for t in targets):
         targets = [t for t in targets if t.country not in agent_countries]
+    elif not any(a.kind == "group" for a in agents):
+        targets = [t for t in targets if t.kind in {"person", "group"}]
     subtype = label_id
     if label_id in {NEUTRAL, "issue"}:
         subtype = _stance(quote or ctx.text_of(sent)) or NEUTRAL
@@ -112,6 +137,49 @@ def mention_from_trigger(
         quote=quote,
         agent_named=named,
     )
+
+
+#: Texts a body votes on: rejecting one is a vote (a proposal or a plan is rejected by a
+#: speaker).
+_VOTED_TEXTS = frozenset({"resolution", "draft", "text", "amendment", "motion", "bill"})
+_TEXT_VERBS = frozenset(
+    "adopt veto pass approve reject block table draft submit circulate vote sponsor".split()
+)
+
+
+def _describes_a_text(trigger: Token) -> bool:
+    """True when a participle without a subject of its own tells what a voted text says
+    ("adopted a resolution demanding that Russia withdraw ..., calling for ...")."""
+    if trigger.dep_ in {"acl", "relcl"} and trigger.head.lemma_.lower() in _DRAFT_NOUNS:
+        return True
+    if trigger.tag_ != "VBG" or any(c.dep_ in {"nsubj", "nsubjpass"} for c in trigger.children):
+        return False
+    for ancestor in list(trigger.ancestors)[:4]:
+        if ancestor.lemma_.lower() in _DRAFT_NOUNS:
+            return True
+        if ancestor.lemma_.lower() in _TEXT_VERBS and any(
+            c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _DRAFT_NOUNS
+            for c in ancestor.children
+        ):
+            return True
+    return False
+
+
+def _background_reason(trigger: Token) -> bool:
+    """True for a stance in the perfect that gives the reason for something else."""
+    return (
+        trigger.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in trigger.children)
+        and any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children)
+    )
+
+
+def _audience(ctx: ArticleContext, noun: Token) -> bool:
+    """True when ``noun`` names listeners ("told the council", "briefed reporters"): an
+    assembly, the press, or an international body sitting as one."""
+    if noun.lemma_.lower() in _AUDIENCE_NOUNS:
+        return True
+    return any(a.kind == "igo" for a in ctx.resolve_all([noun]))
 
 
 def _targets(

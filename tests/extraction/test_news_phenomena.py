@@ -1,0 +1,402 @@
+"""Rules for phenomena of real news (extractor 0.5): one utterance per speaker side, dates told
+relative to the story's day, offers and requests that are not events, and who a surname or a
+titled appositive names.
+
+Every text is written for these tests (none is copied from a gold file), published on Friday
+2024-03-15 (see conftest.PUBLISHED) unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from worker.extraction import ExtractedEvent, asserted_only
+
+Extract = Callable[..., list[ExtractedEvent]]
+
+
+def _of(events: list[ExtractedEvent], type_: str) -> list[ExtractedEvent]:
+    return [e for e in asserted_only(events) if e.type == type_]
+
+
+def _codes(event: ExtractedEvent, role: str) -> set[str | None]:
+    return {a.country for a in event.actors if a.role == role}
+
+
+# -- one utterance ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An official's words that his state protested: one utterance.
+        "Chief Cabinet Secretary Taro Kono told a press conference that Japan had lodged a "
+        "strong protest with Pyongyang.",
+        # A spokesman saying his government is concerned.
+        "US State Department spokesman Matthew Miller said Washington was deeply concerned "
+        "about the strikes.",
+        # The leader's act as the state's own media reports it.
+        "North Korean leader Kim Jong Un congratulated the scientists on the launch, KCNA said.",
+    ],
+)
+def test_a_state_inside_its_officials_words_is_one_statement(extract: Extract, text: str) -> None:
+    statements = _of(extract(text), "statement")
+    assert len(statements) == 1, [(e.trigger, e.actors) for e in statements]
+
+
+def test_coordinated_clauses_of_one_side_stay_two_statements(extract: Extract) -> None:
+    text = (
+        "Washington has accused Iran of arming the rebels, and on Thursday a State Department "
+        "spokesman condemned Tehran for the attack on the ship."
+    )
+    assert len(_of(extract(text), "statement")) == 2
+
+
+def test_speakers_of_two_countries_stay_two_statements(extract: Extract) -> None:
+    text = "Seoul said Pyongyang had threatened to retaliate against the drills."
+    statements = _of(extract(text), "statement")
+    assert {c for e in statements for c in _codes(e, "agent")} >= {"KOR"}
+
+
+def test_a_coordinated_clause_keeps_its_own_non_actor_subject(extract: Extract) -> None:
+    text = (
+        "North Korea condemned the drills on Monday, and analysts said it could respond "
+        "with more launches."
+    )
+    statements = _of(extract(text), "statement")
+    assert all(e.trigger != "said" for e in statements), [e.trigger for e in statements]
+
+
+def test_what_a_state_calls_something_is_a_name_not_a_statement(extract: Extract) -> None:
+    text = 'Minsk expressed full support for what Moscow calls its "special military operation".'
+    statements = _of(extract(text), "statement")
+    assert all(_codes(e, "agent") != {"RUS"} for e in statements)
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+def test_a_speakers_own_state_is_no_target(extract: Extract) -> None:
+    text = (
+        "North Korea fired a ballistic missile on Thursday. French President Emmanuel Macron "
+        "said France would deliver more air defence systems to its partners in Asia."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert "FRA" not in _codes(statement, "target")
+
+
+def test_rebels_keep_their_own_states_target(extract: Extract) -> None:
+    text = "Rwandan rebels demanded the removal of the Rwandan government."
+    statement = _of(extract(text), "statement")[0]
+    assert _codes(statement, "target") == {"RWA"}
+
+
+def test_the_audience_of_a_speech_is_no_target(extract: Extract) -> None:
+    text = (
+        "Iran launched a satellite on Tuesday. Britain's ambassador told the Security Council "
+        "that the launch defied its resolutions."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert "IGO" not in _codes(statement, "target")
+    assert _codes(statement, "target") == {"IRN"}
+
+
+# -- who is named ----------------------------------------------------------------------------
+
+
+def test_a_ministers_surname_alone_is_not_a_namesake(extract: Extract) -> None:
+    # Son (a footballer here) is also a Vietnamese minister's surname: without his full name
+    # in the story, the minister is not meant.
+    text = '"Today I am a legend of this club," Son said after the final.'
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_surname_refers_to_the_listed_person_named_earlier(extract: Extract) -> None:
+    text = (
+        "North Korea launched a missile on Friday. Japan's top spokesman Yoshimasa Hayashi "
+        'spoke to reporters. "We strongly protest this launch," Hayashi said.'
+    )
+    statements = _of(extract(text), "statement")
+    assert any(
+        a.name == "Yoshimasa Hayashi" and a.role == "agent" for e in statements for a in e.actors
+    )
+
+
+def test_a_title_with_a_named_appositive_is_that_person(extract: Extract) -> None:
+    text = "Rwanda's representative, Ernest Rwamucyo, rejected the report as one-sided."
+    statement = _of(extract(text), "statement")[0]
+    assert _codes(statement, "agent") == {"RWA"}
+
+
+def test_a_dateline_without_a_date_names_no_actor(extract: Extract) -> None:
+    text = (
+        "SEOUL, South Korea (AP) — North Korean leader Kim Jong Un told a visiting Russian "
+        "official that his country will support Moscow's position, state media said Thursday."
+    )
+    for event in extract(text):
+        assert "KOR" not in _codes(event, "agent")
+
+
+# -- not events ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        # An offer is no visit.
+        ('"Whoever needs a reminder is welcome to visit the port," the minister added.', "meeting"),
+        # Talks that have yet to begin.
+        ("Officials said price negotiations with the supplier had yet to begin.", "meeting"),
+        # A present tense after "before" is still to come.
+        ("The parade came weeks before South Korea hosts the APEC summit in Gyeongju.", "meeting"),
+        # A requested meeting has not taken place.
+        ("Ukraine has requested an emergency meeting of the U.N. Security Council.", "meeting"),
+    ],
+)
+def test_offers_pending_and_requested_happenings_are_not_asserted(
+    extract: Extract, text: str, type_: str
+) -> None:
+    assert _of(extract(text), type_) == []
+
+
+def test_a_conjoined_verb_with_its_own_tense_escapes_the_negation(extract: Extract) -> None:
+    text = (
+        "Prime Minister Narendra Modi did not travel to Jakarta and joined the summit talks "
+        "with ASEAN leaders by video."
+    )
+    events = extract(text)
+    assert all(e.modality != "negated" for e in events if e.type == "meeting")
+
+
+def test_meeting_ministers_who_agreed_measures_is_no_plan(extract: Extract) -> None:
+    text = "The measures were agreed by EU foreign ministers meeting in Luxembourg on Monday."
+    meetings = [e for e in extract(text) if e.type == "meeting"]
+    assert meetings and meetings[0].modality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan froze the assets of four North Korean organisations on Friday.",
+        "The U.S. Commerce Department added 12 Chinese companies to its entity list on Friday.",
+    ],
+)
+def test_asset_freezes_and_entity_listings_are_sanctions(extract: Extract, text: str) -> None:
+    assert _of(extract(text), "sanctions_vote")
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def test_an_earlier_test_with_a_date_of_its_own_is_another_launch(extract: Extract) -> None:
+    text = (
+        "India successfully test-fired an Agni-Prime missile from a rail-based launcher. "
+        "The missile was earlier tested from a road-mobile launcher in April 2022."
+    )
+    launches = _of(extract(text), "launch")
+    assert len(launches) == 2
+    assert "successfully test-fired" in launches[0].sentence
+
+
+def test_a_date_told_relative_to_the_story_is_a_side_step(extract: Extract) -> None:
+    text = (
+        "China launched three astronauts to its space station on Thursday. The spacecraft "
+        "lifted off from Jiuquan in the afternoon. At a press conference a day earlier, a space "
+        "agency spokesman said a foreign astronaut would fly next year."
+    )
+    events = asserted_only(extract(text))
+    launch = next(e for e in events if e.type == "launch")
+    assert launch.date == date(2024, 3, 14)
+
+
+def test_a_date_in_a_nouns_name_dates_that_other_happening(extract: Extract) -> None:
+    text = (
+        "Houthi rebels fired a missile at central Israel on Sunday. Their spokesman warned "
+        "that Israel should expect more operations as the anniversary of the October 7 "
+        "attack approaches."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert statement.date == date(2024, 3, 10)
+
+
+def test_a_sentence_opening_date_with_a_time_zone_note_is_the_events(extract: Extract) -> None:
+    text = "Late Thursday (U.S. time), the U.S. Treasury sanctioned eight North Korean agents."
+    sanction = _of(extract(text), "sanctions_vote")[0]
+    assert sanction.date == date(2024, 3, 14)
+
+
+# -- traps of real pages ---------------------------------------------------------------------
+
+
+def test_a_stance_given_as_a_reason_is_background(extract: Extract) -> None:
+    text = (
+        "A new Security Council resolution is unlikely, as China and Russia have opposed any "
+        "further punitive measures."
+    )
+    assert _of(extract(text), "statement") == []
+
+
+def test_sports_and_fashion_parades_are_no_military_parades(extract: Extract) -> None:
+    sports = (
+        "Title parade draws crowds\n"
+        "Hundreds of thousands of fans lined the streets on Thursday as the league champions "
+        "held a victory parade in navy blue buses.\n"
+        "The team's joint parade with the cup winners followed a record season."
+    )
+    fashion = (
+        "The label unveiled its collection on Monday in a disused power station, sending a "
+        "parade of 40 looks down a runway lined with army surplus tents and tanks of water."
+    )
+    assert _of(extract(sports), "parade") == []
+    assert _of(extract(fashion), "parade") == []
+
+
+def test_a_caption_alone_is_a_file_photo_not_the_storys_event(extract: Extract) -> None:
+    text = (
+        "Russia strikes Dnipro with new missile\n"
+        "A missile is displayed during Russia's military parade. (Reuters file photo)\n"
+        "KYIV, Nov 21 (Reuters) - Russia fired a new ballistic missile at the city of Dnipro "
+        "on Thursday, Ukraine's air force said."
+    )
+    events = extract(text)
+    assert [e for e in events if e.type == "parade"] == []
+    assert _of(events, "launch")
+
+
+# -- meetings with different counterparts ------------------------------------------------------
+
+
+def test_talks_with_one_side_after_meeting_another_are_two_meetings(extract: Extract) -> None:
+    text = (
+        "Kim Jong Un held talks with Dmitry Medvedev on Friday, after meeting Li Qiang a day "
+        "earlier."
+    )
+    assert len(_of(extract(text), "meeting")) == 2
+
+
+def test_separate_calls_with_two_sides_are_two_meetings(extract: Extract) -> None:
+    text = (
+        "Chinese Foreign Minister Wang Yi held separate phone talks on Saturday with India "
+        "and Pakistan."
+    )
+    meetings = _of(extract(text), "meeting")
+    assert sorted(c for e in meetings for c in _codes(e, "target")) == ["IND", "PAK"]
+
+
+def test_the_end_of_a_span_is_not_the_happenings_date(extract: Extract) -> None:
+    text = (
+        "Philippine and US forces began their annual Balikatan drills on Monday. Some 9,000 "
+        "American and 5,000 Filipino troops are taking part in the drills, which run until "
+        "May 9."
+    )
+    assert len(_of(extract(text), "military_exercise")) == 1
+
+
+# -- speakers and sides of the sports and business pages -------------------------------------
+
+
+def test_a_sports_federation_president_is_no_political_speaker(extract: Extract) -> None:
+    text = (
+        "Former Spanish football federation president Luis Rubiales said he would appeal "
+        "the ban."
+    )
+    assert _of(extract(text), "statement") == []
+
+
+def test_an_infinitive_statement_takes_the_mood_of_its_verb(extract: Extract) -> None:
+    text = "Putin will use the summit to argue that efforts to isolate Russia have failed."
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_skipped_summit_did_not_involve_the_skipper(extract: Extract) -> None:
+    text = "Putin skipped last year's BRICS summit in Johannesburg."
+    assert _of(extract(text), "meeting") == []
+
+
+def test_an_exercise_without_a_side_takes_the_storys_or_is_dropped(extract: Extract) -> None:
+    story = (
+        "Russia and Belarus began their joint Zapad exercises on Friday. The last Zapad drills, "
+        "held in September 2021, involved some 200,000 troops."
+    )
+    exercises = _of(extract(story), "military_exercise")
+    assert len(exercises) == 2 and all(_codes(e, "agent") for e in exercises)
+    carnival = (
+        'Members of the drum section rehearsed every night in what one called "military drills".'
+    )
+    assert _of(extract(carnival), "military_exercise") == []
+
+
+# -- meetings and texts ----------------------------------------------------------------------
+
+
+def test_a_speech_to_a_summit_is_no_new_meeting(extract: Extract) -> None:
+    text = (
+        "President Bola Tinubu told the summit that the coup plotters must return to their "
+        "barracks. Hours before the summit, the junta's spokesman accused the bloc of "
+        "planning an intervention."
+    )
+    assert _of(extract(text), "meeting") == []
+
+
+def test_a_summit_of_a_body_is_that_bodys_meeting(extract: Extract) -> None:
+    text = (
+        "West African leaders imposed sanctions on Niger on Sunday at an extraordinary summit "
+        "of ECOWAS in Abuja."
+    )
+    meetings = _of(extract(text), "meeting")
+    assert meetings and _codes(meetings[0], "agent")
+
+
+def test_what_a_voted_text_demands_is_no_statement(extract: Extract) -> None:
+    text = (
+        "The UN General Assembly on Thursday adopted a resolution demanding that Russia "
+        "withdraw its troops, calling for a just and lasting peace."
+    )
+    assert _of(extract(text), "statement") == []
+    assert _of(extract(text), "sanctions_vote")
+
+
+def test_a_lunar_probe_is_launched_an_inquiry_probe_is_not(extract: Extract) -> None:
+    assert _of(extract("China launched the Chang'e-6 lunar probe on Friday."), "launch")
+    assert _of(extract("Police launched a probe into the leak on Friday."), "launch") == []
+
+
+def test_countries_of_a_body_are_that_body(extract: Extract) -> None:
+    text = "European Union countries on Monday adopted a 14th package of sanctions against Russia."
+    sanction = _of(extract(text), "sanctions_vote")[0]
+    assert _codes(sanction, "agent") == {"EUR"} or _codes(sanction, "agent") == {"IGO"}
+
+
+def test_a_planned_happening_does_not_date_the_story(extract: Extract) -> None:
+    text = (
+        "EU adopts new sanctions package\n"
+        "The EU is also expected to open accession talks with Ukraine on Tuesday.\n"
+        "Ukraine's president thanked the EU for the package."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert statement.date == date(2024, 3, 15)
+
+
+def test_a_bare_institution_takes_the_country_it_was_named_with(extract: Extract) -> None:
+    text = (
+        "China's Defence Ministry confirmed the launch on Wednesday. The ministry said the "
+        "launch was part of the force's annual training plan and condemned foreign criticism."
+    )
+    statements = _of(extract(text), "statement")
+    assert any(
+        "The ministry said" in e.sentence and _codes(e, "agent") == {"CHN"} for e in statements
+    )
+
+
+def test_an_obligation_is_not_a_meeting(extract: Extract) -> None:
+    text = "Under the new procedure, the 193-member assembly must now meet within 10 days."
+    assert _of(extract(text), "meeting") == []
+
+
+def test_a_body_rejecting_amendments_votes_it_does_not_speak(extract: Extract) -> None:
+    text = "The General Assembly rejected two amendments proposed by Belarus before the vote."
+    assert _of(extract(text), "statement") == []
+    assert _of(extract("Iran rejected Iraq's proposal for a ceasefire."), "statement")

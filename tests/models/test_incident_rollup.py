@@ -1,0 +1,192 @@
+"""The incident rollup stays equal to the counts of its base tables, on SQLite and PostgreSQL,
+as the worker stores and links events, reprocesses articles and incidents merge and split; and
+the dashboard's incident counts read from it equal those read from the base tables."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlmodel import Session
+
+from models import incident_rollup
+from models import queries as q
+from models import repository as repo
+from models.engine import session_scope
+from models.queries import EventFilter
+from models.queries import rollup as rollup_queries
+from models.queries.incidents import list_incidents
+from models.records import ActorRecord, EventRecord, LinkWork, NewArticle
+from models.tables import Incident
+from worker.incidents import link_events
+
+ACTORS = [
+    ActorRecord("North Korea", "PRK", "country", "agent"),
+    ActorRecord("Kim Jong Un", "PRK", "person", "agent"),
+    ActorRecord("South Korea", "KOR", "country", "target"),
+    ActorRecord("Japan", "JPN", "country", "target"),
+    ActorRecord("United States", "USA", "country", "target"),
+    ActorRecord("NATO", None, "igo", "participant"),
+]
+TYPES = ("launch", "statement", "military_exercise")
+MODALITIES = ("asserted", "asserted", "asserted", "planned", "negated")
+
+#: Filters the rollup answers, each checked against the base tables.
+FILTERS = {
+    "default": EventFilter(count_incidents=True),
+    "all modalities": EventFilter(modalities=(), count_incidents=True),
+    "planned or asserted": EventFilter(modalities=("planned", "asserted"), count_incidents=True),
+    "launch": EventFilter(types=("launch",), count_incidents=True),
+    "launch or statement": EventFilter(types=("launch", "statement"), count_incidents=True),
+    # One country: the number of incidents, in total and per type.
+    "one country": EventFilter(countries=("JPN",), count_incidents=True),
+    "launch in PRK, any modality": EventFilter(
+        types=("launch",), countries=("PRK",), modalities=(), count_incidents=True
+    ),
+}
+
+
+def _events(rng: random.Random, n: int) -> list[EventRecord]:
+    """``n`` events about one week of launches and reactions, so that reports join."""
+    out = []
+    for _ in range(n):
+        kind = rng.choice(TYPES)
+        day = date(2024, 3, 28) + timedelta(days=rng.randrange(6))  # across a month's end
+        agent = rng.choice(ACTORS[:2])
+        others = rng.sample(ACTORS[2:], rng.randrange(3))
+        sentence = f"{agent.name} {kind} near {rng.choice(['Sea of Japan', 'Pyongyang'])}."
+        out.append(
+            EventRecord(
+                type=kind, sentence=sentence, start_char=0, end_char=len(sentence),
+                trigger=kind, event_date=day, date_precision="day",
+                location_country=rng.choice([None, "PRK", "JPN"]),
+                modality=rng.choice(MODALITIES), actors=(agent, *others),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _store(engine: Engine, results: list[tuple[int, list[EventRecord]]]) -> None:
+    """Store and link one batch as the worker does (one transaction)."""
+    with session_scope(engine) as session:
+        work = LinkWork()
+        repo.replace_events(session, results=results, extractor_version="test", link_work=work)
+        link_events(session, work)
+
+
+def _assert_rollup_matches(engine: Engine) -> None:
+    with Session(engine) as session:
+        assert incident_rollup.mismatches(session) == []
+        for name, filt in FILTERS.items():
+            # A confidence floor every event passes: the same events, read from the base tables.
+            base = replace(filt, min_confidence=0.01)
+            assert rollup_queries.count_incidents(session, base) is None
+            assert q.count_incidents(session, filt=filt) == q.count_incidents(session, filt=base), (
+                name
+            )
+            assert q.event_type_counts(session, filt=filt) == q.event_type_counts(
+                session, filt=base
+            ), name
+            assert q.country_counts(session, filt=filt) == q.country_counts(session, filt=base), (
+                name
+            )
+            top = {(a.actor_id, a.events) for a in q.top_actors(session, filt=filt, limit=99)}
+            assert top == {
+                (a.actor_id, a.events) for a in q.top_actors(session, filt=base, limit=99)
+            }, name
+            assert rollup_queries.count_incidents(session, filt) is not None
+            for order in ("day", "sources"):
+                listed = list_incidents(session, filt=filt, limit=1000, order=order)
+                assert listed == list_incidents(session, filt=base, limit=1000, order=order)
+            for bucket in ("day", "week", "month"):
+                over_time = q.event_counts_over_time(session, filt=filt, bucket=bucket)
+                assert over_time == q.event_counts_over_time(session, filt=base, bucket=bucket), (
+                    name,
+                    bucket,
+                )
+        one = rollup_queries.counts_over_time(session, FILTERS["default"], "week")
+        assert one, "one modality: incidents over time from the rollup"
+        assert rollup_queries.counts_over_time(session, FILTERS["all modalities"], "week")
+        two = FILTERS["planned or asserted"]
+        assert rollup_queries.counts_over_time(session, two, "week") is None
+
+
+def test_rollup_follows_storing_reprocessing_and_merging(engine: Engine) -> None:
+    rng = random.Random(7)
+    with session_scope(engine) as session:
+        ids = [
+            r.article_id
+            for r in repo.add_articles(
+                session,
+                articles=[
+                    NewArticle(f"article {i}", published=date(2024, 4, 2)) for i in range(24)
+                ],
+            )
+        ]
+    # Stored in batches, as workers do: later reports join incidents and merge them.
+    for start in range(0, len(ids), 5):
+        _store(engine, [(a, _events(rng, rng.randrange(1, 4))) for a in ids[start : start + 5]])
+        _assert_rollup_matches(engine)
+    with Session(engine) as session:
+        merged = session.scalar(select(func.max(Incident.n_events)))
+        assert merged is not None and merged > 1  # reports were linked, not one each
+        assert q.count_incidents(session, filt=EventFilter()) > 0
+
+    # Reprocessing: other events for some articles (fewer, more, none), linked again.
+    for article_id in rng.sample(ids, 10):
+        _store(engine, [(article_id, _events(rng, rng.randrange(0, 4)))])
+    _assert_rollup_matches(engine)
+    # Every article reprocessed at once (what ``eventwire reprocess --all`` leads to).
+    _store(engine, [(a, _events(rng, 2)) for a in ids])
+    _assert_rollup_matches(engine)
+
+
+def test_rebuild_equals_what_the_worker_maintained(engine: Engine) -> None:
+    rng = random.Random(3)
+    with session_scope(engine) as session:
+        ids = [
+            r.article_id
+            for r in repo.add_articles(
+                session,
+                articles=[NewArticle(f"text {i}", published=date(2024, 4, 1)) for i in range(8)],
+            )
+        ]
+    _store(engine, [(a, _events(rng, 3)) for a in ids])
+    with engine.connect() as conn:
+        maintained = conn.execute(text("SELECT * FROM incident_count ORDER BY 1, 2, 3, 4")).all()
+    with session_scope(engine) as session:
+        incident_rollup.rebuild(session)
+    with engine.connect() as conn:
+        rebuilt = conn.execute(text("SELECT * FROM incident_count ORDER BY 1, 2, 3, 4")).all()
+    assert [r for r in maintained if r[4]] == rebuilt
+
+
+def test_incidents_of_several_types_are_not_summed_across_types(engine: Engine) -> None:
+    """Data written by hand may give one incident two types: sums across types would count
+    it twice, so only one-type filters are read from the rollup."""
+    rng = random.Random(5)
+    with session_scope(engine) as session:
+        (article,) = repo.add_articles(session, articles=[NewArticle("mixed", date(2024, 4, 1))])
+    _store(engine, [(article.article_id, _events(rng, 4))])
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE event SET incident_id = (SELECT min(id) FROM incident)"))
+        conn.execute(text("UPDATE event_actor SET incident_id = (SELECT min(id) FROM incident)"))
+    with session_scope(engine) as session:
+        incident_rollup.rebuild(session)
+    with Session(engine) as session:
+        types = session.scalar(select(func.count(func.distinct(text("type")))).select_from(
+            text("event")))  # fmt: skip
+        assert types and types > 1
+        assert q.count_incidents(session, filt=EventFilter(modalities=())) == 1
+        assert rollup_queries.count_incidents(session, EventFilter()) is None
+        one = EventFilter(types=("launch",), modalities=())
+        assert rollup_queries.count_incidents(session, one) in (0, 1)
+
+
+@pytest.mark.parametrize("modalities", [("asserted",), ("unknown",)])
+def test_modality_masks(modalities: tuple[str, ...]) -> None:
+    mask = rollup_queries.modality_mask(EventFilter(modalities=modalities))
+    assert mask == (1 if modalities == ("asserted",) else None)
