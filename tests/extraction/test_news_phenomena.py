@@ -400,3 +400,23 @@ def test_a_body_rejecting_amendments_votes_it_does_not_speak(extract: Extract) -
     text = "The General Assembly rejected two amendments proposed by Belarus before the vote."
     assert _of(extract(text), "statement") == []
     assert _of(extract("Iran rejected Iraq's proposal for a ceasefire."), "statement")
+
+
+def test_a_participle_after_a_reported_clause_is_the_reporters(extract: Extract) -> None:
+    text = (
+        "Russia's deputy ambassador Dmitry Polyanskiy said the U.S. had once again blocked the "
+        "council, accusing Washington of giving Israel a free hand."
+    )
+    statements = _of(extract(text), "statement")
+    assert statements and all(_codes(e, "agent") == {"RUS"} for e in statements)
+
+
+def test_reactions_in_a_story_without_an_event_target_the_dateline_state(
+    extract: Extract,
+) -> None:
+    text = (
+        "LIBREVILLE, Aug 30 (Reuters) - Army officers in Gabon seized power on Wednesday.\n"
+        "France condemned the coup and called for the election result to be respected."
+    )
+    statement = _of(extract(text), "statement")[0]
+    assert _codes(statement, "target") == {"GAB"}

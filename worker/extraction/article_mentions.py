@@ -107,7 +107,8 @@ class ArticleMentions:
             if loaded.finish_article is not None:
                 loaded.finish_article(ctx, out, notes[name])
         target_responses(out, rules)
-        target_the_story(out, rules)
+        dateline = ctx.actors.dateline_country
+        target_the_story(out, rules, ctx.country(dateline) if dateline else None)
         _date_by_the_story(out, self.dates.published)
         return out
 

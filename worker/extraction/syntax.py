@@ -53,6 +53,18 @@ def subject_levels(verb: Token) -> list[list[Token]]:
     caller takes the first level whose subjects name actors.
     """
     levels: list[list[Token]] = []
+    head = verb.head
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and head.dep_ == "ccomp"
+        and head.head.lemma_ in vocab.REPORTING_VERBS
+    ):
+        # "Polyanskiy said the U.S. had blocked the council, accusing Washington of ...":
+        # the parser hangs the participle on the reported clause; the reporter does it.
+        reporters = [c for c in head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if reporters:
+            levels.append(reporters)
     current = verb
     for _ in range(5):
         found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]

@@ -12,6 +12,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from worker.extraction import syntax
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.vocabulary import RESPONSE_VERBS
 
@@ -72,14 +73,20 @@ def target_responses(mentions: list[Mention], rules: dict[str, EventTypeRule]) -
                 break
 
 
-def target_the_story(mentions: list[Mention], rules: dict[str, EventTypeRule]) -> None:
+def target_the_story(
+    mentions: list[Mention],
+    rules: dict[str, EventTypeRule],
+    dateline: ResolvedActor | None = None,
+) -> None:
     """A statement that names no target is about the story's event: reactions in a story
     about a launch, a vote or a visit are aimed at its sides ("Hayashi told a press
     conference that Japan had lodged a protest" in a story about North Korea's launch).
 
     The story's event is its first asserted event of a non-speech type with agents; its
     agents and targets, less the speaker's own country, become the statement's targets.
-    Runs after the passes that find a target from the statement's own words.
+    Runs after the passes that find a target from the statement's own words. A story with
+    no such event (a coup, an election) is about the place it is filed from: reactions from
+    elsewhere are aimed at the ``dateline`` state.
     """
     lead = next(
         (
@@ -90,6 +97,7 @@ def target_the_story(mentions: list[Mention], rules: dict[str, EventTypeRule]) -
         None,
     )
     if lead is None:
+        _target_the_dateline(mentions, rules, dateline)
         return
     for mention in mentions:
         if not rules[mention.type].spec.speech or mention.targets:
@@ -98,3 +106,15 @@ def target_the_story(mentions: list[Mention], rules: dict[str, EventTypeRule]) -
         mention.targets = unique_actors(
             [a for a in (*lead.agents, *lead.targets) if a.country and a.country not in own]
         )
+
+
+def _target_the_dateline(
+    mentions: list[Mention], rules: dict[str, EventTypeRule], dateline: ResolvedActor | None
+) -> None:
+    if dateline is None or dateline.country is None:
+        return
+    for mention in mentions:
+        if not rules[mention.type].spec.speech or mention.targets:
+            continue
+        if dateline.country not in {a.country for a in mention.agents}:
+            mention.targets = [dateline]
