@@ -22,9 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.incident_linking import LinkEvent, cluster  # noqa: E402
+from worker.incident_linking import LinkEvent, TypeTraits, cluster  # noqa: E402
 
 COUNTRIES = [f"C{i:02d}" for i in range(40)]
+#: Statements are speech acts (their spec.json says "speech": true).
+SPEECH = TypeTraits(speech=True)
 
 
 def statements(n: int, seed: int = 5) -> list[LinkEvent]:
@@ -47,9 +49,11 @@ def statements(n: int, seed: int = 5) -> list[LinkEvent]:
                 agent_countries=frozenset({country}),
                 agent_people=frozenset({name}),
                 target_countries=frozenset({rng.choice(COUNTRIES)}),
+                target_people=frozenset(),
                 location_country=None,
                 weapons=frozenset(),
                 words=frozenset(rng.sample(vocabulary, 12)),
+                traits=SPEECH,
             )
         )
     return events

@@ -1,14 +1,9 @@
-"""The incident block of an event: the index key under which incident candidates are found.
+"""The incident block of an event: its type and period (``type|YYYY-MM``), for reading.
 
-Events are linked into incidents only inside one block (``type|period``), so the linker reads
-the events sharing a block (one indexed lookup on ``event.incident_block``), never all
-incidents. The block is a pure function of the event's own fields, so every worker computes
-the same one for the same event; ``worker.incidents`` re-links a block as a whole.
-
-Agent countries, place, weapons and subtype are not part of the key: extracted agents are
-noisier than types and dates (a headline's "N. Korea" without a country, a South Korean
-military named as a launch's agent), and a key that splits one happening's reports could
-never join them again. They decide inside the block instead (``worker.incident_linking``).
+Stored as ``event.incident_block`` and ``incident.block``: which month's reports an event
+or incident is, without parsing dates. The linker does not use it to find candidates (it reads
+the ``(type, day)`` index, across a month's end: ``worker.incidents``), so a report of the
+31st and one of the 1st can meet. A pure function of the event's own fields.
 """
 
 from __future__ import annotations
@@ -22,9 +17,8 @@ UNKNOWN = "-"
 def block_key(event_type: str, day: date | None, precision: str | None) -> str:
     """Return the incident block of an event: ``type|YYYY-MM`` (``type|YYYY``, ``type|-``).
 
-    The period is the month for day- and month-precision dates (a "2023-07" launch can then
-    join the 2023-07-12 launch of the same state), the year for year-precision ones, and
-    ``-`` when the event has no day at all.
+    The period is the month for day- and month-precision dates, the year for year-precision
+    ones, and ``-`` when the event has no day at all.
     """
     if day is None:
         period = UNKNOWN

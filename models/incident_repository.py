@@ -1,7 +1,8 @@
 """Reads and writes of incident linking and wire copies, in the caller's transaction.
 
-The linker (``worker.incidents``) locks the blocks it re-links, reads their events with what
-the rules need, and writes the incidents back; ``worker.wire_copies`` reads and writes the
+The linker (``worker.incidents``) locks the event types it links, reads the events a batch
+can change (new ones, those of their incidents, candidates by type and day) with what the
+rules need, and writes the incidents back; ``worker.wire_copies`` reads and writes the
 LSH bands of articles. Keyword arguments after the session, bulk statements, no commits.
 """
 
@@ -10,10 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -29,7 +40,7 @@ from models.tables import (
 )
 
 IN_CHUNK = 1000
-#: High 32 bits of the advisory lock keys of incident blocks ("ewin").
+#: High 32 bits of the advisory lock keys of incident linking ("ewin").
 _LOCK_NAMESPACE = 0x6577696E
 
 _article: Table = SQLModel.metadata.tables[Article.__tablename__]
@@ -41,28 +52,48 @@ _incident: Table = SQLModel.metadata.tables[Incident.__tablename__]
 _band: Table = SQLModel.metadata.tables[ArticleBand.__tablename__]
 
 
-def _lock_key(block: str) -> int:
-    low = int.from_bytes(hashlib.blake2b(block.encode(), digest_size=4).digest(), "big")
+def _lock_key(name: str) -> int:
+    low = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big")
     key = (_LOCK_NAMESPACE << 32) | low
     return key - (1 << 64) if key >= 1 << 63 else key
 
 
-def lock_blocks(session: Session, *, blocks: Iterable[str]) -> None:
-    """Hold a lock on each block until the transaction ends (PostgreSQL advisory locks).
+def lock_types(session: Session, *, types: Iterable[str]) -> None:
+    """Hold the linking lock of each event type until the transaction ends (PostgreSQL
+    advisory locks; SQLite has a single writer already).
 
-    Taken in sorted order, so two workers re-linking overlapping blocks wait rather than
-    deadlock; the second then reads the first one's committed events (READ COMMITTED takes
-    a new snapshot per statement). SQLite has a single writer already.
+    Links never join two types, and a type's lock covers every date: an incident may span a
+    month's end, and the events a new one can change are found only after locking. Taken in
+    sorted order, so two workers linking overlapping types wait rather than deadlock; the
+    second then reads the first one's committed events (READ COMMITTED takes a new snapshot
+    per statement). Only the linking step of a batch waits: extraction runs outside.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    for key in sorted({_lock_key(b) for b in blocks}):
+    for key in sorted({_lock_key(f"type|{t}") for t in types}):
         session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def incident_types(session: Session, *, ids: Iterable[int]) -> set[str]:
+    """The types of these incidents."""
+    types: set[str] = set()
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        types.update(session.scalars(select(_incident.c.type).where(_incident.c.id.in_(chunk))))
+    return types
+
+
+def event_types_of_articles(session: Session, *, ids: Iterable[int]) -> set[str]:
+    """The types of the events stored for these articles."""
+    types: set[str] = set()
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        query = select(_event.c.type).where(_event.c.article_id.in_(chunk)).distinct()
+        types.update(session.scalars(query))
+    return types
 
 
 @dataclass(frozen=True)
 class BlockEvent:
-    """One stored event of a block, with its article's facts and its actors."""
+    """One stored event, with its article's facts and its actors: what linking reads."""
 
     id: int
     type: str
@@ -76,7 +107,8 @@ class BlockEvent:
     location_country: str | None
     weapons: tuple[str, ...]
     modality: str
-    attributes: Mapping[str, Any]
+    #: Where a date without one of its own came from (``attributes.date_source``).
+    date_source: str | None
     article_id: int
     content_hash: str
     published: date | None
@@ -86,52 +118,81 @@ class BlockEvent:
     actors: tuple[tuple[str, str, str, str | None], ...]
     #: The incident it is linked to now (None: new, or stored unlinked).
     incident_id: int | None = None
+    #: When the row was written (with the id, it tells a row read before from a new one).
+    created_at: datetime | None = None
 
 
-def block_events(session: Session, *, block: str) -> list[BlockEvent]:
-    """Every event of one block, found by the ``event.incident_block`` index."""
-    return blocks_events(session, blocks=[block]).get(block, [])
-
-
-def blocks_events(session: Session, *, blocks: Sequence[str]) -> dict[str, list[BlockEvent]]:
-    """Every event of these blocks by block, in a few queries for the whole batch of blocks
-    (one per block made a batch touching fifty blocks cost a hundred round trips)."""
+def events_by_id(session: Session, *, ids: Iterable[int]) -> list[BlockEvent]:
+    """These events (the batch's new ones)."""
     rows = []
-    for chunk in batched(sorted(set(blocks)), IN_CHUNK):
-        rows.extend(session.execute(_block_events_query(chunk)).all())
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        rows.extend(session.execute(_events_query().where(_event.c.id.in_(chunk))).all())
     return _with_actors(session, rows)
 
 
-def _block_events_query(blocks: Sequence[str]) -> Any:
-    return (
-        select(
-            _event.c.incident_block,
-            _event.c.id,
-            _event.c.type,
-            _event.c.subtype,
-            _event.c.sentence,
-            _event.c.start_char,
-            _event.c.event_date,
-            _event.c.day,
-            _event.c.date_precision,
-            _event.c.location_name,
-            _event.c.location_country,
-            _event.c.weapons,
-            _event.c.modality,
-            _event.c.attributes,
-            _event.c.article_id,
-            _article.c.content_hash,
-            _article.c.published,
-            _article.c.source,
-            _article.c.copy_of,
-            _event.c.incident_id,
+def events_of_incidents(session: Session, *, incident_ids: Iterable[int]) -> list[BlockEvent]:
+    """The events linked to these incidents now (by the ``event.incident_id`` index)."""
+    rows = []
+    for chunk in batched(sorted(set(incident_ids)), IN_CHUNK):
+        query = _events_query().where(_event.c.incident_id.in_(chunk))
+        rows.extend(session.execute(query).all())
+    return _with_actors(session, rows)
+
+
+def events_on_days(
+    session: Session, *, days: Mapping[str, Iterable[date | None]]
+) -> list[tuple[int, datetime | None, int | None]]:
+    """``(id, created_at, incident_id)`` of the events of each type whose ``day`` is one of
+    its days (None: events with no day), found by the ``(type, day)`` index in one query
+    (consecutive days as one range); :func:`events_by_id` reads the ones wanted whole."""
+    conditions = []
+    for kind, wanted in sorted(days.items()):
+        dated = sorted({d for d in wanted if d is not None})
+        if None in wanted:
+            conditions.append(and_(_event.c.type == kind, _event.c.day.is_(None)))
+        ranges: list[list[date]] = []
+        for d in dated:
+            if ranges and d == ranges[-1][1] + timedelta(days=1):
+                ranges[-1][1] = d
+            else:
+                ranges.append([d, d])
+        conditions.extend(
+            and_(_event.c.type == kind, _event.c.day.between(first, last)) for first, last in ranges
         )
-        .join(_article, _article.c.id == _event.c.article_id)
-        .where(_event.c.incident_block.in_(blocks))
-    )
+    found = []
+    # A few hundred OR-ed ranges per statement keep both dialects on the (type, day) index.
+    for chunk in batched(conditions, 200):
+        query = select(_event.c.id, _event.c.created_at, _event.c.incident_id).where(or_(*chunk))
+        found.extend((int(r.id), r.created_at, r.incident_id) for r in session.execute(query))
+    return found
 
 
-def _with_actors(session: Session, rows: Sequence[Any]) -> dict[str, list[BlockEvent]]:
+def _events_query() -> Any:
+    return select(
+        _event.c.id,
+        _event.c.type,
+        _event.c.subtype,
+        _event.c.sentence,
+        _event.c.start_char,
+        _event.c.event_date,
+        _event.c.day,
+        _event.c.date_precision,
+        _event.c.location_name,
+        _event.c.location_country,
+        _event.c.weapons,
+        _event.c.modality,
+        _event.c.attributes,
+        _event.c.article_id,
+        _article.c.content_hash,
+        _article.c.published,
+        _article.c.source,
+        _article.c.copy_of,
+        _event.c.incident_id,
+        _event.c.created_at,
+    ).join(_article, _article.c.id == _event.c.article_id)
+
+
+def _with_actors(session: Session, rows: Sequence[Any]) -> list[BlockEvent]:
     actors: dict[int, list[tuple[str, str, str, str | None]]] = {}
     ids = [int(r.id) for r in rows]
     for chunk in batched(ids, IN_CHUNK):
@@ -142,98 +203,124 @@ def _with_actors(session: Session, rows: Sequence[Any]) -> dict[str, list[BlockE
         )
         for r in found:
             actors.setdefault(int(r.event_id), []).append((r.role, r.name, r.kind, r.country))
-    out: dict[str, list[BlockEvent]] = {}
-    for r in rows:
-        out.setdefault(r.incident_block, []).append(
-            BlockEvent(
-                id=int(r.id),
-                type=r.type,
-                subtype=r.subtype,
-                sentence=r.sentence,
-                start_char=int(r.start_char),
-                event_date=r.event_date,
-                day=r.day,
-                date_precision=r.date_precision,
-                location_name=r.location_name,
-                location_country=r.location_country,
-                weapons=tuple(r.weapons or ()),
-                modality=r.modality,
-                attributes=r.attributes or {},
-                article_id=int(r.article_id),
-                content_hash=r.content_hash,
-                published=r.published,
-                source=r.source,
-                copy_of=r.copy_of,
-                actors=tuple(sorted(actors.get(int(r.id), ()))),
-                incident_id=r.incident_id,
-            )
+    return [
+        BlockEvent(
+            id=int(r.id),
+            type=r.type,
+            subtype=r.subtype,
+            sentence=r.sentence,
+            start_char=int(r.start_char),
+            event_date=r.event_date,
+            day=r.day,
+            date_precision=r.date_precision,
+            location_name=r.location_name,
+            location_country=r.location_country,
+            weapons=tuple(r.weapons or ()),
+            modality=r.modality,
+            date_source=(r.attributes or {}).get("date_source"),
+            article_id=int(r.article_id),
+            content_hash=r.content_hash,
+            published=r.published,
+            source=r.source,
+            copy_of=r.copy_of,
+            actors=tuple(sorted(actors.get(int(r.id), ()))),
+            incident_id=r.incident_id,
+            created_at=r.created_at,
         )
-    return out
+        for r in rows
+    ]
 
 
-def write_block(
+def event_ids_of_blocks(session: Session, *, blocks: Iterable[str]) -> list[int]:
+    """Ids of the events of these blocks (``event.incident_block``: type and month)."""
+    ids: list[int] = []
+    for chunk in batched(sorted(set(blocks)), IN_CHUNK):
+        ids.extend(session.scalars(select(_event.c.id).where(_event.c.incident_block.in_(chunk))))
+    return ids
+
+
+def write_incidents(
     session: Session,
     *,
-    block: str,
     incidents: Sequence[tuple[dict[str, Any], Sequence[int]]],
-    current: Mapping[int, int | None] | None = None,
+    current: Mapping[int, int | None],
+    replaced: Iterable[int] = (),
 ) -> set[int]:
-    """Make ``incidents`` (row values with a unique ``key``, and their event ids) the block's.
+    """Make ``incidents`` (row values with a unique ``key``, and their event ids) those of
+    their events, and delete the incidents they replace.
 
-    Incidents whose key is kept are updated in place (their id stays) when a value changed,
-    new ones inserted, and the block's incidents left without events deleted in the same
-    transaction, so no event ever points at an incident that is gone. ``current`` (event id
-    -> its incident now) lets events already pointing at the right incident be left alone:
-    a batch adding one report to a busy block then writes a few rows, not every row of the
-    block (what made linking cost 44% of worker throughput, bench/throughput.py).
+    ``current`` (event id -> its incident now) covers every event of ``incidents``; those
+    incidents and ``replaced`` (incidents whose events were deleted) are the ones that may
+    change. Incidents whose key is kept are updated in place (their id stays) when a value
+    changed (one executemany), new ones inserted in one statement, events pointed at a new
+    incident only when it changed (one executemany per table), and the incidents left
+    without events deleted in the same transaction, so no event ever points at an incident
+    that is gone.
 
     Returns the ids of the incidents whose events changed (new, updated, gaining or losing
     events, deleted): what ``models.incident_rollup.refresh_incidents`` must bring up to date.
     """
-    current = current or {}
+    candidates = {i for i in current.values() if i is not None} | set(replaced)
     columns = [_incident.c.id, *(_incident.c[k] for k in incidents[0][0])] if incidents else []
-    existing = {
-        r.key: r._mapping
-        for r in session.execute(
-            select(*columns or [_incident.c.id, _incident.c.key]).where(_incident.c.block == block)
-        )
-    }
-    wanted = {row["key"] for row, _ in incidents}
-    changed: set[int] = set()
-    for row, event_ids in incidents:
-        values = {**row, "block": block}
+    existing: dict[str, Any] = {}
+    for chunk in batched(sorted(candidates), IN_CHUNK):
+        query = select(*columns or [_incident.c.id, _incident.c.key])
+        for r in session.execute(query.where(_incident.c.id.in_(chunk))):
+            existing[r.key] = r._mapping
+    ids: dict[str, int] = {}
+    new_rows = []
+    changed = []
+    touched: set[int] = set()
+    for row, _ in incidents:
         stored = existing.get(row["key"])
         if stored is None:
-            incident_id = session.execute(
-                insert(_incident).returning(_incident.c.id), values
-            ).scalar_one()
-            changed.add(incident_id)
-        else:
-            incident_id = stored["id"]
-            if any(stored[k] != v for k, v in row.items()):
-                # n_events is in the row: an incident that lost events is changed here.
-                changed.add(incident_id)
-                session.execute(
-                    update(_incident).where(_incident.c.id == incident_id).values(**values)
-                )
-        moved = sorted(e for e in event_ids if current.get(e, -1) != incident_id)
-        if moved:
-            changed.add(incident_id)
-            changed.update(i for e in moved if (i := current.get(e)) is not None)
-        for chunk in batched(moved, IN_CHUNK):
-            # The links and pairs carry a copy, so incident counts need no join to event.
-            for table, column in (
-                (_event, _event.c.id),
-                (_link, _link.c.event_id),
-                (_pair, _pair.c.event_id),
-            ):
-                session.execute(
-                    update(table).where(column.in_(chunk)).values(incident_id=incident_id)
-                )
-    stale = [r["id"] for key, r in existing.items() if key not in wanted]
+            new_rows.append(row)
+            continue
+        ids[row["key"]] = stored["id"]
+        if any(stored[k] != v for k, v in row.items()):
+            # n_events is in the row: an incident that lost events is changed here.
+            touched.add(stored["id"])
+            changed.append({"_id": stored["id"], **{f"_{k}": v for k, v in row.items()}})
+    if changed:
+        # One executemany for every incident whose summary changed.
+        values = {k: bindparam(f"_{k}") for k in incidents[0][0]}
+        statement = update(_incident).where(_incident.c.id == bindparam("_id")).values(values)
+        for chunk in batched(changed, IN_CHUNK):
+            session.execute(statement, list(chunk))
+    for row_chunk in batched(new_rows, IN_CHUNK):
+        inserted = session.execute(
+            insert(_incident).returning(_incident.c.id, _incident.c.key), list(row_chunk)
+        )
+        ids.update({r.key: int(r.id) for r in inserted})
+    touched.update(ids[row["key"]] for row in new_rows)
+    moved = [
+        {"event": event_id, "incident": ids[row["key"]]}
+        for row, event_ids in incidents
+        for event_id in event_ids
+        if current.get(event_id) != ids[row["key"]]
+    ]
+    for m in moved:
+        touched.add(m["incident"])
+        if (before := current.get(m["event"])) is not None:
+            touched.add(before)
+    for chunk in batched(moved, IN_CHUNK):
+        # The links and pairs carry a copy, so incident counts need no join to event.
+        for table, column in (
+            (_event, _event.c.id),
+            (_link, _link.c.event_id),
+            (_pair, _pair.c.event_id),
+        ):
+            session.execute(
+                update(table)
+                .where(column == bindparam("event"))
+                .values(incident_id=bindparam("incident")),
+                list(chunk),
+            )
+    kept = set(ids.values())
+    stale = sorted(i for i in candidates if i not in kept)
     for chunk in batched(stale, IN_CHUNK):
         session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))
-    return changed | set(stale)
+    return touched | set(stale)
 
 
 # ------------------------------------------------------------------------ wire copies

@@ -1,9 +1,9 @@
 """Maintain the incident rollup (``models.rollup_tables``) in the caller's transaction.
 
 :func:`refresh_incidents` is called once per linking transaction with the incidents whose
-events changed (``worker.incidents.link_blocks``, from what ``write_block`` returns): each
+events changed (``worker.incidents.link_events``, from what ``write_incidents`` returns): each
 one's facet rows are recomputed from ``event`` and ``event_actor``, and the counters corrected
-by the difference. Concurrency: an incident's facet rows are only written under its block's
+by the difference. Concurrency: an incident's facet rows are only written under its type's
 lock (the linker holds it), and the counters are changed by ``n = n + delta`` upserts, all
 at once and in key order, so two workers adding to the same counters wait for each other
 and never deadlock. :func:`rebuild` recomputes everything (migration 0010's backfill, data

@@ -142,3 +142,17 @@ class EventTypeRecord:
     colour: str
     subtypes: tuple[str, ...] = ()
     builtin: bool = False
+
+
+@dataclass
+class LinkWork:
+    """What a batch's ``replace_events`` leaves for the incident linker to do.
+
+    Parameters:
+      new_events: ids of the events inserted.
+      old_incidents: incidents of the events deleted (their other events may link apart now,
+        and an incident left without events must go).
+    """
+
+    new_events: list[int] = field(default_factory=list)
+    old_incidents: set[int] = field(default_factory=set)

@@ -24,7 +24,14 @@ from sqlmodel import SQLModel
 from common.batching import batched
 from common.dates import event_day
 from common.incident_keys import block_key
-from models.records import ActorRecord, AddResult, EventRecord, MentionRecord, NewArticle
+from models.records import (
+    ActorRecord,
+    AddResult,
+    EventRecord,
+    LinkWork,
+    MentionRecord,
+    NewArticle,
+)
 from models.tables import (
     Actor,
     Article,
@@ -424,7 +431,7 @@ def replace_events(
     *,
     results: Sequence[tuple[int, Sequence[EventRecord]]],
     extractor_version: str,
-    touched_blocks: set[str] | None = None,
+    link_work: LinkWork | None = None,
 ) -> int:
     """Replace the events of a batch of articles and mark those articles done.
 
@@ -434,7 +441,8 @@ def replace_events(
     with ``processed_at`` and ``extractor_version``. Running it again with the same input
     leaves the same rows, so a redelivered message does no harm. Articles that no longer
     exist are skipped. When an article appears twice, its last entry wins. Returns the number
-    of events inserted.
+    of events inserted; ``link_work`` (when given) collects the new events' ids and the
+    incidents of the deleted ones, for ``worker.incidents.link_events``.
     """
     latest: dict[int, Sequence[EventRecord]] = {}
     for article_id, records in results:
@@ -463,9 +471,11 @@ def replace_events(
         return 0
 
     for chunk in batched(article_ids, IN_CHUNK):
-        if touched_blocks is not None:
-            old_blocks = select(_event.c.incident_block).where(_event.c.article_id.in_(chunk))
-            touched_blocks.update(b for b in session.scalars(old_blocks.distinct()) if b)
+        if link_work is not None:
+            old_incidents = select(_event.c.incident_id).where(_event.c.article_id.in_(chunk))
+            link_work.old_incidents.update(
+                i for i in session.scalars(old_incidents.distinct()) if i is not None
+            )
         old_events = select(_event.c.id).where(_event.c.article_id.in_(chunk))
         session.execute(delete(_pair).where(_pair.c.event_id.in_(old_events)))
         session.execute(delete(_mention).where(_mention.c.event_id.in_(old_events)))
@@ -483,8 +493,8 @@ def replace_events(
             for aid, record in pair_chunk
         ]
         event_ids.extend(_insert_returning_ids(session, _event, rows))
-        if touched_blocks is not None:
-            touched_blocks.update(row["incident_block"] for row in rows)
+    if link_work is not None:
+        link_work.new_events.extend(event_ids)
 
     mention_rows = [
         {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from common.settings import Settings, get_settings
@@ -17,6 +18,7 @@ from models.records import EventTypeRecord
 from worker.extraction import plugins
 from worker.extraction.plugins import load_event_types
 from worker.extraction.type_folder import EventTypeSpec
+from worker.incident_linking import TypeTraits
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,30 @@ def load_event_type_specs(settings: Settings | None = None) -> tuple[EventTypeSp
     """Return the registry's ``EventTypeSpec``s for the configured plugin folders."""
     settings = settings or get_settings()
     return load_event_types(settings.plugin_paths)
+
+
+def incident_traits(settings: Settings | None = None) -> dict[str, TypeTraits]:
+    """What each type's spec.json says about incident linking (``incident_window_days``,
+    ``speech``, ``symmetric_roles``), by type name."""
+    settings = settings or get_settings()
+    return dict(_traits(tuple(str(p) for p in settings.plugin_paths)))
+
+
+@lru_cache(maxsize=8)
+def _traits(plugin_paths: tuple[str, ...]) -> tuple[tuple[str, TypeTraits], ...]:
+    # Read once per process and plugin folders: the worker links every batch.
+    specs = load_event_types([Path(p) for p in plugin_paths])
+    return tuple(
+        (
+            s.name,
+            TypeTraits(
+                window=s.incident_window_days,
+                speech=s.speech,
+                symmetric_roles=s.symmetric_roles,
+            ),
+        )
+        for s in specs
+    )
 
 
 def event_type_records(specs: Sequence[EventTypeSpec]) -> list[EventTypeRecord]:

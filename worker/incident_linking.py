@@ -1,11 +1,14 @@
 """Decide which stored events report the same happening: the incident linker's rules.
 
-Pure functions over :class:`LinkEvent` (no database): ``worker.incidents`` loads one block's
-events (see ``common.incident_keys``), calls :func:`cluster` and writes the result.
+Pure functions over :class:`LinkEvent` (no database): ``worker.incidents`` loads the events
+a batch can affect, calls :func:`cluster` and writes the result.
 
-Order independence comes from re-clustering a whole block at once, in a canonical order that
+Two events can only ever share an incident when :func:`pair_score` links them (a score of
+at least :data:`LINK_THRESHOLD`): the incidents of a type are made inside the connected
+components of those links, and a component is clustered whole, in a canonical order that
 depends only on the events themselves (article content hash, offset, type), never on when
-they arrived or the ids they got: the same events give the same partition.
+they arrived or the ids they got. The same events give the same partition, and a new event
+changes only the component it links to (:func:`window_days` bounds where its links can be).
 """
 
 from __future__ import annotations
@@ -14,16 +17,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from sys import intern
 
 #: A pair of events must score at least this to be the same happening.
 LINK_THRESHOLD = 2.5
-#: Event types whose happenings last several days, and how many days apart two reports of
-#: one of them may be dated when either date was only inferred (publication, context).
-LONG_HAPPENINGS = {"military_exercise": 6}
 #: What disjoint agent countries cost a pair of reports that are not statements. Not a veto:
 #: a launch report that names the reporting military ("South Korea's Joint Chiefs said") as
 #: its agent is an extraction slip the date, weapons and words can outvote.
 AGENT_PENALTY = 1.0
+#: What a speech act attributed to a state or body only ("Russia accused Ukraine") costs
+#: against one by a named person on the same day: often another utterance, not always
+#: ("North Korea threatened ..." may report a named official's statement).
+SPEAKER_PENALTY = 1.0
+#: What two reports of a symmetric happening (a meeting) that share one side but each name
+#: someone else on the other cost.
+COUNTERPART_PENALTY = 3.0
 #: Words too common in news to say two sentences tell the same story.
 _STOP = frozenset(
     """a an the of to in on at for and or but by with from as is was were be been has have had
@@ -36,7 +44,26 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9-]+")
 
 def content_words(sentence: str) -> frozenset[str]:
     """Lower-cased words of a sentence without the stop words (for the text score)."""
-    return frozenset(w for w in _WORD.findall(sentence.lower()) if w not in _STOP)
+    # Interned: the same words recur in every report, and the linker keeps many in memory.
+    return frozenset(intern(w) for w in _WORD.findall(sentence.lower()) if w not in _STOP)
+
+
+@dataclass(frozen=True)
+class TypeTraits:
+    """What the linker reads of an event type's spec (worker/extraction/event_types/*/spec.json).
+
+    Parameters:
+      window: ``incident_window_days``: how many days apart two reports of one happening may
+        be dated when either date was inferred (one day applies to every type).
+      speech: ``speech``: the type is a speech act; different speakers are different
+        incidents.
+      symmetric_roles: ``symmetric_roles``: agents and targets are the happening's two sides,
+        named in either order ("A met B", "B met A").
+    """
+
+    window: int = 0
+    speech: bool = False
+    symmetric_roles: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,10 +79,12 @@ class LinkEvent:
         is the publication day.
       inferred: the day came from context or publication, not from the sentence itself.
       agent_countries, agent_people: agents' countries, and names of agents who are people.
-      target_countries: targets' countries.
+      target_countries, target_people: targets' countries, and names of targets who are
+        people.
       location_country: where it happened.
       weapons: weapon names, lower-cased.
       words: content words of the evidence sentence.
+      traits: what its type's spec says about linking.
     """
 
     ref: int
@@ -68,9 +97,11 @@ class LinkEvent:
     agent_countries: frozenset[str]
     agent_people: frozenset[str]
     target_countries: frozenset[str]
+    target_people: frozenset[str]
     location_country: str | None
     weapons: frozenset[str]
     words: frozenset[str]
+    traits: TypeTraits = TypeTraits()
 
 
 def _share_person(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -83,35 +114,81 @@ def _share_person(a: frozenset[str], b: frozenset[str]) -> bool:
     return False
 
 
+def _period(event: LinkEvent) -> str:
+    """How coarse the event's date is: "none" (no day), "year", "month" or "day" (its own day
+    or one inferred from context or publication)."""
+    if event.day is None:
+        return "none"
+    return event.precision if event.precision in ("year", "month") else "day"
+
+
+def window_days(event: LinkEvent) -> tuple[date | None, ...]:
+    """Every ``day`` an event linked to this one can have (None: it has no day).
+
+    Stored days are a month-dated event's first of the month and a year-dated one's January
+    1st. A superset of what :func:`_date_score` accepts, for finding candidates by index.
+    """
+    if event.day is None:
+        return (None,)
+    period = _period(event)
+    if period == "year":
+        return (date(event.day.year, 1, 1),)  # year-dated events meet only each other
+    if period == "month":
+        first, last = _month(event.day)
+        return tuple(first + timedelta(days=k) for k in range((last - first).days + 1))
+    slack = max(1, event.traits.window)
+    days = {event.day + timedelta(days=k) for k in range(-slack, slack + 1)}
+    # A day-dated event also meets the month-dated reports of its month (dated the 1st).
+    days.add(event.day.replace(day=1))
+    return tuple(sorted(days))
+
+
+def _month(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
 def _date_score(a: LinkEvent, b: LinkEvent) -> float | None:
     """Score of the two dates, or None when they cannot be the same happening's."""
-    if a.day is None or b.day is None:
-        return 0.0
-    if a.precision == "year" or b.precision == "year":
-        return 0.0 if a.day.year == b.day.year else None
-    if a.precision == "month" or b.precision == "month":
+    pa, pb = _period(a), _period(b)
+    if pa == "none" or pb == "none":
+        return 0.0 if pa == pb else None
+    assert a.day is not None and b.day is not None
+    if pa == "year" or pb == "year":
+        # A year-dated report meets only year-dated ones ("last year's parade" is too vague
+        # to join one day's happening).
+        return 0.0 if pa == pb and a.day.year == b.day.year else None
+    if pa == "month" or pb == "month":
         # A "2023-07" report may be of any day of July.
         return 0.5 if (a.day.year, a.day.month) == (b.day.year, b.day.month) else None
     gap = abs((a.day - b.day).days)
     if gap == 0:
         return 2.0
     # A day taken from the publication date or the context may be a day late (a KCNA report
-    # of the morning after); a day read from the sentence itself is taken at its word.
+    # of the morning after), across a month's end too; a day read from the sentence itself
+    # is taken at its word.
     if gap == 1 and (a.inferred or b.inferred):
         return 0.5
     # An exercise lasts days: reports dated by their publication follow it day by day.
-    if gap <= LONG_HAPPENINGS.get(a.type, 0) and (a.inferred or b.inferred):
+    if gap <= max(a.traits.window, b.traits.window) and (a.inferred or b.inferred):
         return 0.5
     return None
+
+
+def _someone_else(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when ``a`` names a person ``b`` does not (neither the name nor a part of it)."""
+    return any(not _share_person(frozenset({x}), b) for x in a)
 
 
 def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
     """How strongly two events look like reports of one happening; None: they cannot be.
 
     Hard conflicts (a different type, dates that cannot meet, disjoint agent countries or
-    different speakers of a statement, different subtypes of a launch or a vote) rule a pair
+    different speakers of a speech act, different subtypes of a launch or a vote) rule a pair
     out; disjoint agent countries of other types cost :data:`AGENT_PENALTY`; agreement on
-    date, agents, speakers, weapons, targets, place and evidence words adds up.
+    date, agents, speakers, weapons, targets, place and evidence words adds up. A type with
+    ``symmetric_roles`` compares its agents and targets together, as its two sides.
     """
     if a.type != b.type:
         return None
@@ -119,19 +196,36 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
     if date_score is None:
         return None
     score = date_score
-    if a.agent_countries and b.agent_countries:
-        if a.agent_countries & b.agent_countries:
+    traits = a.traits
+    sides = traits.symmetric_roles
+    countries_a, countries_b = a.agent_countries, b.agent_countries
+    people_a, people_b = a.agent_people, b.agent_people
+    if sides:
+        # "Blinken met Wang Yi" and "Wang Yi held talks with Blinken" are one meeting.
+        countries_a, countries_b = (
+            countries_a | a.target_countries,
+            countries_b | b.target_countries,
+        )
+        people_a, people_b = people_a | a.target_people, people_b | b.target_people
+    if countries_a and countries_b:
+        if countries_a & countries_b:
             score += 1.0
-        elif a.type == "statement":
+        elif traits.speech:
             return None
         else:
             score -= AGENT_PENALTY
-    if a.agent_people and b.agent_people:
-        if not _share_person(a.agent_people, b.agent_people):
-            if a.type == "statement":
+    if people_a and people_b:
+        if not _share_person(people_a, people_b):
+            if traits.speech:
                 return None  # two officials' reactions are two incidents
         else:
             score += 2.0
+            if sides and _someone_else(people_a, people_b) and _someone_else(people_b, people_a):
+                # Blinken with Qin Gang one day and with Wang Yi the next: one side shared,
+                # the other side someone else in each.
+                score -= COUNTERPART_PENALTY
+    if traits.speech and bool(a.agent_people) != bool(b.agent_people):
+        score -= SPEAKER_PENALTY
     if (
         a.type in ("launch", "sanctions_vote")
         and a.subtype
@@ -141,7 +235,7 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
         return None
     if a.weapons and b.weapons:
         score += 2.0 if a.weapons & b.weapons else -2.0
-    if a.target_countries and b.target_countries:
+    if not sides and a.target_countries and b.target_countries:
         score += 1.0 if a.target_countries & b.target_countries else -1.0
     if a.location_country and b.location_country:
         score += 0.5 if a.location_country == b.location_country else -1.0
@@ -165,7 +259,7 @@ class _Candidates:
     of every cluster (which made a busy block quadratic: bench/incident_block.py):
 
     - day: an event dated to the day meets only clusters with a member within its date window
-      (one day, or :data:`LONG_HAPPENINGS`) or a member dated to the month or year or not at all;
+      (one day, or its type's window) or a member dated to the month or year or not at all;
     - statements: two speakers' reactions never join, so a statement with agent countries
       (people) meets only clusters with a member of one of its countries (sharing a name
       word), or clusters with no member that has any.
@@ -207,10 +301,10 @@ class _Candidates:
         # words such as "kim" can hold most clusters) are checked per remaining candidate.
         sets: list[set[int]] = []
         if event.day is not None and event.precision not in ("month", "year"):
-            window = max(1, LONG_HAPPENINGS.get(event.type, 0))
+            window = max(1, event.traits.window)
             days = [event.day + timedelta(days=k) for k in range(-window, window + 1)]
             sets.append(self.undated.union(*(self.by_day.get(d, ()) for d in days)))
-        statement = event.type == "statement"
+        statement = event.traits.speech
         if statement and event.agent_countries:
             postings = [self.by_country[c] for c in event.agent_countries if c in self.by_country]
             sets.append(self.no_countries.union(*postings))
@@ -225,13 +319,14 @@ class _Candidates:
 
 
 def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
-    """Partition one block's events into incidents, whatever order they are given in.
+    """Partition events into incidents, whatever order they are given in.
 
     Events are visited in canonical order; each joins the incident holding its best-scoring
     member when that score reaches :data:`LINK_THRESHOLD` and no member rules it out,
     else it starts a new incident. Returns the incidents, each in canonical order.
     Only the clusters :class:`_Candidates` finds are scored, in creation order, so the
-    result is the same as scoring every cluster.
+    result is the same as scoring every cluster. An event joins only a cluster it links to,
+    so the result on a set of whole link components is the union of their own results.
     """
     clusters: list[list[LinkEvent]] = []
     candidates = _Candidates()

@@ -1,11 +1,15 @@
 """Link stored events into incidents, in the transaction that stores them.
 
-:func:`link_blocks` is called by ``worker.processing`` right after
-``models.repository.replace_events`` with the blocks it touched: each block is locked, read
-whole through its index, re-clustered by the rules of ``worker.incident_linking`` and written
-back (incidents kept, added, updated or deleted). Re-linking whole blocks in a canonical order
-is what makes the result independent of the order articles arrive in, and the block lock is
-what makes two workers storing reports of one new happening end with one incident.
+:func:`link_events` is called by ``worker.processing`` right after
+``models.repository.replace_events`` with what it did (``LinkWork``: the new events, the
+incidents of the deleted ones). Only the link components those touch can change
+(``worker.incident_linking``): they are found by index, breadth first (the events of each
+type within each event's date window, ``event(type, day)``; the other events of the
+incidents that lost an event), clustered whole in canonical order, and written back
+(incidents kept, added, updated or deleted; events re-pointed only when their incident
+changed). Clustering whole components in a canonical order is what makes the result
+independent of the order articles arrive in; the per-type lock is what makes two workers
+storing reports of one new happening end with one incident.
 """
 
 from __future__ import annotations
@@ -13,48 +17,75 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.incident_keys import block_key
 from models import incident_repository, incident_rollup
 from models.incident_repository import BlockEvent
-from worker.incident_linking import LinkEvent, cluster, content_words
+from models.records import LinkWork
+from worker.event_types import incident_traits
+from worker.incident_cache import EventCache
+from worker.incident_linking import (
+    LINK_THRESHOLD,
+    LinkEvent,
+    TypeTraits,
+    cluster,
+    content_words,
+    pair_score,
+    window_days,
+)
 
 logger = logging.getLogger(__name__)
+#: Events read by earlier batches of this process (worker.incident_cache).
+_cache = EventCache()
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
-def to_link_event(event: BlockEvent) -> LinkEvent:
-    """What the rules need of a stored event; the order key ignores ids and arrival."""
+def order_key(event: BlockEvent) -> tuple[str, ...]:
+    """The canonical sort key of an event: its article's content hash and offset first, never
+    its id or when it arrived."""
+    # Two events of one sentence (two stances of one speaker) differ by the later fields.
+    return (
+        event.content_hash,
+        f"{event.start_char:09d}",
+        event.type,
+        event.subtype or "",
+        str(event.event_date or ""),
+        repr(event.actors),
+        event.sentence,
+    )
+
+
+def to_link_event(event: BlockEvent, traits: Mapping[str, TypeTraits] | None = None) -> LinkEvent:
+    """What the rules need of a stored event; the order key ignores ids and arrival.
+    ``traits``: what each type's spec says about linking (the plugin registry's by default)."""
+    traits = incident_traits() if traits is None else traits
     agents = [a for a in event.actors if a[0] == "agent"]
     return LinkEvent(
         ref=event.id,
-        # Two events of one sentence (two stances of one speaker) differ by these fields.
-        order_key=(
-            event.content_hash,
-            f"{event.start_char:09d}",
-            event.type,
-            event.subtype or "",
-            str(event.event_date or ""),
-            repr(event.actors),
-            event.sentence,
-        ),
+        order_key=order_key(event),
         type=event.type,
         subtype=event.subtype,
         day=event.day,
         precision=event.date_precision if event.event_date else None,
         # "published": dated by the publication day (extractor 0.2.2+), as good as undated.
         inferred=event.event_date is None
-        or event.attributes.get("date_source") in ("context", "published"),
+        or event.date_source in ("context", "published"),
         agent_countries=frozenset(a[3] for a in agents if a[3]),
         agent_people=frozenset(a[1].lower() for a in agents if a[2] == "person"),
         target_countries=frozenset(a[3] for a in event.actors if a[0] == "target" and a[3]),
+        target_people=frozenset(
+            a[1].lower() for a in event.actors if a[0] == "target" and a[2] == "person"
+        ),
         location_country=event.location_country,
         weapons=frozenset(w.lower() for w in event.weapons),
         words=content_words(event.sentence),
+        traits=traits.get(event.type, TypeTraits()),
     )
 
 
@@ -64,10 +95,13 @@ def _most_common(values: Iterable[Any]) -> Any:
     return min(counts, key=lambda v: (-counts[v], str(v))) if counts else None
 
 
-def summarise(block: str, events: Sequence[BlockEvent]) -> dict[str, Any]:
-    """The incident row of one cluster (events in canonical order, the first is its anchor)."""
+def summarise(events: Sequence[BlockEvent]) -> dict[str, Any]:
+    """The incident row of one cluster (events in canonical order, the first is its anchor).
+
+    The key is the type and a hash of the anchor's canonical key, so the same events give
+    the same key whichever worker links them; ``block`` is the anchor's type and month."""
     first = events[0]
-    anchor = repr(to_link_event(first).order_key)
+    anchor = repr(order_key(first))
     dated = [e for e in events if e.event_date is not None]
     best = (
         min(dated, key=lambda e: (_PRECISION_RANK.get(e.date_precision or "", 3), e.event_date))
@@ -90,7 +124,8 @@ def summarise(block: str, events: Sequence[BlockEvent]) -> dict[str, Any]:
     )
     asserted = any(e.modality == "asserted" for e in events)
     return {
-        "key": f"{block}|{hashlib.sha1(anchor.encode()).hexdigest()[:20]}",
+        "key": f"{first.type}|{hashlib.sha1(anchor.encode()).hexdigest()[:20]}",
+        "block": block_key(first.type, first.day, first.date_precision),
         "type": first.type,
         "subtype": _most_common(e.subtype for e in events),
         "event_date": best.event_date if best else None,
@@ -111,21 +146,41 @@ def summarise(block: str, events: Sequence[BlockEvent]) -> dict[str, Any]:
     }
 
 
-def link_blocks(session: Session, blocks: Iterable[str]) -> int:
-    """Re-link every event of these blocks into incidents; returns the incidents written."""
-    wanted = sorted(set(blocks))
-    incident_repository.lock_blocks(session, blocks=wanted)
-    written = 0
-    changed: set[int] = set()
-    by_block = incident_repository.blocks_events(session, blocks=wanted)
-    for block in wanted:
-        events = {e.id: e for e in by_block.get(block, [])}
-        clusters = cluster([to_link_event(e) for e in events.values()])
-        incidents = []
+def lock_for_batch(session: Session, *, article_ids: Iterable[int], types: Iterable[str]) -> None:
+    """Take the linking locks a batch will need before it stores anything: the types of its
+    new events and of the events it replaces (PostgreSQL; a no-op on SQLite).
+
+    Locking first means a worker never waits for a type lock while holding rows another
+    worker's linking must update (the events it deletes), which could deadlock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    wanted = set(types) | incident_repository.event_types_of_articles(session, ids=article_ids)
+    incident_repository.lock_types(session, types=wanted)
+
+
+def link_events(session: Session, work: LinkWork) -> int:
+    """Link the batch's new events, and re-link what its deleted events leave; returns the
+    number of incidents written (kept, updated or new)."""
+    if not work.new_events and not work.old_incidents:
+        return 0
+    traits = incident_traits()
+    seeds = incident_repository.events_by_id(session, ids=work.new_events)
+    types = {e.type for e in seeds} | incident_repository.incident_types(
+        session, ids=work.old_incidents
+    )
+    incident_repository.lock_types(session, types=types)
+    # The other events of the incidents that lost events may now link apart (or differently).
+    seeds += incident_repository.events_of_incidents(session, incident_ids=work.old_incidents)
+    loaded, linked = _component(session, seeds, traits)
+    incidents: list[tuple[dict[str, Any], list[int]]] = []
+    by_type: dict[str, list[LinkEvent]] = {}
+    for i in sorted(linked):
+        by_type.setdefault(linked[i].type, []).append(linked[i])
+    for kind in sorted(by_type):
         keys: set[str] = set()
-        for members in sorted(clusters, key=lambda c: c[0].order_key):
-            stored = [events[m.ref] for m in members]
-            row = summarise(block, stored)
+        for members in sorted(cluster(by_type[kind]), key=lambda c: c[0].order_key):
+            stored = [loaded[m.ref] for m in members]
+            row = summarise(stored)
             # Identical events (the same fields twice in one article) would share a key:
             # number the later ones, in canonical order, so keys stay unique and stable.
             base, n = row["key"], 1
@@ -134,17 +189,99 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
                 row["key"] = f"{base}#{n}"
             keys.add(row["key"])
             incidents.append((row, [e.id for e in stored]))
-        changed |= incident_repository.write_block(
-            session,
-            block=block,
-            incidents=incidents,
-            current={e.id: e.incident_id for e in events.values()},
-        )
-        written += len(incidents)
+    changed = incident_repository.write_incidents(
+        session,
+        incidents=incidents,
+        current={i: e.incident_id for i, e in loaded.items()},
+        replaced=work.old_incidents,
+    )
     # Once for the whole transaction: the counters are changed in one pass, in key order.
     incident_rollup.refresh_incidents(session, incident_ids=changed)
-    logger.debug("linked %d blocks into %d incidents", len(wanted), written)
-    return written
+    logger.debug(
+        "linked %d new events: %d events in %d incidents",
+        len(work.new_events),
+        len(loaded),
+        len(incidents),
+    )
+    return len(incidents)
 
 
-__all__ = ["link_blocks", "summarise", "to_link_event"]
+def _component(
+    session: Session, seeds: Sequence[BlockEvent], traits: Mapping[str, TypeTraits]
+) -> tuple[dict[int, BlockEvent], dict[int, LinkEvent]]:
+    """The seeds and every stored event linked to them through a chain of links, by id (as
+    stored, and as the rules see them).
+
+    Breadth first: each step reads, through the ``(type, day)`` index, the days the frontier's
+    links can reach that were not read yet (every event of a day read is then held), and
+    scores the frontier against the held events of those days only. Events held but not
+    linked stay out: their components do not change.
+    """
+    held: dict[int, BlockEvent] = {}
+    linked: dict[int, LinkEvent] = {}
+    on_day: dict[tuple[str, date | None], list[int]] = {}
+    read: dict[str, set[date | None]] = {}
+    database = session.get_bind().url.render_as_string()
+
+    def hold(stored: BlockEvent, as_linked: LinkEvent | None = None) -> None:
+        if as_linked is None:
+            as_linked = to_link_event(stored, traits)
+            _cache.put(database, stored, as_linked, traits)
+        held[stored.id] = stored
+        linked[stored.id] = as_linked
+        on_day.setdefault((stored.type, stored.day), []).append(stored.id)
+
+    def hold_days(wanted: Mapping[str, set[date | None]]) -> None:
+        missing = []
+        for event_id, created_at, incident_id in incident_repository.events_on_days(
+            session, days=wanted
+        ):
+            if event_id in held:
+                continue
+            kept = _cache.get(database, event_id, created_at, incident_id, traits)
+            if kept is None:
+                missing.append(event_id)
+            else:
+                hold(*kept)
+        for stored in incident_repository.events_by_id(session, ids=missing):
+            hold(stored)
+
+    for stored in seeds:
+        hold(stored)
+    component = set(held)
+    frontier = sorted(component)
+    while frontier:
+        wanted: dict[str, set[date | None]] = {}
+        for i in frontier:
+            kind = linked[i].type
+            days = set(window_days(linked[i])) - read.setdefault(kind, set())
+            if days:
+                wanted.setdefault(kind, set()).update(days)
+        # One query per step for the whole frontier; a day is read once.
+        hold_days(wanted)
+        for kind, days in wanted.items():
+            read[kind] |= days
+        reached: set[int] = set()
+        for i in frontier:
+            a = linked[i]
+            for day in window_days(a):
+                for j in on_day.get((a.type, day), ()):
+                    if j in component or j in reached:
+                        continue
+                    score = pair_score(a, linked[j])
+                    if score is not None and score >= LINK_THRESHOLD:
+                        reached.add(j)
+        frontier = sorted(reached)
+        component |= reached
+    return {i: held[i] for i in component}, {i: linked[i] for i in component}
+
+
+def link_blocks(session: Session, blocks: Iterable[str]) -> int:
+    """Link every event of these blocks (``event.incident_block``), as if each had just been
+    stored: for data stored without linking (tests, benches, a database from before
+    incidents)."""
+    ids = incident_repository.event_ids_of_blocks(session, blocks=blocks)
+    return link_events(session, LinkWork(new_events=ids))
+
+
+__all__ = ["link_blocks", "link_events", "lock_for_batch", "summarise", "to_link_event"]

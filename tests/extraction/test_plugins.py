@@ -112,6 +112,16 @@ BREAKAGES: dict[str, tuple[Callable[[Path], object], str, str]] = {
     ),
     "colour is no hex colour": (lambda f: _edit_spec(f, colour="pink"), "spec.json", "colour"),
     "bad merge mode": (lambda f: _edit_spec(f, merge={"mode": "sometimes"}), "spec.json", "merge"),
+    "incident window not a number": (
+        lambda f: _edit_spec(f, incident_window_days="a week"),
+        "spec.json",
+        "incident_window_days must be a whole number of days",
+    ),
+    "incident window out of range": (
+        lambda f: _edit_spec(f, incident_window_days=90),
+        "spec.json",
+        "incident_window_days must be between 0 and 31",
+    ),
     "referring noun taken": (
         lambda f: _edit_spec(f, referring_nouns=["parade"]),
         "spec.json",

@@ -29,9 +29,9 @@ from tests.conftest import REPO, cli_env
 pytestmark = pytest.mark.integration
 
 GOLD = REPO / "data" / "gold" / "incidents" / "articles.jsonl"
-#: Matched-only B-cubed F1 measured with this linker (bench/incidents.py: 0.888); a change
-#: that loses more than a point fails.
-MIN_MATCHED_F1 = 0.875
+#: Matched-only B-cubed F1 measured with this linker (bench/incidents.py: 0.910); the issue's
+#: target is 0.90, and a change that falls below it fails.
+MIN_MATCHED_F1 = 0.90
 
 
 def _pipeline(tmp_path: Path, redis_url: str, queue_name: str, articles: list[dict]) -> str:

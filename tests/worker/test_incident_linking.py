@@ -6,8 +6,24 @@ import random
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from common.incident_keys import block_key
-from worker.incident_linking import LinkEvent, cluster, content_words, pair_score
+from worker.event_types import incident_traits
+from worker.incident_linking import (
+    LINK_THRESHOLD,
+    LinkEvent,
+    TypeTraits,
+    cluster,
+    content_words,
+    pair_score,
+    window_days,
+)
+
+#: As the built-in specs say (tested below against the registry).
+SPEECH = TypeTraits(speech=True)
+EXERCISE = TypeTraits(window=6)
+MEETING = TypeTraits(symmetric_roles=True)
 
 
 def _event(ref: int, sentence: str, **kw: object) -> LinkEvent:
@@ -22,6 +38,7 @@ def _event(ref: int, sentence: str, **kw: object) -> LinkEvent:
         "agent_countries": frozenset({"PRK"}),
         "agent_people": frozenset(),
         "target_countries": frozenset(),
+        "target_people": frozenset(),
         "location_country": None,
         "weapons": frozenset(),
         "words": content_words(sentence),
@@ -58,7 +75,7 @@ def test_a_month_dated_report_joins_the_day_dated_launch_of_its_month() -> None:
 def test_two_officials_reacting_to_one_launch_are_two_incidents() -> None:
     said = "condemned the launch as a grave provocation on Wednesday"
     a = _event(1, said, type="statement", agent_people=frozenset({"yoon suk yeol"}),
-               agent_countries=frozenset({"KOR"}))  # fmt: skip
+               agent_countries=frozenset({"KOR"}), traits=SPEECH)  # fmt: skip
     b = replace(a, ref=2, agent_people=frozenset({"han duck-soo"}))
     c = replace(a, ref=3, order_key=("article-009", "0", "statement"),
                 agent_people=frozenset({"yoon"}))  # fmt: skip
@@ -96,20 +113,25 @@ def test_a_report_naming_the_wrong_agent_country_can_still_join_its_launch() -> 
     other_day = replace(slip, ref=3, day=date(2023, 7, 14))
     assert [len(c) for c in cluster([north, slip])] == [2]
     assert pair_score(north, other_day) is None
-    said = replace(north, ref=4, type="statement")
+    said = replace(north, ref=4, type="statement", traits=SPEECH)
     assert pair_score(said, replace(slip, ref=5, type="statement")) is None
 
 
 def test_reports_of_a_multi_day_exercise_dated_by_publication_join() -> None:
     drill = "South Korea and the United States staged the Vigilant Storm combined air drill."
-    kw = {"type": "military_exercise", "agent_countries": frozenset({"KOR", "USA"})}
+    kw = {
+        "type": "military_exercise",
+        "agent_countries": frozenset({"KOR", "USA"}),
+        "traits": EXERCISE,
+    }
     monday = _event(1, drill, inferred=True, day=date(2022, 11, 1), **kw)  # type: ignore[arg-type]
     thursday = replace(monday, ref=2, day=date(2022, 11, 4))
     weeks_later = replace(monday, ref=3, day=date(2022, 11, 21))
     assert pair_score(monday, thursday) is not None
     assert pair_score(monday, weeks_later) is None
-    launch = replace(monday, ref=4, type="launch")
-    assert pair_score(launch, replace(thursday, type="launch")) is None  # a launch is one day
+    launch = replace(monday, ref=4, type="launch", traits=TypeTraits())
+    launched = replace(thursday, type="launch", traits=TypeTraits())
+    assert pair_score(launch, launched) is None  # a launch is one day
 
 
 def _every_cluster(events: list[LinkEvent]) -> list[list[LinkEvent]]:
@@ -146,6 +168,9 @@ def test_candidate_index_gives_the_partition_of_scoring_every_cluster() -> None:
                     i,
                     " ".join(rng.sample(words, 4)),
                     type=kind,
+                    traits={"statement": SPEECH, "military_exercise": EXERCISE}.get(
+                        kind, TypeTraits()
+                    ),
                     order_key=(f"{rng.getrandbits(32):08x}", str(i), kind),
                     day=date(2023, 7, 1 if precision == "month" else rng.randint(1, 31)),
                     precision=precision,
@@ -161,3 +186,79 @@ def test_candidate_index_gives_the_partition_of_scoring_every_cluster() -> None:
         expected = [[e.ref for e in c] for c in _every_cluster(events)]
         assert [[e.ref for e in c] for c in cluster(events)] == expected
         assert len(expected) < len(events)  # some reports joined: the test can fail
+
+
+def test_the_linker_reads_each_types_traits_from_its_spec() -> None:
+    traits = incident_traits()
+    assert traits["military_exercise"] == EXERCISE
+    assert traits["statement"] == SPEECH
+    assert traits["meeting"] == MEETING
+    assert traits["launch"] == TypeTraits()
+
+
+def test_reports_a_day_apart_across_a_months_end_join() -> None:
+    """A launch read as the 31st and the next morning's reports dated by publication."""
+    launch = _event(1, ICBM, day=date(2023, 10, 31))
+    morning = _event(2, ICBM, day=date(2023, 11, 1), inferred=True)
+    read_as_the_1st = replace(morning, ref=3, inferred=False)
+    assert [len(c) for c in cluster([morning, launch])] == [2]
+    assert pair_score(launch, read_as_the_1st) is None  # both days read from the sentence
+    # Candidates are looked up on the neighbouring days, whichever month they are in.
+    assert date(2023, 11, 1) in window_days(launch)
+    assert date(2023, 10, 31) in window_days(morning)
+
+
+def test_window_days_cover_every_pair_the_dates_allow() -> None:
+    rng = random.Random(9)
+    events = []
+    for i in range(200):
+        precision = rng.choice(["day", "day", "month", "year", None])
+        day = date(2023, rng.choice([1, 2, 12]), rng.randint(1, 28))
+        if precision == "month":
+            day = day.replace(day=1)
+        elif precision == "year":
+            day = date(day.year, 1, 1)
+        events.append(
+            _event(i, ICBM, type="military_exercise", traits=EXERCISE, day=day,
+                   precision=precision, inferred=rng.random() < 0.5)
+        )  # fmt: skip
+    for a in events:
+        for b in events:
+            if pair_score(a, b) is not None:
+                assert b.day in window_days(a)
+
+
+def test_a_meetings_two_sides_are_compared_whichever_is_named_first() -> None:
+    met = "met in Jakarta on the sidelines of the ASEAN meetings"
+    blinken_met_wang = _event(
+        1, met, type="meeting", traits=MEETING,
+        agent_countries=frozenset({"USA"}), agent_people=frozenset({"antony blinken"}),
+        target_countries=frozenset({"CHN"}), target_people=frozenset({"wang yi"}),
+    )  # fmt: skip
+    wang_met_blinken = replace(
+        blinken_met_wang, ref=2,
+        words=content_words("held talks in Jakarta with the US secretary of state"),
+        agent_countries=frozenset({"CHN"}), agent_people=frozenset({"wang yi"}),
+        target_countries=frozenset({"USA"}), target_people=frozenset({"antony blinken"}),
+    )  # fmt: skip
+    with_qin = replace(blinken_met_wang, ref=3, target_people=frozenset({"qin gang"}))
+    assert [len(c) for c in cluster([blinken_met_wang, wang_met_blinken])] == [2]
+    # One side shared, someone else on the other: another meeting (the counterpart costs 3).
+    same_again = replace(blinken_met_wang, ref=4)
+    assert pair_score(blinken_met_wang, with_qin) == pytest.approx(
+        pair_score(blinken_met_wang, same_again) - 3  # type: ignore[operator]
+    )
+    one_sided = [replace(e, traits=TypeTraits()) for e in (blinken_met_wang, wang_met_blinken)]
+    assert pair_score(*one_sided) < LINK_THRESHOLD  # type: ignore[operator]
+
+
+def test_a_statement_only_attributed_to_a_state_weighs_less_against_a_named_speaker() -> None:
+    said = "accused Ukraine of a drone attack on the Kremlin"
+    putin = _event(1, said, type="statement", traits=SPEECH, agent_countries=frozenset({"RUS"}),
+                   agent_people=frozenset({"vladimir putin"}))  # fmt: skip
+    kremlin = replace(putin, ref=2, agent_people=frozenset())
+    peskov = replace(putin, ref=3, agent_people=frozenset({"vladimir putin"}))
+    # Without the speaker's name: no +2 for the shared speaker, and the penalty of 1.
+    assert pair_score(putin, kremlin) == pytest.approx(
+        pair_score(putin, peskov) - 2 - 1  # type: ignore[operator]
+    )

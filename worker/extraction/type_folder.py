@@ -30,6 +30,9 @@ RULE_FILE = "rule.py"
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
 MERGE_MODES = ("never", "always", "compatible")
+#: The largest ``incident_window_days``: a happening that lasts longer is not one incident
+#: (a month of reports of anything would all be one another's candidates).
+MAX_INCIDENT_WINDOW_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,12 @@ class EventTypeSpec:
       subtype_confidence: confidence added for a subtype ("neutral" statements: -0.1).
       fallback: when the rule rejects a trigger whose lemma is listed, the trigger goes to
         another type's rule with another label id ("welcomed the decision" is praise).
+      incident_window_days: how many days apart two reports of one happening of this type
+        may be dated when either date was only inferred (from the publication day or the
+        context): 0 for happenings of a day (one day of slack still applies), 6 for an
+        exercise that runs for a week. Read by the incident linker (worker.incident_linking).
+      symmetric_roles: agents and targets are the happening's two sides, named in either
+        order ("A met B", "B held talks with A"): the incident linker compares them together.
       patterns: the span_ruler patterns of triggers.jsonl.
     """
 
@@ -95,6 +104,8 @@ class EventTypeSpec:
     answerable: bool = False
     subtype_confidence: tuple[tuple[str, float], ...] = ()
     fallback: tuple[tuple[str, ...], str, str] | None = None
+    incident_window_days: int = 0
+    symmetric_roles: bool = False
     module: str | None = field(default=None, compare=False)
     patterns: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
 
@@ -128,6 +139,8 @@ def read_type_folder(folder: Path, *, module: str | None = None) -> EventTypeSpe
             for k, v in _field(raw, "subtype_confidence", dict, spec_path, default={}).items()
         ),
         fallback=_fallback(raw.get("fallback"), spec_path),
+        incident_window_days=_window_days(raw, spec_path),
+        symmetric_roles=_field(raw, "symmetric_roles", bool, spec_path, default=False),
         module=module,
         patterns=tuple(read_triggers(folder / TRIGGERS_FILE, name)),
     )
@@ -209,6 +222,20 @@ def _confidence(raw: dict[str, Any], path: Path) -> float:
             f"{path}: base_confidence must be a number between 0 and 1, not {value!r}"
         )
     return float(value)
+
+
+def _window_days(raw: dict[str, Any], path: Path) -> int:
+    value = raw.get("incident_window_days", 0)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PluginError(
+            f"{path}: incident_window_days must be a whole number of days, not {value!r}"
+        )
+    if not 0 <= value <= MAX_INCIDENT_WINDOW_DAYS:
+        raise PluginError(
+            f"{path}: incident_window_days must be between 0 and {MAX_INCIDENT_WINDOW_DAYS} "
+            f"(days between two reports of one happening), not {value}"
+        )
+    return value
 
 
 def _merge_policy(raw: Any, path: Path) -> MergePolicy:

@@ -1,0 +1,82 @@
+"""The events the linker read lately, kept in memory between batches (one per process).
+
+Consecutive batches read mostly the same days (news arrives in date order, and a month-dated
+report reads its whole month), and turning a stored row into what the rules need (its actors,
+its content words) is most of what linking costs. A stored event never changes except for
+the incident it points at, so a row read once is kept, keyed by database, id and creation
+time: an id SQLite gives again after a delete comes with a new ``created_at`` and misses.
+Bounded (least recently used go first), so a long-running worker's memory stays flat.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from models.incident_repository import BlockEvent
+from worker.incident_linking import LinkEvent, TypeTraits
+
+#: Events kept: about 4 kB each (its sentence, actors, content words), some 40 MB in all;
+#: more than the days a batch reads (bench/link_cost.py).
+MAX_EVENTS = 10_000
+
+
+class EventCache:
+    """Stored events and their :class:`LinkEvent`, by (database, id, created_at).
+
+    Parameters:
+      max_events: how many events to keep.
+    """
+
+    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+        self.max_events = max_events
+        self._events: OrderedDict[tuple[str, int], tuple[BlockEvent, LinkEvent]] = OrderedDict()
+        self._traits: Mapping[str, TypeTraits] | None = None
+
+    def get(
+        self,
+        database: str,
+        event_id: int,
+        created_at: datetime | None,
+        incident_id: int | None,
+        traits: Mapping[str, TypeTraits],
+    ) -> tuple[BlockEvent, LinkEvent] | None:
+        """The event as kept, pointing at ``incident_id``; None when not kept or stale."""
+        self._check(traits)
+        key = (database, event_id)
+        found = self._events.get(key)
+        if found is None or created_at is None or found[0].created_at != created_at:
+            return None
+        self._events.move_to_end(key)
+        stored, linked = found
+        if stored.incident_id != incident_id:
+            stored = replace(stored, incident_id=incident_id)
+            self._events[key] = (stored, linked)
+        return stored, linked
+
+    def put(
+        self,
+        database: str,
+        stored: BlockEvent,
+        linked: LinkEvent,
+        traits: Mapping[str, TypeTraits],
+    ) -> None:
+        """Keep an event just read."""
+        self._check(traits)
+        if stored.created_at is None:
+            return
+        self._events[(database, stored.id)] = (stored, linked)
+        self._events.move_to_end((database, stored.id))
+        while len(self._events) > self.max_events:
+            self._events.popitem(last=False)
+
+    def _check(self, traits: Mapping[str, TypeTraits]) -> None:
+        # Linking events depend on the types' specs: other specs, other events.
+        if traits != self._traits:
+            self._events.clear()
+            self._traits = dict(traits)
+
+    def __len__(self) -> int:
+        return len(self._events)
