@@ -466,3 +466,15 @@ def test_agreeing_a_sanctions_package_imposes_it(extract: Extract) -> None:
         "against Russia."
     )
     assert _of(extract(text), "sanctions_vote")
+
+
+def test_a_judgement_about_drills_in_a_story_without_them_is_no_exercise(
+    extract: Extract,
+) -> None:
+    text = (
+        "Taiwan's premier criticised Beijing on Monday. Command spokesman Li Xi said the drill "
+        "was a stern warning to separatist forces."
+    )
+    assert _of(extract(text), "military_exercise") == []
+    reported = "The PLA held naval drills near Taiwan on Sunday, the command said."
+    assert _of(extract(reported), "military_exercise")

@@ -110,11 +110,14 @@ def _fold_references(
             ),
             None,
         )
-        if home is None:
-            kept.append(group)
-        else:
+        if home is not None:
             home.extend(group)
+        elif not all(m.talked_about for m in group):
+            kept.append(group)
+        # else: only talked about ("Li said the drill was a stern warning") in a story that
+        # tells no such happening itself: the talk is the statement's, no event of its own.
     return kept
+
 
 
 def fold_echoes(

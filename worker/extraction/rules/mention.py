@@ -51,6 +51,7 @@ class Mention:
         return (
             trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"}
             and syntax.lemma(trigger.head) in DATE_CARRYING_VERBS
+            and not _inside_speech(trigger.head)
         )
 
     @property
@@ -61,8 +62,18 @@ class Mention:
             return False
         # A date there is the speaker's ("the premier said on Monday the drills ..."), not the
         # happening's, when a verb of saying governs the noun.
-        said = syntax.lemma(syntax.clause_verb(self.trigger)) in REPORTING_VERBS | JUDGING_VERBS
+        verb = syntax.clause_verb(self.trigger)
+        said = syntax.lemma(verb) in REPORTING_VERBS | JUDGING_VERBS or _inside_speech(verb)
         return said or not self.own_date
+
+    @property
+    def talked_about(self) -> bool:
+        """A reference under a verb of saying or judging, or in a judgement voiced about the
+        happening ("condemned the drills", "Li said the drill was a warning")."""
+        verb = syntax.clause_verb(self.trigger)
+        return self.reference and (
+            syntax.lemma(verb) in REPORTING_VERBS | JUDGING_VERBS or _inside_speech(verb)
+        )
 
     @property
     def score(self) -> float:
@@ -76,6 +87,16 @@ class Mention:
             + 0.3 * len(self.targets)
             + 0.5 * (self.trigger.pos_ == "VERB")
         )
+
+
+def _inside_speech(verb: Token) -> bool:
+    """True when ``verb`` is the copula of a judgement someone voiced ("Li said the drill was
+    a warning"): talk about a happening, not its report ("the PLA held drills, it said")."""
+    return (
+        syntax.lemma(verb) == "be"
+        and verb.dep_ == "ccomp"
+        and syntax.lemma(verb.head) in REPORTING_VERBS | JUDGING_VERBS
+    )
 
 
 def unique_actors(actors: list[ResolvedActor]) -> list[ResolvedActor]:
