@@ -478,3 +478,20 @@ def test_a_judgement_about_drills_in_a_story_without_them_is_no_exercise(
     assert _of(extract(text), "military_exercise") == []
     reported = "The PLA held naval drills near Taiwan on Sunday, the command said."
     assert _of(extract(reported), "military_exercise")
+
+
+def test_two_leaders_signing_an_agreement_met(extract: Extract) -> None:
+    text = (
+        "In Warsaw, Zelensky and Polish Prime Minister Donald Tusk signed a bilateral security "
+        "agreement on Monday."
+    )
+    assert _of(extract(text), "meeting")
+    assert _of(extract("Japan signed a deal on Monday to buy 40 jets."), "meeting") == []
+
+
+def test_talks_with_two_people_of_one_country_are_two_meetings(extract: Extract) -> None:
+    text = (
+        "US Secretary of State Antony Blinken met Chinese President Xi Jinping in Beijing on "
+        "Friday. Earlier in the day, Blinken held talks with Chinese Foreign Minister Wang Yi."
+    )
+    assert len(_of(extract(text), "meeting")) == 2

@@ -66,9 +66,16 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
     if agents_a and agents_b and not agents_a & agents_b:
         return False
     if policy.distinct_counterparts:
+        # Named people first ("talks with Wang Yi" and "met Xi Jinping" are two meetings
+        # with one country); else the countries met.
+        people_a = {x for x in a.targets if x.kind == "person"}
+        people_b = {x for x in b.targets if x.kind == "person"}
         sides_a = {x.country for x in a.targets if x.country}
         sides_b = {x.country for x in b.targets if x.country}
-        if sides_a and sides_b and not sides_a & sides_b:
+        if people_a and people_b:
+            if not people_a & people_b:
+                return False
+        elif sides_a and sides_b and not sides_a & sides_b:
             return False
     return not (policy.same_subtype and a.subtype != b.subtype)
 

@@ -11,7 +11,7 @@ from worker.extraction import syntax
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.type_folder import read_lexicon
-from worker.extraction.vocabulary import DATE_CARRYING_VERBS
+from worker.extraction.vocabulary import DATE_CARRYING_VERBS, REPORTING_VERBS
 
 _LEXICON = read_lexicon(__file__)
 _UNMET_OBJECTS = frozenset(_LEXICON["unmet_objects"])
@@ -29,6 +29,17 @@ def _named_subject(verb: Token) -> bool:
     return any(
         c.dep_ == "nsubj" and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON") for c in verb.children
     )
+
+
+#: "condemned the attack after a video call": the clause's subject took part in the meeting
+#: it tells as done; "before the summit" and "ahead of the talks" say nothing of that.
+_TAKING_PART_PREPS = frozenset({"after", "during", "at", "following"})
+
+
+def _after_it(noun: Token) -> bool:
+    """True when ``noun`` is the object of a preposition that places its clause's subject in
+    the meeting ("after a video call", "at the summit")."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _TAKING_PART_PREPS
 
 
 def mention_from_trigger(
@@ -65,7 +76,11 @@ def mention_from_trigger(
         # summit, the spokesman accused ..." name a speaker, not a side of the meeting.
         agents, named = (
             ctx.agents(verb)
-            if verb is not trigger and syntax.lemma(verb) in _TAKING_PART
+            if verb is not trigger
+            and (
+                syntax.lemma(verb) in _TAKING_PART
+                or (_after_it(trigger) and syntax.lemma(verb) not in REPORTING_VERBS)
+            )
             else ([], False)
         )
         owners = [c for c in trigger.children if c.dep_ in {"poss", "compound", "amod"}]
@@ -96,6 +111,8 @@ def mention_from_trigger(
     targets = [a for a in targets if ctx.actors.is_political(a)]
     if not agents and not targets:
         return None
+    if label_id == "signed" and len({a.country for a in (*agents, *targets)} - {None}) < 2:
+        return None  # "Japan signed a deal to buy jets": a signing is a meeting of two sides
     mention = Mention("meeting", label_id, trigger, sent, agent_named=named)
     mention.agents = unique_actors(agents)
     mention.targets = [t for t in unique_actors(targets) if t not in mention.agents]
