@@ -495,3 +495,18 @@ def test_talks_with_two_people_of_one_country_are_two_meetings(extract: Extract)
         "Friday. Earlier in the day, Blinken held talks with Chinese Foreign Minister Wang Yi."
     )
     assert len(_of(extract(text), "meeting")) == 2
+
+
+def test_an_acronym_the_story_defined_names_its_body(extract: Extract) -> None:
+    text = (
+        "SEOUL, Oct. 31 (Yonhap) -- North Korea fired an ICBM on Thursday, South Korea's Joint "
+        "Chiefs of Staff (JCS) said.\n"
+        '"We strongly condemn the launch as a clear provocation," the JCS said.'
+    )
+    statements = _of(extract(text), "statement")
+    assert statements and _codes(statements[0], "agent") == {"KOR"}
+    firm = (
+        "Taiwan Semiconductor Manufacturing Co (TSMC) posted record profits. TSMC met "
+        "investors in Taipei and reiterated its forecast."
+    )
+    assert _of(extract(firm), "statement") == [] and _of(extract(firm), "meeting") == []

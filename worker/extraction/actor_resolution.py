@@ -55,6 +55,8 @@ class ArticleActors:
     #: People found in the leaders/officials gazetteers: political whatever their title.
     listed_people: set[str] = field(default_factory=set)
     title_countries: dict[str, str] = field(default_factory=dict)
+    #: Acronyms the story defined ("South Korea's Joint Chiefs of Staff (JCS)") -> the actor.
+    acronyms: dict[str, ResolvedActor] = field(default_factory=dict)
     last_person: ResolvedActor | None = None
     last_actor: ResolvedActor | None = None
     #: Country of the dateline city ("TEHRAN, Jan 22 (Reuters) —"), if the article has one.
@@ -263,6 +265,25 @@ class ArticleActors:
             if title in TITLE_WORDS:
                 self.title_countries[title] = country
 
+    def note_acronyms(self, sent: Span) -> None:
+        """Remember "<actor phrase> (ABC)" definitions, so that "the ABC said" is that actor."""
+        tokens = list(sent)
+        for index in range(1, len(tokens) - 2):
+            opening, short, closing = tokens[index], tokens[index + 1], tokens[index + 2]
+            if opening.text != "(" or closing.text != ")":
+                continue
+            if not (short.is_upper and short.is_alpha and 2 <= len(short) <= 6):
+                continue
+            named = short.head if short.dep_ == "appos" else tokens[index - 1]
+            # "South Korea's Joint Chiefs of Staff (JCS)": the body, or the state it belongs to.
+            actor = self._resolve_head(named) or self._modified_noun(named)
+            if actor is None or actor.kind == "person":
+                continue
+            # A state body ("Joint Chiefs of Staff"), not a firm named after its country
+            # ("Taiwan Semiconductor Manufacturing Co (TSMC)").
+            if actor.kind != "group" or named.lower_.removesuffix("s") in GOVERNMENT_NOUNS:
+                self.acronyms.setdefault(short.text, actor)
+
     def note_titles(self, sent: Span) -> None:
         """Remember "<country> <title>" pairs of a sentence ("State Department spokesman")."""
         for token in sent:
@@ -339,6 +360,8 @@ class ArticleActors:
                     described = self._resolve_head(child) or self._modified_noun(child)
                     if described is not None:
                         return described
+            if token.text in self.acronyms:
+                return self.acronyms[token.text]
             return self._named_before(token)
         return None
 

@@ -66,6 +66,7 @@ class ArticleMentions:
             # Coreference first: the sentence's titles, people and main-clause subjects are
             # what the pronouns and surnames around its triggers can refer to.
             ctx.actors.note_titles(sent)
+            ctx.actors.note_acronyms(sent)
             for ent in ctx.ents(sent):
                 if ent.label_ == "PERSON":
                     ctx.actors.resolve(ent.root)
