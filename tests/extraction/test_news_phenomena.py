@@ -510,3 +510,12 @@ def test_an_acronym_the_story_defined_names_its_body(extract: Extract) -> None:
         "investors in Taipei and reiterated its forecast."
     )
     assert _of(extract(firm), "statement") == [] and _of(extract(firm), "meeting") == []
+
+
+def test_who_reacts_to_a_drill_does_not_hold_it(extract: Extract) -> None:
+    text = (
+        "North Korea fired at least 23 missiles on Wednesday in protest at the drills by the "
+        "United States and South Korea."
+    )
+    for exercise in _of(extract(text), "military_exercise"):
+        assert "PRK" not in _codes(exercise, "agent")

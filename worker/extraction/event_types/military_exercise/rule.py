@@ -11,12 +11,13 @@ from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
 from worker.extraction.type_folder import read_lexicon
-from worker.extraction.vocabulary import MILITARY_WORDS
+from worker.extraction.vocabulary import DATE_CARRYING_VERBS, MILITARY_WORDS
 
 _LEXICON = read_lexicon(__file__)
 _CIVIL_EXERCISE = frozenset(_LEXICON["civil_exercise"])
 _RESPONSE_NOUNS = frozenset(_LEXICON["response_nouns"])
 _AIMING_WORDS = frozenset(_LEXICON["aiming_words"])
+_HOLDING_VERBS = DATE_CARRYING_VERBS | frozenset(_LEXICON["holding_verbs"])
 
 
 def mention_from_trigger(
@@ -35,7 +36,10 @@ def mention_from_trigger(
     verb = syntax.clause_verb(trigger)
     agents: list[ResolvedActor] = []
     named = False
-    if verb is not trigger:
+    if verb is not trigger and syntax.lemma(verb) in _HOLDING_VERBS:
+        # "Seoul and Washington began the drills": who holds it; "Pyongyang called the drill
+        # an aggression", "North Korea fired missiles in protest at the drills" name who
+        # reacts to it, not who holds it.
         subj = syntax.subjects(verb)
         agents, named = ctx.agents(verb)
         for s in subj:
