@@ -7,6 +7,11 @@ the share of sentences parsed and the time of each mode.
 
     python bench/parse_candidates.py            # exit status 1 if any event differs
     python bench/parse_candidates.py --show 3   # print the first differing articles
+    python bench/parse_candidates.py --speed 400 --repeat 3   # the extract stage's speed
+
+``--speed N`` times the extract stage (spaCy and the rules, in this process, model loaded) on N
+articles of the realistic news corpus (``make_corpus.py --source news``) in both modes,
+alternating, ``--repeat`` rounds, and prints the median of each and their ratio.
 """
 
 from __future__ import annotations
@@ -65,17 +70,48 @@ def events_by_article(extractor: Any, mode: str, articles: list[Any]) -> tuple[d
     return out, time.perf_counter() - started
 
 
+def speed(extractor: Any, count: int, repeat: int) -> None:
+    """Median seconds of each mode on ``count`` realistic news articles (see the module doc)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from make_corpus import generate
+
+    from worker.extraction.types import ArticleText
+
+    articles = [
+        ArticleText(r["id"], r["text"], date.fromisoformat(r["published"]))
+        for r in generate(count, seed=7, source="news")
+    ]
+    times: dict[str, list[float]] = {"all": [], "candidates": []}
+    before = (extractor.candidates.sentences, extractor.candidates.parsed_sentences)
+    for _round in range(repeat):
+        for mode in times:
+            times[mode].append(events_by_article(extractor, mode, articles)[1])
+    sentences = extractor.candidates.sentences - before[0]
+    parsed = extractor.candidates.parsed_sentences - before[1]
+    medians = {mode: sorted(t)[len(t) // 2] for mode, t in times.items()}
+    print(
+        f"extract stage, {count} news articles, median of {repeat}: all {medians['all']:.1f} s, "
+        f"candidates {medians['candidates']:.1f} s ({parsed / sentences:.0%} of sentences "
+        f"parsed): {medians['all'] / medians['candidates']:.2f}x"
+    )
+
+
 def main() -> int:
     """Compare the modes on every gold file; print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, default=list(GOLD_FILES))
     parser.add_argument("--show", type=int, default=0, help="print this many differing articles")
     parser.add_argument("--json", type=Path, help="write the table as JSON")
+    parser.add_argument("--speed", type=int, default=0, help="time N news articles instead")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     from worker.extraction import Extractor
 
     extractor = Extractor(parse="candidates")
+    if args.speed:
+        speed(extractor, args.speed, args.repeat)
+        return 0
     rows = []
     shown = 0
     for path in args.files:

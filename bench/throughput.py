@@ -262,7 +262,12 @@ def run_bare_e2e(corpus: Path, processes: int, model: str, batch_size: int) -> d
 
 
 def run_eventwire_e2e(
-    corpus: Path, processes: int, model: str, redis_url: str, batch_size: int
+    corpus: Path,
+    processes: int,
+    model: str,
+    redis_url: str,
+    batch_size: int,
+    python: str = sys.executable,
 ) -> dict[str, float]:
     """Seconds for ``eventwire enqueue corpus && eventwire worker --burst --processes N``
     into a fresh SQLite database (created before the clock starts), every article done."""
@@ -279,7 +284,7 @@ def run_eventwire_e2e(
         "EVENTWIRE_BATCH_SIZE": str(batch_size),
         "EVENTWIRE_LOG_LEVEL": "WARNING",
     }
-    cli = [sys.executable, "-m", "eventwire"]
+    cli = [python, "-m", "eventwire"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     started = time.perf_counter()
     subprocess.run(
@@ -308,11 +313,19 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
     rows: list[dict[str, Any]] = []
     for p in args.processes:
         runs: dict[str, list[dict[str, float]]] = {"bare nlp.pipe": [], "eventwire": []}
+        if args.baseline:
+            runs["baseline"] = []
         for _round in range(args.repeat):
             runs["bare nlp.pipe"].append(run_bare_e2e(corpus, p, model, args.batch_size))
             runs["eventwire"].append(
                 run_eventwire_e2e(corpus, p, model, args.redis_url, args.batch_size)
             )
+            if args.baseline:
+                runs["baseline"].append(
+                    run_eventwire_e2e(
+                        corpus, p, model, args.redis_url, args.batch_size, args.baseline
+                    )
+                )
         medians = {
             name: sorted(r, key=lambda x: x["seconds"])[len(r) // 2] for name, r in runs.items()
         }
@@ -374,6 +387,11 @@ def main() -> None:
     )
     parser.add_argument("--mode", choices=("e2e", "stages"), default="e2e")
     parser.add_argument("--source", choices=("news", "sample"), default="news")
+    parser.add_argument(
+        "--baseline",
+        help="e2e: also time the eventwire installed for this Python interpreter (e.g. the "
+        "venv of a checkout of another commit), as the row 'baseline', in the same rounds",
+    )
     args = parser.parse_args()
 
     from common.settings import get_settings

@@ -67,47 +67,76 @@ def _names_someone(tokens: Any) -> bool:
 
 
 class TriggerWords:
-    """The lower-case surface forms that can match a trigger pattern.
+    """The lower-case surface forms that can match the trigger patterns.
 
-    For each pattern, its first required token with a word list stands for the pattern: a
-    sentence with no such form cannot hold a match. ``LEMMA`` lists are widened to every form
-    the rule lemmatizer could give that lemma (its suffix rules run backwards, and its
+    A pattern can only match a sentence holding, for each of its required tokens that names
+    words, one of those words: :meth:`matches` tests that. ``LEMMA`` lists are widened to every
+    form the rule lemmatizer could give that lemma (its suffix rules run backwards, and its
     exception tables), so the test never misses a match the full pipeline would make.
-    ``complete`` is False when some pattern has no word-bearing required token (then every
-    sentence must be parsed).
+    ``complete`` is False when some pattern has no such token (then every sentence must be
+    parsed).
     """
 
     def __init__(self, nlp: Language, patterns: Sequence[dict[str, Any]]) -> None:
-        self.forms: set[str] = set()
         self.complete = True
+        wanted: list[list[tuple[str, list[str]]]] = []
         lemmas: set[str] = set()
         for pattern in patterns:
-            anchor = _anchor(pattern.get("pattern"))
-            if anchor is None:
+            anchors = _anchors(pattern.get("pattern"))
+            if not anchors:
                 self.complete = False
                 continue
-            attr, words = anchor
-            (lemmas if attr == "LEMMA" else self.forms).update(w.lower() for w in words)
-        self.forms |= lemmas | inflections(nlp, lemmas)
+            wanted.append(anchors)
+            lemmas.update(w.lower() for attr, words in anchors if attr == "LEMMA" for w in words)
+        forms_of = _lemma_forms(nlp, lemmas)
+        #: Per pattern, the forms each of its required tokens may take.
+        self.patterns: list[tuple[frozenset[str], ...]] = [
+            tuple(
+                frozenset(
+                    form
+                    for w in words
+                    for form in (
+                        forms_of.get(w.lower(), {w.lower()}) if attr == "LEMMA" else {w.lower()}
+                    )
+                )
+                for attr, words in anchors
+            )
+            for anchors in wanted
+        ]
+        self.forms = frozenset(form for sets in self.patterns for s in sets for form in s)
 
     def __contains__(self, lower: str) -> bool:
         return lower in self.forms
 
+    def matches(self, words: set[str]) -> bool:
+        """True when a sentence of these lower-case words may hold a pattern's match."""
+        if self.forms.isdisjoint(words):
+            return False
+        return any(all(not s.isdisjoint(words) for s in sets) for sets in self.patterns)
 
-def _anchor(pattern: Any) -> tuple[str, list[str]] | None:
-    """(attribute, words) of the first required token of ``pattern`` that names words."""
+
+def _anchors(pattern: Any) -> list[tuple[str, list[str]]]:
+    """(attribute, words) of every required token of ``pattern`` that names its words."""
     if not isinstance(pattern, list):
-        return None  # a phrase pattern (a string): no anchor worth the risk
+        return []  # a phrase pattern (a string): no anchor worth the risk
+    out = []
     for token in pattern:
-        if token.get("OP") not in (None, "!", "+", "{1}"):
-            continue
-        for attr in ("LEMMA", "LOWER", "ORTH", "TEXT", "NORM"):
+        if token.get("OP") not in (None, "+", "{1}"):
+            continue  # optional, repeated from zero, or negated: nothing it must be
+        for attr in ("LEMMA", "LOWER", "ORTH", "TEXT"):
             value = token.get(attr)
             if isinstance(value, str):
-                return attr if attr == "LEMMA" else "LOWER", [value]
+                out.append((attr if attr == "LEMMA" else "LOWER", [value]))
+                break
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                return attr if attr == "LEMMA" else "LOWER", list(value["IN"])
-    return None
+                out.append((attr if attr == "LEMMA" else "LOWER", list(value["IN"])))
+                break
+    return out
+
+
+def _lemma_forms(nlp: Language, lemmas: set[str]) -> dict[str, set[str]]:
+    """{lemma: the lemma and every form :func:`inflections` gives for it}."""
+    return {lemma: {lemma} | inflections(nlp, {lemma}) for lemma in lemmas}
 
 
 def inflections(nlp: Language, lemmas: Iterable[str]) -> set[str]:
@@ -221,7 +250,7 @@ class SentenceSelector:
         triggered = []
         for index in range(len(starts)):
             words = {t.lower_ for t in doc[bounds[index] : bounds[index + 1]]}
-            triggered.append(any(w in self.trigger_words for w in words))
+            triggered.append(self.trigger_words.matches(words))
         keep = list(triggered)
         if any(triggered):
             for index, hit in enumerate(triggered):
@@ -273,8 +302,12 @@ class CandidateParser:
             self.sentences += len(plan.keep)
             self.parsed_sentences += sum(plan.keep)
             pieces += [(number, s, e) for s, e, parsed in plan.runs() if parsed]
-        texts = [_run_text(plans[n].doc, s, e) for n, s, e in pieces]
-        parsed = self._heavy(texts, batch_size)
+        # An article parsed whole is its own tokenized Doc; a run is a slice of it.
+        runs = [
+            plans[n].doc if e - s == len(plans[n].doc) else plans[n].doc[s:e].as_doc()
+            for n, s, e in pieces
+        ]
+        parsed = self._heavy(runs, batch_size)
         by_article: dict[int, dict[int, Doc]] = {}
         for (number, start, _end), doc in zip(pieces, parsed):
             by_article.setdefault(number, {})[start] = doc
@@ -292,8 +325,8 @@ class CandidateParser:
                         doc = proc(doc)
             yield doc, context
 
-    def _heavy(self, texts: list[str], batch_size: int) -> list[Doc]:
-        docs: Iterable[Doc] = (self.nlp.make_doc(t) for t in texts)
+    def _heavy(self, runs: list[Doc], batch_size: int) -> list[Doc]:
+        docs: Iterable[Doc] = runs
         for _name, proc in self.heavy:
             docs = _apply(proc, docs, batch_size)
         return list(docs)
@@ -305,12 +338,6 @@ def _apply(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
     if hasattr(proc, "pipe"):
         return proc.pipe(docs, batch_size=batch_size)
     return (proc(doc) for doc in docs)
-
-
-def _run_text(doc: Doc, start: int, end: int) -> str:
-    """The text of tokens ``start:end``, with the last token's trailing white space."""
-    end_char = doc[end].idx if end < len(doc) else len(doc.text)
-    return doc.text[doc[start].idx : end_char]
 
 
 def _join(plan: Plan, parsed: dict[int, Doc], unparsed_label: int) -> Doc | None:
