@@ -108,9 +108,9 @@ def generate(
         lead_source = rng.choice(pools)
         body = [lead_source[0]]
         for _ in range(rng.randint(*follow_ups)):
-            source = rng.choice(pools)
-            i = rng.randrange(len(source))
-            body.extend(source[i : i + rng.randint(1, 3)])
+            pool = rng.choice(pools)
+            i = rng.randrange(len(pool))
+            body.extend(pool[i : i + rng.randint(1, 3)])
         if novel_names:
             body.append(byline(rng))
         published = start + timedelta(days=rng.randrange(730))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import spacy
 
@@ -27,7 +28,7 @@ def test_the_index_finds_the_matchers_matches_and_the_same_annotations() -> None
     plain = spacy.load(default_model())
     indexed = spacy.load(default_model())
     assert index_attribute_ruler(indexed)
-    ruler = plain.get_pipe("attribute_ruler")
+    ruler: Any = plain.get_pipe("attribute_ruler")
     for text in TEXTS:
         tagged = plain(text, disable=["attribute_ruler", "lemmatizer", "ner"])
         matches = IndexedMatches(ruler)(tagged)
@@ -40,13 +41,13 @@ def test_the_index_finds_the_matchers_matches_and_the_same_annotations() -> None
 
 def test_patterns_the_index_cannot_read_keep_the_matcher() -> None:
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("attribute_ruler")
-    ruler.add(patterns=[[{"ORTH": "x", "OP": "+"}]], attrs={"LEMMA": "y"})  # type: ignore[attr-defined]
-    before = ruler.match  # type: ignore[attr-defined]
+    ruler: Any = nlp.add_pipe("attribute_ruler")
+    ruler.add(patterns=[[{"ORTH": "x", "OP": "+"}]], attrs={"LEMMA": "y"})
+    before = ruler.match
     assert not index_attribute_ruler(nlp)
-    assert ruler.match == before  # type: ignore[attr-defined]
+    assert ruler.match == before
 
 
 def test_the_extractor_uses_the_index(extractor: Extractor) -> None:
-    ruler = extractor.nlp.get_pipe("attribute_ruler")
-    assert isinstance(ruler.match, IndexedMatches)  # type: ignore[attr-defined]
+    ruler: Any = extractor.nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler.match, IndexedMatches)

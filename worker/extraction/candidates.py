@@ -119,7 +119,7 @@ def _anchors(pattern: Any) -> list[tuple[str, list[str]]]:
     """(attribute, words) of every required token of ``pattern`` that names its words."""
     if not isinstance(pattern, list):
         return []  # a phrase pattern (a string): no anchor worth the risk
-    out = []
+    out: list[tuple[str, list[str]]] = []
     for token in pattern:
         if token.get("OP") not in (None, "+", "{1}"):
             continue  # optional, repeated from zero, or negated: nothing it must be
@@ -309,13 +309,14 @@ class CandidateParser:
         ]
         parsed = self._heavy(runs, batch_size)
         by_article: dict[int, dict[int, Doc]] = {}
-        for (number, start, _end), doc in zip(pieces, parsed):
-            by_article.setdefault(number, {})[start] = doc
+        for (number, start, _end), run in zip(pieces, parsed):
+            by_article.setdefault(number, {})[start] = run
         for number, (text, context) in enumerate(items):
-            doc = _join(plans[number], by_article.get(number, {}), self.unparsed)
-            if doc is None:  # a run tokenized differently alone: parse the article whole
+            joined = _join(plans[number], by_article.get(number, {}), self.unparsed)
+            if joined is None:  # a run tokenized differently alone: parse the article whole
                 doc = self.nlp(text)
             else:
+                doc = joined
                 for name, proc in self.whole:
                     if name == "eventwire_trigger_ruler" and not any(plans[number].keep):
                         # Nothing parsed, so nothing to match (and the Matcher refuses a
@@ -357,7 +358,10 @@ def _join(plan: Plan, parsed: dict[int, Doc], unparsed_label: int) -> Doc | None
         else:
             piece = doc[start:end].as_doc()
         pieces.append(piece)
-    joined = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])
+    # spaCy's stub lacks the ``exclude`` argument.
+    joined = Doc.from_docs(  # type: ignore[call-arg]
+        pieces, ensure_whitespace=False, exclude=["tensor", "user_data"]
+    )
     if joined is None or len(joined) != len(doc):
         return None
     # Skipped sentences: every token hangs off the sentence's first token, which alone
@@ -371,7 +375,7 @@ def _join(plan: Plan, parsed: dict[int, Doc], unparsed_label: int) -> Doc | None
         array[start:end, 0] = (start - numpy.arange(start, end, dtype="int64")).astype("uint64")
         array[start:end, 1] = 0
         array[start, 1] = unparsed_label
-    joined.from_array([HEAD, DEP], array)
+    joined.from_array([HEAD, DEP], array)  # type: ignore[arg-type]
     return joined
 
 
