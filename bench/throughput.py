@@ -1,15 +1,26 @@
-"""Measure, in one run on one corpus: bare spaCy ``nlp.pipe`` (the limit), ``eventwire extract``
-and the full pipeline (enqueue -> Redis -> workers -> database), each with 1 and 2 processes.
+"""Measure eventwire against bare spaCy ``nlp.pipe`` on the same model and processes.
 
-Prints a table and writes it to JSON. Model loading is excluded everywhere: each stage times
-only the processing of the corpus, so the ratio full/bare says what the queue, the rules and
-the database cost on top of spaCy.
+The headline (``--mode e2e``, the default) is END TO END, as a user runs it, start-up and model
+loading included, on a corpus of real-news articles (``make_corpus.py --source news``):
 
-    python bench/throughput.py --articles 2000 --processes 1 2 --json bench/results/throughput.json
+- bare: ``python`` running a ``multiprocessing.Pool`` of N processes, each loading the spaCy
+  model and running ``nlp.pipe`` over its share of the corpus (from interpreter start to the
+  last doc);
+- eventwire: ``eventwire enqueue corpus.jsonl && eventwire worker --burst --processes N`` into
+  a fresh SQLite database (from the enqueue command's start to the burst worker's exit, every
+  article ``done``).
 
-``--stages bare extract full nolink``: ``nolink`` is the full pipeline with incident linking
-switched off (``EVENTWIRE_LINK_INCIDENTS=false``, for this measurement only), so the table
-shows what linking costs the workers.
+For N = 1 and 2, ``--repeat`` rounds (bare and eventwire alternate, so a slow spell of the
+shared machine hits both) and the median of each; the ratio is bare seconds / eventwire
+seconds (above 1: eventwire is faster than running spaCy yourself).
+
+    python bench/throughput.py --articles 800 --repeat 3 --json bench/results/throughput.json
+
+``--mode stages`` keeps the older per-stage table, which excludes model loading: bare
+``nlp.pipe``, ``eventwire extract`` and the full pipeline with workers already loaded, each with
+1 and 2 processes. ``--stages bare extract full nolink``: ``nolink`` is the full pipeline with
+incident linking switched off (``EVENTWIRE_LINK_INCIDENTS=false``, for this measurement only),
+so the table shows what linking costs the workers.
 
 With ``--repeat N`` every stage runs N times, in rounds, and the table keeps each stage's
 median run: on a shared machine single runs of the same stage vary by several percent.
@@ -219,10 +230,150 @@ def run_full_pipeline(
     }
 
 
+BARE_SCRIPT = """
+import json, sys, multiprocessing as mp
+corpus, processes, model, batch_size = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+
+def run(shard):
+    import spacy
+    nlp = spacy.load(model)
+    return sum(1 for _ in nlp.pipe(shard, batch_size=batch_size))
+
+if __name__ == "__main__":
+    texts = [json.loads(line)["text"] for line in open(corpus, encoding="utf-8") if line.strip()]
+    shards = [texts[i::processes] for i in range(processes)]
+    with mp.Pool(processes) as pool:
+        print(sum(pool.map(run, shards)))
+"""
+
+
+def run_bare_e2e(corpus: Path, processes: int, model: str, batch_size: int) -> dict[str, float]:
+    """Seconds for a fresh ``python`` to pool ``nlp.pipe`` over the corpus, start-up and
+    spaCy loading included."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", BARE_SCRIPT, str(corpus), str(processes), model, str(batch_size)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    return {"articles": int(done.stdout.strip()), "seconds": seconds}
+
+
+def run_eventwire_e2e(
+    corpus: Path,
+    processes: int,
+    model: str,
+    redis_url: str,
+    batch_size: int,
+    python: str = sys.executable,
+) -> dict[str, float]:
+    """Seconds for ``eventwire enqueue corpus && eventwire worker --burst --processes N``
+    into a fresh SQLite database (created before the clock starts), every article done."""
+    from sqlalchemy import create_engine, text
+
+    tmp = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
+    db_url = f"sqlite:///{tmp / 'bench.db'}"
+    env = {
+        **os.environ,
+        "EVENTWIRE_DATABASE_URL": db_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:8]}",
+        "EVENTWIRE_SPACY_MODEL": model,
+        "EVENTWIRE_BATCH_SIZE": str(batch_size),
+        "EVENTWIRE_LOG_LEVEL": "WARNING",
+    }
+    cli = [python, "-m", "eventwire"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [*cli, "enqueue", "--quiet", str(corpus)], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    enqueued = time.perf_counter() - started
+    subprocess.run([*cli, "worker", "--burst", "--processes", str(processes)], env=env, check=True)
+    seconds = time.perf_counter() - started
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        done, total = conn.execute(
+            text("SELECT sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END), count(*) FROM article")
+        ).one()
+    engine.dispose()
+    if done != total:
+        raise RuntimeError(f"only {done} of {total} articles done after the burst worker exited")
+    return {"articles": total, "seconds": seconds, "enqueue_seconds": enqueued}
+
+
+def main_e2e(args: argparse.Namespace, model: str) -> None:
+    """The end-to-end table: bare pool vs eventwire, per process count, median of rounds."""
+    records = generate(args.articles, seed=7, source=args.source)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    corpus = args.json.parent / f"corpus-{args.source}-{args.articles}.jsonl"
+    words = write_jsonl(records, corpus)
+    rows: list[dict[str, Any]] = []
+    for p in args.processes:
+        runs: dict[str, list[dict[str, float]]] = {"bare nlp.pipe": [], "eventwire": []}
+        if args.baseline:
+            runs["baseline"] = []
+        for _round in range(args.repeat):
+            runs["bare nlp.pipe"].append(run_bare_e2e(corpus, p, model, args.batch_size))
+            runs["eventwire"].append(
+                run_eventwire_e2e(corpus, p, model, args.redis_url, args.batch_size)
+            )
+            if args.baseline:
+                runs["baseline"].append(
+                    run_eventwire_e2e(
+                        corpus, p, model, args.redis_url, args.batch_size, args.baseline
+                    )
+                )
+        medians = {
+            name: sorted(r, key=lambda x: x["seconds"])[len(r) // 2] for name, r in runs.items()
+        }
+        for name, median in medians.items():
+            rows.append(
+                {
+                    "stage": name,
+                    "processes": p,
+                    **median,
+                    "runs_seconds": [r["seconds"] for r in runs[name]],
+                    "articles_per_s": median["articles"] / median["seconds"],
+                    "ratio_to_bare": medians["bare nlp.pipe"]["seconds"] / median["seconds"],
+                }
+            )
+    machine = platform.processor() or platform.machine()
+    print(
+        f"end to end, start-up and model loading included; corpus: {len(records)} "
+        f"{args.source} articles, {words} words; model {model}; {machine}, "
+        f"{os.cpu_count()} cores; median of {args.repeat}"
+    )
+    print(f"{'':16} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6}  runs")
+    for r in rows:
+        runs_text = " ".join(f"{x:.1f}" for x in r["runs_seconds"])
+        print(
+            f"{r['stage']:16} {r['processes']:5} {r['seconds']:8.1f} {r['articles_per_s']:11.1f}"
+            f" {r['ratio_to_bare']:6.2f}  {runs_text}"
+        )
+    args.json.write_text(
+        json.dumps(
+            {
+                "mode": "e2e",
+                "source": args.source,
+                "articles": len(records),
+                "words": words,
+                "model": model,
+                "cores": os.cpu_count(),
+                "rows": rows,
+            },
+            indent=1,
+        )
+    )
+    print(f"written to {args.json}")
+
+
 def main() -> None:
     """Run every stage and print/write the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=800)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: settings)")
@@ -232,14 +383,24 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=Path("bench/results/throughput.json"))
     parser.add_argument("--stages", nargs="+", default=["bare", "extract", "full"])
     parser.add_argument(
-        "--repeat", type=int, default=1, help="rounds of every stage; the median run is kept"
+        "--repeat", type=int, default=3, help="rounds of every stage; the median run is kept"
+    )
+    parser.add_argument("--mode", choices=("e2e", "stages"), default="e2e")
+    parser.add_argument("--source", choices=("news", "sample"), default="news")
+    parser.add_argument(
+        "--baseline",
+        help="e2e: also time the eventwire installed for this Python interpreter (e.g. the "
+        "venv of a checkout of another commit), as the row 'baseline', in the same rounds",
     )
     args = parser.parse_args()
 
     from common.settings import get_settings
 
     model = args.model or get_settings().spacy_model
-    records = generate(args.articles, seed=7)
+    if args.mode == "e2e":
+        main_e2e(args, model)
+        return
+    records = generate(args.articles, seed=7, source=args.source)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     corpus = args.json.parent / f"corpus-{args.articles}.jsonl"
     words = write_jsonl(records, corpus)

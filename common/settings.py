@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
       link_incidents: link stored events into incidents (default). ``false`` only to measure
         what linking costs (bench/throughput.py): events stored so belong to no incident until
         ``eventwire reprocess --all`` runs with linking on.
+      parse: ``all`` (default) runs the tagger, parser and NER on every sentence;
+        ``candidates`` only on the sentences that may hold an event and the context the rules
+        read (docs/extraction.md, "What is parsed"): the same events on the gold sets, but
+        slower on real news, where nearly every sentence is parsed anyway.
       plugin_dirs: folders of user event types, separated like PATH (``os.pathsep``); each
         subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
@@ -87,6 +92,7 @@ class Settings(BaseSettings):
     feed_item_attempts: int = Field(default=5, ge=1, le=100)
     fetch_private_addresses: bool = False
     link_incidents: bool = True
+    parse: Literal["candidates", "all"] = "all"
 
     @property
     def read_url(self) -> str:
