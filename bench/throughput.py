@@ -51,6 +51,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from make_corpus import generate, write_jsonl
 
 
+def _bench_env(db_url: str, redis_url: str, model: str, batch_size: int) -> dict[str, str]:
+    """The environment of one measured eventwire run: its own database and queue."""
+    return {
+        **os.environ,
+        "EVENTWIRE_DATABASE_URL": db_url,
+        "EVENTWIRE_REDIS_URL": redis_url,
+        "EVENTWIRE_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:8]}",
+        "EVENTWIRE_SPACY_MODEL": model,
+        "EVENTWIRE_BATCH_SIZE": str(batch_size),
+        "EVENTWIRE_LOG_LEVEL": "WARNING",
+    }
+
+
 def _shard(items: Sequence[Any], shards: int, index: int) -> list[Any]:
     return list(items[index::shards])
 
@@ -165,16 +178,8 @@ def run_full_pipeline(
 
     tmp = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
     db_url = f"sqlite:///{tmp / 'bench.db'}"
-    env = {
-        **os.environ,
-        "EVENTWIRE_DATABASE_URL": db_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:8]}",
-        "EVENTWIRE_SPACY_MODEL": model,
-        "EVENTWIRE_BATCH_SIZE": str(batch_size),
-        "EVENTWIRE_LOG_LEVEL": "WARNING",
-        "EVENTWIRE_LINK_INCIDENTS": "true" if link_incidents else "false",
-    }
+    env = _bench_env(db_url, redis_url, model, batch_size)
+    env["EVENTWIRE_LINK_INCIDENTS"] = "true" if link_incidents else "false"
     cli = [sys.executable, "-m", "eventwire"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     total = sum(1 for line in corpus.open(encoding="utf-8") if line.strip())
@@ -275,15 +280,7 @@ def run_eventwire_e2e(
 
     tmp = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
     db_url = f"sqlite:///{tmp / 'bench.db'}"
-    env = {
-        **os.environ,
-        "EVENTWIRE_DATABASE_URL": db_url,
-        "EVENTWIRE_REDIS_URL": redis_url,
-        "EVENTWIRE_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:8]}",
-        "EVENTWIRE_SPACY_MODEL": model,
-        "EVENTWIRE_BATCH_SIZE": str(batch_size),
-        "EVENTWIRE_LOG_LEVEL": "WARNING",
-    }
+    env = _bench_env(db_url, redis_url, model, batch_size)
     cli = [python, "-m", "eventwire"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     started = time.perf_counter()
