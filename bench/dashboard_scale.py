@@ -97,6 +97,15 @@ def _rollup(conn: Connection) -> None:
         session.flush()
 
 
+def _event_countries(conn: Connection) -> None:
+    """The countries each event involves (migration 0011), as replace_events writes them."""
+    from models.event_countries import rebuild
+
+    with Session(bind=conn) as session:
+        rebuild(session)
+        session.flush()
+
+
 def _steps(events: int) -> list[tuple[str, str | Callable[[Connection], None]]]:
     """(label, SQL or function of the connection) steps that fill the database with
     ``events`` events."""
@@ -236,6 +245,7 @@ def _steps(events: int) -> list[tuple[str, str | Callable[[Connection], None]]]:
             WHERE a.role = 'agent'""",
         ),
         ("incident rollup", _rollup),
+        ("event countries", _event_countries),
         # VACUUM too: it sets the visibility map, so index-only scans are index-only, as on a
         # database autovacuum has seen (ANALYZE alone leaves every row a heap fetch).
         ("vacuum analyze", "VACUUM ANALYZE"),
@@ -281,7 +291,7 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
 #: Tables copied to SQLite, parents first (what the pages read; mentions are not generated).
 COPIED_TABLES = (
     "article", "actor", "event", "incident", "event_actor", "event_pair", "incident_facet",
-    "incident_count",
+    "incident_count", "event_country",
 )  # fmt: skip
 
 

@@ -34,13 +34,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, intersect, or_, select, true, union, union_all
+from sqlalchemy import Select, distinct, func, intersect, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from models.queries._core import actor, event, link
+from models.queries._core import actor, event, event_country, link
 
 
 def _tuple(values: Iterable[str] | str | None, *, upper: bool = False) -> tuple[str, ...]:
@@ -145,17 +145,11 @@ class EventFilter:
         ev = row.c
         conds = self._copied(ev) + self._event_conditions(ev)
         if self.countries:
-            by_actor = link.alias("row_country_link")
+            involved = event_country.alias("row_country")
             conds.append(
-                or_(
-                    ev.location_country.in_(self.countries),
-                    select(by_actor.c.event_id)
-                    .where(
-                        by_actor.c.event_id == ev.id,
-                        by_actor.c.actor_country.in_(self.countries),
-                    )
-                    .exists(),
-                )
+                select(involved.c.event_id)
+                .where(involved.c.event_id == ev.id, involved.c.country.in_(self.countries))
+                .exists()
             )
         if self.actor:
             named_link, named = link.alias("row_named_link"), actor.alias("row_named_actor")
@@ -238,31 +232,17 @@ class EventFilter:
 
         sets: list[Select[Any]] = []
         if self.countries:
-            located, by_actor = event.alias("located_event"), link.alias("country_link")
-            # Two disjoint parts, so UNION ALL and no de-duplication of the whole set: the
-            # events located in a country, and the events located elsewhere (or nowhere)
-            # with an actor of one, read from the links, which carry the event's location.
-            # The second part is grouped by event (two actors of a country: one row), which
-            # the (actor_country, event_id, ...) index delivers in order for one country;
-            # the copies in ``columns`` are the event's, the same in each of its links.
-            # Against a UNION, which hashes or sorts every id, this halves the cost of a
-            # broad country (USA: 320,000 events of 800,000).
-            elsewhere = by_actor.c.location_country
-            with_actor = select(*columns(by_actor.c.event_id, by_actor.c)).where(
-                by_actor.c.actor_country.in_(self.countries),
-                or_(elsewhere.is_(None), elsewhere.not_in(self.countries)),
-                *self._copied(by_actor.c),
+            # The events involving a country, as location or through an actor, are a range of
+            # the (country, modality, day, ...) index of ``event_country``, which carries the
+            # event's copies (migration 0011): no set built from ``event`` and ``event_actor``.
+            # With one country each event is there once; with several, once per country.
+            involved = event_country.alias("involved")
+            one = select(*columns(involved.c.event_id, involved.c)).where(
+                involved.c.country.in_(self.countries), *self._copied(involved.c)
             )
-            combine = union if membership else union_all
-            sets.append(
-                combine(
-                    select(*columns(located.c.id, located.c)).where(
-                        located.c.location_country.in_(self.countries),
-                        *self._copied(located.c),
-                    ),
-                    with_actor.group_by(*columns(by_actor.c.event_id, by_actor.c)),
-                )
-            )
+            if len(self.countries) > 1:
+                one = one.group_by(*columns(involved.c.event_id, involved.c))
+            sets.append(one)
         if self.actor:
             named_link, named = link.alias("named_link"), actor.alias("named_actor")
             matching_actors = select(named.c.id).where(

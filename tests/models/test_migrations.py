@@ -39,6 +39,7 @@ TABLES = {
     "article_band",
     "incident_facet",
     "incident_count",
+    "event_country",
     "alembic_version",
 }
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
@@ -61,7 +62,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0010"
+    assert current_revision(empty_url) == head_revision() == "0011"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
