@@ -139,10 +139,6 @@ def country_counts(
     """
     if role not in (None, "location"):
         check_role(role)
-    # Each (event, country) pair counts once. The location part needs no DISTINCT (one
-    # location per event); actor countries equal to the location are dropped from the actor
-    # part, so the parts are disjoint and add up (UNION ALL), and only the actor pairs (two
-    # actors of one country) need de-duplicating: cheaper than a UNION of everything.
     many = filt is not None and filt.count_incidents
     if many and role is None and (from_rollup := rollup.country_counts(session, filt)) is not None:
         return from_rollup
@@ -150,6 +146,10 @@ def country_counts(
         return _involved_country_counts(session, filt)
     if many:
         return _country_incident_counts(session, filt, role)  # type: ignore[arg-type]
+    # Each (event, country) pair counts once. The location part needs no DISTINCT (one
+    # location per event); actor countries equal to the location are dropped from the actor
+    # part, so the parts are disjoint and add up (UNION ALL), and only the actor pairs (two
+    # actors of one country) need de-duplicating: cheaper than a UNION of everything.
     parts: list[Select[Any]] = []
     if role in (None, "location"):
         events, conds = matching_events(filt)

@@ -12,9 +12,9 @@ A filter's fields are of three kinds, each checked where it is cheapest:
 
 A filter of copied fields only is applied to each table's own columns. Any other field
 selects a set of matching events first, each set read from the rows that decide it and
-already narrowed by the copied fields: the events located in one of the countries, plus the
-links with an actor of one whose event is located elsewhere or nowhere; the links of the
-actors whose name matches; the events matching the event fields. Their intersection is the
+already narrowed by the copied fields: the events involving one of the countries, a range
+of the ``event_country`` index (migration 0011); the links of the actors whose name matches;
+the events matching the event fields. Their intersection is the
 matching events, and then:
 
 - counts of events (total, per type, day or location) and the ids of a page of events come
@@ -210,12 +210,10 @@ class EventFilter:
         Each selects ``id`` (with ``rows=True`` also ``type``, ``day``, ``location_country``
         and ``incident_id``: one row per event, the copies being the event's own), once per
         event. ``event_fields=False`` leaves out the set of the event fields. Every table is
-        an alias, so that no set is correlated with the query it is used in. ``membership=True``
-        is for a set used as ``IN (set)``: its parts are then combined with UNION rather than
-        UNION ALL (the same rows, the parts being disjoint), as PostgreSQL estimates the
-        distinct rows of a UNION from its parts but guesses 200 for a UNION ALL under an IN
-        (and then probed the links once per matching event: 1.7 s instead of 0.3 for the
-        top five actors' timeline under ``country=USA``).
+        an alias, so that no set is correlated with the query it is used in. ``membership``
+        marks a set used as ``IN (set)``; it changes nothing since the country set is a range
+        of one table (migration 0011) rather than a UNION, which PostgreSQL estimates from that
+        table's statistics.
         """
 
         def columns(event_id: Any, cols: Any) -> list[Any]:
@@ -235,7 +233,7 @@ class EventFilter:
             # The events involving a country, as location or through an actor, are a range of
             # the (country, modality, day, ...) index of ``event_country``, which carries the
             # event's copies (migration 0011): no set built from ``event`` and ``event_actor``.
-            # With one country each event is there once; with several, once per country.
+            # With one country each event is there once; with several, grouped to once.
             involved = event_country.alias("involved")
             one = select(*columns(involved.c.event_id, involved.c)).where(
                 involved.c.country.in_(self.countries), *self._copied(involved.c)
