@@ -15,12 +15,13 @@ from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from models.queries import rollup
-from models.queries._core import ROLES, actor, check_role, event_country, fetch_all, link, pair
+from models.queries._core import ROLES, actor, check_role, fetch_all, link, pair
 from models.queries.buckets import bucket_start
 from models.queries.filters import (
     EventFilter,
     counted,
     incidents_per,
+    involved_countries,
     linked,
     linked_rows,
     matching_events,
@@ -188,9 +189,7 @@ def _involved_country_counts(session: Session, filt: EventFilter) -> list[Countr
     """Events (or incidents) per country they involve, for a filter that selects events
     first: the matching events' ``event_country`` rows, (event, country) once each, read
     event by event from its key (narrower than the links, and no location part to add)."""
-    rows = linked_rows(
-        filt, event_country, "country", "event_id", "incident_id", dialect=_dialect(session)
-    )
+    rows = involved_countries(filt, dialect=_dialect(session))
     if filt.count_incidents:
         linked_incident = rows.c.incident_id
         per = incidents_per(

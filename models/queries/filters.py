@@ -310,6 +310,31 @@ def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str)
     return stmt.subquery("linked_rows")
 
 
+def involved_countries(filt: EventFilter, *, dialect: str) -> Any:
+    """``country, event_id, incident_id``: each matching event once per country it involves,
+    for a filter that selects events first (not :attr:`EventFilter.copied_only`).
+
+    As :func:`linked_rows` over ``event_country``, but the incident comes with the matching
+    event (from the index that selected it) and only the countries are read event by event,
+    from the key (event_id, country) alone: no row of the table is fetched.
+    """
+    matched = _intersection(filt._sets(rows=True)).subquery("matched_rows")
+    m = matched.c
+    if dialect != "postgresql":
+        stmt = select(event_country.c.country, m.id.label("event_id"), m.incident_id)
+        stmt = stmt.select_from(matched.join(event_country, event_country.c.event_id == m.id))
+        return stmt.subquery("involved_countries")
+    ordered = select(m.id, m.incident_id).order_by(m.id).subquery("matched")
+    per_event = (
+        select(event_country.c.country)
+        .where(event_country.c.event_id == ordered.c.id)
+        .offset(0)
+        .lateral("event_countries")
+    )
+    stmt = select(per_event.c.country, ordered.c.id.label("event_id"), ordered.c.incident_id)
+    return stmt.select_from(ordered.join(per_event, true())).subquery("involved_countries")
+
+
 def incidents_per(rows: Any, keys: Sequence[Any], incident_id: Any, where: Any = ()) -> Any:
     """``SELECT keys..., n``: distinct incidents per group of ``rows`` (FROM) under ``where``.
 
