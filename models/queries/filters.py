@@ -292,21 +292,31 @@ def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str)
     For a filter of copied fields only, the rows whose copies match. Else, on PostgreSQL,
     the matching event ids in ascending order, each joined (LATERAL) to its rows through the
     index on ``event_id`` (see the module docstring; ``OFFSET 0`` keeps the planner from
-    turning that back into a join it would hash); elsewhere ``event_id IN`` the sets.
+    turning that back into a join it would hash); elsewhere ``event_id IN`` the sets. When
+    counting incidents, ``incident_id`` comes with the matching event (the sets carry it,
+    from the indexes that select them), not from ``table``: the rows are then read from its
+    unique index on ``event_id`` alone, without fetching each row for its incident.
     """
     filt = filt or EventFilter()
     if filt.copied_only or dialect != "postgresql":
         stmt = select(*(table.c[n] for n in names)).where(*filt.link_conditions(table))
         return stmt.subquery("linked_rows")
-    ids = _intersection(filt._sets()).subquery("matched_ids")
-    ordered = select(ids.c.id).order_by(ids.c.id).subquery("matched")
+    # (Only when counting incidents: carrying it costs a wider sort of the ids.)
+    with_incident = "incident_id" in names and filt.count_incidents
+    ids = _intersection(filt._sets(rows=with_incident)).subquery("matched_ids")
+    carried = [ids.c.incident_id] if with_incident else []
+    ordered = select(ids.c.id, *carried).order_by(ids.c.id).subquery("matched")
     per_event = (
-        select(*(table.c[n] for n in names))
+        select(*(table.c[n] for n in names if not (with_incident and n == "incident_id")))
         .where(table.c.event_id == ordered.c.id)
         .offset(0)
         .lateral("event_rows")
     )
-    stmt = select(*per_event.c).select_from(ordered.join(per_event, true()))
+    columns = [
+        ordered.c.incident_id if with_incident and n == "incident_id" else per_event.c[n]
+        for n in names
+    ]
+    stmt = select(*columns).select_from(ordered.join(per_event, true()))
     return stmt.subquery("linked_rows")
 
 
