@@ -305,7 +305,9 @@ def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str)
     with_incident = "incident_id" in names and filt.count_incidents
     ids = _intersection(filt._sets(rows=with_incident)).subquery("matched_ids")
     carried = [ids.c.incident_id] if with_incident else []
-    ordered = select(ids.c.id, *carried).order_by(ids.c.id).subquery("matched")
+    # DISTINCT (each id is once already): then the planner knows the ids are unique and adds
+    # no cache in front of the probes, which under a country filter missed on every id.
+    ordered = select(ids.c.id, *carried).distinct().order_by(ids.c.id).subquery("matched")
     per_event = (
         select(*(table.c[n] for n in names if not (with_incident and n == "incident_id")))
         .where(table.c.event_id == ordered.c.id)
@@ -334,7 +336,7 @@ def involved_countries(filt: EventFilter, *, dialect: str) -> Any:
         stmt = select(event_country.c.country, m.id.label("event_id"), m.incident_id)
         stmt = stmt.select_from(matched.join(event_country, event_country.c.event_id == m.id))
         return stmt.subquery("involved_countries")
-    ordered = select(m.id, m.incident_id).order_by(m.id).subquery("matched")
+    ordered = select(m.id, m.incident_id).distinct().order_by(m.id).subquery("matched")
     per_event = (
         select(event_country.c.country)
         .where(event_country.c.event_id == ordered.c.id)
