@@ -10,7 +10,8 @@ It creates the database ``eventwire_scale`` next to the one in ``--admin-url`` (
 ``CREATE DATABASE``), builds the schema with the migrations, generates articles, actors, events
 and agent/target/participant links in SQL (``INSERT ... SELECT generate_series``: no Python
 round trips, about two minutes for 1M events; the links and agent-target pairs carry the
-copies of event and actor columns that models.repository.replace_events writes), runs
+copies of event and actor columns that models.repository.replace_events writes; the incident
+rollup and ``event_country`` come from their rebuilds), runs
 VACUUM ANALYZE, then times every query the dashboard pages run, with the default filter and
 with typical ones (``--scenario``, repeatable, picks some; ``--page`` likewise). It prints a
 table and writes ``bench/results/dashboard_scale.json``. The database is dropped at the end
