@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, intersect, select, true
+from sqlalchemy import Select, distinct, func, intersect, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -145,11 +145,15 @@ class EventFilter:
         ev = row.c
         conds = self._copied(ev) + self._event_conditions(ev)
         if self.countries:
+            # The row's own location first: only the events located elsewhere are looked up.
             involved = event_country.alias("row_country")
             conds.append(
-                select(involved.c.event_id)
-                .where(involved.c.event_id == ev.id, involved.c.country.in_(self.countries))
-                .exists()
+                or_(
+                    ev.location_country.in_(self.countries),
+                    select(involved.c.event_id)
+                    .where(involved.c.event_id == ev.id, involved.c.country.in_(self.countries))
+                    .exists(),
+                )
             )
         if self.actor:
             named_link, named = link.alias("row_named_link"), actor.alias("row_named_actor")
