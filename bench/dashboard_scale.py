@@ -10,7 +10,8 @@ It creates the database ``eventwire_scale`` next to the one in ``--admin-url`` (
 ``CREATE DATABASE``), builds the schema with the migrations, generates articles, actors, events
 and agent/target/participant links in SQL (``INSERT ... SELECT generate_series``: no Python
 round trips, about two minutes for 1M events; the links and agent-target pairs carry the
-copies of event and actor columns that models.repository.replace_events writes), runs
+copies of event and actor columns that models.repository.replace_events writes; the incident
+rollup and ``event_country`` come from their rebuilds), runs
 VACUUM ANALYZE, then times every query the dashboard pages run, with the default filter and
 with typical ones (``--scenario``, repeatable, picks some; ``--page`` likewise). It prints a
 table and writes ``bench/results/dashboard_scale.json``. The database is dropped at the end
@@ -91,6 +92,15 @@ def _rollup(conn: Connection) -> None:
     """The incident rollup (migration 0010) of the incidents generated: the worker keeps it
     as it links, data written by SQL gets it from models.incident_rollup.rebuild."""
     from models.incident_rollup import rebuild
+
+    with Session(bind=conn) as session:
+        rebuild(session)
+        session.flush()
+
+
+def _event_countries(conn: Connection) -> None:
+    """The countries each event involves (migration 0011), as replace_events writes them."""
+    from models.event_countries import rebuild
 
     with Session(bind=conn) as session:
         rebuild(session)
@@ -236,6 +246,7 @@ def _steps(events: int) -> list[tuple[str, str | Callable[[Connection], None]]]:
             WHERE a.role = 'agent'""",
         ),
         ("incident rollup", _rollup),
+        ("event countries", _event_countries),
         # VACUUM too: it sets the visibility map, so index-only scans are index-only, as on a
         # database autovacuum has seen (ANALYZE alone leaves every row a heap fetch).
         ("vacuum analyze", "VACUUM ANALYZE"),
@@ -281,7 +292,7 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
 #: Tables copied to SQLite, parents first (what the pages read; mentions are not generated).
 COPIED_TABLES = (
     "article", "actor", "event", "incident", "event_actor", "event_pair", "incident_facet",
-    "incident_count",
+    "incident_count", "event_country",
 )  # fmt: skip
 
 

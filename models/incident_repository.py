@@ -35,6 +35,7 @@ from models.tables import (
     ArticleBand,
     Event,
     EventActorLink,
+    EventCountry,
     EventPair,
     Incident,
 )
@@ -48,6 +49,7 @@ _event: Table = SQLModel.metadata.tables[Event.__tablename__]
 _link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
 _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
+_country: Table = SQLModel.metadata.tables[EventCountry.__tablename__]
 _incident: Table = SQLModel.metadata.tables[Incident.__tablename__]
 _band: Table = SQLModel.metadata.tables[ArticleBand.__tablename__]
 
@@ -309,6 +311,7 @@ def write_incidents(
             (_event, _event.c.id),
             (_link, _link.c.event_id),
             (_pair, _pair.c.event_id),
+            (_country, _country.c.event_id),
         ):
             session.execute(
                 update(table)

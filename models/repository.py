@@ -38,6 +38,7 @@ from models.tables import (
     ArticleStatus,
     Event,
     EventActorLink,
+    EventCountry,
     EventMention,
     EventPair,
     utcnow,
@@ -71,6 +72,7 @@ _event: Table = SQLModel.metadata.tables[Event.__tablename__]
 _link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 _mention: Table = SQLModel.metadata.tables[EventMention.__tablename__]
+_country: Table = SQLModel.metadata.tables[EventCountry.__tablename__]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -480,6 +482,7 @@ def replace_events(
         session.execute(delete(_pair).where(_pair.c.event_id.in_(old_events)))
         session.execute(delete(_mention).where(_mention.c.event_id.in_(old_events)))
         session.execute(delete(_link).where(_link.c.event_id.in_(old_events)))
+        session.execute(delete(_country).where(_country.c.event_id.in_(old_events)))
         session.execute(delete(_event).where(_event.c.article_id.in_(chunk)))
 
     pairs = [(aid, record) for aid in article_ids for record in latest[aid]]
@@ -552,6 +555,23 @@ def replace_events(
     ]
     for pair_chunk in batched(pair_rows, IN_CHUNK):
         session.execute(_insert(session, _pair), list(pair_chunk))
+
+    # The countries each event involves (models.tables.EventCountry): its location and its
+    # actors' countries, once each.
+    country_rows: dict[tuple[int, str], dict[str, Any]] = {}
+    for event_id, (aid, record) in zip(event_ids, pairs):
+        involved = {record.location_country} | {actor_ids[actor_key(a)][1] for a in record.actors}
+        for country in sorted(c for c in involved if c):
+            country_rows[(event_id, country)] = {
+                "event_id": event_id,
+                "country": country,
+                "day": event_day(record.event_date, published[aid]),
+                "type": record.type,
+                "modality": record.modality,
+                "location_country": record.location_country,
+            }
+    for country_chunk in batched(list(country_rows.values()), IN_CHUNK):
+        session.execute(_insert(session, _country), list(country_chunk))
 
     _update_articles(
         session,

@@ -313,6 +313,46 @@ class EventPair(SQLModel, table=True):
     incident_id: int | None = None
 
 
+class EventCountry(SQLModel, table=True):
+    """One country an event involves: its location or any of its actors' countries (0011).
+
+    A country filter asks which events involve a country, a property of all of an event's
+    links together; this table holds the answer, one row per (event, country), with copies of
+    the event's day, type, modality, location and incident, so that a country filter is a
+    range of one index rather than a set built from ``event`` and ``event_actor`` (a country
+    matching 40% of a million events: see docs/dashboard.md "At scale"). Written with the
+    links by ``models.repository.replace_events`` (ORM inserts: the listeners below), its
+    ``incident_id`` kept by the linker; ``models.event_countries`` rebuilds and checks it.
+    """
+
+    __tablename__ = "event_country"
+    __table_args__ = (
+        # The events of a filter's country: the modality, then the day in order (the newest
+        # page of events walks it backwards), then the other copies, so that any filter of
+        # types, modalities and days is checked in the index.
+        Index(
+            "ix_event_country_country_modality_day",
+            "country",
+            "modality",
+            "day",
+            "event_id",
+            "type",
+            "location_country",
+            "incident_id",
+        ),
+    )
+
+    #: Key (event_id, country): an event's countries in order (the countries the matching
+    #: events involve, event by event, for country counts), and deletes by event.
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", primary_key=True)
+    country: str = Field(primary_key=True, max_length=8)
+    day: date | None = None
+    type: str = Field(max_length=32)
+    modality: str = Field(max_length=16)
+    location_country: str | None = Field(default=None, max_length=8)
+    incident_id: int | None = None
+
+
 #: ``INSERT`` of the agent-target pairs of the links in ``event_actor``, skipping pairs stored
 #: already; append ``AND a.event_id = ...`` to limit it to one event. Used below (ORM inserts);
 #: migration 0002 keeps its own frozen copy for the backfill, and replace_events builds its
@@ -373,3 +413,29 @@ def _add_pairs(_mapper: Any, connection: Connection, target: EventActorLink) -> 
         connection.execute(
             text(INSERT_PAIRS_SQL + " AND a.event_id = :event_id"), {"event_id": target.event_id}
         )
+
+
+#: ``INSERT`` of the ``event_country`` rows of the events' locations and their links' actor
+#: countries, skipping rows stored already; append ``AND e.id = :event_id`` to both parts'
+#: WHERE via the ``{event}`` placeholder. ORM inserts only (replace_events writes its own).
+_INSERT_COUNTRIES_SQL = """
+INSERT INTO event_country (event_id, country, day, type, modality, location_country,
+    incident_id)
+SELECT DISTINCT e.id, c.country, e.day, e.type, e.modality, e.location_country, e.incident_id
+FROM event e JOIN (
+    SELECT id AS event_id, location_country AS country FROM event
+    WHERE location_country IS NOT NULL AND id = :event_id
+    UNION
+    SELECT event_id, actor_country FROM event_actor
+    WHERE actor_country IS NOT NULL AND event_id = :event_id
+) c ON c.event_id = e.id
+WHERE NOT EXISTS (SELECT 1 FROM event_country x WHERE x.event_id = e.id
+    AND x.country = c.country)
+"""
+
+
+@sa_event.listens_for(Event, "after_insert")
+@sa_event.listens_for(EventActorLink, "after_insert")
+def _add_countries(_mapper: Any, connection: Connection, target: Any) -> None:
+    event_id = target.id if isinstance(target, Event) else target.event_id
+    connection.execute(text(_INSERT_COUNTRIES_SQL), {"event_id": event_id})

@@ -14,7 +14,15 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import SQLModel
 
 from common.contract import ROLES
-from models.tables import Actor, Article, Event, EventActorLink, EventMention, EventPair
+from models.tables import (
+    Actor,
+    Article,
+    Event,
+    EventActorLink,
+    EventCountry,
+    EventMention,
+    EventPair,
+)
 
 # Core tables rather than the SQLModel classes: the queries are Core statements.
 article = SQLModel.metadata.tables[Article.__tablename__]
@@ -23,6 +31,7 @@ actor = SQLModel.metadata.tables[Actor.__tablename__]
 link = SQLModel.metadata.tables[EventActorLink.__tablename__]
 pair = SQLModel.metadata.tables[EventPair.__tablename__]
 mention = SQLModel.metadata.tables[EventMention.__tablename__]
+event_country = SQLModel.metadata.tables[EventCountry.__tablename__]
 
 #: The date an event is placed at: its own date, else its article's publication date
 #: (stored in ``event.day`` by the repository, and copied into ``event_actor.day``).

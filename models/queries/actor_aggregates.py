@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from models.queries import rollup
 from models.queries._core import ROLES, actor, check_role, fetch_all, link, pair
 from models.queries.buckets import bucket_start
-from models.queries.filters import EventFilter, counted, linked, linked_rows, matching_events
+from models.queries.filters import (
+    EventFilter,
+    counted,
+    incidents_per,
+    involved_countries,
+    linked,
+    linked_rows,
+    matching_events,
+)
 from models.queries.results import (
     ActorCount,
     ActorSummary,
@@ -132,14 +140,17 @@ def country_counts(
     """
     if role not in (None, "location"):
         check_role(role)
+    many = filt is not None and filt.count_incidents
+    if many and role is None and (from_rollup := rollup.country_counts(session, filt)) is not None:
+        return from_rollup
+    if role is None and filt is not None and not filt.copied_only:
+        return _involved_country_counts(session, filt)
+    if many:
+        return _country_incident_counts(session, filt, role)  # type: ignore[arg-type]
     # Each (event, country) pair counts once. The location part needs no DISTINCT (one
     # location per event); actor countries equal to the location are dropped from the actor
     # part, so the parts are disjoint and add up (UNION ALL), and only the actor pairs (two
     # actors of one country) need de-duplicating: cheaper than a UNION of everything.
-    if filt is not None and filt.count_incidents:
-        if role is None and (from_rollup := rollup.country_counts(session, filt)) is not None:
-            return from_rollup
-        return _country_incident_counts(session, filt, role)
     parts: list[Select[Any]] = []
     if role in (None, "location"):
         events, conds = matching_events(filt)
@@ -171,6 +182,24 @@ def country_counts(
     both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     n = func.sum(both.c.n).label("n")
     stmt = select(both.c.country, n).group_by(both.c.country).order_by(n.desc(), both.c.country)
+    return [CountryCount(r.country, int(r.n)) for r in fetch_all(session, stmt)]
+
+
+def _involved_country_counts(session: Session, filt: EventFilter) -> list[CountryCount]:
+    """Events (or incidents) per country they involve, for a filter that selects events
+    first: the matching events' ``event_country`` rows, (event, country) once each, read
+    event by event from its key (narrower than the links, and no location part to add)."""
+    rows = involved_countries(filt, dialect=_dialect(session))
+    if filt.count_incidents:
+        linked_incident = rows.c.incident_id
+        per = incidents_per(
+            rows, [rows.c.country], linked_incident, [linked_incident.is_not(None)]
+        ).subquery()
+        stmt = select(per.c.k0.label("country"), per.c.n)
+    else:
+        stmt = select(rows.c.country, func.count().label("n")).group_by(rows.c.country)
+    both = stmt.subquery()
+    stmt = select(both.c.country, both.c.n).order_by(both.c.n.desc(), both.c.country)
     return [CountryCount(r.country, int(r.n)) for r in fetch_all(session, stmt)]
 
 

@@ -12,9 +12,9 @@ A filter's fields are of three kinds, each checked where it is cheapest:
 
 A filter of copied fields only is applied to each table's own columns. Any other field
 selects a set of matching events first, each set read from the rows that decide it and
-already narrowed by the copied fields: the events located in one of the countries, plus the
-links with an actor of one whose event is located elsewhere or nowhere; the links of the
-actors whose name matches; the events matching the event fields. Their intersection is the
+already narrowed by the copied fields: the events involving one of the countries, a range
+of the ``event_country`` index (migration 0011); the links of the actors whose name matches;
+the events matching the event fields. Their intersection is the
 matching events, and then:
 
 - counts of events (total, per type, day or location) and the ids of a page of events come
@@ -34,13 +34,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, intersect, or_, select, true, union, union_all
+from sqlalchemy import Select, distinct, func, intersect, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from models.queries._core import actor, event, link
+from models.queries._core import actor, event, event_country, link
 
 
 def _tuple(values: Iterable[str] | str | None, *, upper: bool = False) -> tuple[str, ...]:
@@ -145,15 +145,13 @@ class EventFilter:
         ev = row.c
         conds = self._copied(ev) + self._event_conditions(ev)
         if self.countries:
-            by_actor = link.alias("row_country_link")
+            # The row's own location first: only the events located elsewhere are looked up.
+            involved = event_country.alias("row_country")
             conds.append(
                 or_(
                     ev.location_country.in_(self.countries),
-                    select(by_actor.c.event_id)
-                    .where(
-                        by_actor.c.event_id == ev.id,
-                        by_actor.c.actor_country.in_(self.countries),
-                    )
+                    select(involved.c.event_id)
+                    .where(involved.c.event_id == ev.id, involved.c.country.in_(self.countries))
                     .exists(),
                 )
             )
@@ -216,12 +214,10 @@ class EventFilter:
         Each selects ``id`` (with ``rows=True`` also ``type``, ``day``, ``location_country``
         and ``incident_id``: one row per event, the copies being the event's own), once per
         event. ``event_fields=False`` leaves out the set of the event fields. Every table is
-        an alias, so that no set is correlated with the query it is used in. ``membership=True``
-        is for a set used as ``IN (set)``: its parts are then combined with UNION rather than
-        UNION ALL (the same rows, the parts being disjoint), as PostgreSQL estimates the
-        distinct rows of a UNION from its parts but guesses 200 for a UNION ALL under an IN
-        (and then probed the links once per matching event: 1.7 s instead of 0.3 for the
-        top five actors' timeline under ``country=USA``).
+        an alias, so that no set is correlated with the query it is used in. ``membership``
+        marks a set used as ``IN (set)``; it changes nothing since the country set is a range
+        of one table (migration 0011) rather than a UNION, which PostgreSQL estimates from that
+        table's statistics.
         """
 
         def columns(event_id: Any, cols: Any) -> list[Any]:
@@ -238,31 +234,17 @@ class EventFilter:
 
         sets: list[Select[Any]] = []
         if self.countries:
-            located, by_actor = event.alias("located_event"), link.alias("country_link")
-            # Two disjoint parts, so UNION ALL and no de-duplication of the whole set: the
-            # events located in a country, and the events located elsewhere (or nowhere)
-            # with an actor of one, read from the links, which carry the event's location.
-            # The second part is grouped by event (two actors of a country: one row), which
-            # the (actor_country, event_id, ...) index delivers in order for one country;
-            # the copies in ``columns`` are the event's, the same in each of its links.
-            # Against a UNION, which hashes or sorts every id, this halves the cost of a
-            # broad country (USA: 320,000 events of 800,000).
-            elsewhere = by_actor.c.location_country
-            with_actor = select(*columns(by_actor.c.event_id, by_actor.c)).where(
-                by_actor.c.actor_country.in_(self.countries),
-                or_(elsewhere.is_(None), elsewhere.not_in(self.countries)),
-                *self._copied(by_actor.c),
+            # The events involving a country, as location or through an actor, are a range of
+            # the (country, modality, day, ...) index of ``event_country``, which carries the
+            # event's copies (migration 0011): no set built from ``event`` and ``event_actor``.
+            # With one country each event is there once; with several, grouped to once.
+            involved = event_country.alias("involved")
+            one = select(*columns(involved.c.event_id, involved.c)).where(
+                involved.c.country.in_(self.countries), *self._copied(involved.c)
             )
-            combine = union if membership else union_all
-            sets.append(
-                combine(
-                    select(*columns(located.c.id, located.c)).where(
-                        located.c.location_country.in_(self.countries),
-                        *self._copied(located.c),
-                    ),
-                    with_actor.group_by(*columns(by_actor.c.event_id, by_actor.c)),
-                )
-            )
+            if len(self.countries) > 1:
+                one = one.group_by(*columns(involved.c.event_id, involved.c))
+            sets.append(one)
         if self.actor:
             named_link, named = link.alias("named_link"), actor.alias("named_actor")
             matching_actors = select(named.c.id).where(
@@ -314,22 +296,59 @@ def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str)
     For a filter of copied fields only, the rows whose copies match. Else, on PostgreSQL,
     the matching event ids in ascending order, each joined (LATERAL) to its rows through the
     index on ``event_id`` (see the module docstring; ``OFFSET 0`` keeps the planner from
-    turning that back into a join it would hash); elsewhere ``event_id IN`` the sets.
+    turning that back into a join it would hash); elsewhere ``event_id IN`` the sets. When
+    counting incidents, ``incident_id`` comes with the matching event (the sets carry it,
+    from the indexes that select them), not from ``table``: the rows are then read from its
+    unique index on ``event_id`` alone, without fetching each row for its incident.
     """
     filt = filt or EventFilter()
     if filt.copied_only or dialect != "postgresql":
         stmt = select(*(table.c[n] for n in names)).where(*filt.link_conditions(table))
         return stmt.subquery("linked_rows")
-    ids = _intersection(filt._sets()).subquery("matched_ids")
-    ordered = select(ids.c.id).order_by(ids.c.id).subquery("matched")
+    # (Only when counting incidents: carrying it costs a wider sort of the ids.)
+    with_incident = "incident_id" in names and filt.count_incidents
+    ids = _intersection(filt._sets(rows=with_incident)).subquery("matched_ids")
+    carried = [ids.c.incident_id] if with_incident else []
+    # DISTINCT (each id is once already): then the planner knows the ids are unique and adds
+    # no cache in front of the probes, which under a country filter missed on every id.
+    ordered = select(ids.c.id, *carried).distinct().order_by(ids.c.id).subquery("matched")
     per_event = (
-        select(*(table.c[n] for n in names))
+        select(*(table.c[n] for n in names if not (with_incident and n == "incident_id")))
         .where(table.c.event_id == ordered.c.id)
         .offset(0)
         .lateral("event_rows")
     )
-    stmt = select(*per_event.c).select_from(ordered.join(per_event, true()))
+    columns = [
+        ordered.c.incident_id if with_incident and n == "incident_id" else per_event.c[n]
+        for n in names
+    ]
+    stmt = select(*columns).select_from(ordered.join(per_event, true()))
     return stmt.subquery("linked_rows")
+
+
+def involved_countries(filt: EventFilter, *, dialect: str) -> Any:
+    """``country, event_id, incident_id``: each matching event once per country it involves,
+    for a filter that selects events first (not :attr:`EventFilter.copied_only`).
+
+    As :func:`linked_rows` over ``event_country``, but the incident comes with the matching
+    event (from the index that selected it) and only the countries are read event by event,
+    from the key (event_id, country) alone: no row of the table is fetched.
+    """
+    matched = _intersection(filt._sets(rows=True)).subquery("matched_rows")
+    m = matched.c
+    if dialect != "postgresql":
+        stmt = select(event_country.c.country, m.id.label("event_id"), m.incident_id)
+        stmt = stmt.select_from(matched.join(event_country, event_country.c.event_id == m.id))
+        return stmt.subquery("involved_countries")
+    ordered = select(m.id, m.incident_id).distinct().order_by(m.id).subquery("matched")
+    per_event = (
+        select(event_country.c.country)
+        .where(event_country.c.event_id == ordered.c.id)
+        .offset(0)
+        .lateral("event_countries")
+    )
+    stmt = select(per_event.c.country, ordered.c.id.label("event_id"), ordered.c.incident_id)
+    return stmt.select_from(ordered.join(per_event, true())).subquery("involved_countries")
 
 
 def incidents_per(rows: Any, keys: Sequence[Any], incident_id: Any, where: Any = ()) -> Any:

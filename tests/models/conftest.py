@@ -28,6 +28,7 @@ TABLES = (
     "feed_item",
     "feed",
     "event_mention",
+    "event_country",
     "event_pair",
     "event_actor",
     "event",

@@ -37,7 +37,7 @@ def _fill_with_incidents(url: str) -> tuple[Engine, list[Fact]]:
     engine, facts = _fill(url)
     with engine.begin() as conn:
         conn.execute(text(f"UPDATE event SET incident_id = 1 + id / {GROUP}"))
-        for table in ("event_actor", "event_pair"):
+        for table in ("event_actor", "event_pair", "event_country"):
             conn.execute(text(f"UPDATE {table} SET incident_id = 1 + event_id / {GROUP}"))
     # An incident row for each, as the linker writes them (the Incidents page lists these).
     json = "CAST('{}' AS JSONB), CAST('[]' AS JSONB)" if "postgresql" in url else "'{}', '[]'"

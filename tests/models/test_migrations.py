@@ -39,6 +39,7 @@ TABLES = {
     "article_band",
     "incident_facet",
     "incident_count",
+    "event_country",
     "alembic_version",
 }
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
@@ -61,7 +62,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0010"
+    assert current_revision(empty_url) == head_revision() == "0011"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -658,6 +659,64 @@ def test_0010_adds_the_incident_rollup_counting_older_incidents_and_drops_it(
         tables = set(inspect(engine).get_table_names())
         assert not tables & {"incident_facet", "incident_count"}
         assert current_revision(empty_url) == "0009"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0011_adds_event_country_for_older_events_and_drops_it(empty_url: str) -> None:
+    """0011: event_country, backfilled with the locations and actor countries of the events
+    stored before, each (event, country) once."""
+    from models.event_countries import mismatches
+
+    upgrade(empty_url, "0010")
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, content_hash, text, status, attempts, created_at, "
+                    "updated_at) VALUES (1, 'h1', 'Old text.', 'done', 1, "
+                    "'2024-03-05 00:00:00', '2024-03-05 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO actor (id, key, name, country, kind) VALUES "
+                    "(3, 'country|prk|north korea', 'North Korea', 'PRK', 'country'), "
+                    "(4, 'igo||nato', 'NATO', NULL, 'igo')"
+                )
+            )
+            for event_id, location in ((7, "JPN"), (8, "PRK"), (9, None)):
+                place = f"'{location}'" if location else "NULL"
+                conn.execute(
+                    text(
+                        "INSERT INTO event (id, article_id, type, sentence, start_char, "
+                        "end_char, trigger, weapons, modality, confidence, attributes, "
+                        "created_at, incident_id, location_country, day) VALUES "
+                        f"({event_id}, 1, 'launch', 'Old text.', 0, 9, 'x', '[]', "
+                        f"'asserted', 0.9, '{{}}', '2024-03-05 00:00:00', 70, {place}, "
+                        "'2024-03-05')"
+                    )
+                )
+                for actor_id, country in ((3, "'PRK'"), (4, "NULL")):
+                    conn.execute(
+                        text(
+                            "INSERT INTO event_actor (event_id, actor_id, role, type, modality, "
+                            f"actor_country, incident_id) VALUES ({event_id}, {actor_id}, "
+                            f"'agent', 'launch', 'asserted', {country}, 70)"
+                        )
+                    )
+        upgrade(empty_url)
+        rows = _rows_of(engine, "SELECT event_id, country, incident_id FROM event_country "
+                        "ORDER BY 1, 2")  # fmt: skip
+        assert rows == [(7, "JPN", 70), (7, "PRK", 70), (8, "PRK", 70), (9, "PRK", 70)]
+        with session_scope(engine) as session:
+            assert mismatches(session) == (set(), set())
+        _downgrade(engine, empty_url, "0010")
+        inspect(engine).clear_cache()
+        assert "event_country" not in set(inspect(engine).get_table_names())
+        assert current_revision(empty_url) == "0010"
     finally:
         engine.dispose()
 
