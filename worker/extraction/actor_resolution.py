@@ -113,7 +113,9 @@ class ArticleActors:
         # reader knows every form of the story's opening dateline.
         dateline = read_page(self.text).dateline
         if dateline is not None:
-            out.update(t.i for t in self.doc if dateline.start <= t.idx < dateline.end)
+            span = self.doc.char_span(dateline.start, dateline.end, alignment_mode="expand")
+            if span is not None:
+                out.update(range(span.start, span.end))
         return out
 
     # -- single tokens -------------------------------------------------------------------
