@@ -519,3 +519,18 @@ def test_who_reacts_to_a_drill_does_not_hold_it(extract: Extract) -> None:
     )
     for exercise in _of(extract(text), "military_exercise"):
         assert "PRK" not in _codes(exercise, "agent")
+
+
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        ("Preparations are under way for a possible visit by the Indian prime minister to "
+         "Washington.", "meeting"),
+        ("China has the capacity to launch dozens of satellites a year.", "launch"),
+        ("The upcoming summit of ASEAN leaders will be held in Vientiane.", "meeting"),
+    ],
+)  # fmt: skip
+def test_possible_upcoming_and_capable_happenings_are_not_asserted(
+    extract: Extract, text: str, type_: str
+) -> None:
+    assert _of(extract(text), type_) == []

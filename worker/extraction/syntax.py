@@ -213,6 +213,11 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         c.dep_ == "xcomp" and c.lemma_ in SPEECH_COMPLEMENTS for c in trigger.children
     ):
         return "negated"  # "declined to comment" says nothing
+    if trigger.pos_ == "NOUN" and any(
+        c.dep_ in {"amod", "compound"} and c.lower_ in vocab.PENDING_MODIFIERS
+        for c in trigger.children
+    ):
+        return "planned"  # "a possible visit", "the upcoming summit"
     own_tense = False
     for previous, token in zip([None, *chain], chain):
         # "did not travel to Kuala Lumpur and joined the summit virtually": a conjoined verb

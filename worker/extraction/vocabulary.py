@@ -65,6 +65,7 @@ ORDINAL_ADJECTIVES = words("ordinal_adjectives")
 FUTURE_TIME_MARKS = words("future_time_marks")
 SPORTS_BODIES = words("sports_bodies")
 ABSENCE_VERBS = words("absence_verbs")
+PENDING_MODIFIERS = words("pending_modifiers")
 
 #: The subtype of a statement without a stance.
 NEUTRAL = "neutral"
