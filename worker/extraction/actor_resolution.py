@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
-from worker.extraction.page_structure import read_page
+from worker.extraction.page_structure import Dateline
 from worker.extraction.vocabulary import (
     ACTOR_NOUNS,
     COMPANY_HEADS,
@@ -46,6 +46,8 @@ class ArticleActors:
 
     doc: Doc
     gazetteer: Gazetteer
+    #: The story's opening dateline as the page reader found it (every form, dated or not).
+    page_dateline: Dateline | None = None
     people: dict[str, ResolvedActor] = field(default_factory=dict)
     name_parts: dict[str, ResolvedActor] = field(default_factory=dict)
     #: The words of every title a person's name came with in this article ("Nike Chief
@@ -110,8 +112,8 @@ class ArticleActors:
                 end = sent.start_char + match.end()
                 out.update(t.i for t in sent if t.idx < end)
         # "SEOUL, South Korea (AP) —" gives no date, which the pattern above needs; the page
-        # reader knows every form of the story's opening dateline.
-        dateline = read_page(self.text).dateline
+        # reader (run once per article by the extractor) knows every form of the dateline.
+        dateline = self.page_dateline
         if dateline is not None:
             span = self.doc.char_span(dateline.start, dateline.end, alignment_mode="expand")
             if span is not None:

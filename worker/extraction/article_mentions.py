@@ -19,6 +19,7 @@ from worker.extraction import syntax
 from worker.extraction.components import TRIGGER_SPANS
 from worker.extraction.dates import ResolvedDate
 from worker.extraction.gazetteer import Gazetteer
+from worker.extraction.page_structure import Dateline
 from worker.extraction.rules.article_passes import (
     target_referred_events,
     target_responses,
@@ -42,10 +43,11 @@ class ArticleMentions:
         gazetteer: Gazetteer,
         published: date | None,
         rules: dict[str, EventTypeRule],
+        dateline: Dateline | None = None,
     ) -> None:
         self.doc = doc
         self.rules = rules
-        self.context = ArticleContext(doc, gazetteer)
+        self.context = ArticleContext(doc, gazetteer, dateline)
         self.dates = ArticleDates(self.context, published)
 
     def mentions(self) -> list[Mention]:

@@ -110,7 +110,9 @@ class Extractor:
         # anchor for "Tuesday" and "last month".
         published = article.published or (page.dateline.date if page.dateline else None)
         mentions = []
-        for mention in ArticleMentions(doc, self.gazetteer, published, self.rules).mentions():
+        for mention in ArticleMentions(
+            doc, self.gazetteer, published, self.rules, page.dateline
+        ).mentions():
             kind = page.kind_at(mention.sent.start_char)
             if kind in SKIPPED_KINDS:
                 continue  # a byline, a "Related:" link, a copyright line: not this story

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from worker.extraction import syntax
 from worker.extraction.actor_resolution import ArticleActors, ResolvedActor
 from worker.extraction.gazetteer import Gazetteer
+from worker.extraction.page_structure import Dateline
 from worker.extraction.rules.mention import unique_actors
 from worker.extraction.types import Location
 from worker.extraction.vocabulary import (
@@ -36,10 +37,12 @@ def _prefix_patterns(prefixes: tuple[str, ...]) -> list[re.Pattern[str]]:
 class ArticleContext:
     """The parsed article, its gazetteer and its actors, with the lookups the rules share."""
 
-    def __init__(self, doc: Doc, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, doc: Doc, gazetteer: Gazetteer, dateline: Dateline | None = None
+    ) -> None:
         self.doc = doc
         self.gazetteer = gazetteer
-        self.actors = ArticleActors(doc, gazetteer)
+        self.actors = ArticleActors(doc, gazetteer, page_dateline=dateline)
         self.text = self.actors.text
         # Span.ents walks every entity of the Doc on each call; the rules ask per sentence
         # many times, so index the entities by sentence once.
