@@ -136,11 +136,7 @@ def fold_embedded(kept: list[Mention], speech: set[str]) -> list[Mention]:
         )
         if outer is None:
             continue
-        if not outer.targets:
-            outer.targets = inner.targets
-        if outer.subtype == NEUTRAL:
-            outer.subtype = inner.subtype
-        outer.quote = outer.quote or inner.quote
+        _absorb(outer, inner)
         dropped.add(id(inner))
     return [m for m in kept if id(m) not in dropped]
 
@@ -203,12 +199,13 @@ def _coordinated(inner: Token, outer: Token) -> bool:
     return token.i == outer.i
 
 
-def _absorb(inner: Mention, outer: Mention) -> None:
-    """Fold the framing statement ``outer`` into the stance ``inner`` it reports."""
-    inner.agents = unique_actors(outer.agents + inner.agents)
-    if not inner.targets:
-        inner.targets = outer.targets
-    if inner.subtype == NEUTRAL and outer.subtype != NEUTRAL:
-        inner.subtype = outer.subtype
-    inner.quote = inner.quote or outer.quote
-    inner.agent_named = inner.agent_named or outer.agent_named
+def _absorb(kept: Mention, folded: Mention) -> None:
+    """Fold ``folded`` into ``kept``, one utterance: both speakers, the first targets and
+    stance either names, and the quote."""
+    kept.agents = unique_actors(folded.agents + kept.agents)
+    if not kept.targets:
+        kept.targets = folded.targets
+    if kept.subtype == NEUTRAL and folded.subtype != NEUTRAL:
+        kept.subtype = folded.subtype
+    kept.quote = kept.quote or folded.quote
+    kept.agent_named = kept.agent_named or folded.agent_named
