@@ -534,3 +534,37 @@ def test_possible_upcoming_and_capable_happenings_are_not_asserted(
     extract: Extract, text: str, type_: str
 ) -> None:
     assert _of(extract(text), type_) == []
+
+
+# -- targets of statements told of a happening -------------------------------------------
+
+
+def test_a_statement_told_of_a_veto_is_aimed_at_who_vetoed(extract: Extract) -> None:
+    text = (
+        "Russia vetoed a draft resolution on Mali sanctions at the Security Council on "
+        "Thursday. The British ambassador said the veto would embolden the armed groups in "
+        "Mali. Germany called the veto irresponsible."
+    )
+    statements = _of(extract(text), "statement")
+    assert [_codes(s, "target") for s in statements] == [{"RUS"}, {"RUS"}]
+
+
+def test_a_side_speaking_of_its_own_sanctions_is_aimed_at_their_target(
+    extract: Extract,
+) -> None:
+    text = (
+        "Britain imposed sanctions on 50 Russian companies on Monday. Foreign Secretary David "
+        "Lammy said the package would cut the revenues of Ukraine's invaders."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "target") == {"RUS"}
+
+
+def test_a_general_remark_about_sanctions_keeps_its_own_target(extract: Extract) -> None:
+    text = (
+        "Russia vetoed a draft resolution on Mali sanctions at the Security Council on "
+        "Thursday. Russian Ambassador Vassily Nebenzia said sanctions must not become a "
+        "means of pressure on Mali."
+    )
+    statements = _of(extract(text), "statement")
+    assert _codes(statements[-1], "target") == {"MLI"}

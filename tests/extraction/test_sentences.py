@@ -318,12 +318,22 @@ def test_mentions_of_one_happening_are_merged(extract: Extract) -> None:
         '"This raid is an outrage against our people," the Kenyan foreign minister said.'
     )
     statements = [e for e in extract(text) if e.type == "statement"]
-    # The gold convention lists a paraphrase and its quote as two events; they are linked.
+    # One utterance told twice (a paraphrase, then its quote): one event, two mentions.
+    [statement] = statements
+    assert statement.sentence.startswith("Kenya condemned")
+    assert [m.sentence[:6] for m in statement.mentions] == ["Kenya ", '"This ']
+    assert statement.quote == "This raid is an outrage against our people"
+    assert statement.date_text == "2024-03-12"
+
+
+def test_a_quote_with_a_stance_of_its_own_stays_a_statement(extract: Extract) -> None:
+    text = (
+        "Kenya condemned Somalia on Tuesday for the border raid. "
+        '"We will retaliate if our soldiers are attacked again," the Kenyan foreign minister '
+        "warned."
+    )
+    statements = [e for e in extract(text) if e.type == "statement"]
     assert len(statements) == 2
-    paraphrase, quote = statements
-    assert quote.attributes["same_as"]["start"] == paraphrase.start
-    assert paraphrase.quote == quote.quote == "This raid is an outrage against our people"
-    assert paraphrase.date_text == "2024-03-12"
 
 
 def test_other_mentions_of_one_happening_are_merged(extract: Extract) -> None:

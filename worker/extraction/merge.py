@@ -1,9 +1,9 @@
 """One event per real happening: merge mentions of the same happening and build the output.
 
-Each type's spec says how its mentions merge (``merge`` in spec.json): statements never (a
-condemnation and the quote that follows are two scored events); parades whenever dates and
-modality agree; launches, meetings, votes and exercises when nothing they say contradicts it
-(no different dates, weapons or sides).
+Each type's spec says how its mentions merge (``merge`` in spec.json): statements only with
+the neutral quote that follows them (one utterance told twice, see ``_quote_links``);
+parades whenever dates and modality agree; launches, meetings, votes and exercises when
+nothing they say contradicts it (no different dates, weapons or sides).
 """
 
 from __future__ import annotations
@@ -245,9 +245,11 @@ def confidence(
 def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> dict[int, int]:
     """Pair a reported statement with the verbatim quote that follows it (same speaker).
 
-    "X condemned Y for Z." followed by '"...," X said.' is one utterance told twice. The gold
-    convention (and score.py) lists both, so both stay events; the quote's event points to the
-    paraphrase (``attributes["same_as"]``) and lends it its words, so a consumer can count one.
+    "X condemned Y for Z." followed by '"...," X said.' is one utterance told twice: the gold
+    convention (shared/eval/README.md) counts one event with two mentions, and two events
+    double what users count. Only a quote that adds no stance of its own (neutral) in the very
+    next sentence is folded: a quote that warns after a paraphrase that condemned is another
+    utterance in the seed's and the news gold alike.
     Returns {index of the quote event: index of the paraphrase event}.
     """
     links: dict[int, int] = {}
@@ -306,9 +308,13 @@ def build_events(
     # A headline or caption is the evidence only when the story itself does not tell it.
     bests = [max(group, key=lambda m: (not m.echo, m.score, -m.sent.start)) for group in groups]
     links = _quote_links(bests, specs)
-    asserted = sum(b.modality == "asserted" for b in bests)
     lent_quotes = {j: bests[i].quote for i, j in links.items()}
+    for quote_index, paraphrase_index in links.items():
+        groups[paraphrase_index].extend(groups[quote_index])
+    asserted = sum(b.modality == "asserted" for i, b in enumerate(bests) if i not in links)
     for index, group in enumerate(groups):
+        if index in links:
+            continue  # told as a mention of its paraphrase's event
         best = bests[index]
         spec = specs[best.type]
         agents, targets, participants = _roles(group, best, spec.merge)
@@ -325,9 +331,6 @@ def build_events(
             attributes["date_source"] = best.attributes.get("date_source", "context")
         weapons = tuple(dict.fromkeys(w for m in group for w in m.weapons))
         quote = best.quote or next((m.quote for m in group if m.quote), lent_quotes.get(index))
-        if index in links:
-            paraphrase = bests[links[index]]
-            attributes["same_as"] = {"start": paraphrase.sent.start_char, "type": paraphrase.type}
         sentences = {m.sent.start_char: m.sent for m in group}
         mentions = tuple(_mention_of(sent) for _start, sent in sorted(sentences.items()))
         evidence = _mention_of(best.sent)

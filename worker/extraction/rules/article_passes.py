@@ -31,12 +31,15 @@ def target_referred_events(mentions: list[Mention], rules: dict[str, EventTypeRu
     """
     referred = {noun: name for name, r in rules.items() for noun in r.spec.referring_nouns}
     for index, mention in enumerate(mentions):
-        if not rules[mention.type].spec.speech or mention.targets:
+        if not rules[mention.type].spec.speech:
+            continue
+        kinds = _said_of(mention, referred)
+        if mention.targets and not kinds:
             continue
         objects = syntax.direct_objects(mention.trigger) or syntax.prep_objects(
             mention.trigger, {"on", "against", "over", "about"}
         )
-        kinds = {referred.get(syntax.lemma(o)) for o in objects} - {None}
+        kinds = kinds or {referred.get(syntax.lemma(o)) for o in objects} - {None}
         if not kinds:
             # "Ishiba said the launches threatened regional peace": what was said is about
             # the launch as much as "condemned the launch" is.
@@ -48,9 +51,39 @@ def target_referred_events(mentions: list[Mention], rules: dict[str, EventTypeRu
         # The story's first such event; one told after the reaction only when none came before.
         for other in [*mentions[:index], *mentions[index + 1 :]]:
             if other.type in kinds and other.modality == "asserted" and other.agents:
-                mention.targets = [a for a in other.agents if a.country not in own]
+                # A side speaking of its own act ("the package would erode Putin's war
+                # machine", said by the state imposing it) is aimed at that act's targets.
+                doers = {a.country for a in other.agents}
+                aimed = other.targets if doers & own else other.agents
+                mention.targets = [a for a in aimed if a.country not in own]
                 if mention.targets:
                     break
+
+
+def _said_of(mention: Mention, referred: dict[str, str]) -> set[str]:
+    """The kinds of event a statement is told *of*: the subject of what was said ("said the
+    veto would embolden Pyongyang") or the thing judged ("called the veto irresponsible").
+    Such a statement is aimed at who did that event, not at what its words name next."""
+    trigger = mention.trigger
+    heads = [
+        c
+        for comp in syntax.clausal_complements(trigger)
+        for c in comp.children
+        if c.dep_ in {"nsubj", "nsubjpass"}
+    ]
+    if any(c.dep_ in {"oprd", "acomp", "xcomp"} for c in trigger.children):
+        heads += syntax.direct_objects(trigger)
+    # Only a definite reference names one happening: "sanctions must not become a tool" is
+    # talk of sanctions in general.
+    return {
+        referred.get(syntax.lemma(h))
+        for h in heads
+        if h.pos_ == "NOUN"
+        and any(
+            c.dep_ in {"det", "poss"} and c.lower_ not in {"a", "an", "any", "no"}
+            for c in h.children
+        )
+    } - {None}
 
 
 def target_responses(mentions: list[Mention], rules: dict[str, EventTypeRule]) -> None:
