@@ -568,3 +568,45 @@ def test_a_general_remark_about_sanctions_keeps_its_own_target(extract: Extract)
     )
     statements = _of(extract(text), "statement")
     assert _codes(statements[-1], "target") == {"MLI"}
+
+
+# -- who acts: datelines, participles, headlines -------------------------------------------
+
+
+def test_a_joint_dateline_names_no_launcher(extract: Extract) -> None:
+    text = (
+        "KYIV/MOSCOW, March 15 (Reuters) - Russia fired a ballistic missile at the Ukrainian "
+        "city of Dnipro on Friday."
+    )
+    [launch] = _of(extract(text), "launch")
+    assert _codes(launch, "agent") == {"RUS"}
+    assert _codes(launch, "target") == {"UKR"}
+
+
+def test_a_participle_takes_no_subject_from_the_reporting_clause(extract: Extract) -> None:
+    text = (
+        "Ukraine's air force said the missile, launched from Russia's Astrakhan region at dawn, "
+        "was fired together with seven cruise missiles."
+    )
+    launches = _of(extract(text), "launch")
+    assert launches and all("UKR" not in _codes(e, "agent") for e in launches)
+
+
+def test_a_perfect_relative_clause_keeps_its_subject(extract: Extract) -> None:
+    text = (
+        "Washington has accused North Korea of supplying missiles to Russia, allegations both "
+        "Moscow and Pyongyang have denied."
+    )
+    subtypes = sorted(e.subtype or "" for e in _of(extract(text), "statement"))
+    assert subtypes == ["accuse", "deny"]
+
+
+def test_a_headline_adds_no_side_the_story_does_not_name(extract: Extract) -> None:
+    # Headlines parse worst: the whole "Prince Faisal meets Raisi" became one "person".
+    text = (
+        "Prince Faisal meets Raisi in Tehran\n\n"
+        "Saudi Foreign Minister Prince Faisal bin Farhan held talks with Iranian President "
+        "Ebrahim Raisi in Tehran on Saturday."
+    )
+    [meeting] = _of(extract(text), "meeting")
+    assert [a.name for a in meeting.actors if a.role == "agent"] == ["Prince Faisal bin Farhan"]

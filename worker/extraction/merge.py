@@ -177,7 +177,11 @@ def _echo_fits(echo: Mention, told: Mention, specs: Mapping[str, EventTypeSpec])
 def _roles(
     group: list[Mention], best: Mention, policy: MergePolicy
 ) -> tuple[list[ResolvedActor], list[ResolvedActor], list[ResolvedActor]]:
-    agents = unique_actors(best.agents + [a for m in group for a in m.agents])
+    # A headline is parsed worst ("Putin says Russia hit Ukraine with new missile" gives
+    # Ukraine as a launcher): the story's sentences name the sides when they name any.
+    body = [m for m in group if not m.echo]
+    tellers = body if any(m.agents for m in body) else group
+    agents = unique_actors(best.agents + [a for m in tellers for a in m.agents])
     if policy.agents_from_best and best.agents:
         # Other mentions of a vote name abstainers and earlier voters: present, not the agent.
         others = [a for a in agents if a not in best.agents]

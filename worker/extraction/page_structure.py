@@ -41,9 +41,10 @@ MONTHS = {
 }  # fmt: skip
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: "SEOUL, March 9 (Yonhap) --", "UNITED NATIONS (AP) —", "KYIV, Ukraine, Jan. 5 (Reuters) -",
-#: "Pyongyang, September 10 (KCNA) --", "WASHINGTON —", "NEW DELHI:".
+#: "Pyongyang, September 10 (KCNA) --", "WASHINGTON —", "NEW DELHI:", and joint datelines of
+#: stories filed from two places ("KYIV/MOSCOW, Nov 21 (Reuters) -").
 DATELINE_RE = re.compile(
-    r"\s*(?P<place>[A-Z][A-Za-z.'’ -]{1,38}?)"
+    r"\s*(?P<place>[A-Z][A-Za-z.'’ -]{1,38}?(?:/[A-Z][A-Za-z.'’ -]{1,38}?)?)"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.'’ ]{1,28}?))?"
     rf"(?:,?\s+(?P<month>(?i:{_MONTH}))\.?\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?)?"
     r"\s*(?:\((?P<agency>[^()\n]{1,40})\))?"

@@ -121,7 +121,16 @@ def passive_agents(verb: Token) -> list[Token]:
 
 
 def is_passive(verb: Token) -> bool:
-    """True for passive clauses ("has been accused")."""
+    """True for passive clauses ("has been accused") and past participles modifying a noun
+    ("the missile, launched from Astrakhan", "missiles fired by Russia"): their subject is
+    never a higher clause's ("Ukraine's air force said the missile, launched ...")."""
+    if (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        # "allegations Moscow has denied": a perfect with a subject of its own is active.
+        and not any(c.dep_ in {"nsubj", "aux"} for c in verb.children)
+    ):
+        return True
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
 
 
