@@ -610,3 +610,13 @@ def test_a_headline_adds_no_side_the_story_does_not_name(extract: Extract) -> No
     )
     [meeting] = _of(extract(text), "meeting")
     assert [a.name for a in meeting.actors if a.role == "agent"] == ["Prince Faisal bin Farhan"]
+
+
+def test_two_states_acting_in_one_sentence_are_two_events(extract: Extract) -> None:
+    text = (
+        "The European Union adopted a new package of sanctions against Russia on Friday, and "
+        "Britain announced its own measures."
+    )
+    sanctions = _of(extract(text), "sanctions_vote")
+    assert sorted(tuple(sorted(_codes(e, "agent"))) for e in sanctions) == [("GBR",), ("IGO",)]
+    assert all(_codes(e, "target") == {"RUS"} for e in sanctions)

@@ -88,6 +88,7 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
                 # "held talks with Medvedev after meeting Li a day earlier": two meetings,
                 # each with its own counterpart.
                 and not _separate_counterparts(k, mention)
+                and not _separate_doers(k, mention)
             ),
             None,
         )
@@ -99,8 +100,26 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
             twin.participants = unique_actors(twin.participants + mention.participants)
             twin.weapons = list(dict.fromkeys(twin.weapons + mention.weapons))
             continue
+        if mention.type not in speech and not mention.targets:
+            # "..., and Britain announced its own measures": the same side is aimed at.
+            told = next((k for k in kept if k.type == mention.type and k.targets), None)
+            if told is not None:
+                own = {a.country for a in mention.agents}
+                mention.targets = [t for t in told.targets if t.country not in own]
         kept.append(mention)
     return fold_same_side(fold_embedded(kept, speech), speech)
+
+
+def _separate_doers(a: Mention, b: Mention) -> bool:
+    """True when each trigger has a subject of its own and they name different states:
+    "the EU imposed asset freezes, while Britain and Canada announced fresh measures" is two
+    sanctions, "Japan held drills as China staged its own" two exercises."""
+    own = [
+        any(c.dep_ in {"nsubj", "nsubjpass"} for c in m.trigger.children) for m in (a, b)
+    ]
+    countries_a = {x.country for x in a.agents}
+    countries_b = {x.country for x in b.agents}
+    return all(own) and bool(countries_a and countries_b) and not countries_a & countries_b
 
 
 def _separate_counterparts(a: Mention, b: Mention) -> bool:
