@@ -620,3 +620,14 @@ def test_two_states_acting_in_one_sentence_are_two_events(extract: Extract) -> N
     sanctions = _of(extract(text), "sanctions_vote")
     assert sorted(tuple(sorted(_codes(e, "agent"))) for e in sanctions) == [("GBR",), ("IGO",)]
     assert all(_codes(e, "target") == {"RUS"} for e in sanctions)
+
+
+def test_a_judgement_of_the_storys_drill_is_a_statement(extract: Extract) -> None:
+    text = (
+        "China's military held large-scale drills around Taiwan on Monday. Command spokesman "
+        "Li Xi said the drill was a stern warning to separatist forces."
+    )
+    statements = _of(extract(text), "statement")
+    assert [e.sentence[:16] for e in statements] == ["Command spokesma"]
+    assert len(_of(extract(text), "military_exercise")) == 1
+

@@ -40,6 +40,9 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
                 and o.trigger.i in inner
                 and o.type not in speech
                 and o.modality in {"asserted", "negated"}
+                # "Li said the drill was a stern warning": a judgement of a happening the
+                # story told, not its report; the speaker's words are the event.
+                and not o.talked_about
             ]
             speaker = {a.country for a in mention.agents}
             if any(
