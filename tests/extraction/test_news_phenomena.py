@@ -631,3 +631,41 @@ def test_a_judgement_of_the_storys_drill_is_a_statement(extract: Extract) -> Non
     assert [e.sentence[:16] for e in statements] == ["Command spokesma"]
     assert len(_of(extract(text), "military_exercise")) == 1
 
+
+
+# -- texts, courtesy calls and welcomes ------------------------------------------------------
+
+
+def test_an_ambassador_rejecting_a_text_speaks(extract: Extract) -> None:
+    text = (
+        "Russia's Ambassador Vassily Nebenzia rejected the text as politicized, accusing the "
+        "United States of pressuring other delegations."
+    )
+    assert len(_of(extract(text), "statement")) == 1
+
+
+def test_what_the_adopted_text_declares_is_no_statement(extract: Extract) -> None:
+    text = (
+        "The UN General Assembly on Wednesday adopted a resolution condemning Russia's "
+        "annexation of four regions of Ukraine.\n"
+        "The text, entitled Territorial integrity of Ukraine, was adopted by a recorded vote of "
+        "143 in favour to five against (Belarus, North Korea, Nicaragua, Russia, Syria), with 35 "
+        "abstentions.\n"
+        "It declares that the so-called referendums organized in the four regions have no "
+        "validity under international law and calls on all States not to recognize any "
+        "alteration of the regions' status."
+    )
+    assert _of(extract(text), "statement") == []
+
+
+def test_calling_on_an_official_is_a_visit_not_an_appeal(extract: Extract) -> None:
+    text = "Indian adviser Ajit Doval also called on Chinese Vice-President Han Zheng in Beijing."
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_guest_welcomed_on_arrival_is_no_statement(extract: Extract) -> None:
+    text = (
+        "Chinese President Xi Jinping landed in Pretoria on Monday and was welcomed on the "
+        "tarmac by President Cyril Ramaphosa."
+    )
+    assert _of(extract(text), "statement") == []

@@ -60,16 +60,32 @@ def mention_from_trigger(
         return None
     if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
         return None  # "has long slammed U.S.-led drills": a habit, no one utterance
-    if trigger.lemma_ in _TEXT_VERBS and any(
-        o.lemma_.lower() in _VOTED_TEXTS for o in syntax.direct_objects(trigger)
+    if (
+        trigger.lemma_ in _TEXT_VERBS
+        and any(o.lemma_.lower() in _VOTED_TEXTS for o in syntax.direct_objects(trigger))
+        and not any(a.kind == "person" for a in agents)
     ):
-        return None  # "the Assembly rejected two amendments": a vote, not an utterance
+        # "the Assembly rejected two amendments": a vote, not an utterance; an ambassador
+        # "rejected the text as politicised" speaks.
+        return None
+    if any(
+        s.lemma_.lower() in _VOTED_TEXTS or (s.lower_ == "it" and _text_before(s))
+        for s in syntax.subjects(trigger) + syntax.subjects(sent.root)
+    ):
+        return None  # "It declares the referendums invalid": the resolution's words
+    if trigger.lemma_ == "call" and not syntax.clausal_complements(trigger):
+        called = syntax.prep_objects(trigger, {"on", "upon"})
+        if called and any(a.kind == "person" for a in ctx.resolve_all(called)):
+            return None  # "called on Vice-President Han Zheng during the visit": a visit
     if _describes_a_text(trigger):
         return None  # "a resolution demanding a ceasefire": the text's words, not a speaker's
     if _background_reason(trigger):
         return None  # "unlikely, as China and Russia have opposed ...": a standing position
     quote = _quote(ctx.text_of(sent))
     objects = syntax.direct_objects(trigger)
+    if syntax.is_passive(trigger):
+        # "was welcomed on the tarmac by Ramaphosa": the guest is the passive's subject.
+        objects += syntax.subjects(trigger)
     if trigger.lemma_ in _GREETING_VERBS and (
         any(a.kind == "person" for a in ctx.resolve_all(objects))
         or any(o.lower_ in TITLE_WORDS or o.lower_ in _GUESTS for o in objects)
@@ -153,6 +169,20 @@ _VOTED_TEXTS = frozenset({"resolution", "draft", "text", "amendment", "motion", 
 _TEXT_VERBS = frozenset(
     "adopt veto pass approve reject block table draft submit circulate vote sponsor".split()
 )
+
+
+def _text_before(pronoun: Token) -> bool:
+    """True when "it" opens a sentence that follows one whose subject is a voted text ("The
+    resolution passed 143 to 5. It declares ...")."""
+    sent = pronoun.sent
+    for _ in range(2):  # the parser may cut a long tally off as a sentence of its own
+        if sent.start == 0:
+            return False
+        sent = pronoun.doc[sent.start - 1].sent
+        subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            return any(t.lemma_.lower() in _VOTED_TEXTS for t in subjects)
+    return False
 
 
 def _describes_a_text(trigger: Token) -> bool:
