@@ -669,3 +669,30 @@ def test_a_guest_welcomed_on_arrival_is_no_statement(extract: Extract) -> None:
         "tarmac by President Cyril Ramaphosa."
     )
     assert _of(extract(text), "statement") == []
+
+
+# -- strikes, product launches, coast guards ----------------------------------------------
+
+
+def test_striking_a_city_with_missiles_is_a_launch_at_it(extract: Extract) -> None:
+    text = "Russia struck Kyiv with ballistic missiles and drones overnight, killing 12 people."
+    [launch] = _of(extract(text), "launch")
+    assert _codes(launch, "agent") == {"RUS"} and _codes(launch, "target") == {"UKR"}
+    assert _of(extract("Israel hit Hamas positions with airstrikes on Friday."), "launch") == []
+
+
+def test_a_drone_launched_at_a_trade_show_is_a_product(extract: Extract) -> None:
+    text = (
+        "Taichung-based AeroLink Robotics Corp yesterday launched a long-endurance drone at "
+        "the Taipei Aerospace and Defense Technology Exhibition."
+    )
+    assert _of(extract(text), "launch") == []
+
+
+def test_a_coast_guard_accusing_foreign_ships_is_a_statement(extract: Extract) -> None:
+    text = (
+        "Taiwan's coast guard accused Chinese coast guard vessels operating near the Matsu "
+        "islands of malicious acts."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {"TWN"} and _codes(statement, "target") == {"CHN"}

@@ -27,6 +27,7 @@ _RISING_VERBS = frozenset(_LEXICON["rising_verbs"])
 _NOT_LAUNCHED = frozenset(_LEXICON["not_launched"])
 _SPACE_MODIFIERS = frozenset(_LEXICON["space_modifiers"])
 _FLYING_NOUNS = frozenset(_LEXICON["flying_nouns"])
+_TRADE_SHOWS = frozenset(_LEXICON["trade_shows"])
 
 
 def mention_from_trigger(
@@ -34,7 +35,13 @@ def mention_from_trigger(
 ) -> Mention | None:
     """A launch mention at ``trigger``, or None when nothing launchable is launched."""
     verb = syntax.clause_verb(trigger)
-    if trigger.pos_ == "VERB":
+    struck: list[Token] = []
+    if label_id == "strike":
+        # "Russia struck Kyiv with ballistic missiles": what was fired comes with "with",
+        # what was struck is the target.
+        objects = syntax.prep_objects(trigger, {"with"})
+        struck = syntax.direct_objects(trigger)
+    elif trigger.pos_ == "VERB":
         objects = syntax.direct_objects(trigger) or [
             c for c in trigger.children if c.dep_ == "nsubjpass"
         ]
@@ -56,6 +63,11 @@ def mention_from_trigger(
     launched = [t for o in objects for t in o.subtree]
     if not launched:
         return None
+    venues = syntax.prep_objects(trigger, {"at"}) + [
+        v for o in objects for v in syntax.prep_objects(o, {"at"})
+    ]
+    if any(t.lemma_.lower() in _TRADE_SHOWS for v in venues for t in v.subtree):
+        return None  # a product launched at an exhibition
     if label_id == "test" and _nuclear(trigger, objects):
         return None  # "tested a nuclear weapon", "its sixth nuclear test": no launch
     text = " ".join(t.text for t in launched)
@@ -90,7 +102,7 @@ def mention_from_trigger(
             if info and info[0]:
                 mention.agents = [ctx.country(info[0])]
                 break
-    aimed_at = syntax.prep_objects(trigger, _AIM_PREPOSITIONS) + [
+    aimed_at = struck + syntax.prep_objects(trigger, _AIM_PREPOSITIONS) + [
         t for o in objects for t in syntax.prep_objects(o, _AIM_PREPOSITIONS)
     ]
     own = {a.country for a in mention.agents}

@@ -232,6 +232,14 @@ def _targets(
     targets = ctx.resolve_all(target_heads)
     if not targets and trigger.lemma_ not in _BLAMING_VERBS:
         targets = ctx.actors_under(objects)
+    if not targets and trigger.lemma_ in _BLAMING_VERBS:
+        # "accused Chinese coast guard vessels of malicious acts": the state whose ships,
+        # troops or officials they are.
+        modifiers = [
+            c for h in target_heads for c in h.children if c.dep_ in {"amod", "compound", "poss"}
+        ]
+        codes = dict.fromkeys(code for m in modifiers if (code := ctx.actors.country_of(m)))
+        targets = [ctx.country(code) for code in codes]
     preps = {"on", "upon", "to", "against", "with", "at"}
     if not targets:
         # "condemned X for Y": the reason is no target when X is one already.
