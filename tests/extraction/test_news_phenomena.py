@@ -696,3 +696,32 @@ def test_a_coast_guard_accusing_foreign_ships_is_a_statement(extract: Extract) -
     )
     [statement] = _of(extract(text), "statement")
     assert _codes(statement, "agent") == {"TWN"} and _codes(statement, "target") == {"CHN"}
+
+
+# -- exercises that last, live fire, schedules ---------------------------------------------
+
+
+def test_a_live_fire_exercise_is_no_fire_drill(extract: Extract) -> None:
+    text = (
+        "The South Korean and U.S. air forces kicked off a four-day combined live-fire exercise "
+        "over waters off the west coast on Monday."
+    )
+    [exercise] = _of(extract(text), "military_exercise")
+    assert {"KOR", "USA"} <= _codes(exercise, "agent")
+
+
+def test_a_scheduled_exercise_is_planned(extract: Extract) -> None:
+    text = "Taiwan's annual Han Kuang exercises are scheduled for July."
+    assert _of(extract(text), "military_exercise") == []
+    assert [e.modality for e in extract(text)] == ["planned"]
+
+
+def test_reports_of_an_exercise_on_consecutive_days_are_one_exercise(extract: Extract) -> None:
+    text = (
+        "China's military held live-fire drills in the East China Sea on Wednesday. "
+        "The exercises began on Tuesday without prior announcement, with army and navy units "
+        "closing in on Taiwan from several directions."
+    )
+    [exercise] = _of(extract(text), "military_exercise")
+    assert _codes(exercise, "agent") == {"CHN"}
+    assert len(exercise.mentions) == 2

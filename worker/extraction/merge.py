@@ -29,6 +29,14 @@ def _dates_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
     return a.value.isoformat()[:size] == b.value.isoformat()[:size]
 
 
+def _within_window(a: ResolvedDate, b: ResolvedDate, days: int) -> bool:
+    """True when two day-precise dates lie within a happening's span ("the exercises began on
+    Tuesday" and "held live-fire drills on Wednesday" tell one exercise)."""
+    if days <= 0 or a.precision != "day" or b.precision != "day":
+        return False
+    return abs((a.value - b.value).days) <= days
+
+
 def _months_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
     """True when the dates agree to the month (or to the coarser of their precisions)."""
     size = min(_ISO_LENGTH.get(a.precision, 10), _ISO_LENGTH.get(b.precision, 10), 7)
@@ -41,13 +49,32 @@ def _near(a: Mention, b: Mention) -> bool:
     return second.sent.start <= first.sent.end
 
 
+#: Sentence openings that tell another happening than the one before ("Separately, the
+#: South Korean and U.S. air forces kicked off a live-fire exercise").
+_SEPARATE_OPENINGS = ("separately", "in a separate", "elsewhere", "in another")
+
+
+def _told_apart(a: Mention, b: Mention) -> bool:
+    later = a if a.sent.start > b.sent.start else b
+    return a.sent.start != b.sent.start and later.sent.text.lstrip().lower().startswith(
+        _SEPARATE_OPENINGS
+    )
+
+
 def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> bool:
-    if a.type != b.type or a.modality != b.modality:
+    if a.type != b.type or a.modality != b.modality or _told_apart(a, b):
         return False
     policy = specs[a.type].merge
     if policy.mode == "never":
         return False
-    if a.own_date and b.own_date and a.date and b.date and not _dates_agree(a.date, b.date):
+    if (
+        a.own_date
+        and b.own_date
+        and a.date
+        and b.date
+        and not _dates_agree(a.date, b.date)
+        and not _within_window(a.date, b.date, specs[a.type].incident_window_days)
+    ):
         return False
     if a.own_date != b.own_date and a.date and b.date and not _months_agree(a.date, b.date):
         # "India test-fired Agni-Prime" (dated by the story) and "it was earlier tested ...

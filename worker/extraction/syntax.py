@@ -301,7 +301,19 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "planned"
         if token is not trigger and token.lemma_ in CAPABILITY_WORDS:
             return "capability"
+    head = trigger.head
+    if (
+        trigger.dep_ == "nsubjpass"
+        and head.lemma_ in _SCHEDULING_VERBS
+        and not _has_negation(head)
+        and "have" not in {c.lemma_ for c in head.children if c.dep_ == "aux"}
+    ):
+        return "planned"  # "Taiwan's annual Han Kuang exercises are scheduled for July"
     return "asserted"
+
+
+#: Passive verbs that put their subject in the future ("the talks are scheduled for May").
+_SCHEDULING_VERBS = frozenset({"schedule", "plan", "slate", "set", "expect"})
 
 
 def in_span(token: Token, span: Span) -> bool:

@@ -27,7 +27,7 @@ def mention_from_trigger(
     or an exercise with no actor. ``label_id`` is unused (one signature for every type)."""
     if trigger.pos_ != "NOUN":
         return None
-    mods = {c.lower_ for c in trigger.children} | {trigger.head.lower_}
+    mods = {c.lower_ for c in trigger.children if not _live_fire(c)} | {trigger.head.lower_}
     if mods & _CIVIL_EXERCISE:
         return None
     words = {t.lower_ for t in sent}
@@ -59,7 +59,15 @@ def mention_from_trigger(
     partners = syntax.prep_objects(trigger, {"with", "between", "involving"})
     if verb is not trigger:
         partners += syntax.prep_objects(verb, {"with"})
-    participants = [a for a in ctx.actors_under(partners) if a not in agents]
+    # "with army and navy units closing in on Taiwan": who is closed in on is no partner.
+    aimed = {
+        t.i
+        for p in partners
+        for t in p.subtree
+        if t.dep_ == "prep" and t.lower_ in _AIMING_PREPS
+        for t in t.subtree
+    }
+    participants = [a for a in ctx.actors_under(partners, aimed) if a not in agents]
     # A samba school's "military drills" or a club's training camp: exercises are held by
     # states, their forces and alliances (the political-side test of statements).
     agents = [a for a in agents if ctx.actors.is_political(a)]
@@ -73,6 +81,15 @@ def mention_from_trigger(
     mention.targets = [a for a in aimed_at if a not in mention.agents + mention.participants]
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+_AIMING_PREPS = frozenset({"on", "at", "against", "toward", "towards", "around", "near"})
+
+
+def _live_fire(token: Token) -> bool:
+    """True for the "fire" of "live-fire" (a firing exercise), which is no fire drill."""
+    before = [t.lower_ for t in token.doc[max(token.i - 2, 0) : token.i]]
+    return token.lower_ == "fire" and "live" in before
 
 
 def aimed_at_phrases(heads: list[Token]) -> list[Token]:
