@@ -725,3 +725,23 @@ def test_reports_of_an_exercise_on_consecutive_days_are_one_exercise(extract: Ex
     [exercise] = _of(extract(text), "military_exercise")
     assert _codes(exercise, "agent") == {"CHN"}
     assert len(exercise.mentions) == 2
+
+
+def test_a_quote_two_sentences_after_its_paraphrase_is_the_same_utterance(
+    extract: Extract,
+) -> None:
+    text = (
+        "Foreign Minister Wang Yi said on Friday that China would keep supporting talks. "
+        "The meeting lasted two hours. "
+        '"Dialogue is the only way out of the crisis," Wang said.'
+    )
+    [statement] = _of(extract(text), "statement")
+    assert len(statement.mentions) == 2
+
+
+def test_quotes_of_two_people_of_one_state_stay_two_statements(extract: Extract) -> None:
+    text = (
+        "Foreign Minister Wang Yi condemned the sanctions on Friday. "
+        '"We will study the measures carefully," said Chinese Commerce Minister Wang Wentao.'
+    )
+    assert len(_of(extract(text), "statement")) == 2

@@ -278,9 +278,10 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
 
     "X condemned Y for Z." followed by '"...," X said.' is one utterance told twice: the gold
     convention (shared/eval/README.md) counts one event with two mentions, and two events
-    double what users count. Only a quote that adds no stance of its own (neutral) in the very
-    next sentence is folded: a quote that warns after a paraphrase that condemned is another
-    utterance in the seed's and the news gold alike.
+    double what users count. Only a quote that adds no stance of its own (neutral), by the
+    same speaker (the same person when both name one), in one of the next two sentences is
+    folded: a quote that warns after a paraphrase that condemned is another utterance in the
+    seed's and the news gold alike.
     Returns {index of the quote event: index of the paraphrase event}.
     """
     links: dict[int, int] = {}
@@ -291,14 +292,32 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
             and specs[later.type].speech
             and later.quote
             and later.subtype == NEUTRAL
-            and earlier.subtype != NEUTRAL
             and not earlier.quote
             and later.modality == earlier.modality
-            and later.sent.start == earlier.sent.end  # the very next sentence
+            and _follows_closely(earlier.sent, later.sent)
             and {a.country for a in later.agents} & {a.country for a in earlier.agents}
+            and _same_person(later, earlier)
         ):
             links[i] = i - 1
     return links
+
+
+def _follows_closely(earlier: Span, later: Span) -> bool:
+    """True when ``later`` is the next sentence after ``earlier`` or the one after that (a
+    sentence of context may stand between a paraphrase and its quote)."""
+    if later.start < earlier.end:
+        return False
+    if later.start == earlier.end:
+        return True
+    following = earlier.doc[earlier.end].sent
+    return later.start == following.end
+
+
+def _same_person(a: Mention, b: Mention) -> bool:
+    """False when both mentions name a speaking person and none is the same."""
+    people_a = {x.name for x in a.agents if x.kind == "person"}
+    people_b = {x.name for x in b.agents if x.kind == "person"}
+    return not (people_a and people_b) or bool(people_a & people_b)
 
 
 def _mention_of(sent: Span) -> EventMention:
