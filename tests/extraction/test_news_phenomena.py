@@ -745,3 +745,25 @@ def test_quotes_of_two_people_of_one_state_stay_two_statements(extract: Extract)
         '"We will study the measures carefully," said Chinese Commerce Minister Wang Wentao.'
     )
     assert len(_of(extract(text), "statement")) == 2
+
+
+def test_a_quote_closed_by_he_added_goes_on_with_the_utterance(extract: Extract) -> None:
+    text = (
+        '"We carry out this training to keep our deterrent credible," NATO Secretary General '
+        "Mark Rutte said in a statement. "
+        '"It also sends a clear signal to any potential adversary that we will defend all '
+        'allies against all threats," he added.'
+    )
+    [statement] = _of(extract(text), "statement")
+    assert len(statement.mentions) == 2
+
+
+def test_a_fragment_cut_off_a_quote_goes_on_with_the_utterance(extract: Extract) -> None:
+    text = (
+        "U.S. President Donald Trump rebuked Russian President Vladimir Putin, saying on "
+        'social media that he was "not happy" with the strikes on Kyiv.\n'
+        '"Not necessary, and very bad timing. Vladimir, STOP!" he wrote, urging Moscow to get '
+        "a peace deal done."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert statement.subtype == "condemn"

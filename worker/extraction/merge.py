@@ -290,11 +290,11 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
         if (
             later.type == earlier.type
             and specs[later.type].speech
-            and later.quote
-            and later.subtype == NEUTRAL
-            and not earlier.quote
+            and (later.quote or _fragment(later))
+            and (later.subtype == NEUTRAL or _continues(later))
+            and (not earlier.quote or _continues(later))
             and later.modality == earlier.modality
-            and _follows_closely(earlier.sent, later.sent)
+            and _follows_closely(earlier.sent, later.sent, 3 if _fragment(later) else 1)
             and {a.country for a in later.agents} & {a.country for a in earlier.agents}
             and _same_person(later, earlier)
         ):
@@ -302,15 +302,37 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
     return links
 
 
-def _follows_closely(earlier: Span, later: Span) -> bool:
-    """True when ``later`` is the next sentence after ``earlier`` or the one after that (a
-    sentence of context may stand between a paraphrase and its quote)."""
+#: Verbs that go on with what the speaker was saying ('"...," he added').
+_GOING_ON_VERBS = frozenset({"add", "continue"})
+
+
+def _continues(later: Mention) -> bool:
+    """True when ``later`` only goes on with an utterance already told: a quote closed by
+    "he added", or a fragment the sentence splitter cut off a quote ("he wrote, urging
+    Moscow to get a peace deal done.")."""
+    return (later.quote is not None and later.trigger.lemma_ in _GOING_ON_VERBS) or _fragment(
+        later
+    )
+
+
+def _fragment(mention: Mention) -> bool:
+    """True for a sentence that opens in lower case: the splitter cut it off a quote."""
+    return mention.sent.text.lstrip()[:1].islower()
+
+
+def _follows_closely(earlier: Span, later: Span, between: int) -> bool:
+    """True when ``later`` comes after ``earlier`` with at most ``between`` sentences between
+    them (a sentence of context may stand between a paraphrase and its quote; a quote the
+    splitter cut at each "!" leaves more)."""
     if later.start < earlier.end:
         return False
-    if later.start == earlier.end:
-        return True
-    following = earlier.doc[earlier.end].sent
-    return later.start == following.end
+    doc = earlier.doc
+    position = earlier.end
+    for _ in range(between):
+        if position >= later.start:
+            break
+        position = doc[position].sent.end
+    return later.start <= position
 
 
 def _same_person(a: Mention, b: Mention) -> bool:
