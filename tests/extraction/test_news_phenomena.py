@@ -767,3 +767,18 @@ def test_a_fragment_cut_off_a_quote_goes_on_with_the_utterance(extract: Extract)
     )
     [statement] = _of(extract(text), "statement")
     assert statement.subtype == "condemn"
+
+
+def test_an_envoy_due_in_a_capital_for_talks_is_a_planned_meeting(extract: Extract) -> None:
+    text = "Special envoy Steve Witkoff is due in Moscow later this week for talks with Putin."
+    assert [e.modality for e in extract(text) if e.type == "meeting"] == ["planned"]
+
+
+def test_the_croatian_telling_the_crowd_is_a_person_not_the_state(extract: Extract) -> None:
+    text = (
+        '"We are not finished, this is only the beginning," the Croatian told the crowd from '
+        "the top deck of the bus."
+    )
+    assert _of(extract(text), "statement") == []
+    # "the Russians" may still be the Russian side.
+    assert _of(extract("The Russians warned Kyiv on Friday against new strikes."), "statement")

@@ -341,6 +341,15 @@ class ArticleActors:
             _span, entry = found
             if entry.form == "demonym" and token.pos_ in {"ADJ"} and token.dep_ == "amod":
                 return None
+            if (
+                entry.form == "demonym"
+                and token.tag_ in {"NN", "NNP", "JJ"}
+                and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}
+                and any(c.dep_ == "det" and c.lower_ in {"the", "a", "an"} for c in token.children)
+            ):
+                # "the Croatian told the crowd": one person of that nationality (a player, a
+                # coach), not the state; "the Russians" may still be the Russian side.
+                return None
             if entry.kind == "person":
                 return self._person_from_entry(entry)
             return self._entry_actor(entry)

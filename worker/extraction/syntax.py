@@ -301,6 +301,12 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "planned"
         if token is not trigger and token.lemma_ in CAPABILITY_WORDS:
             return "capability"
+    for token in chain[1:4]:
+        if token.lemma_ == "be" and any(
+            c.dep_ == "acomp" and c.lemma_ in PLANNING_HEADS and c.i < trigger.i
+            for c in token.children
+        ):
+            return "planned"  # "Witkoff is due in Moscow later this week for talks"
     head = trigger.head
     if (
         trigger.dep_ == "nsubjpass"
