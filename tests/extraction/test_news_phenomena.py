@@ -782,3 +782,34 @@ def test_the_croatian_telling_the_crowd_is_a_person_not_the_state(extract: Extra
     assert _of(extract(text), "statement") == []
     # "the Russians" may still be the Russian side.
     assert _of(extract("The Russians warned Kyiv on Friday against new strikes."), "statement")
+
+
+def test_who_judges_an_exercise_does_not_join_its_holders(extract: Extract) -> None:
+    text = (
+        "Russia and Belarus on Friday launched joint military exercises near the Polish "
+        "border. Polish Prime Minister Donald Tusk said the drills were very aggressive."
+    )
+    [exercise] = _of(extract(text), "military_exercise")
+    assert _codes(exercise, "agent") == {"RUS", "BLR"}
+
+
+def test_a_past_edition_of_the_storys_exercise_is_held_by_the_same_side(
+    extract: Extract,
+) -> None:
+    text = (
+        "Russia and Belarus on Friday launched joint military exercises near the Polish "
+        "border. Polish Prime Minister Donald Tusk said the drills were very aggressive. "
+        "The last Zapad drills, held in September 2021, involved some 200,000 troops."
+    )
+    exercises = _of(extract(text), "military_exercise")
+    assert [e.sentence[:8] for e in exercises] == ["Russia a", "The last"]
+    assert all(_codes(e, "agent") == {"RUS", "BLR"} for e in exercises)
+
+
+def test_a_statement_about_nationals_is_aimed_at_their_state(extract: Extract) -> None:
+    text = (
+        "The Philippine Department of Foreign Affairs said on Tuesday that the Chinese ships' "
+        "dangerous maneuvers had endangered Filipino personnel."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "target") == {"CHN"}

@@ -208,6 +208,9 @@ def _roles(
     # Ukraine as a launcher): the story's sentences name the sides when they name any.
     body = [m for m in group if not m.echo]
     tellers = body if any(m.agents for m in body) else group
+    # "Tusk said the drills were aggressive" refers to the drills: Tusk holds none of them.
+    reports = [m for m in tellers if not m.talked_about]
+    tellers = reports if any(m.agents for m in reports) else tellers
     agents = unique_actors(best.agents + [a for m in tellers for a in m.agents])
     if policy.agents_from_best and best.agents:
         # Other mentions of a vote name abstainers and earlier voters: present, not the agent.

@@ -116,16 +116,20 @@ def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str
     """An exercise told without its side is held by the story's one exercising state (the
     states of its exercises with agents, when they agree); with none or several, it is dropped:
     an exercise nobody is said to hold is no event. ``ctx`` and ``notes`` are unused."""
-    holders = {
-        tuple(sorted(str(a.country) for a in m.agents))
+    # Who holds the story's exercises; a reaction's speaker ("Tusk said the drills were
+    # aggressive") holds none. "Belarus", "Russia" and "Russia and Belarus" agree: the
+    # widest side includes the others.
+    holding = [
+        m
         for m in mentions
-        if m.type == "military_exercise" and m.agents
-    }
-    agents = (
-        next(m for m in mentions if m.type == "military_exercise" and m.agents).agents
-        if len(holders) == 1
-        else None
-    )
+        if m.type == "military_exercise" and m.agents and not m.talked_about
+    ]
+    widest = max(holding, key=lambda m: len({a.country for a in m.agents}), default=None)
+    agents = None
+    if widest is not None:
+        sides = {a.country for a in widest.agents}
+        if all({a.country for a in m.agents} <= sides for m in holding):
+            agents = widest.agents
     kept: list[Mention] = []
     for mention in mentions:
         if mention.type == "military_exercise" and not mention.agents:

@@ -235,11 +235,7 @@ def _targets(
     if not targets and trigger.lemma_ in _BLAMING_VERBS:
         # "accused Chinese coast guard vessels of malicious acts": the state whose ships,
         # troops or officials they are.
-        modifiers = [
-            c for h in target_heads for c in h.children if c.dep_ in {"amod", "compound", "poss"}
-        ]
-        codes = dict.fromkeys(code for m in modifiers if (code := ctx.actors.country_of(m)))
-        targets = [ctx.country(code) for code in codes]
+        targets = [a for h in target_heads for a in _nationals(ctx, h)]
     preps = {"on", "upon", "to", "against", "with", "at"}
     if not targets:
         # "condemned X for Y": the reason is no target when X is one already.
@@ -257,7 +253,7 @@ def _targets(
             for group in (subjects, others):
                 for head in group:
                     # The first actor a phrase names is what it is about; the rest is detail.
-                    found = ctx.actors_under([head])[:1]
+                    found = ctx.actors_under([head])[:1] or _nationals(ctx, head)[:1]
                     targets += [a for a in found if a not in targets]
                 if targets:
                     break
@@ -265,6 +261,15 @@ def _targets(
         for head in _condition_subjects(trigger, complements):
             targets += [a for a in ctx.actors_under([head])[:1] if a not in targets]
     return targets, target_heads
+
+
+def _nationals(ctx: ArticleContext, head: Token) -> list[ResolvedActor]:
+    """States a phrase names only by nationality ("the Chinese ships' dangerous maneuvers",
+    "the U.S. destroyer"): a demonym modifying the head or its possessor."""
+    modifiers = [c for c in head.children if c.dep_ in {"amod", "compound", "poss"}]
+    modifiers += [g for c in modifiers if c.dep_ == "poss" for g in c.children]
+    codes = dict.fromkeys(code for m in modifiers if (code := ctx.actors.country_of(m)))
+    return [ctx.country(code) for code in codes]
 
 
 def _condition_subjects(trigger: Token, complements: list[Token]) -> list[Token]:
