@@ -813,3 +813,14 @@ def test_a_statement_about_nationals_is_aimed_at_their_state(extract: Extract) -
     )
     [statement] = _of(extract(text), "statement")
     assert _codes(statement, "target") == {"CHN"}
+
+
+def test_a_visit_to_another_host_is_its_own_meeting(extract: Extract) -> None:
+    text = (
+        "President Cyril Ramaphosa hosted Chinese President Xi Jinping on a state visit in "
+        "Pretoria on Tuesday. Indian Prime Minister Narendra Modi travelled on to Athens on "
+        "Friday, the first visit to Greece by an Indian prime minister in 40 years."
+    )
+    meetings = _of(extract(text), "meeting")
+    assert len(meetings) == 2
+    assert [_codes(e, "target") for e in meetings][-1] == {"GRC"}

@@ -144,7 +144,11 @@ def _fold_references(
             ),
             None,
         )
-        if home is not None:
+        if home is not None and _other_counterpart(group, home):
+            # "Modi travelled on to Athens on Friday, the first visit to Greece": a visit to
+            # another host than the story's is its own happening.
+            kept.append(group)
+        elif home is not None:
             home.extend(group)
         elif not all(m.talked_about for m in group):
             kept.append(group)
@@ -152,6 +156,19 @@ def _fold_references(
         # tells no such happening itself: the talk is the statement's, no event of its own.
     return kept
 
+
+
+def _other_counterpart(group: list[Mention], home: list[Mention]) -> bool:
+    """True when the references name sides and counterparts of their own, none of the home
+    event's: another happening of the type, not a mention of the story's."""
+    agents = {a.country for m in group for a in m.agents}
+    targets = {a.country for m in group for a in m.targets}
+    home_sides = {a.country for m in home for a in (*m.agents, *m.targets)}
+    return (
+        bool(agents and targets)
+        and not all(m.talked_about for m in group)
+        and not targets & home_sides
+    )
 
 
 def fold_echoes(
