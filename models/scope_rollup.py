@@ -18,6 +18,10 @@ Anything else (SQL written by hand, ``DELETE FROM article``) leaves the counters
 :func:`rebuild`. Counters move by ``n = n + delta`` upserts sorted by key, one pass per
 writer: two workers adding to the same counters wait for each other, never deadlock (and
 the linker's per-type lock already keeps workers of one type apart: every key has a type).
+Report counts are sums over events, right whatever runs concurrently; an incident's mask is
+not, so its snapshot and settle must not interleave with another writer's on the same
+incident: the per-type lock (taken before ``replace_events`` when linking) sees to that, as
+it does for ``incident_facet``.
 """
 
 from __future__ import annotations
