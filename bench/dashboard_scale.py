@@ -11,7 +11,7 @@ It creates the database ``eventwire_scale`` next to the one in ``--admin-url`` (
 and agent/target/participant links in SQL (``INSERT ... SELECT generate_series``: no Python
 round trips, about two minutes for 1M events; the links and agent-target pairs carry the
 copies of event and actor columns that models.repository.replace_events writes; the incident
-rollup and ``event_country`` come from their rebuilds), runs
+rollup, ``event_country`` and the scope rollup come from their rebuilds), runs
 VACUUM ANALYZE, then times every query the dashboard pages run, with the default filter and
 with typical ones (``--scenario``, repeatable, picks some; ``--page`` likewise). It prints a
 table and writes ``bench/results/dashboard_scale.json``. The database is dropped at the end
@@ -101,6 +101,15 @@ def _rollup(conn: Connection) -> None:
 def _event_countries(conn: Connection) -> None:
     """The countries each event involves (migration 0011), as replace_events writes them."""
     from models.event_countries import rebuild
+
+    with Session(bind=conn) as session:
+        rebuild(session)
+        session.flush()
+
+
+def _scope_rollup(conn: Connection) -> None:
+    """The scope rollup (migration 0012), as replace_events and the linker keep it."""
+    from models.scope_rollup import rebuild
 
     with Session(bind=conn) as session:
         rebuild(session)
@@ -247,6 +256,8 @@ def _steps(events: int) -> list[tuple[str, str | Callable[[Connection], None]]]:
         ),
         ("incident rollup", _rollup),
         ("event countries", _event_countries),
+        # After event_country, which it reads.
+        ("scope rollup", _scope_rollup),
         # VACUUM too: it sets the visibility map, so index-only scans are index-only, as on a
         # database autovacuum has seen (ANALYZE alone leaves every row a heap fetch).
         ("vacuum analyze", "VACUUM ANALYZE"),
@@ -292,7 +303,7 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
 #: Tables copied to SQLite, parents first (what the pages read; mentions are not generated).
 COPIED_TABLES = (
     "article", "actor", "event", "incident", "event_actor", "event_pair", "incident_facet",
-    "incident_count", "event_country",
+    "incident_count", "event_country", "scope_count",
 )  # fmt: skip
 
 
@@ -565,7 +576,15 @@ def main(argv: list[str] | None = None) -> int:
         with engine.connect() as conn:
             counts = {
                 t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                for t in ("article", "actor", "event", "event_actor", "event_pair", "incident")
+                for t in (
+                    "article",
+                    "actor",
+                    "event",
+                    "event_actor",
+                    "event_pair",
+                    "incident",
+                    "scope_count",
+                )
             }
         print("rows:", counts, flush=True)
         records, totals = _time_and_print(engine, args)

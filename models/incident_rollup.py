@@ -57,7 +57,8 @@ FacetRow = tuple[int, str, str, str, int]  # incident_id, facet, key, type, mask
 CountKey = tuple[str, str, str, int]  # facet, key, type, mask
 
 
-def _bit(modality: Any) -> Any:
+def modality_bit(modality: Any) -> Any:
+    """SQL: the bit of the modality ``modality`` (a column) in a mask."""
     whens = [(modality == name, bit) for name, bit in MODALITY_BITS.items()]
     return case(*whens, else_=OTHER_BIT)
 
@@ -71,7 +72,7 @@ def facet_rows_query(incident_ids: Sequence[int] | None) -> Any:
         if incident_ids is None
         else ev.incident_id.in_(list(incident_ids))
     )
-    bit = _bit(ev.modality).label("bit")
+    bit = modality_bit(ev.modality).label("bit")
     joined = _link.join(_event, ev.id == ln.event_id)
     parts = [
         select(ev.incident_id, literal("all", String).label("facet"),
@@ -94,7 +95,8 @@ def facet_rows_query(incident_ids: Sequence[int] | None) -> Any:
     )
     f = firsts.c
     day_key = cast(f.first_day, String)
-    parts.append(select(f.incident_id, literal("day", String), day_key, f.type, _bit(f.modality)))
+    day_bit = modality_bit(f.modality)
+    parts.append(select(f.incident_id, literal("day", String), day_key, f.type, day_bit))
     # ``anyday``: the first day of its events of each type whatever their modality (all bits),
     # for the time series when every modality counts.
     anyday = (
@@ -247,6 +249,7 @@ __all__ = [
     "OTHER_BIT",
     "facet_rows_query",
     "mismatches",
+    "modality_bit",
     "rebuild",
     "refresh_incidents",
 ]

@@ -24,6 +24,7 @@ from sqlmodel import SQLModel
 from common.batching import batched
 from common.dates import event_day
 from common.incident_keys import block_key
+from models import scope_rollup
 from models.records import (
     ActorRecord,
     AddResult,
@@ -472,12 +473,17 @@ def replace_events(
     if not article_ids:
         return 0
 
+    # The scope rollup (models.scope_rollup): what the events replaced and their incidents
+    # count for now; the difference is applied once the new events are written.
+    conn = session.connection()
+    replaced = scope_rollup.facts_of(conn, "article_id", article_ids)
+    old_incidents = {f.incident_id for f in replaced if f.incident_id is not None}
+    before = scope_rollup.event_counts(replaced) + scope_rollup.incident_counts(
+        scope_rollup.facts_of(conn, "incident_id", old_incidents)
+    )
+    if link_work is not None:
+        link_work.old_incidents.update(old_incidents)
     for chunk in batched(article_ids, IN_CHUNK):
-        if link_work is not None:
-            old_incidents = select(_event.c.incident_id).where(_event.c.article_id.in_(chunk))
-            link_work.old_incidents.update(
-                i for i in session.scalars(old_incidents.distinct()) if i is not None
-            )
         old_events = select(_event.c.id).where(_event.c.article_id.in_(chunk))
         session.execute(delete(_pair).where(_pair.c.event_id.in_(old_events)))
         session.execute(delete(_mention).where(_mention.c.event_id.in_(old_events)))
@@ -572,6 +578,23 @@ def replace_events(
             }
     for country_chunk in batched(list(country_rows.values()), IN_CHUNK):
         session.execute(_insert(session, _country), list(country_chunk))
+
+    # The new events' counters from the rows just written (no query), and the incidents that
+    # lost events as they are now (the linker moves the new events into incidents later).
+    facts = {
+        event_id: scope_rollup.EventFacts(record.type, record.modality)
+        for event_id, (_, record) in zip(event_ids, pairs)
+    }
+    for link in link_rows:
+        facts[link["event_id"]].actors.add(link["actor_id"])
+    for pair in pair_rows:
+        facts[pair["event_id"]].pairs.add((pair["agent_id"], pair["target_id"]))
+    for event_id, country in country_rows:
+        facts[event_id].countries.add(country)
+    after = scope_rollup.event_counts(facts.values()) + scope_rollup.incident_counts(
+        scope_rollup.facts_of(conn, "incident_id", old_incidents)
+    )
+    scope_rollup.apply(conn, scope_rollup.difference(after, before))
 
     _update_articles(
         session,

@@ -6,6 +6,7 @@ together, and add an Alembic migration for every change here.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
@@ -34,6 +36,7 @@ from common.dates import event_day
 from models.feed_tables import Feed, FeedItem  # noqa: F401
 from models.incident_tables import ArticleBand, Incident  # noqa: F401
 from models.rollup_tables import IncidentCount, IncidentFacet  # noqa: F401
+from models.scope_tables import ScopeCount  # noqa: F401
 
 
 def utcnow() -> datetime:
@@ -439,3 +442,44 @@ WHERE NOT EXISTS (SELECT 1 FROM event_country x WHERE x.event_id = e.id
 def _add_countries(_mapper: Any, connection: Connection, target: Any) -> None:
     event_id = target.id if isinstance(target, Event) else target.event_id
     connection.execute(text(_INSERT_COUNTRIES_SQL), {"event_id": event_id})
+
+
+# The scope rollup (models.scope_rollup) of ORM inserts: what the events and incidents a
+# flush adds to counted for before it, then the difference after it, once the listeners
+# above have written their pairs and countries. Per flush, not per row: the unit of work
+# runs every row's before_insert before any of their INSERTs (two links of one event would
+# each see neither).
+_SCOPE_BEFORE = "scope_rollup_before"
+
+
+def _scope_ids(session: Session) -> dict[str, set[int]]:
+    """The events (with their incidents) and incidents the new rows of a flush change."""
+    events = {o.event_id for o in session.new if isinstance(o, EventActorLink)}
+    events |= {o.id for o in session.new if isinstance(o, Event) and o.id is not None}
+    incidents = {o.incident_id for o in session.new if isinstance(o, Event)}
+    return {
+        "event_ids": {i for i in events if i is not None},
+        "incident_ids": {i for i in incidents if i is not None},
+    }
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _scope_before(session: Session, _context: Any, _instances: Any) -> None:
+    ids = _scope_ids(session)
+    if not any(ids.values()):
+        return
+    # models.scope_rollup imports this module: imported when first needed.
+    from models import scope_rollup
+
+    session.info[_SCOPE_BEFORE] = scope_rollup.snapshot(session.connection(), **ids)
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _scope_after(session: Session, _context: Any) -> None:
+    ids = _scope_ids(session)  # the new rows have their ids now
+    before = session.info.pop(_SCOPE_BEFORE, None)
+    if not any(ids.values()) and before is None:
+        return
+    from models import scope_rollup
+
+    scope_rollup.settle(session.connection(), before or Counter(), **ids)

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from common.incident_keys import block_key
-from models import incident_repository, incident_rollup
+from models import incident_repository, incident_rollup, scope_rollup
 from models.incident_repository import BlockEvent
 from models.records import LinkWork
 from worker.event_types import incident_traits
@@ -74,8 +74,7 @@ def to_link_event(event: BlockEvent, traits: Mapping[str, TypeTraits] | None = N
         day=event.day,
         precision=event.date_precision if event.event_date else None,
         # "published": dated by the publication day (extractor 0.2.2+), as good as undated.
-        inferred=event.event_date is None
-        or event.date_source in ("context", "published"),
+        inferred=event.event_date is None or event.date_source in ("context", "published"),
         agent_countries=frozenset(a[3] for a in agents if a[3]),
         agent_people=frozenset(a[1].lower() for a in agents if a[2] == "person"),
         target_countries=frozenset(a[3] for a in event.actors if a[0] == "target" and a[3]),
@@ -189,14 +188,17 @@ def link_events(session: Session, work: LinkWork) -> int:
                 row["key"] = f"{base}#{n}"
             keys.add(row["key"])
             incidents.append((row, [e.id for e in stored]))
+    current = {i: e.incident_id for i, e in loaded.items()}
+    # The incidents write_incidents may change: what they count for in the scope rollup now.
+    candidates = {i for i in current.values() if i is not None} | set(work.old_incidents)
+    conn = session.connection()
+    before = scope_rollup.snapshot(conn, incident_ids=candidates)
     changed = incident_repository.write_incidents(
-        session,
-        incidents=incidents,
-        current={i: e.incident_id for i, e in loaded.items()},
-        replaced=work.old_incidents,
+        session, incidents=incidents, current=current, replaced=work.old_incidents
     )
     # Once for the whole transaction: the counters are changed in one pass, in key order.
     incident_rollup.refresh_incidents(session, incident_ids=changed)
+    scope_rollup.settle(conn, before, incident_ids=candidates | changed)
     logger.debug(
         "linked %d new events: %d events in %d incidents",
         len(work.new_events),

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
-from models.queries import rollup
+from models.queries import rollup, scope_counts
 from models.queries._core import ROLES, actor, check_role, fetch_all, link, pair
 from models.queries.buckets import bucket_start
 from models.queries.filters import (
@@ -50,8 +50,10 @@ def top_actors(
 
     ``role`` (``agent``, ``target`` or ``participant``) counts only that role.
     """
-    if role is None and (from_rollup := rollup.top_actors(session, filt, limit)) is not None:
-        return from_rollup
+    if role is None:
+        for counted_in_advance in (rollup.top_actors, scope_counts.top_actors):
+            if (found := counted_in_advance(session, filt, limit)) is not None:
+                return found
     counts = _actor_event_counts(session, filt, role).subquery()
     a = actor.c
     stmt = (
@@ -143,6 +145,8 @@ def country_counts(
     many = filt is not None and filt.count_incidents
     if many and role is None and (from_rollup := rollup.country_counts(session, filt)) is not None:
         return from_rollup
+    if role is None and (scoped := scope_counts.country_counts(session, filt)) is not None:
+        return scoped
     if role is None and filt is not None and not filt.copied_only:
         return _involved_country_counts(session, filt)
     if many:
@@ -243,6 +247,9 @@ def interaction_pairs(
     """
     if level not in ("actor", "country"):
         raise ValueError(f"level must be 'actor' or 'country', not {level!r}")
+    scoped = scope_counts.interaction_pairs(session, filt, limit) if level == "actor" else None
+    if scoped is not None:
+        return scoped
     # From event_pair (every agent link times every target link of an event, with copies of
     # the event's fields and both countries); names only for the counted pairs.
     pairs = linked_rows(

@@ -66,12 +66,13 @@ def _conditions(
         conds.append(c.facet == facet)
     if len(filt.types) == 1:
         return [*conds, c.type == filt.types[0]]
-    if _mixed_incidents(session):
+    if mixed_incidents(session):
         return None
     return [*conds, c.type.in_(filt.types)] if filt.types else conds
 
 
-def _mixed_incidents(session: Session) -> int:
+def mixed_incidents(session: Session) -> int:
+    """How many incidents have events of more than one type (0 unless written by hand)."""
     facet, key, type_, mask = MIXED_KEY
     c = counts.c
     stmt = select(func.coalesce(func.sum(c.n), 0)).where(

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from models import incident_rollup
+from models import incident_rollup, scope_rollup
 from models.engine import make_engine
 from tests.conftest import REPO, cli_env, scratch_postgres
 
@@ -48,11 +48,13 @@ def _run(env: dict[str, str], *args: str) -> None:
 def _incidents(url: str) -> tuple[set[frozenset[tuple[str, int, str]]], set[tuple[str, str]]]:
     """The partition of events (article external id, offset, type) by incident, and the
     (copy, original) pairs; asserts that every event has an incident that exists, every
-    incident has events, and the incident rollup the workers kept equals its base tables."""
+    incident has events, and the incident and scope rollups the workers kept equal their base
+    tables."""
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             assert incident_rollup.mismatches(session) == []
+            assert scope_rollup.mismatches(session) == []
         with engine.connect() as conn:
             rows = conn.execute(
                 text(

@@ -21,6 +21,7 @@ from tests.conftest import POSTGRES_URL, unavailable
 
 DIALECTS = ["sqlite", "postgresql"]
 TABLES = (
+    "scope_count",
     "incident_facet",
     "incident_count",
     "article_band",

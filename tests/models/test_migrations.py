@@ -40,6 +40,7 @@ TABLES = {
     "incident_facet",
     "incident_count",
     "event_country",
+    "scope_count",
     "alembic_version",
 }
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
@@ -62,7 +63,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0011"
+    assert current_revision(empty_url) == head_revision() == "0012"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -717,6 +718,97 @@ def test_0011_adds_event_country_for_older_events_and_drops_it(empty_url: str) -
         inspect(engine).clear_cache()
         assert "event_country" not in set(inspect(engine).get_table_names())
         assert current_revision(empty_url) == "0010"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0012_adds_the_scope_rollup_counting_older_events_and_drops_it(empty_url: str) -> None:
+    """0012: scope_count, backfilled from the events and incidents stored before."""
+    from models.scope_rollup import mismatches
+
+    upgrade(empty_url, "0011")
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, content_hash, text, status, attempts, created_at, "
+                    "updated_at) VALUES (1, 'h1', 'Old text.', 'done', 1, "
+                    "'2024-03-05 00:00:00', '2024-03-05 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO actor (id, key, name, country, kind) VALUES "
+                    "(3, 'country|prk|north korea', 'North Korea', 'PRK', 'country'), "
+                    "(4, 'country|jpn|japan', 'Japan', 'JPN', 'country')"
+                )
+            )
+            # Events 7 and 8 (asserted, planned) of incident 70: North Korea acting on Japan,
+            # 7 located in Japan; event 8 in North Korea.
+            for event_id, modality, place in ((7, "asserted", "JPN"), (8, "planned", "PRK")):
+                conn.execute(
+                    text(
+                        "INSERT INTO event (id, article_id, type, sentence, start_char, "
+                        "end_char, trigger, weapons, modality, confidence, attributes, "
+                        "created_at, incident_id, location_country, day) VALUES "
+                        f"({event_id}, 1, 'launch', 'Old text.', 0, 9, 'x', '[]', "
+                        f"'{modality}', 0.9, '{{}}', '2024-03-05 00:00:00', 70, '{place}', "
+                        "'2024-03-05')"
+                    )
+                )
+                for actor_id, role, country in ((3, "agent", "PRK"), (4, "target", "JPN")):
+                    conn.execute(
+                        text(
+                            "INSERT INTO event_actor (event_id, actor_id, role, type, modality, "
+                            f"actor_country, incident_id) VALUES ({event_id}, {actor_id}, "
+                            f"'{role}', 'launch', '{modality}', '{country}', 70)"
+                        )
+                    )
+                conn.execute(
+                    text(
+                        "INSERT INTO event_pair (event_id, agent_id, target_id, type, modality, "
+                        f"agent_country, target_country, incident_id) VALUES ({event_id}, 3, "
+                        f"4, 'launch', '{modality}', 'PRK', 'JPN', 70)"
+                    )
+                )
+                for country in ("JPN", "PRK"):
+                    conn.execute(
+                        text(
+                            "INSERT INTO event_country (event_id, country, type, modality, "
+                            f"location_country, incident_id) VALUES ({event_id}, '{country}', "
+                            f"'launch', '{modality}', '{place}', 70)"
+                        )
+                    )
+        upgrade(empty_url)
+        pairs = _rows_of(
+            engine,
+            "SELECT unit, scope, key, target_id, mask, n FROM scope_count "
+            "WHERE facet = 'pair' ORDER BY 1, 2, 5",
+        )
+        # Two reports (asserted: bit 1, planned: bit 8) in each country they involve, and one
+        # incident whose reports have both modalities there (1 | 8).
+        assert pairs == [
+            ("event", "JPN", "3", 4, 1, 1),
+            ("event", "JPN", "3", 4, 8, 1),
+            ("event", "PRK", "3", 4, 1, 1),
+            ("event", "PRK", "3", 4, 8, 1),
+            ("incident", "JPN", "3", 4, 9, 1),
+            ("incident", "PRK", "3", 4, 9, 1),
+        ]
+        actors = _rows_of(
+            engine,
+            "SELECT key, sum(n) FROM scope_count WHERE unit = 'event' AND scope = '' "
+            "AND facet = 'actor' GROUP BY key ORDER BY key",
+        )
+        assert actors == [("3", 2), ("4", 2)]
+        with session_scope(engine) as session:
+            assert mismatches(session) == []
+        _downgrade(engine, empty_url, "0011")
+        inspect(engine).clear_cache()
+        assert "scope_count" not in set(inspect(engine).get_table_names())
+        assert current_revision(empty_url) == "0011"
     finally:
         engine.dispose()
 

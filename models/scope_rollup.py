@@ -1,0 +1,322 @@
+"""Maintain the scope rollup (``models.scope_tables.ScopeCount``) in the caller's transaction.
+
+What an event or an incident adds to the counters is computed here in Python, from its
+*facts* (type, modality, incident, the countries it involves, its actors and agent-target
+pairs), for the few events a transaction changes; :func:`rows_query` computes the same
+counters in SQL for :func:`rebuild` and :func:`mismatches` (tests compare the two).
+
+Unlike ``incident_facet``, no per-incident rows are stored (on a million events they would be
+twelve million): a writer takes a :func:`snapshot` of what the events and incidents it is
+about to change count for, changes them, and :func:`settle` applies the difference. Writers:
+
+- ``models.repository.replace_events``: the events it deletes (and their incidents) before,
+  the events it inserts (from the rows it built, no query) and those incidents after;
+- ``worker.incidents.link_events``: the incidents ``write_incidents`` may change, around it;
+- ORM inserts of events and links (scripts, tests): listeners in ``models.tables``.
+
+Anything else (SQL written by hand, ``DELETE FROM article``) leaves the counters stale until
+:func:`rebuild`. Counters move by ``n = n + delta`` upserts sorted by key, one pass per
+writer: two workers adding to the same counters wait for each other, never deadlock (and
+the linker's per-type lock already keeps workers of one type apart: every key has a type).
+Report counts are sums over events, right whatever runs concurrently; an incident's mask is
+not, so its snapshot and settle must not interleave with another writer's on the same
+incident: the per-type lock (taken before ``replace_events`` when linking) sees to that, as
+it does for ``incident_facet``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Integer,
+    String,
+    Table,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    distinct,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from common.batching import batched
+from models.incident_rollup import MODALITY_BITS, OTHER_BIT, modality_bit
+from models.scope_tables import ScopeCount
+from models.tables import Event, EventActorLink, EventCountry, EventPair
+
+IN_CHUNK = 1000
+
+_event: Table = SQLModel.metadata.tables[Event.__tablename__]
+_link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
+_pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
+_country: Table = SQLModel.metadata.tables[EventCountry.__tablename__]
+_count: Table = SQLModel.metadata.tables[ScopeCount.__tablename__]
+
+#: unit, scope, facet, key, target_id, type, mask
+CountKey = tuple[str, str, str, str, int, str, int]
+COLUMNS = ("unit", "scope", "facet", "key", "target_id", "type", "mask")
+
+
+@dataclass
+class EventFacts:
+    """What the counters need of one event."""
+
+    type: str
+    modality: str
+    incident_id: int | None = None
+    countries: set[str] = field(default_factory=set)
+    actors: set[int] = field(default_factory=set)
+    pairs: set[tuple[int, int]] = field(default_factory=set)
+
+    def items(self) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+        """``(facet, key, target_id)`` of its actors and countries, and of its pairs."""
+        both = [("actor", str(a), 0) for a in sorted(self.actors)]
+        both += [("country", c, 0) for c in sorted(self.countries)]
+        pairs = [("pair", str(a), t) for a, t in sorted(self.pairs) if a != t]
+        return both, pairs
+
+
+def _bit(modality: str) -> int:
+    return MODALITY_BITS.get(modality, OTHER_BIT)
+
+
+def event_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
+    """The ``event`` counters of these events (each counts 1 per key it has)."""
+    out: Counter[CountKey] = Counter()
+    for f in facts:
+        bit = _bit(f.modality)
+        both, pairs = f.items()
+        for facet, key, target in both:
+            out[("event", "", facet, key, target, f.type, bit)] += 1
+        for scope in f.countries:
+            for facet, key, target in both + pairs:
+                out[("event", scope, facet, key, target, f.type, bit)] += 1
+    return out
+
+
+def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
+    """The ``incident`` counters of the incidents of these events, which must be all the
+    events of those incidents (a mask is the OR of the modality bits of its events there)."""
+    masks: dict[tuple[int, str, str, str, int, str], int] = {}
+    for f in facts:
+        if f.incident_id is None:
+            continue
+        bit = _bit(f.modality)
+        both, pairs = f.items()
+        for scope in f.countries:
+            for facet, key, target in both + pairs:
+                k = (f.incident_id, scope, facet, key, target, f.type)
+                masks[k] = masks.get(k, 0) | bit
+    out: Counter[CountKey] = Counter()
+    for (_, scope, facet, key, target, type_), mask in masks.items():
+        out[("incident", scope, facet, key, target, type_, mask)] += 1
+    return out
+
+
+def _among(column: Any, values: Sequence[int], dialect: str) -> Any:
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``: one parameter, so the
+    statement's text (and psycopg's parsing of it) is the same whatever the number of ids."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(Integer)))
+    return column.in_(values)
+
+
+def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> list[EventFacts]:
+    """The facts of the events whose ``column`` (``id``, ``article_id`` or ``incident_id``)
+    is one of ``values``, read from ``event``, ``event_country``, ``event_actor`` and
+    ``event_pair``."""
+    wanted = sorted({int(v) for v in values if v is not None})
+    dialect = conn.dialect.name
+    chunk_size = IN_CHUNK if dialect != "postgresql" else 50 * IN_CHUNK
+    ev = _event.c
+    found: dict[int, EventFacts] = {}
+    for chunk in batched(wanted, chunk_size):
+        stmt = select(ev.id, ev.type, ev.modality, ev.incident_id)
+        for r in conn.execute(stmt.where(_among(ev[column], chunk, dialect))):
+            found[int(r.id)] = EventFacts(r.type, r.modality, r.incident_id)
+    ec, ln, pr = _country.c, _link.c, _pair.c
+    no_id, no_text = cast(null(), Integer), cast(null(), String)
+    for chunk in batched(sorted(found), chunk_size):
+        # One round trip: each event's countries, actors and pairs, told apart by ``kind``.
+        parts = union_all(
+            select(ec.event_id, literal("c").label("kind"), ec.country.label("country"),
+                   no_id.label("a"), no_id.label("b")).where(_among(ec.event_id, chunk, dialect)),
+            select(ln.event_id, literal("a"), no_text, ln.actor_id, no_id)
+            .where(_among(ln.event_id, chunk, dialect)),
+            select(pr.event_id, literal("p"), no_text, pr.agent_id, pr.target_id)
+            .where(_among(pr.event_id, chunk, dialect)),
+        )  # fmt: skip
+        for event_id, kind, country, a, b in conn.execute(parts):
+            f = found[int(event_id)]
+            if kind == "c":
+                f.countries.add(country)
+            elif kind == "a":
+                f.actors.add(int(a))
+            else:
+                f.pairs.add((int(a), int(b)))
+    return list(found.values())
+
+
+def snapshot(
+    conn: Connection, *, event_ids: Iterable[int] = (), incident_ids: Iterable[int | None] = ()
+) -> Counter[CountKey]:
+    """What these events, and these incidents and those of the events, count for now."""
+    facts = facts_of(conn, "id", event_ids)
+    incidents = {int(i) for i in incident_ids if i is not None}
+    incidents |= {f.incident_id for f in facts if f.incident_id is not None}
+    return event_counts(facts) + incident_counts(facts_of(conn, "incident_id", incidents))
+
+
+def settle(
+    conn: Connection,
+    before: Counter[CountKey],
+    *,
+    event_ids: Iterable[int] = (),
+    incident_ids: Iterable[int | None] = (),
+) -> None:
+    """Apply what changed since ``before`` (a :func:`snapshot`) for these events and
+    incidents: the same ones as the snapshot's, and any that are new since."""
+    apply(conn, difference(snapshot(conn, event_ids=event_ids, incident_ids=incident_ids), before))
+
+
+def difference(after: Counter[CountKey], before: Counter[CountKey]) -> Counter[CountKey]:
+    """``after - before`` keeping negative counts (``Counter.__sub__`` drops them)."""
+    out = Counter(after)
+    out.subtract(before)
+    return out
+
+
+#: PostgreSQL: every delta of a transaction in one statement, the rows in key order.
+_APPLY_PG = """
+INSERT INTO scope_count (unit, scope, facet, key, target_id, type, mask, n)
+SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::int[],
+    %s::varchar[], %s::int[], %s::int[])
+ON CONFLICT (unit, scope, facet, key, target_id, type, mask)
+DO UPDATE SET n = scope_count.n + EXCLUDED.n
+"""
+
+
+def apply(conn: Connection, deltas: Counter[CountKey]) -> None:
+    """Add the non-zero deltas to their counters, in key order (see the module docstring)."""
+    rows = [(*key, n) for key, n in sorted(deltas.items()) if n]
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        # One statement of eight arrays rather than an executemany of thousands of rows
+        # (a batch of 16 articles changes about 2,500 counters); unnest keeps their order.
+        conn.exec_driver_sql(_APPLY_PG, tuple(list(column) for column in zip(*rows)))
+        return
+    stmt = sqlite.insert(_count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(COLUMNS), set_={"n": _count.c.n + stmt.excluded.n}
+    )
+    names = (*COLUMNS, "n")
+    for chunk in batched(rows, IN_CHUNK):
+        conn.execute(stmt, [dict(zip(names, row)) for row in chunk])
+
+
+# ------------------------------------------------------------------ the same in SQL
+
+
+def _items() -> Any:
+    """``event_id, facet, key, target_id``: each event's actors, countries and pairs, once."""
+    ec, ln, pr = _country.c, _link.c, _pair.c
+    zero = literal(0, Integer).label("target_id")
+    return union_all(
+        # An actor in two roles of one event: one item.
+        select(ln.event_id, literal("actor", String).label("facet"),
+               cast(ln.actor_id, String).label("key"), zero).distinct(),
+        select(ec.event_id, literal("country", String), ec.country, zero),
+        select(pr.event_id, literal("pair", String), cast(pr.agent_id, String), pr.target_id)
+        .where(pr.agent_id != pr.target_id),
+    ).subquery("items")  # fmt: skip
+
+
+def rows_query() -> Any:
+    """Every counter (``COLUMNS`` and ``n``) as the base tables define it, n > 0."""
+    items = _items()
+    i, ec, ev = items.c, _country.c, _event.c
+    keys = (i.facet, i.key, i.target_id, ev.type)
+    in_scope = items.join(_country, ec.event_id == i.event_id).join(_event, ev.id == i.event_id)
+    scoped = select(ec.country.label("scope"), *keys, modality_bit(ev.modality).label("mask"))
+    plain = select(literal("", String), *keys, modality_bit(ev.modality))
+    plain = plain.select_from(items.join(_event, ev.id == i.event_id)).where(i.facet != "pair")
+    reports = union_all(scoped.select_from(in_scope), plain).subquery("reports")
+    r = reports.c
+    by_event = select(literal("event", String).label("unit"), *r, func.count().label("n"))
+    by_event = by_event.group_by(*r)
+    # Incidents: one mask per (incident, scope, key, type), the OR of its events' bits there.
+    mask = cast(func.sum(distinct(modality_bit(ev.modality))), Integer).label("mask")
+    per_incident = (
+        select(ev.incident_id, ec.country.label("scope"), *keys, mask)
+        .select_from(in_scope)
+        .where(ev.incident_id.is_not(None))
+        .group_by(ev.incident_id, ec.country, *keys)
+        .subquery("per_incident")
+    )
+    p = per_incident.c
+    grouped = (p.scope, p.facet, p.key, p.target_id, p.type, p.mask)
+    by_incident = select(literal("incident", String), *grouped, func.count()).group_by(*grouped)
+    return union_all(by_event, by_incident)
+
+
+def rebuild(session: Session) -> None:
+    """Recompute the whole rollup from ``event``, ``event_country``, ``event_actor`` and
+    ``event_pair``."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Millions of rows: TRUNCATE frees their space at once (DELETE leaves it for VACUUM).
+        session.execute(text("TRUNCATE scope_count"))
+    else:
+        session.execute(delete(_count))
+    # In key order: a page's range of counters is then on consecutive pages of the table
+    # (on PostgreSQL, a country's 240,000 pair counters read from 2,000 pages, not 20,000).
+    rows = rows_query().subquery("computed")
+    ordered = select(*rows.c).order_by(*(rows.c[c] for c in COLUMNS))
+    session.execute(insert(_count).from_select([*COLUMNS, "n"], ordered))
+
+
+def mismatches(session: Session) -> list[tuple[CountKey, int, int]]:
+    """``(key, stored n, computed n)`` of every counter that differs from its base tables;
+    empty when right."""
+    stored = {
+        tuple(r[:7]): int(r[7])
+        for r in session.execute(select(*(_count.c[c] for c in (*COLUMNS, "n"))))
+        if r[7]
+    }
+    computed = {tuple(r[:7]): int(r[7]) for r in session.execute(rows_query())}
+    return [
+        (key, stored.get(key, 0), computed.get(key, 0))  # type: ignore[misc]
+        for key in sorted(set(stored) | set(computed))
+        if stored.get(key, 0) != computed.get(key, 0)
+    ]
+
+
+__all__ = [
+    "COLUMNS",
+    "EventFacts",
+    "apply",
+    "difference",
+    "event_counts",
+    "facts_of",
+    "incident_counts",
+    "mismatches",
+    "rebuild",
+    "rows_query",
+    "settle",
+    "snapshot",
+]
