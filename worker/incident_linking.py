@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from sys import intern
 
@@ -102,6 +102,14 @@ class LinkEvent:
     weapons: frozenset[str]
     words: frozenset[str]
     traits: TypeTraits = TypeTraits()
+    #: Derived once (pair_score runs millions of times): :func:`_period`, and ``day`` as an
+    #: ordinal (0 when there is none).
+    period: str = field(init=False, compare=False, repr=False)
+    ordinal: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "period", _period(self))
+        object.__setattr__(self, "ordinal", self.day.toordinal() if self.day else 0)
 
 
 def _share_person(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -151,7 +159,21 @@ def _month(day: date) -> tuple[date, date]:
 
 def _date_score(a: LinkEvent, b: LinkEvent) -> float | None:
     """Score of the two dates, or None when they cannot be the same happening's."""
-    pa, pb = _period(a), _period(b)
+    pa, pb = a.period, b.period
+    if pa == "day" and pb == "day":
+        # The common case first, on ordinals (no date arithmetic).
+        gap = abs(a.ordinal - b.ordinal)
+        if gap == 0:
+            return 2.0
+        # A day taken from the publication date or the context may be a day late (a KCNA
+        # report of the morning after), across a month's end too; a day read from the
+        # sentence itself is taken at its word.
+        if not (a.inferred or b.inferred):
+            return None
+        # An exercise lasts days: reports dated by their publication follow it day by day.
+        if gap == 1 or gap <= max(a.traits.window, b.traits.window):
+            return 0.5
+        return None
     if pa == "none" or pb == "none":
         return 0.0 if pa == pb else None
     assert a.day is not None and b.day is not None
@@ -162,18 +184,7 @@ def _date_score(a: LinkEvent, b: LinkEvent) -> float | None:
     if pa == "month" or pb == "month":
         # A "2023-07" report may be of any day of July.
         return 0.5 if (a.day.year, a.day.month) == (b.day.year, b.day.month) else None
-    gap = abs((a.day - b.day).days)
-    if gap == 0:
-        return 2.0
-    # A day taken from the publication date or the context may be a day late (a KCNA report
-    # of the morning after), across a month's end too; a day read from the sentence itself
-    # is taken at its word.
-    if gap == 1 and (a.inferred or b.inferred):
-        return 0.5
-    # An exercise lasts days: reports dated by their publication follow it day by day.
-    if gap <= max(a.traits.window, b.traits.window) and (a.inferred or b.inferred):
-        return 0.5
-    return None
+    return None  # both dated to the day: handled first
 
 
 def _someone_else(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -333,13 +344,16 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
     for event in sorted(events, key=_rank):
         best, best_score = None, LINK_THRESHOLD
         for index in candidates.of(event):
-            members = clusters[index]
-            scores = [pair_score(event, m) for m in members]
-            if any(s is None for s in scores):
-                continue
-            top = max(s for s in scores if s is not None)
-            if top >= best_score:
-                best, best_score = index, top
+            top: float | None = None
+            for member in clusters[index]:
+                score = pair_score(event, member)
+                if score is None:  # one member rules the event out of the cluster
+                    break
+                if top is None or score > top:
+                    top = score
+            else:
+                if top is not None and top >= best_score:
+                    best, best_score = index, top
         if best is None:
             clusters.append([event])
             candidates.add(len(clusters) - 1, event)

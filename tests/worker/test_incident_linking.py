@@ -262,3 +262,55 @@ def test_a_statement_only_attributed_to_a_state_weighs_less_against_a_named_spea
     assert pair_score(putin, kremlin) == pytest.approx(
         pair_score(putin, peskov) - 2 - 1  # type: ignore[operator]
     )
+
+
+def _reference_date_score(a: LinkEvent, b: LinkEvent) -> float | None:
+    """The date rule as first written (on dates, before the ordinal fast path)."""
+
+    def period(e: LinkEvent) -> str:
+        if e.day is None:
+            return "none"
+        return e.precision if e.precision in ("year", "month") else "day"
+
+    pa, pb = period(a), period(b)
+    if pa == "none" or pb == "none":
+        return 0.0 if pa == pb else None
+    assert a.day is not None and b.day is not None
+    if pa == "year" or pb == "year":
+        return 0.0 if pa == pb and a.day.year == b.day.year else None
+    if pa == "month" or pb == "month":
+        return 0.5 if (a.day.year, a.day.month) == (b.day.year, b.day.month) else None
+    gap = abs((a.day - b.day).days)
+    if gap == 0:
+        return 2.0
+    if gap == 1 and (a.inferred or b.inferred):
+        return 0.5
+    if gap <= max(a.traits.window, b.traits.window) and (a.inferred or b.inferred):
+        return 0.5
+    return None
+
+
+def test_date_score_fast_path_agrees_with_the_rule_on_dates() -> None:
+    from worker.incident_linking import _date_score
+
+    rng = random.Random(3)
+    days = [None, date(2023, 6, 30), date(2023, 7, 1), date(2023, 7, 2), date(2023, 7, 8),
+            date(2023, 7, 31), date(2023, 8, 1), date(2024, 1, 1)]  # fmt: skip
+    events = [
+        _event(
+            i,
+            ICBM,
+            day=rng.choice(days),
+            precision=rng.choice(["day", "month", "year", None]),
+            inferred=rng.random() < 0.5,
+            traits=rng.choice([TypeTraits(), EXERCISE]),
+        )
+        for i in range(120)
+    ]
+    outcomes = set()
+    for a in events:
+        for b in events:
+            expected = _reference_date_score(a, b)
+            assert _date_score(a, b) == expected, (a, b)
+            outcomes.add(expected)
+    assert outcomes == {None, 0.0, 0.5, 2.0}  # every branch was met
