@@ -147,7 +147,12 @@ def top_actors(session: Session, filt: EventFilter | None, limit: int) -> list[A
     conds = _conditions(session, filt, "actor")
     if conds is None:
         return None
-    per = _per_key(conds).subquery()
+    return ranked_actors(session, _per_key(conds).subquery(), limit)
+
+
+def ranked_actors(session: Session, per: Any, limit: int) -> list[ActorCount]:
+    """The actors of a counted subquery (``key``: actor id as text, ``n``: its count), most
+    first, ties by name: what both rollups' top-actor queries end with."""
     a = actor.c
     stmt = (
         select(a.id, a.name, a.country, a.kind, per.c.n)

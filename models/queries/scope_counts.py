@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 from models.queries._core import actor, fetch_all
 from models.queries.filters import EventFilter
 from models.queries.results import ActorCount, CountryCount, InteractionPair
-from models.queries.rollup import mixed_incidents, modality_mask
+from models.queries.rollup import mixed_incidents, modality_mask, ranked_actors
 from models.scope_tables import ScopeCount
 
 counts = SQLModel.metadata.tables[ScopeCount.__tablename__]
@@ -61,15 +61,7 @@ def top_actors(session: Session, filt: EventFilter | None, limit: int) -> list[A
     conds = _conditions(session, filt, "actor")
     if conds is None:
         return None
-    per = _per_key(conds, counts.c.key).subquery()
-    a = actor.c
-    stmt = (
-        select(a.id, a.name, a.country, a.kind, per.c.n)
-        .select_from(per.join(actor, a.id == cast(per.c.key, Integer)))
-        .order_by(per.c.n.desc(), a.name)
-        .limit(max(0, limit))
-    )
-    return [ActorCount(r.id, r.name, r.country, r.kind, int(r.n)) for r in fetch_all(session, stmt)]
+    return ranked_actors(session, _per_key(conds, counts.c.key).subquery(), limit)
 
 
 def country_counts(session: Session, filt: EventFilter | None) -> list[CountryCount] | None:
