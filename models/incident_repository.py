@@ -329,6 +329,35 @@ def write_incidents(
 # ------------------------------------------------------------------------ wire copies
 
 
+def lock_wire_copies(session: Session) -> None:
+    """Hold the wire-copy lock until the transaction ends: the workers' copy searches take
+    turns, so two copies of one story handled at the same moment never miss each other.
+
+    PostgreSQL: an advisory lock (the next statement reads what the previous holder
+    committed, READ COMMITTED). SQLite: a write that changes nothing, which takes the
+    database's single write lock now rather than at the first band written (a transaction
+    that read before another writer committed could not write at all).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_lock_key("wire copies"))))
+    else:
+        session.execute(update(_article).where(_article.c.id == -1).values(copy_of=None))
+
+
+def articles_with_bands(session: Session, *, ids: Iterable[int], first_band: int) -> set[int]:
+    """Which of these articles have their band ``first_band`` stored (their copy search ran)."""
+    found: set[int] = set()
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        found.update(
+            session.scalars(
+                select(_band.c.article_id).where(
+                    _band.c.article_id.in_(chunk), _band.c.band == first_band
+                )
+            )
+        )
+    return found
+
+
 def articles_sharing_bands(
     session: Session, bands: Sequence[tuple[int, int]]
 ) -> dict[tuple[int, int], list[int]]:

@@ -19,7 +19,6 @@ from models.engine import session_scope
 from models.records import AddResult
 from worker.inputs import InputArticle, ReadResult, Rejection
 from worker.records import new_article
-from worker.wire_copies import ShingleCache, record_copies
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +70,6 @@ def enqueue_articles(
       progress: called after each stored chunk with the report so far.
     """
     report = EnqueueReport()
-    cache = ShingleCache()
     for chunk in batched(results, STORE_CHUNK):
         articles: list[InputArticle] = []
         for item in chunk:
@@ -82,9 +80,7 @@ def enqueue_articles(
                 report.warnings.extend(item.warnings)
         if not articles:
             continue
-        added = store_and_send(
-            articles, engine=engine, send=send, batch_size=batch_size, shingle_cache=cache
-        )
+        added = store_and_send(articles, engine=engine, send=send, batch_size=batch_size)
         new = sum(r.created for r in added)
         report.new += new
         report.duplicate += len(added) - new
@@ -100,23 +96,18 @@ def store_and_send(
     engine: Engine,
     send: Callable[[list[list[int]]], object],
     batch_size: int,
-    shingle_cache: ShingleCache | None = None,
 ) -> list[AddResult]:
     """Store one chunk of articles in one transaction, then send the new ids.
 
     Returns one result per article, in order (the stored id, and whether it was new), so
     callers that keep their own records of what they stored (``eventwire watch``) can link
-    them. Texts already stored are not sent again. ``shingle_cache`` carries the wire-copy
-    shingles of a run from one chunk to the next.
+    them. Texts already stored are not sent again. Wire copies are searched by the worker
+    (``worker.wire_copies.find_copies``).
     """
     if not articles:
         return []
     with session_scope(engine) as session:
         added = repository.add_articles(session, articles=[new_article(a) for a in articles])
-        # Near-duplicates of stored articles are marked as wire copies in the same transaction
-        # (which add_articles serialises on PostgreSQL, so two copies never miss each other).
-        texts = {r.article_id: a.text for r, a in zip(added, articles) if r.created}
-        record_copies(session, sorted(texts.items()), shingle_cache)
     new_ids = [r.article_id for r in added if r.created]
     if new_ids:
         send(list(batched(new_ids, batch_size)))

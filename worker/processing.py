@@ -21,6 +21,7 @@ from models.records import EventRecord, LinkWork
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.incidents import link_events, lock_for_batch
 from worker.records import to_event_record
+from worker.wire_copies import find_copies
 
 if TYPE_CHECKING:  # spaCy is imported only where extraction runs: enqueue must stay light
     from worker.extraction import Extractor
@@ -112,6 +113,9 @@ def process_batch(
         found = {a.id for a in articles}
         outcome.missing = [i for i in unique_ids if i not in found]
         repository.mark_processing(session, ids=sorted(i for i in found if i is not None))
+        # Wire copies are found here rather than at enqueue (worker.wire_copies): before the
+        # events are linked, which count a copy as its original.
+        find_copies(session, [(a.id, a.text) for a in articles if a.id is not None])
         texts = [
             ArticleText(id=str(a.id), text=a.text, published=a.published)
             for a in articles

@@ -6,12 +6,19 @@ a paragraph trimmed or added. Each article's MinHash signature is cut into LSH b
 an index lookup, never a scan. A candidate is a copy's original when the exact Jaccard
 similarity of their shingle sets reaches :data:`COPY_JACCARD`.
 
+The search runs in the worker (:func:`find_copies`, called by ``worker.processing`` before
+extraction), not at enqueue: it costs about a millisecond an article, nothing beside
+extraction, but ten times what storing an article costs. Searches take turns under one lock
+(``incident_repository.lock_wire_copies``), so of two copies of one story handled at the same
+moment by two workers, one is found as the other's copy. The article searched first is the
+original.
+
 Shingles are hashed word by word (each distinct word once, then cached) and combined five at
-a time with numpy, rather than hashing every five-word string: enqueue computes them for every
-article it stores, and this is several times cheaper. The bands of this scheme are numbered
-from :data:`BAND_BASE`: rows of the first scheme (bands 0-15, one blake2b per five-word
-string) never match them, so an article stored under that scheme is not found as the
-original of a later copy, as for articles stored before bands existed at all.
+a time with numpy, rather than hashing every five-word string, which is several times
+cheaper. The bands of this scheme are numbered from :data:`BAND_BASE`: rows of the first
+scheme (bands 0-15, one blake2b per five-word string) never match them, so an article stored
+under that scheme is not found as the original of a later copy, as for articles stored before
+bands existed at all.
 """
 
 from __future__ import annotations
@@ -44,8 +51,9 @@ _ADD = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 _POSITION = _rng.integers(1, 2**63, size=SHINGLE, dtype=np.uint64) | np.uint64(1)
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
-#: Hash of each word seen (lower-cased), bounded: emptied when it holds this many.
-_MAX_CACHED_WORDS = 200_000
+#: Hash of each word seen (lower-cased), bounded: emptied when it holds this many (about
+#: 6 MB; a worker's memory must stay flat while news keeps bringing new names).
+_MAX_CACHED_WORDS = 50_000
 _word_hashes: dict[str, int] = {}
 
 
@@ -136,13 +144,13 @@ def _short_set(shingle_values: np.ndarray) -> np.ndarray:
 
 
 class ShingleCache:
-    """Signatures and roots of the articles stored in one enqueue run, and the shingles of
-    the latest (bounded LRUs).
+    """Signatures and roots of the articles a process searched or compared, and the shingles
+    of the latest (bounded LRUs).
 
-    A large input's articles are candidates of many later chunks. The short signature (256
-    bytes) rules most of them out without their text; the short shingles (about 2 kB) of
-    recent ones save reading and hashing their texts for the exact comparison. With the
-    default sizes the cache stays under about 110 MB.
+    Recent articles are candidates of many later ones. The short signature (256 bytes) rules
+    most of them out without their text; the short shingles (about 2 kB) of recent ones save
+    reading and hashing their texts for the exact comparison. A worker keeps
+    :data:`WORKER_CACHE` of them (a few MB); the default sizes take about 110 MB.
     """
 
     def __init__(self, signatures: int = 100_000, shingle_sets: int = 30_000) -> None:
@@ -262,10 +270,38 @@ def record_copies(
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = other, score
         if best is not None:
-            originals[article_id] = originals.get(best) or roots.get(best, best)
+            root = originals.get(best) or roots.get(best, best)
+            if root != article_id:  # its own copy, searched before it (a re-run): no loop
+                originals[article_id] = root
     incident_repository.store_bands(session, bands, first_band=BAND_BASE)
     incident_repository.mark_copies(session, originals)
     for article_id, _ in articles:
         root = originals.get(article_id, article_id)
         cache.put(article_id, sets[article_id], sigs[article_id], root)
     return originals
+
+
+#: What a worker process keeps of the articles it searched (a few MB: worker memory stays
+#: flat); other workers' articles are read from the database when they are candidates.
+WORKER_CACHE = (20_000, 2_000)
+_worker_cache: ShingleCache | None = None
+
+
+def find_copies(session: Session, articles: Sequence[tuple[int, str]]) -> dict[int, int]:
+    """Search the copies among these stored articles whose search has not run yet, under the
+    wire-copy lock held until the transaction ends; returns copy id -> original id.
+
+    ``articles`` are ``(id, text)``. An article whose bands are stored was searched before
+    (a redelivered message, ``eventwire reprocess``) and keeps what was found then.
+    """
+    global _worker_cache
+    if not articles:
+        return {}
+    if _worker_cache is None:
+        _worker_cache = ShingleCache(*WORKER_CACHE)
+    incident_repository.lock_wire_copies(session)
+    searched = incident_repository.articles_with_bands(
+        session, ids=[i for i, _ in articles], first_band=BAND_BASE
+    )
+    todo = sorted((i, text) for i, text in dict(articles).items() if i not in searched)
+    return record_copies(session, todo, _worker_cache)

@@ -1,20 +1,25 @@
-"""Wire copies at enqueue: found across chunks, with and without the run's cache, on both
-databases; shingles hash alike in every process."""
+"""Wire copies, searched by the workers: found across batches and processes, with and without
+a process's cache, on both databases, by four processes at once on PostgreSQL; shingles hash
+alike in every process."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
+import time
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from models import repository
 from models.engine import make_engine, session_scope
 from models.migrate import upgrade
 from models.tables import Article, ArticleBand
-from worker import enqueue
+from worker import enqueue, wire_copies
 from worker.inputs import InputArticle
 from worker.wire_copies import BAND_BASE, BANDS, ShingleCache, jaccard, record_copies, shingles
 
@@ -92,25 +97,86 @@ def _copies(url: str) -> dict[str, str | None]:
     return {r.external_id: by_id.get(r.copy_of) for r in rows}
 
 
-def test_copies_found_across_chunks_and_runs_on_both_databases(
+def _search(url: str, external_ids: list[str]) -> None:
+    """One worker transaction: the copy search of these articles (by external id)."""
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Article.id, Article.text).where(Article.external_id.in_(external_ids))
+        ).all()
+        wire_copies.find_copies(session, [(r.id, r.text) for r in rows])
+    engine.dispose()
+
+
+def test_enqueue_leaves_copies_to_the_workers_who_find_them_across_batches(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert jaccard(shingles(ORIGINAL), shingles(COPY)) > 0.6
     upgrade(database_url)
     engine = make_engine(database_url)
     send = lambda batches: None  # noqa: E731
-    # One article per chunk: every comparison goes through the stored bands and the cache.
     monkeypatch.setattr(enqueue, "STORE_CHUNK", 1)
     enqueue.enqueue_articles(
-        _articles(ORIGINAL, UNRELATED, COPY), engine=engine, send=send, batch_size=4
-    )
-    # A later run (no cache of the first): the stored bands find the original.
-    enqueue.enqueue_articles(
-        _articles(COPY_OF_COPY, first=3), engine=engine, send=send, batch_size=4
+        _articles(ORIGINAL, UNRELATED, COPY, COPY_OF_COPY), engine=engine, send=send, batch_size=4
     )
     engine.dispose()
-    copies = _copies(database_url)
-    assert copies == {"t0": None, "t1": None, "t2": "t0", "t3": "t0"}
+    assert set(_copies(database_url).values()) == {None}  # enqueue stores, nothing more
+    # One article per batch: every comparison goes through the stored bands and the cache.
+    monkeypatch.setattr(wire_copies, "_worker_cache", None)
+    for external_id in ("t0", "t1", "t2"):
+        _search(database_url, [external_id])
+    # Another worker process (no cache of the first): the stored bands find the original.
+    monkeypatch.setattr(wire_copies, "_worker_cache", None)
+    _search(database_url, ["t3"])
+    expected = {"t0": None, "t1": None, "t2": "t0", "t3": "t0"}
+    assert _copies(database_url) == expected
+    # A redelivered batch (or `eventwire reprocess`) searches nothing again.
+    _search(database_url, ["t0", "t1", "t2", "t3"])
+    assert _copies(database_url) == expected
+
+
+def _search_slowly(url: str, external_id: str, start: Any) -> None:
+    """A worker's copy search of one article, started with the others (``start``: a
+    barrier), its transaction held open a while after it as extraction would."""
+    start.wait(timeout=60)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        row = session.execute(
+            select(Article.id, Article.text).where(Article.external_id == external_id)
+        ).one()
+        repository.mark_processing(session, ids=[row.id])
+        wire_copies.find_copies(session, [(row.id, row.text)])
+        time.sleep(0.5)
+    engine.dispose()
+
+
+def test_four_workers_searching_copies_of_one_story_at_once_find_one_original(
+    postgres_url: str,
+) -> None:
+    """Four processes, each handed a different copy of one story at the same moment: the
+    copy searches take turns, so one is the original and three are its copies."""
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    variants = (ORIGINAL, COPY, COPY_OF_COPY, "BREAKING\n" + ORIGINAL)
+    enqueue.enqueue_articles(
+        _articles(*variants), engine=engine, send=lambda batches: None, batch_size=4
+    )
+    engine.dispose()
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(len(variants))
+    workers = [
+        context.Process(target=_search_slowly, args=(postgres_url, f"t{k}", start))
+        for k in range(len(variants))
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0] * len(variants)
+    copies = _copies(postgres_url)
+    originals = [k for k, v in copies.items() if v is None]
+    assert len(originals) == 1, copies
+    assert {v for v in copies.values() if v is not None} == set(originals)
 
 
 def test_copy_of_a_copy_points_at_the_first_original_within_one_chunk(database_url: str) -> None:
