@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -56,6 +56,7 @@ __all__ = [
     "mark_failed",
     "mark_processing",
     "replace_events",
+    "set_languages",
     "set_status",
 ]
 
@@ -114,7 +115,9 @@ def content_hash(text: str) -> str:
     The text is NFC-normalised and every run of whitespace becomes one space, leading and
     trailing whitespace dropped; so re-wrapped or re-indented copies of a text are the same.
     """
-    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    if not text.isascii():  # ASCII is NFC already; most articles are, and enqueue hashes each
+        text = unicodedata.normalize("NFC", text)
+    normalised = " ".join(text.split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
@@ -137,39 +140,28 @@ def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[Ad
         first.setdefault(digest, article)
 
     now = utcnow()
-    rows: list[dict[str, Any]] = [
-        {
-            "content_hash": digest,
-            "text": article.text,
-            "published": article.published,
-            "url": _clip(article.url, _article, "url"),
-            "title": _clip(article.title, _article, "title"),
-            "source": _clip(article.source, _article, "source"),
-            "external_id": _clip(article.external_id, _article, "external_id"),
-            "language": _clip(article.language, _article, "language"),
-            "status": ArticleStatus.queued,
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
+    # One tuple per new text, in _COPIED_COLUMNS order, cut to the columns' lengths.
+    rows = [
+        (
+            digest,
+            article.text,
+            article.published,
+            _clip(article.url, _article, "url"),
+            _clip(article.title, _article, "title"),
+            _clip(article.source, _article, "source"),
+            _clip(article.external_id, _article, "external_id"),
+            _clip(article.language, _article, "language"),
+        )
         for digest, article in first.items()
     ]
-    stmt = (
-        _insert(session, _article)
-        .on_conflict_do_nothing(index_elements=["content_hash"])
-        .returning(_article.c.id, _article.c.content_hash)
-    )
     if session.get_bind().dialect.name == "postgresql":
         # Two batches sharing texts in different orders would each wait for a row the other
         # inserted: a deadlock. Batches are serialised instead (SQLite has one writer anyway);
         # ids keep following the input order.
         session.execute(select(func.pg_advisory_xact_lock(ADD_ARTICLES_LOCK_KEY)))
-    ids: dict[str, int] = {}
-    if session.get_bind().dialect.name == "postgresql":
-        ids.update(_insert_articles_by_copy(session, rows))
+        ids = _insert_articles_by_copy(session, rows, now)
     else:
-        for row_chunk in batched(rows, IN_CHUNK):
-            ids.update({r.content_hash: r.id for r in session.execute(stmt, list(row_chunk))})
+        ids = _insert_articles_sqlite(session, rows, now)
     created = set(ids)
     missing = [digest for digest in first if digest not in ids]
     for hash_chunk in batched(missing, IN_CHUNK):
@@ -191,13 +183,56 @@ def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[Ad
     return results
 
 
-#: Columns of an incoming article row, in COPY order.
+#: Columns of an incoming article row, in the order of the tuples add_articles builds.
 _COPIED_COLUMNS = (
     "content_hash", "text", "published", "url", "title", "source", "external_id", "language",
 )  # fmt: skip
+#: Rows per multi-row ``INSERT`` on SQLite: 12 parameters each, far below its 32,766.
+SQLITE_INSERT_ROWS = 500
 
 
-def _insert_articles_by_copy(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+def _insert_articles_sqlite(
+    session: Session, rows: list[tuple[Any, ...]], now: datetime
+) -> dict[str, int]:
+    """SQLite: multi-row ``INSERT .. ON CONFLICT DO NOTHING RETURNING`` through the driver.
+
+    The same statement SQLAlchemy's bulk insert sends, without its per-value processing
+    (most of an enqueue's time before): dates and timestamps are written in SQLAlchemy's own
+    SQLite formats (its bind processors, once per call), so they read back alike. Returns
+    content hash -> id of the rows inserted; ids follow the input order.
+    """
+    dialect = session.get_bind().dialect
+    day = _article.c.published.type.dialect_impl(dialect).bind_processor(dialect)
+    stamp = _article.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    when = stamp(now) if stamp else now
+    tail = (ArticleStatus.queued.value, 0, when, when)
+    columns = ", ".join((*_COPIED_COLUMNS, "status", "attempts", "created_at", "updated_at"))
+    one = "(" + ", ".join(["?"] * (len(_COPIED_COLUMNS) + len(tail))) + ")"
+    raw = session.connection().connection.driver_connection
+    ids: dict[str, int] = {}
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(rows, SQLITE_INSERT_ROWS):
+            values: list[Any] = []
+            for row in chunk:
+                values.extend(row)
+                if day is not None and row[2] is not None:
+                    values[-6] = day(row[2])
+                values.extend(tail)
+            cursor.execute(
+                f"INSERT INTO article ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                "ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash",
+                values,
+            )
+            ids.update({digest: article_id for article_id, digest in cursor.fetchall()})
+    finally:
+        cursor.close()
+    return ids
+
+
+def _insert_articles_by_copy(
+    session: Session, rows: list[tuple[Any, ...]], now: datetime
+) -> dict[str, int]:
     """PostgreSQL: COPY the rows into a temporary table, then one ``INSERT .. SELECT``.
 
     A multi-row ``INSERT`` carries 13 parameters per article; psycopg and the server spend
@@ -219,13 +254,12 @@ def _insert_articles_by_copy(session: Session, rows: list[dict[str, Any]]) -> di
         )
         with cur.copy(f"COPY incoming_article (ord, {columns}) FROM STDIN") as copy:
             for number, row in enumerate(rows):
-                copy.write_row((number, *(row[c] for c in _COPIED_COLUMNS)))
-        first = rows[0]
+                copy.write_row((number, *row))
         cur.execute(
             f"INSERT INTO article ({columns}, status, attempts, created_at, updated_at) "
             f"SELECT {columns}, %s, 0, %s, %s FROM incoming_article ORDER BY ord "
             "ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash",
-            (ArticleStatus.queued.value, first["created_at"], first["updated_at"]),
+            (ArticleStatus.queued.value, now, now),
         )
         return {digest: article_id for article_id, digest in cur.fetchall()}
 
@@ -249,6 +283,20 @@ def _update_articles(session: Session, ids: Iterable[int], **values: Any) -> Non
 def mark_processing(session: Session, *, ids: Iterable[int]) -> None:
     """Mark articles as being processed now (``updated_at`` tells since when)."""
     _update_articles(session, ids, status=ArticleStatus.processing)
+
+
+def set_languages(session: Session, *, languages: Mapping[int, str]) -> None:
+    """Record the detected language of each article (id -> code)."""
+    if languages:
+        session.execute(
+            update(_article)
+            .where(_article.c.id == bindparam("article"))
+            .values(language=bindparam("code")),
+            [
+                {"article": article_id, "code": _clip(code, _article, "language")}
+                for article_id, code in sorted(languages.items())
+            ],
+        )
 
 
 def mark_failed(session: Session, *, article_id: int, error: str) -> None:

@@ -20,6 +20,7 @@ from models.engine import get_engine, session_scope
 from models.records import EventRecord, LinkWork
 from worker.extraction.types import ArticleText, ExtractedEvent
 from worker.incidents import link_events, lock_for_batch
+from worker.language import detect_language
 from worker.records import to_event_record
 from worker.wire_copies import find_copies
 
@@ -113,19 +114,23 @@ def process_batch(
         found = {a.id for a in articles}
         outcome.missing = [i for i in unique_ids if i not in found]
         repository.mark_processing(session, ids=sorted(i for i in found if i is not None))
-        # Wire copies are found here rather than at enqueue (worker.wire_copies): before the
-        # events are linked, which count a copy as its original.
+        # The language and wire copies are told here rather than at enqueue, which only stores
+        # and queues: cheap beside extraction, and the copies before the events are linked
+        # (which count a copy as its original).
+        detected = {a.id: detect_language(a.text) for a in articles if a.language is None and a.id}
+        repository.set_languages(session, languages=detected)
+        language = {a.id: detected.get(a.id, a.language) for a in articles}
         find_copies(session, [(a.id, a.text) for a in articles if a.id is not None])
         texts = [
             ArticleText(id=str(a.id), text=a.text, published=a.published)
             for a in articles
-            if a.language in ENGLISH_OR_UNKNOWN
+            if language[a.id] in ENGLISH_OR_UNKNOWN
         ]
         # The rules are English: coding another language would invent events, so say so.
         foreign = {
-            a.id: f"not English (detected {a.language!r}); eventwire extracts from English only"
+            a.id: f"not English (detected {language[a.id]!r}); eventwire extracts from English only"
             for a in articles
-            if a.language not in ENGLISH_OR_UNKNOWN and a.id is not None
+            if language[a.id] not in ENGLISH_OR_UNKNOWN and a.id is not None
         }
     if outcome.missing:
         logger.warning("articles not in the database, skipped: %s", outcome.missing)
