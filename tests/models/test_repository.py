@@ -176,6 +176,8 @@ def test_add_articles_is_bulk(engine: Engine) -> None:
         results = repo.add_articles(s, articles=(NewArticle(t) for t in texts))
     assert len(results) == 2500 and all(r.created for r in results)
     assert len({r.article_id for r in results}) == 2500
+    ids = [r.article_id for r in results]
+    assert ids == sorted(ids)  # new ids follow the input order
     # Three chunks of inserts (each one or a few batched statements); never one per row.
     assert len(statements) < 30, statements[:5]
     with statement_counter(engine) as statements, session_scope(engine) as s:
