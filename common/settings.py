@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.env import DEFAULTS, ENV_FILE, PREFIX
 from common.spacy_model import default_model
 
 
@@ -65,21 +66,22 @@ class Settings(BaseSettings):
         subfolder holding a spec.json is one type (docs/extraction.md, "Add an event type").
     """
 
+    # common.env reads a few of these fields the same way without pydantic (quick commands).
     model_config = SettingsConfigDict(
-        env_prefix="EVENTWIRE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix=PREFIX, env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore"
     )
 
-    database_url: str = "sqlite:///eventwire.db"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: str = DEFAULTS["database_url"]
+    redis_url: str = DEFAULTS["redis_url"]
     spacy_model: str = Field(default_factory=default_model)
-    queue_name: str = "articles"
+    queue_name: str = DEFAULTS["queue_name"]
     batch_size: int = Field(default=16, ge=1, le=1000)
     max_article_chars: int = Field(default=200_000, ge=1000)
     heartbeat_timeout_ms: int = Field(default=60_000, ge=1000)
     broker_maintenance_chance: int = Field(default=1000, ge=0, le=1_000_000)
     gazetteer_dir: str | None = None
     plugin_dirs: str = ""
-    log_level: str = "INFO"
+    log_level: str = DEFAULTS["log_level"]
     read_database_url: str | None = None
     sql_timeout: float = Field(default=30.0, gt=0, le=86_400)
     feeds: str | None = None

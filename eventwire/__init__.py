@@ -60,9 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(debug: bool) -> None:
-    from common.settings import get_settings
+    # common.env, not common.settings: importing pydantic here would slow every command.
+    from common.env import setting
 
-    level = "DEBUG" if debug else get_settings().log_level
+    level = "DEBUG" if debug else setting("log_level")
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )

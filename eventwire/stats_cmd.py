@@ -16,31 +16,41 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def collect_stats() -> dict[str, object]:
-    """Gather the numbers ``stats`` prints (queue figures are None when Redis is down)."""
-    import redis
+    """Gather the numbers ``stats`` prints (queue figures are None when Redis is down).
 
-    from common.queue import dead_letter_count, queue_backlog
+    A current database at a plain URL is read through its driver and Redis over a socket
+    (``models.quick_counts``, ``common.queue.queue_depths``), with the settings read by
+    ``common.env``: SQLAlchemy, SQLModel, pydantic and redis-py would take most of the
+    command's time to import. Anything else takes the full path (migrating first).
+    """
+    from common.env import setting
+    from common.queue import queue_depths
+    from models.quick_counts import quick_counts
+
+    counts = quick_counts(setting("database_url"))
+    if counts is None:
+        counts = _full_counts()
+    statuses, types = counts
+    queue = queue_depths(setting("redis_url"), setting("queue_name"))
+    return {
+        "articles": statuses,
+        "events": types,
+        "queue": queue or {"backlog": None, "dead_letters": None},
+    }
+
+
+def _full_counts() -> tuple[dict[str, int], dict[str, int]]:
+    """The counts through SQLAlchemy and ``models.queries``, after migrating the database."""
     from common.settings import get_settings
     from eventwire.cli_support import database
     from models.engine import session_scope
     from models.queries import EventFilter, article_status_counts, event_type_counts
 
-    settings = get_settings()
-    engine = database(settings)
+    engine = database(get_settings())
     with session_scope(engine) as session:
         statuses = article_status_counts(session)
         types = event_type_counts(session, filt=EventFilter(modalities=()))
-    queue: dict[str, int | None] = {"backlog": None, "dead_letters": None}
-    try:
-        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3)
-        queue = {
-            "backlog": queue_backlog(client, settings.queue_name),
-            "dead_letters": dead_letter_count(client, settings.queue_name),
-        }
-        client.close()
-    except redis.RedisError:
-        pass
-    return {"articles": statuses, "events": types, "queue": queue}
+    return statuses, types
 
 
 def run(args: argparse.Namespace) -> int:

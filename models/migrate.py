@@ -13,12 +13,9 @@ PostgreSQL first takes a transaction-scoped advisory lock and on SQLite starts w
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
@@ -26,6 +23,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from models.engine import make_engine, redact_url
+from models.migration_files import MIGRATIONS_DIR, packaged_head
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "packaged_head",
+    "upgrade",
+]
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -35,8 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The folder holding env.py and versions/.
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: pg_advisory_xact_lock key serialising concurrent upgrades (any constant unique to us).
 ADVISORY_LOCK_KEY = 0x65766E7477697265  # "evntwire"
 #: Alembic's ``op`` and ``context`` are process-wide proxies: one migration per process at a time.
@@ -71,31 +76,6 @@ def alembic_config(url: str | None = None) -> Config:
         # Passed as an attribute, not through the ini parser, which would choke on "%" in it.
         config.attributes["url"] = url
     return config
-
-
-#: ``revision = "0009"`` and ``down_revision = "0008"`` lines of a migration file.
-_REVISION_LINE = re.compile(r'^(down_revision|revision)\b[^=]*=\s*["\']([^"\']+)["\']', re.M)
-
-
-@lru_cache(maxsize=1)
-def packaged_head() -> str | None:
-    """The latest packaged revision, read from the files' text without importing Alembic.
-
-    Every command migrates on start; importing Alembic and loading every migration only to
-    find nothing to do cost stats and the other quick commands a third of a second. None
-    when the files cannot be read that simply (then :func:`upgrade` asks Alembic).
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict((k, v) for k, v in _REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            return None
-        revisions.add(found["revision"])
-        if "down_revision" in found:
-            parents.add(found["down_revision"])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def _is_current(engine: Engine) -> bool:

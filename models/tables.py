@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timezone
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
@@ -37,20 +36,12 @@ from models.feed_tables import Feed, FeedItem  # noqa: F401
 from models.incident_tables import ArticleBand, Incident  # noqa: F401
 from models.rollup_tables import IncidentCount, IncidentFacet  # noqa: F401
 from models.scope_tables import ScopeCount  # noqa: F401
+from models.statuses import ArticleStatus
 
 
 def utcnow() -> datetime:
     """Timezone-aware now, for timestamps."""
     return datetime.now(timezone.utc)
-
-
-class ArticleStatus(str, Enum):
-    """Where an article is in the pipeline; every article is in exactly one of these."""
-
-    queued = "queued"
-    processing = "processing"
-    done = "done"
-    failed = "failed"
 
 
 #: JSON everywhere, JSONB on PostgreSQL (comparable, indexable, faster to query).
