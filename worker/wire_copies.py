@@ -60,10 +60,12 @@ _word_hashes: dict[str, int] = {}
 def _word_values(words: list[str]) -> np.ndarray:
     """Stable 64-bit hashes of the words (blake2b, once per distinct word per process)."""
     cache = _word_hashes
-    missing = [w for w in set(words) if w not in cache]
+    distinct = set(words)
+    missing = [w for w in distinct if w not in cache]
     if missing:
         if len(cache) + len(missing) > _MAX_CACHED_WORDS:
             cache.clear()
+            missing = list(distinct)  # this text's other words went with the rest
         for word in missing:
             digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
             cache[word] = int.from_bytes(digest, "little")

@@ -235,3 +235,14 @@ def test_shingles_are_the_same_in_every_process() -> None:
     }
     assert len(outputs) == 1
     assert json.loads(outputs.pop()) == shingles(ORIGINAL).tolist()
+
+
+def test_shingles_are_the_same_when_the_word_cache_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = shingles(ORIGINAL)
+    # A cache that empties itself in the middle of every text: the words of that text that
+    # were cached before must still be hashed.
+    monkeypatch.setattr(wire_copies, "_MAX_CACHED_WORDS", 8)
+    monkeypatch.setattr(wire_copies, "_word_hashes", {})
+    for text in (ORIGINAL, COPY, UNRELATED, ORIGINAL):
+        shingles(text)
+    assert shingles(ORIGINAL).tolist() == expected.tolist()
