@@ -12,7 +12,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from common.errors import ServiceUnavailableError
 from common.settings import get_settings
 from worker.broker import setup_broker
-from worker.processing import process_with_settings
 
 logger = logging.getLogger(__name__)
 
@@ -50,4 +49,8 @@ def should_retry(retries_so_far: int, exc: BaseException) -> bool:
 )
 def process_articles(article_ids: list[int]) -> None:
     """Extract and store the events of a batch of stored articles (idempotent)."""
+    # Imported here: enqueue and reprocess import this module only to send messages, and
+    # the processing side (numpy, the incident linker) would cost them a fifth of a second.
+    from worker.processing import process_with_settings
+
     process_with_settings(article_ids)
