@@ -348,13 +348,12 @@ def articles_with_bands(session: Session, *, ids: Iterable[int], first_band: int
     """Which of these articles have their band ``first_band`` stored (their copy search ran)."""
     found: set[int] = set()
     for chunk in batched(sorted(set(ids)), IN_CHUNK):
-        found.update(
-            session.scalars(
-                select(_band.c.article_id).where(
-                    _band.c.article_id.in_(chunk), _band.c.band == first_band
-                )
-            )
+        # By article alone, the band tested here: with ``band = ?`` in the WHERE clause
+        # SQLite would walk the (band, hash) index, every article's row of that band.
+        rows = session.execute(
+            select(_band.c.article_id, _band.c.band).where(_band.c.article_id.in_(chunk))
         )
+        found.update(article_id for article_id, band in rows if band == first_band)
     return found
 
 
