@@ -19,7 +19,7 @@ sentences that change nothing the rules read (see docs/extraction.md, "What is p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -275,19 +275,33 @@ class SentenceSelector:
 
 class CandidateParser:
     """Runs ``nlp`` on articles, parsing only the sentences a :class:`SentenceSelector`
-    keeps; yields one Doc per text with the same tokens and text as ``nlp(text)``."""
+    keeps; yields one Doc per text with the same tokens and text as ``nlp(text)``.
+
+    ``selector`` may be given as a function that makes it: it is then made on first use, so
+    a worker parsing everything (the default) does not spend its start-up building one.
+    """
 
     def __init__(
-        self, nlp: Language, selector: SentenceSelector, mode: ParseMode = "candidates"
+        self,
+        nlp: Language,
+        selector: SentenceSelector | Callable[[], SentenceSelector],
+        mode: ParseMode = "candidates",
     ) -> None:
         self.nlp = nlp
-        self.selector = selector
+        self._selector = selector
         self.mode = mode
         self.heavy = [(n, p) for n, p in nlp.pipeline if n not in WHOLE_DOC_COMPONENTS]
         self.whole = [(n, p) for n, p in nlp.pipeline if n in WHOLE_DOC_COMPONENTS]
         self.unparsed = nlp.vocab.strings.add(UNPARSED)
         self.sentences = 0
         self.parsed_sentences = 0
+
+    @property
+    def selector(self) -> SentenceSelector:
+        """The sentence selector (made now if it was given as a function)."""
+        if not isinstance(self._selector, SentenceSelector):
+            self._selector = self._selector()
+        return self._selector
 
     def pipe(self, items: Iterable[tuple[str, T]], batch_size: int = 16) -> Iterator[tuple[Doc, T]]:
         """(doc, context) for each (text, context), like ``nlp.pipe(..., as_tuples=True)``;

@@ -96,9 +96,11 @@ class Extractor:
         self.nlp = load_pipeline(self.model, self.event_types, self.gazetteer_dir)
         self.gazetteer = cached_gazetteer(self.gazetteer_dir)
         self.parse = check_mode(parse or get_settings().parse)
+        # The selector (a fifth of a second: every inflection of the trigger lemmas) is made
+        # only if a sentence is ever selected: parsing everything, the default, needs none.
         self.candidates = CandidateParser(
             self.nlp,
-            SentenceSelector(
+            lambda: SentenceSelector(
                 TriggerWords(self.nlp, trigger_patterns(self.event_types, self.gazetteer_dir))
             ),
             self.parse,
