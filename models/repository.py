@@ -126,9 +126,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def add_articles(
-    session: Session, *, articles: Iterable[NewArticle], hashes: Sequence[str] | None = None
-) -> list[AddResult]:
+def add_articles(session: Session, *, articles: Iterable[NewArticle]) -> list[AddResult]:
     """Store the articles whose text is not stored yet; return one result per input, in order.
 
     A text already in the database, or earlier in the same batch, is not stored again: its
@@ -136,16 +134,12 @@ def add_articles(
     the same text at the same moment (the unique hash decides, nobody fails); on PostgreSQL
     concurrent calls take turns (an advisory lock held until commit: keep the transaction
     short). New ids follow the input order. Over-long title, url, source, external_id and
-    language values are cut to their column's length. ``hashes``: the articles'
-    :func:`content_hash`, when the caller computed them already (enqueue does, ahead).
+    language values are cut to their column's length.
     """
     items = list(articles)
     if not items:
         return []
-    if hashes is None:
-        hashes = [content_hash(a.text) for a in items]
-    elif len(hashes) != len(items):
-        raise ValueError(f"{len(hashes)} hashes for {len(items)} articles")
+    hashes = [content_hash(a.text) for a in items]
     first: dict[str, NewArticle] = {}
     for digest, article in zip(hashes, items):
         first.setdefault(digest, article)

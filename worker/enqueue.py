@@ -8,13 +8,12 @@ The reverse order could queue ids that do not exist.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
 from common.batching import batched
-from common.prefetch import prefetched
 from models import repository
 from models.engine import session_scope
 from models.records import AddResult
@@ -52,22 +51,6 @@ class EnqueueReport:
         return self.new + self.duplicate
 
 
-@dataclass
-class _Chunk:
-    """One chunk of the input, read and hashed (by the prefetching thread)."""
-
-    articles: list[InputArticle]
-    rejected: list[Rejection]
-    hashes: list[str]
-
-
-def _read_chunks(results: Iterable[ReadResult]) -> Iterator[_Chunk]:
-    for chunk in batched(results, STORE_CHUNK):
-        articles = [item for item in chunk if not isinstance(item, Rejection)]
-        rejected = [item for item in chunk if isinstance(item, Rejection)]
-        yield _Chunk(articles, rejected, [repository.content_hash(a.text) for a in articles])
-
-
 def enqueue_articles(
     results: Iterable[ReadResult],
     *,
@@ -85,20 +68,19 @@ def enqueue_articles(
         the sender can pipeline them).
       batch_size: article ids per message.
       progress: called after each stored chunk with the report so far.
-
-    The input is read and hashed a chunk or two ahead, in a thread, while the current chunk
-    is stored and sent (see :mod:`common.prefetch`).
     """
     report = EnqueueReport()
-    for chunk in prefetched(_read_chunks(results), ahead=2):
-        report.rejected.extend(chunk.rejected)
-        for article in chunk.articles:
-            report.warnings.extend(article.warnings)
-        if not chunk.articles:
+    for chunk in batched(results, STORE_CHUNK):
+        articles: list[InputArticle] = []
+        for item in chunk:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+            else:
+                articles.append(item)
+                report.warnings.extend(item.warnings)
+        if not articles:
             continue
-        added = store_and_send(
-            chunk.articles, engine=engine, send=send, batch_size=batch_size, hashes=chunk.hashes
-        )
+        added = store_and_send(articles, engine=engine, send=send, batch_size=batch_size)
         new = sum(r.created for r in added)
         report.new += new
         report.duplicate += len(added) - new
@@ -114,22 +96,18 @@ def store_and_send(
     engine: Engine,
     send: Callable[[list[list[int]]], object],
     batch_size: int,
-    hashes: Sequence[str] | None = None,
 ) -> list[AddResult]:
     """Store one chunk of articles in one transaction, then send the new ids.
 
     Returns one result per article, in order (the stored id, and whether it was new), so
     callers that keep their own records of what they stored (``eventwire watch``) can link
-    them. Texts already stored are not sent again. ``hashes``: the articles' content hashes,
-    when the caller computed them already. Wire copies are searched by the worker
+    them. Texts already stored are not sent again. Wire copies are searched by the worker
     (``worker.wire_copies.find_copies``).
     """
     if not articles:
         return []
     with session_scope(engine) as session:
-        added = repository.add_articles(
-            session, articles=[new_article(a) for a in articles], hashes=hashes
-        )
+        added = repository.add_articles(session, articles=[new_article(a) for a in articles])
     new_ids = [r.article_id for r in added if r.created]
     if new_ids:
         send(list(batched(new_ids, batch_size)))
