@@ -7,12 +7,13 @@ an index lookup, never a scan. A candidate is a copy's original when the exact J
 similarity of their shingle sets reaches :data:`COPY_JACCARD`.
 
 The search runs in the worker (:func:`find_copies`, called by ``worker.processing`` before
-extraction), not at enqueue: about 0.7 ms of CPU an article on real news (7-8 ms on a corpus
-whose articles all share sentences, bench/enqueue_rate.py), little beside extraction but ten
-times what storing an article costs. Searches take turns under one lock
-(``incident_repository.lock_wire_copies``), so of two copies of one story handled at the same
-moment by two workers, one is found as the other's copy. The article searched first is the
-original.
+extraction), not at enqueue: about 0.7-0.9 ms of CPU an article on real news, little beside
+extraction but ten times what storing an article costs (on a corpus whose articles all share
+sentences, 16 ms at 50,000 articles and growing with the store: a candidate missing from a
+worker's small cache is read and hashed again; bench/enqueue_rate.py --source sample).
+Searches take turns under one lock (``incident_repository.lock_wire_copies``), so of two
+copies of one story handled at the same moment by two workers, one is found as the other's
+copy. The article searched first is the original.
 
 Shingles are hashed word by word (each distinct word once, then cached) and combined five at
 a time with numpy, rather than hashing every five-word string, which is several times
