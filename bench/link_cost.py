@@ -44,7 +44,7 @@ from scratch_db import create_database, drop_database  # noqa: E402
 from models import repository  # noqa: E402
 from models.engine import make_engine, session_scope  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
-from models.records import EventRecord, LinkWork, NewArticle  # noqa: E402
+from models.records import EventRecord, NewArticle  # noqa: E402
 
 
 def extract(records: list[dict[str, str]], batch_size: int) -> tuple[list[list[Any]], float, float]:
@@ -73,7 +73,7 @@ def store(
     """Store the articles, then time storing their events batch by batch (and linking):
     seconds of wall and of CPU time."""
     from worker.extraction import EXTRACTOR_VERSION
-    from worker.incidents import link_events, lock_for_batch
+    from worker.incidents import store_batch
 
     upgrade(url)
     engine = make_engine(url)
@@ -91,18 +91,7 @@ def store(
         results = [(ids[i], events[i]) for i in range(start, min(start + batch, len(records)))]
         began, began_cpu = time.perf_counter(), time.process_time()
         with session_scope(engine) as session:
-            work = LinkWork()
-            if link:
-                lock_for_batch(
-                    session,
-                    article_ids=[i for i, _ in results],
-                    types={r.type for _, found in results for r in found},
-                )
-            repository.replace_events(
-                session, results=results, extractor_version=EXTRACTOR_VERSION, link_work=work
-            )
-            if link:
-                link_events(session, work)
+            store_batch(session, results, extractor_version=EXTRACTOR_VERSION, link=link)
         seconds += time.perf_counter() - began
         cpu += time.process_time() - began_cpu
     engine.dispose()

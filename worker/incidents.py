@@ -24,9 +24,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from common.incident_keys import block_key
-from models import incident_repository, incident_rollup, scope_rollup
+from models import incident_repository, incident_rollup, repository, scope_rollup
 from models.incident_repository import BlockEvent
-from models.records import LinkWork
+from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
 from worker.incident_cache import EventCache
 from worker.incident_linking import (
@@ -155,6 +155,31 @@ def lock_for_batch(session: Session, *, article_ids: Iterable[int], types: Itera
         return
     wanted = set(types) | incident_repository.event_types_of_articles(session, ids=article_ids)
     incident_repository.lock_types(session, types=wanted)
+
+
+def store_batch(
+    session: Session,
+    results: Sequence[tuple[int, Sequence[EventRecord]]],
+    *,
+    extractor_version: str,
+    link: bool = True,
+) -> int:
+    """Store one batch's events as the worker does, in the caller's transaction: the linking
+    locks first (:func:`lock_for_batch`), then the events, then their incidents, so nothing
+    is committed unlinked. ``link=False`` stores only. Returns the number of events stored."""
+    work = LinkWork()
+    if link:
+        lock_for_batch(
+            session,
+            article_ids=[article_id for article_id, _ in results],
+            types={r.type for _, events in results for r in events},
+        )
+    stored = repository.replace_events(
+        session, results=results, extractor_version=extractor_version, link_work=work
+    )
+    if link:
+        link_events(session, work)
+    return stored
 
 
 def link_events(session: Session, work: LinkWork) -> int:
@@ -286,4 +311,11 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
     return link_events(session, LinkWork(new_events=ids))
 
 
-__all__ = ["link_blocks", "link_events", "lock_for_batch", "summarise", "to_link_event"]
+__all__ = [
+    "link_blocks",
+    "link_events",
+    "lock_for_batch",
+    "store_batch",
+    "summarise",
+    "to_link_event",
+]

@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 from common.settings import Settings, get_settings
 from models import repository
 from models.engine import get_engine, session_scope
-from models.records import EventRecord, LinkWork
+from models.records import EventRecord
 from worker.extraction.types import ArticleText, ExtractedEvent
-from worker.incidents import link_events, lock_for_batch
+from worker.incidents import store_batch
 from worker.language import detect_language
 from worker.records import to_event_record
 from worker.wire_copies import find_copies
@@ -145,18 +145,9 @@ def process_batch(
     with session_scope(engine) as session:
         # Incidents are linked in the transaction that stores the events: the new events,
         # and what the replaced ones leave, are linked before anything is committed.
-        work = LinkWork()
-        if link_incidents:
-            lock_for_batch(
-                session,
-                article_ids=[article_id for article_id, _ in records],
-                types={r.type for _, events in records for r in events},
-            )
-        outcome.events = repository.replace_events(
-            session, results=records, extractor_version=EXTRACTOR_VERSION, link_work=work
+        outcome.events = store_batch(
+            session, records, extractor_version=EXTRACTOR_VERSION, link=link_incidents
         )
-        if link_incidents:
-            link_events(session, work)
         for article_id, error in errors.items():
             repository.mark_failed(session, article_id=article_id, error=error)
     outcome.done = [article_id for article_id, _ in records]

@@ -16,8 +16,8 @@ from models import queries as q
 from models import repository as repo
 from models.engine import session_scope
 from models.queries import EventFilter
-from models.records import ActorRecord, EventRecord, LinkWork, NewArticle
-from worker.incidents import link_events
+from models.records import ActorRecord, EventRecord, NewArticle
+from worker.incidents import store_batch
 
 ACTORS = [
     ActorRecord("North Korea", "PRK", "country", "agent"),
@@ -47,10 +47,9 @@ def _events(rng: random.Random, n: int) -> list[EventRecord]:
 
 
 def _store(engine: Engine, results: list[tuple[int, list[EventRecord]]]) -> None:
+    """Store and link one batch as the worker does (one transaction)."""
     with session_scope(engine) as session:
-        work = LinkWork()
-        repo.replace_events(session, results=results, extractor_version="test", link_work=work)
-        link_events(session, work)
+        store_batch(session, results, extractor_version="test")
 
 
 def _reference(engine: Engine) -> tuple[dict[int, set[str]], dict[int, tuple[str, int | None]]]:

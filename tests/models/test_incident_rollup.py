@@ -19,9 +19,9 @@ from models.engine import session_scope
 from models.queries import EventFilter
 from models.queries import rollup as rollup_queries
 from models.queries.incidents import list_incidents
-from models.records import ActorRecord, EventRecord, LinkWork, NewArticle
+from models.records import ActorRecord, EventRecord, NewArticle
 from models.tables import Incident
-from worker.incidents import link_events
+from worker.incidents import store_batch
 
 ACTORS = [
     ActorRecord("North Korea", "PRK", "country", "agent"),
@@ -72,9 +72,7 @@ def _events(rng: random.Random, n: int) -> list[EventRecord]:
 def _store(engine: Engine, results: list[tuple[int, list[EventRecord]]]) -> None:
     """Store and link one batch as the worker does (one transaction)."""
     with session_scope(engine) as session:
-        work = LinkWork()
-        repo.replace_events(session, results=results, extractor_version="test", link_work=work)
-        link_events(session, work)
+        store_batch(session, results, extractor_version="test")
 
 
 def _assert_rollup_matches(engine: Engine) -> None:

@@ -19,9 +19,9 @@ from models import repository as repo
 from models import scope_rollup
 from models.engine import session_scope
 from models.queries import EventFilter, scope_counts
-from models.records import ActorRecord, EventRecord, LinkWork, NewArticle
+from models.records import ActorRecord, EventRecord, NewArticle
 from models.tables import Actor, Event, EventActorLink, Incident
-from worker.incidents import link_blocks, link_events
+from worker.incidents import link_blocks, store_batch
 
 ACTORS = [
     ActorRecord("United States", "USA", "country", "agent"),
@@ -74,9 +74,7 @@ def _events(rng: random.Random, n: int) -> list[EventRecord]:
 def _store(engine: Engine, results: list[tuple[int, list[EventRecord]]]) -> None:
     """Store and link one batch as the worker does (one transaction)."""
     with session_scope(engine) as session:
-        work = LinkWork()
-        repo.replace_events(session, results=results, extractor_version="test", link_work=work)
-        link_events(session, work)
+        store_batch(session, results, extractor_version="test")
 
 
 def _articles(engine: Engine, n: int, label: str) -> list[int]:
