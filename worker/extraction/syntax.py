@@ -12,6 +12,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "obj"})
 NEGATING_HEADS = vocab.words("negating_heads")
 PLANNING_HEADS = vocab.words("planning_heads")
+SCHEDULING_VERBS = vocab.words("scheduling_verbs")
 SPEECH_COMPLEMENTS = vocab.words("speech_complements")
 DECLINING_VERBS = vocab.words("declining_verbs")
 UNNEGATED_TRIGGERS = vocab.words("unnegated_triggers")
@@ -310,16 +311,13 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     head = trigger.head
     if (
         trigger.dep_ == "nsubjpass"
-        and head.lemma_ in _SCHEDULING_VERBS
+        and head.lemma_ in SCHEDULING_VERBS
         and not _has_negation(head)
         and "have" not in {c.lemma_ for c in head.children if c.dep_ == "aux"}
     ):
         return "planned"  # "Taiwan's annual Han Kuang exercises are scheduled for July"
     return "asserted"
 
-
-#: Passive verbs that put their subject in the future ("the talks are scheduled for May").
-_SCHEDULING_VERBS = frozenset({"schedule", "plan", "slate", "set", "expect"})
 
 
 def in_span(token: Token, span: Span) -> bool:

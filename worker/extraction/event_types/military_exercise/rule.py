@@ -17,6 +17,7 @@ _LEXICON = read_lexicon(__file__)
 _CIVIL_EXERCISE = frozenset(_LEXICON["civil_exercise"])
 _RESPONSE_NOUNS = frozenset(_LEXICON["response_nouns"])
 _AIMING_WORDS = frozenset(_LEXICON["aiming_words"])
+_AIMING_PREPS = frozenset(_LEXICON["aiming_prepositions"])
 _HOLDING_VERBS = DATE_CARRYING_VERBS | frozenset(_LEXICON["holding_verbs"])
 
 
@@ -60,13 +61,10 @@ def mention_from_trigger(
     if verb is not trigger:
         partners += syntax.prep_objects(verb, {"with"})
     # "with army and navy units closing in on Taiwan": who is closed in on is no partner.
-    aimed = {
-        t.i
-        for p in partners
-        for t in p.subtree
-        if t.dep_ == "prep" and t.lower_ in _AIMING_PREPS
-        for t in t.subtree
-    }
+    aiming = [
+        t for p in partners for t in p.subtree if t.dep_ == "prep" and t.lower_ in _AIMING_PREPS
+    ]
+    aimed = {t.i for prep in aiming for t in prep.subtree}
     participants = [a for a in ctx.actors_under(partners, aimed) if a not in agents]
     # A samba school's "military drills" or a club's training camp: exercises are held by
     # states, their forces and alliances (the political-side test of statements).
@@ -83,13 +81,11 @@ def mention_from_trigger(
     return mention
 
 
-_AIMING_PREPS = frozenset({"on", "at", "against", "toward", "towards", "around", "near"})
-
-
 def _live_fire(token: Token) -> bool:
     """True for the "fire" of "live-fire" (a firing exercise), which is no fire drill."""
-    before = [t.lower_ for t in token.doc[max(token.i - 2, 0) : token.i]]
-    return token.lower_ == "fire" and "live" in before
+    if token.lower_ != "fire":
+        return False
+    return "live" in [t.lower_ for t in token.doc[max(token.i - 2, 0) : token.i]]
 
 
 def aimed_at_phrases(heads: list[Token]) -> list[Token]:
