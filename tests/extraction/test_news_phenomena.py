@@ -824,3 +824,13 @@ def test_a_visit_to_another_host_is_its_own_meeting(extract: Extract) -> None:
     meetings = _of(extract(text), "meeting")
     assert len(meetings) == 2
     assert [_codes(e, "target") for e in meetings][-1] == {"GRC"}
+
+
+def test_a_chain_of_quotes_stays_in_one_statement(extract: Extract) -> None:
+    text = (
+        "Foreign Minister Wang Yi condemned the sanctions on Friday. "
+        '"We will study the measures carefully," Wang said. '
+        '"We will respond in due course," he added.'
+    )
+    [statement] = _of(extract(text), "statement")
+    assert len(statement.mentions) == 3

@@ -157,7 +157,6 @@ def _fold_references(
     return kept
 
 
-
 def _other_counterpart(group: list[Mention], home: list[Mention]) -> bool:
     """True when the references name sides and counterparts of their own, none of the home
     event's: another happening of the type, not a mention of the story's."""
@@ -318,7 +317,8 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
             and {a.country for a in later.agents} & {a.country for a in earlier.agents}
             and _same_person(later, earlier)
         ):
-            links[i] = i - 1
+            # A quote that goes on with a quote already folded joins the same statement.
+            links[i] = links.get(i - 1, i - 1)
     return links
 
 
