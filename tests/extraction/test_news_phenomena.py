@@ -300,8 +300,7 @@ def test_the_end_of_a_span_is_not_the_happenings_date(extract: Extract) -> None:
 
 def test_a_sports_federation_president_is_no_political_speaker(extract: Extract) -> None:
     text = (
-        "Former Spanish football federation president Luis Rubiales said he would appeal "
-        "the ban."
+        "Former Spanish football federation president Luis Rubiales said he would appeal the ban."
     )
     assert _of(extract(text), "statement") == []
 
@@ -570,6 +569,38 @@ def test_a_general_remark_about_sanctions_keeps_its_own_target(extract: Extract)
     assert _codes(statements[-1], "target") == {"MLI"}
 
 
+def test_a_statement_is_aimed_at_the_states_its_words_name(extract: Extract) -> None:
+    # No object, no event noun: who it is spoken about is in what was said.
+    text = (
+        "Azerbaijan's Defence Ministry denied shelling the village, claiming that an Armenian "
+        "drone had started the fire."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "target") == {"ARM"}
+
+
+def test_a_that_clause_the_parser_hangs_on_a_noun_is_still_what_was_said(
+    extract: Extract,
+) -> None:
+    text = (
+        "Chinese Ambassador Fu Cong told the council before the vote that the United States "
+        "was trying to isolate Cuba."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "target") >= {"USA"}
+    assert "IGO" not in _codes(statement, "target")
+
+
+def test_a_member_of_a_bloc_speaks_of_the_state_the_bloc_acts_on(extract: Extract) -> None:
+    text = (
+        "The African Union imposed sanctions on Guinea on Tuesday after the coup. "
+        "Senegal's President Macky Sall told the summit that the soldiers must return to "
+        "their barracks."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "target") == {"GIN"}
+
+
 # -- who acts: datelines, participles, headlines -------------------------------------------
 
 
@@ -630,7 +661,6 @@ def test_a_judgement_of_the_storys_drill_is_a_statement(extract: Extract) -> Non
     statements = _of(extract(text), "statement")
     assert [e.sentence[:16] for e in statements] == ["Command spokesma"]
     assert len(_of(extract(text), "military_exercise")) == 1
-
 
 
 # -- texts, courtesy calls and welcomes ------------------------------------------------------

@@ -24,6 +24,7 @@ from worker.extraction.rules.article_passes import (
     target_referred_events,
     target_responses,
     target_the_story,
+    target_what_is_said,
 )
 from worker.extraction.rules.attributions import drop_attributions
 from worker.extraction.rules.context import ArticleContext
@@ -110,6 +111,7 @@ class ArticleMentions:
             if loaded.finish_article is not None:
                 loaded.finish_article(ctx, out, notes[name])
         target_responses(out, rules)
+        target_what_is_said(out, rules, ctx)
         dateline = ctx.actors.dateline_country
         target_the_story(out, rules, ctx.country(dateline) if dateline else None)
         _date_by_the_story(out, self.dates.published)

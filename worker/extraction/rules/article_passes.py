@@ -17,6 +17,9 @@ from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.vocabulary import RESPONSE_VERBS
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from worker.extraction.rules.context import ArticleContext
     from worker.extraction.rules.dispatch import EventTypeRule
 
 
@@ -86,6 +89,51 @@ def _said_of(mention: Mention, referred: dict[str, str]) -> set[str]:
     } - {None}
 
 
+def target_what_is_said(
+    mentions: list[Mention], rules: dict[str, EventTypeRule], ctx: ArticleContext
+) -> None:
+    """ "The ministry denied striking the hospital, claiming a Ukrainian missile caused the
+    damage": a statement whose own words aim at no one is about the states its content
+    names (targets are who it is aimed at *or spoken about*).
+
+    The content is what was said (the trigger's clausal complements, a "saying ..." clause,
+    a quotation in the sentence). The states it names, less the speaker's own, become the
+    targets; an international body only when it names no state ("a violation of U.N.
+    resolutions" is about who violated them, which the story tells better).
+    """
+    for mention in mentions:
+        if not rules[mention.type].spec.speech or mention.targets:
+            continue
+        tokens = _said_tokens(mention)
+        if not tokens:
+            continue
+        own = {a.country for a in mention.agents}
+        named = [a for a in ctx.actors.actors_in(tokens) if a.country and a.country not in own]
+        states = [a for a in named if a.kind != "igo"]
+        mention.targets = unique_actors(states or named)
+
+
+def _said_tokens(mention: Mention) -> list[Token]:
+    """The tokens of what a statement says, in sentence order."""
+    trigger = mention.trigger
+    heads = syntax.clausal_complements(trigger)
+    heads += [c for c in trigger.children if c.dep_ == "advcl" and c.tag_ == "VBG"]
+    indices = {t.i for h in heads for t in h.subtree}
+    if not indices:
+        # The parser often hangs "that ..." on the nearest noun ("told the council before
+        # the vote that the United States ..."): then all the sentence but who spoke and
+        # where they spoke.
+        spoken = [
+            c
+            for c in trigger.children
+            if c.dep_ in {"nsubj", "nsubjpass"}
+            or (c.dep_ == "prep" and c.lower_ in {"in", "at", "during", "on"})
+        ]
+        skip = {t.i for c in spoken for t in c.subtree} | {trigger.i}
+        return [t for t in mention.sent if t.i not in skip]
+    return [t for t in mention.sent if t.i in indices]
+
+
 def target_responses(mentions: list[Mention], rules: dict[str, EventTypeRule]) -> None:
     """ "South Korea's air force responded by staging a drill": a launch or an exercise told
     as a response (``told_as_response``), with no target of its own, is aimed at who acted in
@@ -136,9 +184,11 @@ def target_the_story(
         if not rules[mention.type].spec.speech or mention.targets:
             continue
         own = {a.country for a in mention.agents}
-        mention.targets = unique_actors(
-            [a for a in (*lead.agents, *lead.targets) if a.country and a.country not in own]
-        )
+        sides = [a for a in (*lead.agents, *lead.targets) if a.country and a.country not in own]
+        # A body's summit or vote is about the states it acts on: a member speaking there
+        # speaks of them, not of the body.
+        states = [a for a in sides if a.kind != "igo"]
+        mention.targets = unique_actors(states or sides)
 
 
 def _target_the_dateline(
