@@ -601,6 +601,32 @@ def test_a_member_of_a_bloc_speaks_of_the_state_the_bloc_acts_on(extract: Extrac
     assert _codes(statement, "target") == {"GIN"}
 
 
+# -- the host of a meeting --------------------------------------------------------------------
+
+
+def test_the_host_of_a_bilateral_meeting_is_its_target(extract: Extract) -> None:
+    # The host is named first and the venue names its country only inside the place phrase.
+    text = (
+        "Saudi Crown Prince Mohammed bin Salman met Turkish President Recep Tayyip Erdogan at "
+        "the Al-Yamamah Palace in Riyadh on Monday."
+    )
+    [meeting] = _of(extract(text), "meeting")
+    assert _codes(meeting, "agent") == {"TUR"}
+    assert _codes(meeting, "target") == {"SAU"}
+    assert meeting.location is not None and meeting.location.country == "SAU"
+
+
+def test_a_summit_of_three_states_has_no_host_target(extract: Extract) -> None:
+    text = (
+        "Indonesian President Joko Widodo, Malaysian Prime Minister Anwar Ibrahim and "
+        "Thai Prime Minister Srettha Thavisin held talks at the Merdeka Palace in Jakarta on "
+        "Monday."
+    )
+    [meeting] = _of(extract(text), "meeting")
+    assert _codes(meeting, "agent") == {"IDN", "MYS", "THA"}
+    assert _codes(meeting, "target") == set()
+
+
 # -- who acts: datelines, participles, headlines -------------------------------------------
 
 

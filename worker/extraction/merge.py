@@ -137,11 +137,7 @@ def _fold_references(
             kept.append(group)
             continue
         home = next(
-            (
-                g
-                for g in reported
-                if g[0].type == first.type and g[0].modality == first.modality
-            ),
+            (g for g in reported if g[0].type == first.type and g[0].modality == first.modality),
             None,
         )
         if home is not None and _other_counterpart(group, home):
@@ -330,9 +326,7 @@ def _continues(later: Mention) -> bool:
     """True when ``later`` only goes on with an utterance already told: a quote closed by
     "he added", or a fragment the sentence splitter cut off a quote ("he wrote, urging
     Moscow to get a peace deal done.")."""
-    return (later.quote is not None and later.trigger.lemma_ in _GOING_ON_VERBS) or _fragment(
-        later
-    )
+    return (later.quote is not None and later.trigger.lemma_ in _GOING_ON_VERBS) or _fragment(later)
 
 
 def _fragment(mention: Mention) -> bool:

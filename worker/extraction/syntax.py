@@ -319,7 +319,6 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     return "asserted"
 
 
-
 def in_span(token: Token, span: Span) -> bool:
     """True when ``token`` lies inside ``span``."""
     return span.start <= token.i < span.end

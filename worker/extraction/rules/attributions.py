@@ -117,9 +117,7 @@ def _separate_doers(a: Mention, b: Mention) -> bool:
     """True when each trigger has a subject of its own and they name different states:
     "the EU imposed asset freezes, while Britain and Canada announced fresh measures" is two
     sanctions, "Japan held drills as China staged its own" two exercises."""
-    own = [
-        any(c.dep_ in {"nsubj", "nsubjpass"} for c in m.trigger.children) for m in (a, b)
-    ]
+    own = [any(c.dep_ in {"nsubj", "nsubjpass"} for c in m.trigger.children) for m in (a, b)]
     countries_a = {x.country for x in a.agents}
     countries_b = {x.country for x in b.agents}
     return all(own) and bool(countries_a and countries_b) and not countries_a & countries_b
@@ -206,9 +204,7 @@ def _sides(mention: Mention) -> set[str]:
 def _unplaced_frame(mention: Mention) -> bool:
     """A plain "said"/"told" by speakers none of whom we can place in a country."""
     return (
-        bool(mention.agents)
-        and not _sides(mention)
-        and mention.trigger.lemma_ in REPORTING_VERBS
+        bool(mention.agents) and not _sides(mention) and mention.trigger.lemma_ in REPORTING_VERBS
     )
 
 

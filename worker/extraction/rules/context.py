@@ -37,9 +37,7 @@ def _prefix_patterns(prefixes: tuple[str, ...]) -> list[re.Pattern[str]]:
 class ArticleContext:
     """The parsed article, its gazetteer and its actors, with the lookups the rules share."""
 
-    def __init__(
-        self, doc: Doc, gazetteer: Gazetteer, dateline: Dateline | None = None
-    ) -> None:
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, dateline: Dateline | None = None) -> None:
         self.doc = doc
         self.gazetteer = gazetteer
         self.actors = ArticleActors(doc, gazetteer, page_dateline=dateline)
@@ -170,7 +168,19 @@ class ArticleContext:
             if ent is not None:
                 name = ent.text.removeprefix("the ").strip()
                 entry = self.gazetteer.lookup(name)
-                return Location(name, entry.country if entry else None)
+                country = entry.country if entry else self._country_within(token)
+                return Location(name, country)
+        return None
+
+    def _country_within(self, token: Token) -> str | None:
+        """The country a place phrase names around an unknown place: "the Great Hall of the
+        People in Beijing", "the Vostochny Cosmodrome in Russia's Far East", "Kazan, Russia"."""
+        # The entity may swallow the phrase ("the Great Hall of the People in Beijing" is one
+        # FAC): every word of the place's subtree is read, the head's own entry excepted.
+        for other in token.subtree:
+            country = self.actors.country_of(other)
+            if country is not None:
+                return country
         return None
 
     # -- weapons ------------------------------------------------------------------------------

@@ -102,9 +102,11 @@ def mention_from_trigger(
             if info and info[0]:
                 mention.agents = [ctx.country(info[0])]
                 break
-    aimed_at = struck + syntax.prep_objects(trigger, _AIM_PREPOSITIONS) + [
-        t for o in objects for t in syntax.prep_objects(o, _AIM_PREPOSITIONS)
-    ]
+    aimed_at = (
+        struck
+        + syntax.prep_objects(trigger, _AIM_PREPOSITIONS)
+        + [t for o in objects for t in syntax.prep_objects(o, _AIM_PREPOSITIONS)]
+    )
     own = {a.country for a in mention.agents}
     mention.targets = [a for a in ctx.actors_under(aimed_at) if a.country not in own]
     lowered = ctx.text_of(sent).lower()

@@ -130,7 +130,24 @@ def mention_from_trigger(
         and label_id == "visit"
     ):
         mention.targets = [ctx.country(mention.location.country)]
+    _host_is_the_target(mention)
     return mention
+
+
+def _host_is_the_target(mention: Mention) -> None:
+    """ "Xi met Blinken in Beijing", "Putin and Kim held talks at the cosmodrome in Russia's
+    Far East": when the meeting takes place in the country of one side and another side came
+    from one other state, the host is the target and the visitors are the agents, whoever the
+    sentence names first (the gold convention: the host of a visit is its target)."""
+    host = mention.location.country if mention.location else None
+    sides = [*mention.agents, *mention.targets]
+    if host is None or not any(a.country == host for a in mention.agents):
+        return
+    visitors = [a for a in sides if a.country and a.country != host]
+    if len({a.country for a in visitors}) != 1 or any(a.kind == "igo" for a in visitors):
+        return  # a summit of three or more states has no one host and guest
+    mention.targets = unique_actors([a for a in sides if a.country == host])
+    mention.agents = unique_actors(visitors)
 
 
 def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:

@@ -116,9 +116,7 @@ def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str
     # aggressive") holds none. "Belarus", "Russia" and "Russia and Belarus" agree: the
     # widest side includes the others.
     holding = [
-        m
-        for m in mentions
-        if m.type == "military_exercise" and m.agents and not m.talked_about
+        m for m in mentions if m.type == "military_exercise" and m.agents and not m.talked_about
     ]
     widest = max(holding, key=lambda m: len({a.country for a in m.agents}), default=None)
     agents = None
