@@ -601,6 +601,36 @@ def test_a_member_of_a_bloc_speaks_of_the_state_the_bloc_acts_on(extract: Extrac
     assert _codes(statement, "target") == {"GIN"}
 
 
+# -- whom a sanction or a voted text is aimed at ----------------------------------------------
+
+
+def test_a_reason_names_the_punished_only_by_its_possessor(extract: Extract) -> None:
+    text = (
+        "Canada on Tuesday imposed sanctions on Belarus's state airline over Minsk's support "
+        "for Moscow's war against Ukraine."
+    )
+    [sanction] = _of(extract(text), "sanctions_vote")
+    assert _codes(sanction, "target") == {"BLR"}
+
+
+def test_a_clause_of_its_own_names_no_target(extract: Extract) -> None:
+    text = (
+        "Australia imposed sanctions on Iran's drone makers on Friday, responding to Tehran's "
+        "strikes on Iraq."
+    )
+    [sanction] = _of(extract(text), "sanctions_vote")
+    assert _codes(sanction, "target") == {"IRN"}
+
+
+def test_a_voted_text_is_aimed_at_who_its_words_demand_of(extract: Extract) -> None:
+    text = (
+        "The UN General Assembly on Thursday adopted a resolution demanding that Armenia "
+        "withdraw its troops from the border and calling for sanctions talks."
+    )
+    [vote] = _of(extract(text), "sanctions_vote")
+    assert _codes(vote, "target") == {"ARM"}
+
+
 # -- the host of a meeting --------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ OUTCOMES: dict[str, str] = _LEXICON["outcomes"]
 _ADOPTABLE = frozenset(_LEXICON["adoptable"])
 _AGAINST_PREPS = frozenset(_LEXICON["against_preps"])
 _LISTING_VERBS = frozenset(_LEXICON["listing_verbs"])
+_VOTED_TEXTS = frozenset(_LEXICON["voted_texts"])
 
 
 def mention_from_trigger(
@@ -54,13 +55,21 @@ def mention_from_trigger(
         # A vote or a block nobody is said to have cast is background, not an event.
         return None
     scope = list(carrier.subtree) if carrier is not trigger else list(trigger.subtree)
-    against = []
-    for token in scope:
-        if token.dep_ == "pobj" and token.head.lower_ in _AGAINST_PREPS:
-            against.append(token)
+    against = _aimed_phrases(carrier, trigger, scope)
     if label_id == "imposed" and trigger.lemma_ in _LISTING_VERBS:
         against += syntax.direct_objects(trigger)
+    aimed = _aimed_at_by_the_text(trigger)
+    if aimed:
+        # The text's own words say whom the vote is about better than a place or an
+        # "embargo against Cuba" further down the sentence.
+        against = aimed
     mention.targets = [a for a in ctx.actors_under(against) if a not in mention.agents]
+    # "over Moscow's war in Ukraine": a reason names who is punished by its possessor only.
+    heads = [carrier, trigger, *syntax.direct_objects(carrier)]
+    reasons = [o for h in heads for o in syntax.prep_objects(h, {"over"})]
+    mention.targets += [
+        a for a in ctx.owners_of(reasons) if a not in mention.agents and a not in mention.targets
+    ]
     target_ids = {t.i for a in against for t in a.subtree}
     agent_ids = {t.i for s in syntax.subjects(carrier) for t in s.subtree}
     others = ctx.actors.actors_in(
@@ -70,3 +79,52 @@ def mention_from_trigger(
         a for a in others if a not in mention.agents and a not in mention.targets
     ]
     return mention
+
+
+def _aimed_at_by_the_text(trigger: Token) -> list[Token]:
+    """The phrases a voted text is aimed at, read from its own verbs: "a resolution
+    demanding that Russia withdraw" (the demanded clause's subject), "condemning Russia's
+    annexation" (what it condemns), "calling on Rwanda to pull out" (who it calls on)."""
+    texts = [
+        o
+        for o in (*syntax.direct_objects(trigger), *syntax.subjects(trigger))
+        if syntax.lemma(o) in _VOTED_TEXTS
+    ]
+    verbs = [c for t in texts for c in t.children if c.dep_ in {"acl", "relcl"}]
+    verbs += [c for v in verbs for c in v.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+    heads: list[Token] = []
+    for verb in verbs:
+        heads += [s for c in syntax.clausal_complements(verb) for s in syntax.subjects(c)]
+        heads += syntax.direct_objects(verb)
+        heads += syntax.prep_objects(verb, {"on", "upon", "against"})
+    return [h for h in heads if h.pos_ != "PRON"]
+
+
+def _aimed_phrases(carrier: Token, trigger: Token, scope: list[Token]) -> list[Token]:
+    """The objects of "on"/"against" phrases in the sanction's clause, except those inside a
+    reason ("over Tehran's delivery of drones to Russia for its war against Ukraine") or a
+    clause that tells something else ("responding to the attack on Israel")."""
+    top = {carrier.i, trigger.i}
+    out: list[Token] = []
+    for token in scope:
+        if token.dep_ != "pobj" or token.head.lower_ not in _AGAINST_PREPS - {"over"}:
+            continue
+        if not any(_detour(a) for a in _path_up(token.head, top)):
+            out.append(token)
+    return out
+
+
+def _path_up(token: Token, top: set[int]) -> list[Token]:
+    """The words from ``token`` up to (not including) the sanction's verb or trigger."""
+    path: list[Token] = []
+    while token.i not in top and token.head.i != token.i and len(path) < 12:
+        path.append(token)
+        token = token.head
+    return path
+
+
+def _detour(token: Token) -> bool:
+    """A reason phrase or a clause of its own between a target phrase and the sanction."""
+    if token.dep_ == "prep" and token.lower_ == "over":
+        return True
+    return token.dep_ in {"advcl", "relcl"} and token.lower_ not in _AGAINST_PREPS
