@@ -657,6 +657,25 @@ def test_a_summit_of_three_states_has_no_host_target(extract: Extract) -> None:
     assert _codes(meeting, "target") == set()
 
 
+def test_a_city_the_gazetteer_holds_as_a_place_gives_the_hosts_country(extract: Extract) -> None:
+    text = "German Chancellor Olaf Scholz met Chinese Premier Li Qiang in Tianjin on Monday."
+    [meeting] = _of(extract(text), "meeting")
+    assert meeting.location is not None and meeting.location.country == "CHN"
+    assert _codes(meeting, "agent") == {"DEU"}
+    assert _codes(meeting, "target") == {"CHN"}
+
+
+def test_a_meeting_told_from_both_sides_is_one_meeting(extract: Extract) -> None:
+    text = (
+        "Erdogan greeted Aliyev at the airport, and the two leaders toured the port.\n\n"
+        "Azerbaijani President Ilham Aliyev and Turkish President Recep Tayyip Erdogan held "
+        "talks at the Dolmabahce Palace in Istanbul on Friday."
+    )
+    [meeting] = _of(extract(text), "meeting")
+    assert _codes(meeting, "agent") == {"AZE"}
+    assert _codes(meeting, "target") == {"TUR"}
+
+
 # -- who acts: datelines, participles, headlines -------------------------------------------
 
 

@@ -68,6 +68,15 @@ def test_gazetteer_is_complete() -> None:
         assert entry is not None and entry.country == code, phrase
 
 
+def test_places_are_no_actors_and_a_user_folder_adds_them(tmp_path: Path) -> None:
+    gaz = load_gazetteer()
+    assert gaz.place_country("Tianjin") == "CHN"
+    assert gaz.place_country("the Vostochny Cosmodrome") == "RUS"
+    assert gaz.lookup("Tianjin") is None  # "Tianjin said" names no speaker
+    (tmp_path / "places.csv").write_text("name,iso3,aliases\nPort Zelda,FJI,\n", "utf-8")
+    assert load_gazetteer(tmp_path).place_country("port zelda") == "FJI"
+
+
 def test_gazetteer_dir_adds_entries(tmp_path: Path) -> None:
     (tmp_path / "leaders.csv").write_text(
         "name,country,aliases\nZorana Kestrel,SRB,Kestrel\n", encoding="utf-8"

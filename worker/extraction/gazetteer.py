@@ -22,6 +22,7 @@ GAZETTEER_FILES = (
     "institutions.csv",
     "leaders.csv",
     "weapons.csv",
+    "places.csv",
 )
 
 
@@ -59,6 +60,9 @@ class Gazetteer:
     #: Codes of international bodies (UNO, NATO, EUR...): reported as ``IGO`` in events.
     organization_codes: set[str] = field(default_factory=set)
     weapon_prefixes: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    #: Places that are no actor (cities, regions, bases, launch sites): name -> ISO code.
+    #: Only where an event happened reads them; "Tianjin said" names no one.
+    places: dict[str, str] = field(default_factory=dict)
 
     def add(self, phrase: str, entry: Entry) -> None:
         """Register ``phrase`` (later files override earlier ones)."""
@@ -84,6 +88,11 @@ class Gazetteer:
         if entry.form == "surname" and not text[:1].isupper():
             return None  # "Modi" is the prime minister; a lower-case word never is
         return entry
+
+    def place_country(self, text: str) -> str | None:
+        """The country of a place that is no actor ("Tianjin", "the Vostochny Cosmodrome")."""
+        name = " ".join(text.split()).lower().removeprefix("the ")
+        return self.places.get(name)
 
     def weapon_country(self, weapon: str) -> tuple[str | None, str] | None:
         """(country, category) of a named weapon by its family prefix ("Hwasong-18")."""
@@ -161,6 +170,11 @@ def load_gazetteer(extra_dir: str | Path | None = None) -> Gazetteer:
             row.get("country", "").strip() or None,
             row.get("category", "").strip() or "weapon",
         )
+    for row in _rows("places.csv", extra):
+        iso = row["iso3"].strip().upper()
+        for place in (row["name"], *_split(row.get("aliases"))):
+            if place.strip():
+                gaz.places[" ".join(place.split()).lower()] = iso
     logger.debug(
         "gazetteer: %d phrases, %d weapon families", len(gaz.phrases), len(gaz.weapon_prefixes)
     )

@@ -9,6 +9,7 @@ nothing they say contradicts it (no different dates, weapons or sides).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 
 from spacy.tokens import Span
 
@@ -88,6 +89,12 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
         return _near(a, b)
     if a.weapons and b.weapons and not set(a.weapons) & set(b.weapons):
         return False
+    if specs[a.type].symmetric_roles and _roles_swapped(a, b):
+        # "Putin greeted Kim" and "Kim held talks with Putin in Russia": one meeting told
+        # from either side (the host is the target of one, the agent of the other).
+        b = replace(b, agents=b.targets, targets=b.agents)
+    elif specs[a.type].symmetric_roles and _one_side_named(a, b):
+        return not (policy.same_subtype and a.subtype != b.subtype)
     agents_a = {x.country for x in a.agents}
     agents_b = {x.country for x in b.agents}
     if agents_a and agents_b and not agents_a & agents_b:
@@ -105,6 +112,28 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
         elif sides_a and sides_b and not sides_a & sides_b:
             return False
     return not (policy.same_subtype and a.subtype != b.subtype)
+
+
+def _roles_swapped(a: Mention, b: Mention) -> bool:
+    """True when ``b`` names ``a``'s agents as its targets and ``a``'s targets as its agents."""
+    agents_a, targets_a = {x.country for x in a.agents}, {x.country for x in a.targets}
+    agents_b, targets_b = {x.country for x in b.agents}, {x.country for x in b.targets}
+    return (
+        bool(agents_a and targets_a)
+        and not agents_a & agents_b
+        and agents_a <= targets_b
+        and agents_b <= targets_a
+    )
+
+
+def _one_side_named(a: Mention, b: Mention) -> bool:
+    """True when one mention names a single side ("Putin, Kim hold talks" read as Putin's)
+    that is the other's target, and the other's agents are all it leaves out."""
+    for one, other in ((a, b), (b, a)):
+        agents = {x.country for x in one.agents}
+        if agents and not one.targets and agents <= {x.country for x in other.targets}:
+            return True
+    return False
 
 
 def merge_mentions(
@@ -223,7 +252,13 @@ def _roles(
     # "Tusk said the drills were aggressive" refers to the drills: Tusk holds none of them.
     reports = [m for m in tellers if not m.talked_about]
     tellers = reports if any(m.agents for m in reports) else tellers
-    agents = unique_actors(best.agents + [a for m in tellers for a in m.agents])
+    # Whom the best mention names as the target stays one ("Putin greeted Kim" beside "Kim
+    # held talks with Putin in Russia": the host is no agent of the visit).
+    aimed_at = {t.country for t in best.targets if t.country}
+    agents = unique_actors(
+        best.agents
+        + [a for m in tellers for a in m.agents if a in best.agents or a.country not in aimed_at]
+    )
     if policy.agents_from_best and best.agents:
         # Other mentions of a vote name abstainers and earlier voters: present, not the agent.
         others = [a for a in agents if a not in best.agents]

@@ -168,7 +168,11 @@ class ArticleContext:
             if ent is not None:
                 name = ent.text.removeprefix("the ").strip()
                 entry = self.gazetteer.lookup(name)
-                country = entry.country if entry else self._country_within(token)
+                country = (
+                    entry.country
+                    if entry
+                    else self.gazetteer.place_country(name) or self._country_within(token)
+                )
                 return Location(name, country)
         return None
 
