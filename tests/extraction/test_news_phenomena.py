@@ -676,6 +676,39 @@ def test_a_meeting_told_from_both_sides_is_one_meeting(extract: Extract) -> None
     assert _codes(meeting, "target") == {"TUR"}
 
 
+@pytest.mark.parametrize(
+    ("text", "agent", "target"),
+    [
+        # The counterpart hangs on the means of the call.
+        (
+            "Saudi Foreign Minister Faisal bin Farhan spoke by telephone with Iranian Foreign "
+            "Minister Abbas Araghchi on Thursday, urging calm.",
+            "SAU",
+            "IRN",
+        ),
+        # Travelling for talks takes part in them.
+        (
+            "Kenyan President William Ruto flew to Addis Ababa on Monday for talks with "
+            "Ethiopian Prime Minister Abiy Ahmed.",
+            "KEN",
+            "ETH",
+        ),
+        # A title that names its realm gives the person's country.
+        (
+            "The Sultan of Oman met Iranian President Masoud Pezeshkian in Tehran on Sunday.",
+            "OMN",
+            "IRN",
+        ),
+    ],
+)
+def test_who_met_whom_in_calls_trips_and_royal_titles(
+    extract: Extract, text: str, agent: str, target: str
+) -> None:
+    [meeting] = _of(extract(text), "meeting")
+    assert _codes(meeting, "agent") == {agent}
+    assert _codes(meeting, "target") == {target}
+
+
 # -- who acts: datelines, participles, headlines -------------------------------------------
 
 

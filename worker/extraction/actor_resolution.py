@@ -222,7 +222,13 @@ class ArticleActors:
         return actor
 
     def _person_country(self, ent: Span) -> str | None:
-        """Nationality from the words before a name ("Russian Defense Minister ...")."""
+        """Nationality from the words before a name ("Russian Defense Minister ..."), or from
+        a title that names its realm ("the King of Jordan", "the Sultan of Oman")."""
+        for token in ent:
+            if token.lower_ == "of" and token.i > ent.start:
+                for realm in self.doc[token.i + 1 : ent.end]:
+                    if country := self.country_of(realm):
+                        return country
         sent_start = ent.sent.start
         titles: list[str] = []
         i = ent.start - 1

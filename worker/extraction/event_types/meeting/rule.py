@@ -66,6 +66,9 @@ def mention_from_trigger(
         # "visited/arrived in Amman" names the host; "met in Seoul" only the venue.
         preps = {"with", "to", "in", "between"} if label_id == "visit" else {"with", "between"}
         targets += ctx.resolve_all(syntax.prep_objects(trigger, preps))
+        # "spoke by telephone with Sharif": the counterpart hangs on the means.
+        means = syntax.prep_objects(trigger, {"by", "over", "on"})
+        targets += ctx.resolve_all([o for m in means for o in syntax.prep_objects(m, {"with"})])
     else:
         if lemma == "talk" and trigger.tag_ != "NNS":
             return None
