@@ -76,6 +76,22 @@ def test_what_a_state_calls_something_is_a_name_not_a_statement(extract: Extract
     assert all(_codes(e, "agent") != {"RUS"} for e in statements)
 
 
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Former Russian President Dmitry Medvedev mocked the summit on Telegram.", "condemn"),
+        ("Britain's ambassador regretted Moscow's use of the veto.", "condemn"),
+        ("Iranian officials termed the strike an act of aggression.", None),
+        ("Chinese state media celebrated the launch as a national triumph.", "praise"),
+    ],
+)
+def test_stance_verbs_of_mockery_regret_naming_and_celebration(
+    extract: Extract, text: str, subtype: str | None
+) -> None:
+    [statement] = _of(extract(text), "statement")
+    assert subtype is None or statement.subtype == subtype
+
+
 # -- targets ---------------------------------------------------------------------------------
 
 
