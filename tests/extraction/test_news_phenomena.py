@@ -647,6 +647,33 @@ def test_a_voted_text_is_aimed_at_who_its_words_demand_of(extract: Extract) -> N
     assert _codes(vote, "target") == {"ARM"}
 
 
+# -- exercises ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [
+        # Whoever acts inside a drill nobody else is said to hold holds it.
+        (
+            "Kazakh and Uzbek troops rehearsed repelling an incursion during the exercises "
+            "on Wednesday.",
+            {"KAZ", "UZB"},
+        ),
+        # A named exercise in a story about forces needs no military word of its own.
+        (
+            "Indonesian troops were on alert on Monday.\n\nIndonesia and Australia are "
+            "holding the Super Garuda Shield exercise through Friday.",
+            {"IDN", "AUS"},
+        ),
+    ],
+)
+def test_exercises_held_in_a_clause_or_named_in_a_military_story(
+    extract: Extract, text: str, agents: set[str]
+) -> None:
+    [exercise] = _of(extract(text), "military_exercise")
+    assert _codes(exercise, "agent") == agents
+
+
 # -- the host of a meeting --------------------------------------------------------------------
 
 

@@ -11,13 +11,20 @@ from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
 from worker.extraction.type_folder import read_lexicon
-from worker.extraction.vocabulary import DATE_CARRYING_VERBS, MILITARY_WORDS
+from worker.extraction.vocabulary import (
+    DATE_CARRYING_VERBS,
+    JUDGING_VERBS,
+    MILITARY_WORDS,
+    REPORTING_VERBS,
+)
 
 _LEXICON = read_lexicon(__file__)
 _CIVIL_EXERCISE = frozenset(_LEXICON["civil_exercise"])
 _RESPONSE_NOUNS = frozenset(_LEXICON["response_nouns"])
 _AIMING_WORDS = frozenset(_LEXICON["aiming_words"])
 _AIMING_PREPS = frozenset(_LEXICON["aiming_prepositions"])
+#: "rehearsed an assault during the exercises": the drill the clause's subject acts in.
+_WITHIN_PREPS = frozenset({"in", "during"})
 _HOLDING_VERBS = DATE_CARRYING_VERBS | frozenset(_LEXICON["holding_verbs"])
 
 
@@ -26,15 +33,21 @@ def mention_from_trigger(
 ) -> Mention | None:
     """A military-exercise mention at the noun ``trigger``, or None for a civil drill, a verb,
     or an exercise with no actor. ``label_id`` is unused (one signature for every type)."""
-    if trigger.pos_ != "NOUN":
+    misread = trigger.pos_ == "VERB" and _misread_name(trigger)
+    if trigger.pos_ != "NOUN" and not misread:
         return None
     mods = {c.lower_ for c in trigger.children if not _live_fire(c)} | {trigger.head.lower_}
     if mods & _CIVIL_EXERCISE:
         return None
     words = {t.lower_ for t in sent}
-    if not (words & MILITARY_WORDS or trigger.lemma_ in {"wargame"} or trigger.lower_ == "games"):
+    if not (
+        words & MILITARY_WORDS
+        or trigger.lemma_ in {"wargame"}
+        or trigger.lower_ == "games"
+        or _named_in_a_military_story(trigger)
+    ):
         return None
-    verb = syntax.clause_verb(trigger)
+    verb = trigger.head if misread else syntax.clause_verb(trigger)
     agents: list[ResolvedActor] = []
     named = False
     if verb is not trigger and syntax.lemma(verb) in _HOLDING_VERBS:
@@ -57,6 +70,24 @@ def mention_from_trigger(
         )
         if a not in agents
     ]
+    actor_verb = trigger.head.head
+    for _ in range(2):  # "rehearsed repelling an attack during the exercises"
+        if actor_verb.pos_ == "VERB" or actor_verb.head.i == actor_verb.i:
+            break
+        actor_verb = actor_verb.head
+    if (
+        not agents
+        and trigger.dep_ == "pobj"
+        and trigger.head.lower_ in _WITHIN_PREPS
+        and actor_verb.pos_ == "VERB"
+        and syntax.lemma(actor_verb) not in REPORTING_VERBS | JUDGING_VERBS
+    ):
+        # "troops rehearsed repelling an attack during the exercises", "jets flew in
+        # formation in a combined air drill": who acts inside a drill no one else is said to
+        # hold holds it.
+        agents, named = ctx.agents(actor_verb)
+        for subject in syntax.subjects(actor_verb):
+            agents += [a for a in ctx.actors.actors_in(list(subject.subtree)) if a not in agents]
     partners = syntax.prep_objects(trigger, {"with", "between", "involving"})
     if verb is not trigger:
         partners += syntax.prep_objects(verb, {"with"})
@@ -79,6 +110,29 @@ def mention_from_trigger(
     mention.targets = [a for a in aimed_at if a not in mention.agents + mention.participants]
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+def _misread_name(trigger: Token) -> bool:
+    """ "are holding the Super Garuda Shield exercise": after a name the parser reads the
+    noun as a verb with no subject, the complement of the verb that holds it."""
+    doc = trigger.doc
+    return (
+        trigger.i > 0
+        and doc[trigger.i - 1].tag_ == "NNP"
+        and trigger.dep_ in {"ccomp", "conj", "dep", "xcomp"}
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in trigger.children)
+        and syntax.lemma(trigger.head) in _HOLDING_VERBS
+    )
+
+
+def _named_in_a_military_story(trigger: Token) -> bool:
+    """ "are holding their Freedom Shield exercise": a named or joint exercise in a story
+    whose other sentences speak of forces, troops or weapons."""
+    named = _misread_name(trigger) or any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" or c.lower_ in {"joint", "combined"}
+        for c in trigger.children
+    )
+    return named and bool({t.lower_ for t in trigger.doc} & MILITARY_WORDS)
 
 
 def _live_fire(token: Token) -> bool:
