@@ -129,7 +129,7 @@ def _named_in_a_military_story(trigger: Token) -> bool:
     """ "are holding their Freedom Shield exercise": a named or joint exercise in a story
     whose other sentences speak of forces, troops or weapons."""
     named = _misread_name(trigger) or any(
-        c.dep_ == "compound" and c.pos_ == "PROPN" or c.lower_ in {"joint", "combined"}
+        (c.dep_ == "compound" and c.pos_ == "PROPN") or c.lower_ in {"joint", "combined"}
         for c in trigger.children
     )
     return named and bool({t.lower_ for t in trigger.doc} & MILITARY_WORDS)
