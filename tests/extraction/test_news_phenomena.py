@@ -647,6 +647,27 @@ def test_a_voted_text_is_aimed_at_who_its_words_demand_of(extract: Extract) -> N
     assert _codes(vote, "target") == {"ARM"}
 
 
+# -- habits and tallies are no happenings -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan typically holds military parades to mark Pakistan Day.",
+        "China has launched dozens of satellites since 2020, state media said.",
+        "Iran has fired several ballistic missiles in recent years.",
+    ],
+)
+def test_a_habit_or_a_tally_over_a_period_is_no_happening(extract: Extract, text: str) -> None:
+    events = [e for e in asserted_only(extract(text)) if e.type != "statement"]
+    assert events == [], [(e.type, e.trigger) for e in events]
+
+
+def test_a_count_without_a_period_is_still_a_happening(extract: Extract) -> None:
+    text = "North Korea has fired two ballistic missiles into the sea, Seoul said."
+    assert len(_of(extract(text), "launch")) == 1
+
+
 # -- exercises ---------------------------------------------------------------------------------
 
 

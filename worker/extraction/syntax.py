@@ -20,6 +20,7 @@ CAPABILITY_WORDS = vocab.words("capability_words")
 CAPABILITY_ADJECTIVES = vocab.words("capability_adjectives")
 CAPABILITY_VERBS = vocab.words("capability_verbs")
 ESTIMATING_VERBS = vocab.words("estimating_verbs")
+HABIT_ADVERBS = vocab.words("habit_adverbs")
 HYPOTHETICAL_MARKS = vocab.words("hypothetical_marks")
 FUTURE_AUX = vocab.words("future_aux")
 CONDITIONAL_AUX = vocab.words("conditional_aux")
@@ -308,6 +309,15 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             for c in token.children
         ):
             return "planned"  # "Witkoff is due in Moscow later this week for talks"
+    for token in chain[:2]:
+        if token.tag_ in {"VBZ", "VBP"} and any(
+            c.dep_ == "advmod" and c.lower_ in HABIT_ADVERBS for c in token.children
+        ):
+            # "typically holds parades to mark anniversaries": a habit, as general as a
+            # capability, not one happening.
+            return "capability"
+        if _tally_over_a_period(token):
+            return "capability"
     head = trigger.head
     if (
         trigger.dep_ == "nsubjpass"
@@ -317,6 +327,33 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     ):
         return "planned"  # "Taiwan's annual Han Kuang exercises are scheduled for July"
     return "asserted"
+
+
+#: Spans of time a tally is counted over ("in recent years", "since 2012", "so far this year").
+_PERIOD_NOUNS = frozenset({"years", "decades", "months", "year", "decade"})
+_TALLY_WORDS = frozenset({"several", "many", "dozens", "hundreds", "numerous", "multiple"})
+
+
+def _tally_over_a_period(verb: Token) -> bool:
+    """ "Iran has launched several satellites in recent years", "has fired more than 100
+    missiles since 2022": a count of happenings over a span of time is background, as an
+    estimate is, not one happening."""
+    if "have" not in {c.lemma_ for c in verb.children if c.dep_ == "aux"} or verb.tag_ != "VBN":
+        return False
+    if any(c.tag_ == "VBD" for c in verb.children if c.dep_ == "aux"):
+        return False  # "had launched": the past perfect tells one earlier happening
+    counted = any(
+        t.lower_ in _TALLY_WORDS or (t.like_num and t.i > 0 and t.text not in {"1", "one"})
+        for o in verb.children
+        if o.dep_ == "dobj"
+        for t in o.subtree
+    )
+    period = any(
+        p.lower_ == "since" or any(t.lower_ in _PERIOD_NOUNS for t in p.subtree)
+        for p in verb.children
+        if p.dep_ == "prep"
+    )
+    return counted and period
 
 
 def in_span(token: Token, span: Span) -> bool:
