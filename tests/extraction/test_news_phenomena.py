@@ -647,6 +647,22 @@ def test_a_voted_text_is_aimed_at_who_its_words_demand_of(extract: Extract) -> N
     assert _codes(vote, "target") == {"ARM"}
 
 
+def test_a_bare_year_after_in_dates_an_earlier_happening(extract: Extract) -> None:
+    text = "Pakistan test-fired an Ababeel missile on Friday. The Ababeel was first tested in 2017."
+    launches = _of(extract(text), "launch")
+    assert sorted(e.date.isoformat()[:4] for e in launches if e.date) == ["2017", "2024"]
+
+
+def test_a_month_a_span_runs_until_does_not_move_the_story(extract: Extract) -> None:
+    text = (
+        "Some 40,000 troops are to take part in the drills, which will run until May. "
+        "Polish Defence Minister Wladyslaw Kosiniak-Kamysz said the drills were a message "
+        "to Moscow."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert statement.date is not None and statement.date.isoformat() == "2024-03-15"
+
+
 # -- habits and tallies are no happenings -------------------------------------------------
 
 

@@ -42,6 +42,11 @@ _TIME_NOUNS = frozenset(
 _BOUNDS = frozenset({"until", "till", "through", "since"})
 
 
+#: Prepositions that put a happening within a bare year or month ("first tested in 2017");
+#: "since" and "until" give a span's edge, never the day a happening is told on.
+_WITHIN = frozenset({"in", "during"})
+
+
 def _bound(ent: Span) -> bool:
     """True for the end or start of a span ("drills that run until May 9", "the first
     visit since 2018"): not the day the happening is told on."""
@@ -92,6 +97,10 @@ class ArticleDates:
             if ent.start == sent.start and _DATELINE_TAIL.match(self.context.text, ent.end_char):
                 continue
             resolved = resolve(ent.text, self.published)
+            if resolved is None and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _WITHIN:
+                # A bare year is a date only with its preposition ("first tested in 2017");
+                # the entity leaves the preposition out.
+                resolved = resolve(f"{ent.root.head.lower_} {ent.text}", self.published)
             if resolved is None:
                 resolved = resolve_anchored(ent.text, self._anchor())
             if resolved is not None:
