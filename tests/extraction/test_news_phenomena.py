@@ -711,6 +711,24 @@ def test_exercises_held_in_a_clause_or_named_in_a_military_story(
     assert _codes(exercise, "agent") == agents
 
 
+def test_leaders_at_a_blocs_summit_decide_as_the_bloc(extract: Extract) -> None:
+    text = (
+        "Southern African leaders on Saturday suspended aid to Lesotho and imposed sanctions "
+        "on its army chiefs, at an extraordinary summit of the African Union in Maputo."
+    )
+    [sanction] = _of(extract(text), "sanctions_vote")
+    assert _codes(sanction, "agent") == {"IGO"}
+
+
+def test_a_statement_naming_only_a_rulebook_body_is_about_the_story(extract: Extract) -> None:
+    text = (
+        "Iran launched a ballistic missile on Tuesday. Japanese Prime Minister Shigeru Ishiba "
+        "said it was a clear violation of United Nations Security Council resolutions."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "target") == {"IRN"}
+
+
 # -- the host of a meeting --------------------------------------------------------------------
 
 

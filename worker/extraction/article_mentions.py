@@ -21,6 +21,7 @@ from worker.extraction.dates import ResolvedDate
 from worker.extraction.gazetteer import Gazetteer
 from worker.extraction.page_structure import Dateline
 from worker.extraction.rules.article_passes import (
+    target_bodies_said,
     target_referred_events,
     target_responses,
     target_the_story,
@@ -114,6 +115,7 @@ class ArticleMentions:
         target_what_is_said(out, rules, ctx)
         dateline = ctx.actors.dateline_country
         target_the_story(out, rules, ctx.country(dateline) if dateline else None)
+        target_bodies_said(out)
         _date_by_the_story(out, self.dates.published)
         return out
 

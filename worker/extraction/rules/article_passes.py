@@ -110,7 +110,22 @@ def target_what_is_said(
         own = {a.country for a in mention.agents}
         named = [a for a in ctx.actors.actors_in(tokens) if a.country and a.country not in own]
         states = [a for a in named if a.kind != "igo"]
-        mention.targets = unique_actors(states or named)
+        if states:
+            mention.targets = unique_actors(states)
+        elif named:
+            # "a clear violation of U.N. Security Council resolutions": a body named only
+            # as the source of a rule; the story says better who is spoken about
+            # (target_the_story), and the body is the target only when it says nothing.
+            mention.attributes["bodies_said"] = unique_actors(named)
+
+
+def target_bodies_said(mentions: list[Mention]) -> None:
+    """The international bodies a statement's words name, for a statement the story left
+    without a target (see :func:`target_what_is_said`)."""
+    for mention in mentions:
+        bodies = mention.attributes.pop("bodies_said", None)
+        if bodies and not mention.targets:
+            mention.targets = bodies
 
 
 def _said_tokens(mention: Mention) -> list[Token]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
 from worker.extraction.type_folder import read_lexicon
@@ -51,6 +52,8 @@ def mention_from_trigger(
     # A league or a federation "sanctioning" clubs is no sanctions event: states, their
     # bodies and international bodies impose and vote (the political-speaker test).
     mention.agents = [a for a in mention.agents if ctx.actors.is_political(a)]
+    if not mention.agents:
+        mention.agents = _body_met(ctx, carrier)
     if not mention.agents:
         # A vote or a block nobody is said to have cast is background, not an event.
         return None
@@ -128,3 +131,24 @@ def _detour(token: Token) -> bool:
     if token.dep_ == "prep" and token.lower_ == "over":
         return True
     return token.dep_ in {"advcl", "relcl"} and token.lower_ not in _AGAINST_PREPS
+
+
+#: Gatherings a body decides at ("at an extraordinary summit of ECOWAS").
+_GATHERINGS = frozenset({"summit", "meeting", "session", "conference"})
+
+
+def _body_met(ctx: ArticleContext, verb: Token) -> list[ResolvedActor]:
+    """ "West African leaders imposed sanctions on Niger at a summit of ECOWAS": leaders
+    the gazetteer cannot place decide as the body whose gathering they sit at."""
+    # The gathering may hang on a verb coordinated with this one ("imposed sanctions on
+    # Niger and gave the junta a week, at a summit of ECOWAS").
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    gatherings = [
+        g
+        for v in verbs
+        for g in syntax.prep_objects(v, {"at", "during"})
+        if syntax.lemma(g) in _GATHERINGS
+    ]
+    bodies = [o for g in gatherings for o in syntax.prep_objects(g, {"of"})]
+    bodies += [o for g in gatherings for o in g.children if o.dep_ == "poss"]
+    return [a for a in ctx.resolve_all(bodies) if a.kind == "igo"]

@@ -254,6 +254,10 @@ def _targets(
                 for head in group:
                     # The first actor a phrase names is what it is about; the rest is detail.
                     found = ctx.actors_under([head])[:1] or _nationals(ctx, head)[:1]
+                    if group is others:
+                        # "a violation of U.N. Security Council resolutions": a body named in
+                        # what the clause acts on is the rule's source, not who is spoken of.
+                        found = [a for a in found if a.kind != "igo"]
                     targets += [a for a in found if a not in targets]
                 if targets:
                     break
