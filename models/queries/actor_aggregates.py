@@ -20,6 +20,7 @@ from models.queries.buckets import bucket_start
 from models.queries.filters import (
     EventFilter,
     counted,
+    event_by_event,
     incidents_per,
     involved_countries,
     linked,
@@ -54,7 +55,15 @@ def top_actors(
         for counted_in_advance in (rollup.top_actors, scope_counts.top_actors):
             if (found := counted_in_advance(session, filt, limit)) is not None:
                 return found
-    counts = _actor_event_counts(session, filt, role).subquery()
+    counts_q = _actor_event_counts(session, filt, role)
+    if _dialect(session) == "postgresql":
+        # Names for the actors that can make the list only (the ``limit`` most frequent and
+        # any tied with the last of them: the order by name stays exact). Joined to every
+        # counted actor, PostgreSQL expected two of them (under ``actor=kim``) and compared
+        # each of the 1,240 with each of the 1,240 counts (70 ms).
+        n = counts_q.selected_columns.n
+        counts_q = counts_q.order_by(n.desc()).fetch(max(0, limit), with_ties=True)
+    counts = counts_q.subquery()
     a = actor.c
     stmt = (
         select(a.id, a.name, a.country, a.kind, counts.c.n)
@@ -75,9 +84,20 @@ def _actor_event_counts(
     event, so events are counted distinct: the (actor_id, event_id, ...) index delivers each
     actor's events in order, which makes that a cheap pass.
     """
-    rows = linked_rows(
-        filt, link, "actor_id", "event_id", "role", "incident_id", dialect=_dialect(session)
-    )
+    dialect = _dialect(session)
+    if role is None and event_by_event(filt, dialect):
+        # Each matching event's actors once (a DISTINCT of its few links, in index order),
+        # so that events per actor are a count(*) hashed by actor: a count(DISTINCT) sorted
+        # all (actor, event) rows, 250,000 under ``actor=kim``, and spilled to disk.
+        many = filt is not None and filt.count_incidents
+        names = ("actor_id", "incident_id") if many else ("actor_id",)
+        per_event = linked_rows(filt, link, *names, dialect=dialect, distinct=True)
+        pc = per_event.c
+        # (Incidents: a hash of the distinct (actor, incident) pairs and then a count per
+        # actor was slower, 430 ms of CPU against 320, as PostgreSQL sorted the pairs.)
+        n = (func.count(distinct(pc.incident_id)) if many else func.count()).label("n")
+        return select(pc.actor_id, n).group_by(pc.actor_id)
+    rows = linked_rows(filt, link, "actor_id", "event_id", "role", "incident_id", dialect=dialect)
     if role is not None:
         one = filt is None or not filt.count_incidents
         n = (func.count() if one else counted(filt, None, rows.c.incident_id)).label("n")

@@ -75,7 +75,7 @@ def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
 
     Always events, whatever ``filt.count_incidents`` says: see :func:`count_incidents`.
     """
-    events, conds = matching_events(filt)
+    events, conds = matching_events(filt, counting=True)
     stmt = select(func.count()).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
 
@@ -84,7 +84,7 @@ def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int
     """Return how many incidents have a matching event (distinct ``incident_id``)."""
     if (from_rollup := rollup.count_incidents(session, filt)) is not None:
         return from_rollup
-    events, conds = matching_events(filt)
+    events, conds = matching_events(filt, counting=True)
     stmt = select(func.count(distinct(events.c.incident_id))).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
 
