@@ -15,7 +15,16 @@ from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from models.queries import rollup, scope_counts
-from models.queries._core import ROLES, actor, check_role, fetch_all, link, pair
+from models.queries._core import (
+    ROLES,
+    actor,
+    check_role,
+    distinct_values,
+    event_country,
+    fetch_all,
+    link,
+    pair,
+)
 from models.queries.buckets import bucket_start
 from models.queries.filters import (
     EventFilter,
@@ -169,6 +178,8 @@ def country_counts(
         return scoped
     if role is None and filt is not None and not filt.copied_only:
         return _involved_country_counts(session, filt)
+    if role is None and filt is not None and (filt.since or filt.until):
+        return _dated_country_counts(session, filt)
     if many:
         return _country_incident_counts(session, filt, role)  # type: ignore[arg-type]
     # Each (event, country) pair counts once. The location part needs no DISTINCT (one
@@ -222,6 +233,31 @@ def _involved_country_counts(session: Session, filt: EventFilter) -> list[Countr
         stmt = select(per.c.k0.label("country"), per.c.n)
     else:
         stmt = select(rows.c.country, func.count().label("n")).group_by(rows.c.country)
+    both = stmt.subquery()
+    stmt = select(both.c.country, both.c.n).order_by(both.c.n.desc(), both.c.country)
+    return [CountryCount(r.country, int(r.n)) for r in fetch_all(session, stmt)]
+
+
+def _dated_country_counts(session: Session, filt: EventFilter) -> list[CountryCount]:
+    """Events (or incidents) per country they involve, for a filter of copied fields with
+    dates (no rollup keeps days): one range of the ``event_country`` index (country,
+    modality, day, ...) per country, each (event, country) once, the incident in the key.
+
+    The base tables' way, the events located in a country plus every link of an actor's
+    country, read the whole of ``event_actor`` (no index leads with the day) and fetched
+    each event for its location: 1.1-1.4 s for the last 90 days counting incidents, loaded.
+    The country list comes from the same index (a loose scan: one probe per country).
+    """
+    countries = distinct_values(session, event_country.c.country)
+    if not countries:
+        return []
+    ec = event_country.c
+    conds = [ec.country.in_(countries), *filt._copied(ec)]
+    # The rows come in country order: count(DISTINCT) sorts each country's incidents (half
+    # the CPU of hashing every (country, incident) pair first). A country whose events are
+    # all unlinked counts 0 incidents, as over the base tables.
+    n = (func.count(distinct(ec.incident_id)) if filt.count_incidents else func.count()).label("n")
+    stmt = select(ec.country, n).where(*conds).group_by(ec.country)
     both = stmt.subquery()
     stmt = select(both.c.country, both.c.n).order_by(both.c.n.desc(), both.c.country)
     return [CountryCount(r.country, int(r.n)) for r in fetch_all(session, stmt)]

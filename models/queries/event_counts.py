@@ -9,7 +9,16 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from models.queries import rollup
-from models.queries._core import actor, article, as_date, event, fetch_all, link, unindexed
+from models.queries._core import (
+    actor,
+    article,
+    as_date,
+    distinct_values,
+    event,
+    fetch_all,
+    link,
+    unindexed,
+)
 from models.queries.buckets import bucket_start
 from models.queries.filters import EventFilter, incidents_per, linked_rows, matching_events
 from models.queries.results import FilterOptions, Kpis, TimeCount
@@ -147,7 +156,7 @@ def filter_options(session: Session) -> FilterOptions:
     ).scalars()
 
     def values(column: Any) -> list[str]:
-        return sorted({v for v in _distinct_values(session, column) if v})
+        return sorted({v for v in distinct_values(session, column) if v})
 
     first, last = conn.execute(select(func.min(ev.day), func.max(ev.day))).one()
     return FilterOptions(
@@ -158,17 +167,3 @@ def filter_options(session: Session) -> FilterOptions:
         first_day=as_date(first),
         last_day=as_date(last),
     )
-
-
-def _distinct_values(session: Session, column: Any) -> list[Any]:
-    """Distinct non-null values of an indexed column, by skipping through its index.
-
-    A recursive "loose index scan": each step asks the index for the smallest value above
-    the last one, so a column with ten values costs ten index probes, not a pass over a
-    million rows.
-    """
-    seed = select(func.min(column).label("v")).cte("distinct_values", recursive=True)
-    step = select(select(func.min(column)).where(column > seed.c.v).scalar_subquery())
-    values = seed.union_all(step.where(seed.c.v.is_not(None)))
-    stmt = select(values.c.v).where(values.c.v.is_not(None))
-    return list(session.connection().execute(stmt).scalars())
