@@ -30,7 +30,6 @@ from models.queries.filters import (
     EventFilter,
     counted,
     event_by_event,
-    incidents_per,
     involved_countries,
     linked,
     linked_rows,
@@ -226,11 +225,13 @@ def _involved_country_counts(session: Session, filt: EventFilter) -> list[Countr
     event by event from its key (narrower than the links, and no location part to add)."""
     rows = involved_countries(filt, dialect=_dialect(session))
     if filt.count_incidents:
+        # count(DISTINCT): a sort of the (country, incident) rows by country, each country's
+        # incidents sorted again; under ``actor=kim`` (300,000 rows) 360 ms of CPU against
+        # 530 for a hash of the pairs that PostgreSQL then sorted by country anyway.
         linked_incident = rows.c.incident_id
-        per = incidents_per(
-            rows, [rows.c.country], linked_incident, [linked_incident.is_not(None)]
-        ).subquery()
-        stmt = select(per.c.k0.label("country"), per.c.n)
+        n = func.count(distinct(linked_incident)).label("n")
+        stmt = select(rows.c.country, n).where(linked_incident.is_not(None))
+        stmt = stmt.group_by(rows.c.country)
     else:
         stmt = select(rows.c.country, func.count().label("n")).group_by(rows.c.country)
     both = stmt.subquery()
