@@ -226,3 +226,23 @@ def test_an_actor_name_nobody_has_lists_and_counts_nothing(db: tuple[Session, li
         assert q.count_events(session, filt=filt) == 0
         assert q.top_actors(session, filt=filt) == []
         assert q.country_counts(session, filt=filt) == []
+
+
+@pytest.mark.parametrize("broad", [0, 10_000_000])
+@pytest.mark.parametrize("actor", ["kim", "o", "nobody by this name"])
+def test_an_actor_name_lists_the_same_incidents_by_sources_tested_either_way(
+    db: tuple[Session, list[Fact]], monkeypatch: pytest.MonkeyPatch, actor: str, broad: int
+) -> None:
+    """By sources, PostgreSQL tests the incidents of a name of many links one by one and
+    hashes those of a name of few: ``BROAD_FILTER`` 0 and huge take each way here."""
+    session, facts = db
+    monkeypatch.setattr(incidents, "BROAD_FILTER", broad)
+    filt = EventFilter(actor=actor, modalities=())
+    wanted = {_incident(e) for e in facts if _matches(e, filt)}
+    listed = list_incidents(session, filt=filt, limit=10_000, order="sources")
+    assert [r.id for r in listed] == [
+        r.id for r in sorted(listed, key=lambda r: (-r.n_sources, -r.n_articles, r.id))
+    ]
+    assert {r.id for r in listed} == wanted
+    page = list_incidents(session, filt=filt, limit=2, offset=1, order="sources")
+    assert page == listed[1:3]
