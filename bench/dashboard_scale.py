@@ -16,12 +16,18 @@ VACUUM ANALYZE, then times every query the dashboard pages run, with the default
 with typical ones (``--scenario``, repeatable, picks some; ``--page`` likewise). It prints a
 table and writes ``bench/results/dashboard_scale.json``. The database is dropped at the end
 unless ``--keep``; ``--reuse`` times a kept one again without refilling it.
+
+Each query's wall time (first run and median) comes with the median CPU time of the database
+side (the PostgreSQL server process of the session, read from ``/proc`` when the server runs
+on this machine; SQLite, this process), and the result records the load average: on a shared
+machine the wall time is mostly waiting for a core, the CPU time is what a query costs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -445,6 +451,32 @@ def _page_queries(filt: EventFilter) -> dict[str, dict[str, Callable[[Session], 
     }
 
 
+def _cpu_clock(session: Session) -> Callable[[], float] | None:
+    """Milliseconds of CPU used so far by what runs the session's queries, or None.
+
+    On a machine shared with other work the wall time of a query is mostly waiting for a
+    core; the CPU time is what the query costs. SQLite runs in this process: its CPU time.
+    PostgreSQL: the server process of the session, read from ``/proc`` (when the server runs
+    on this machine and its processes are readable; else None).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda: time.process_time() * 1000
+    pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    stat = Path(f"/proc/{pid}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def backend_ms() -> float:
+        # utime and stime, fields 14 and 15, after the parenthesised command name.
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / tick
+
+    try:
+        backend_ms()
+    except OSError:
+        return None
+    return backend_ms
+
+
 def time_queries(
     engine: Engine,
     repeat: int,
@@ -453,7 +485,9 @@ def time_queries(
 ) -> list[dict[str, Any]]:
     """Run every page's queries under every scenario; return one record per query.
 
-    ``scenarios`` and ``pages`` restrict the run to those names (all when ``None``).
+    ``scenarios`` and ``pages`` restrict the run to those names (all when ``None``). Each
+    record has the first and median wall time and, where it can be read (see
+    :func:`_cpu_clock`), the median CPU time of the database's side (10 ms resolution).
     """
     with Session(engine) as session:
         last = queries.filter_options(session).last_day or FIRST_DAY + timedelta(days=DAYS)
@@ -467,15 +501,20 @@ def time_queries(
             if pages and page not in pages:
                 continue
             for name, call in calls.items():
-                times = []
+                times, cpu = [], []
                 for _ in range(repeat):
                     with Session(engine) as session:
+                        clock = _cpu_clock(session)
+                        cpu_started = clock() if clock else 0.0
                         started = time.perf_counter()
                         try:
                             call(session)
                         except OperationalError as exc:  # statement_timeout: record, go on
                             print(f"  {name}: {str(exc.orig).splitlines()[0]}", flush=True)
                         times.append((time.perf_counter() - started) * 1000)
+                        if clock:
+                            cpu.append(clock() - cpu_started)
+                cpu_ms = round(statistics.median(cpu), 1) if cpu else None
                 records.append(
                     {
                         "scenario": scenario,
@@ -483,11 +522,12 @@ def time_queries(
                         "query": name,
                         "first_ms": round(times[0], 1),
                         "median_ms": round(statistics.median(times), 1),
+                        "cpu_ms": cpu_ms,
                     }
                 )
                 print(
                     f"  {scenario:<26} {page:<9} {name:<38} {times[0]:8.1f} "
-                    f"{statistics.median(times):8.1f}",
+                    f"{statistics.median(times):8.1f} {'-' if cpu_ms is None else cpu_ms:>8}",
                     flush=True,
                 )
     return records
@@ -496,13 +536,23 @@ def time_queries(
 def page_totals(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sum of median times per (scenario, page); the sidebar query counts on every page."""
     sidebar = sum(r["median_ms"] for r in records if r["page"] == "sidebar")
+    sidebar_cpu = sum(r.get("cpu_ms") or 0.0 for r in records if r["page"] == "sidebar")
     totals: dict[tuple[str, str], float] = {}
+    cpu: dict[tuple[str, str], float | None] = {}
     for r in records:
         if r["page"] != "sidebar":
             key = (r["scenario"], r["page"])
             totals[key] = totals.get(key, 0.0) + r["median_ms"]
+            known = cpu.get(key, 0.0)
+            cpu[key] = None if known is None or r.get("cpu_ms") is None else known + r["cpu_ms"]
     return [
-        {"scenario": s, "page": p, "total_ms": round(ms, 1), "with_sidebar_ms": round(ms + sidebar)}
+        {
+            "scenario": s,
+            "page": p,
+            "total_ms": round(ms, 1),
+            "with_sidebar_ms": round(ms + sidebar),
+            "cpu_with_sidebar_ms": None if cpu[s, p] is None else round(cpu[s, p] + sidebar_cpu),
+        }
         for (s, p), ms in totals.items()
     ]
 
@@ -511,13 +561,16 @@ def _time_and_print(
     engine: Engine, args: argparse.Namespace
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Time every page on ``engine``, print the queries and page totals, return both."""
-    print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8}  (ms)")
+    print(f"  {'scenario':<26} {'page':<9} {'query':<38} {'first':>8} {'median':>8} {'cpu':>8}")
     records = time_queries(engine, args.repeat, args.scenario, args.page)
     totals = page_totals(records)
-    print("\npage totals (median ms; sidebar filter_options added):")
+    print("\npage totals (median ms; sidebar filter_options added; then its CPU ms):")
     for t in totals:
-        scenario, page = t["scenario"], t["page"]
-        print(f"  {scenario:<26} {page:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}")
+        scenario, page, cpu = t["scenario"], t["page"], t["cpu_with_sidebar_ms"]
+        print(
+            f"  {scenario:<26} {page:<9} {t['total_ms']:8.1f} {t['with_sidebar_ms']:6}"
+            f" {'-' if cpu is None else cpu:>6}"
+        )
     return records, totals
 
 
@@ -587,8 +640,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
             }
         print("rows:", counts, flush=True)
+        load_before = os.getloadavg()
         records, totals = _time_and_print(engine, args)
         result: dict[str, Any] = {
+            # The machine's load average (1, 5, 15 minutes) before and after the timing.
+            "load_average": {"before": load_before, "after": os.getloadavg()},
             "events": counts["event"],
             "rows": counts,
             "schema": schema,

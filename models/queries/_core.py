@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -43,6 +44,20 @@ def fetch_all(session: Session, stmt: Any) -> Sequence[Row[Any]]:
     # The session's connection: same transaction, no ORM, and no SQLModel
     # ``Session.execute`` deprecation warning.
     return session.connection().execute(stmt).all()
+
+
+def distinct_values(session: Session, column: Any) -> list[Any]:
+    """Distinct non-null values of an indexed column, by skipping through its index.
+
+    A recursive "loose index scan": each step asks the index for the smallest value above
+    the last one, so a column with ten values costs ten index probes, not a pass over a
+    million rows.
+    """
+    seed = select(func.min(column).label("v")).cte("distinct_values", recursive=True)
+    step = select(select(func.min(column)).where(column > seed.c.v).scalar_subquery())
+    values = seed.union_all(step.where(seed.c.v.is_not(None)))
+    stmt = select(values.c.v).where(values.c.v.is_not(None))
+    return list(session.connection().execute(stmt).scalars())
 
 
 def as_date(value: Any) -> date | None:

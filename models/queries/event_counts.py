@@ -9,9 +9,24 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from models.queries import rollup
-from models.queries._core import actor, article, as_date, event, fetch_all, link, unindexed
+from models.queries._core import (
+    actor,
+    article,
+    as_date,
+    distinct_values,
+    event,
+    fetch_all,
+    link,
+    unindexed,
+)
 from models.queries.buckets import bucket_start
-from models.queries.filters import EventFilter, incidents_per, linked_rows, matching_events
+from models.queries.filters import (
+    EventFilter,
+    event_by_event,
+    incidents_per,
+    linked_rows,
+    matching_events,
+)
 from models.queries.results import FilterOptions, Kpis, TimeCount
 from models.tables import ArticleStatus
 
@@ -75,7 +90,7 @@ def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
 
     Always events, whatever ``filt.count_incidents`` says: see :func:`count_incidents`.
     """
-    events, conds = matching_events(filt)
+    events, conds = matching_events(filt, counting=True)
     stmt = select(func.count()).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
 
@@ -84,7 +99,7 @@ def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int
     """Return how many incidents have a matching event (distinct ``incident_id``)."""
     if (from_rollup := rollup.count_incidents(session, filt)) is not None:
         return from_rollup
-    events, conds = matching_events(filt)
+    events, conds = matching_events(filt, counting=True)
     stmt = select(func.count(distinct(events.c.incident_id))).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
 
@@ -126,7 +141,10 @@ def _has_matching_link(session: Session, filt: EventFilter | None, matched: int)
     # Not for an actor filter: the actors that never share an event with a matching one
     # (most of them) would each have all their links tested (``actor=kim``: 2.7 s, not 0.5).
     if filt.copied_only or filt.actor or matched <= BROAD_FILTER:
-        rows = linked_rows(filt, link, "actor_id", dialect=session.get_bind().dialect.name)
+        dialect = session.get_bind().dialect.name
+        # Each event's actors once (event by event: a DISTINCT of its few links).
+        by_event = event_by_event(filt, dialect)
+        rows = linked_rows(filt, link, "actor_id", dialect=dialect, distinct=by_event)
         return actor.c.id.in_(select(rows.c.actor_id))
     row, own = event.alias("kpi_event"), link.alias("kpi_link")
     return (
@@ -147,7 +165,7 @@ def filter_options(session: Session) -> FilterOptions:
     ).scalars()
 
     def values(column: Any) -> list[str]:
-        return sorted({v for v in _distinct_values(session, column) if v})
+        return sorted({v for v in distinct_values(session, column) if v})
 
     first, last = conn.execute(select(func.min(ev.day), func.max(ev.day))).one()
     return FilterOptions(
@@ -158,17 +176,3 @@ def filter_options(session: Session) -> FilterOptions:
         first_day=as_date(first),
         last_day=as_date(last),
     )
-
-
-def _distinct_values(session: Session, column: Any) -> list[Any]:
-    """Distinct non-null values of an indexed column, by skipping through its index.
-
-    A recursive "loose index scan": each step asks the index for the smallest value above
-    the last one, so a column with ten values costs ten index probes, not a pass over a
-    million rows.
-    """
-    seed = select(func.min(column).label("v")).cte("distinct_values", recursive=True)
-    step = select(select(func.min(column)).where(column > seed.c.v).scalar_subquery())
-    values = seed.union_all(step.where(seed.c.v.is_not(None)))
-    stmt = select(values.c.v).where(values.c.v.is_not(None))
-    return list(session.connection().execute(stmt).scalars())

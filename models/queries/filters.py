@@ -79,6 +79,39 @@ def _in_subquery_other(element: _InSubquery, compiler: SQLCompiler, **kw: Any) -
     return f"{compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}"
 
 
+class _HashedIn(FunctionElement[Any]):
+    """``column IN (subquery)`` tested row by row against a hash of the subquery's values:
+    on PostgreSQL ``(column IN (subquery)) IS TRUE``.
+
+    At the top of a WHERE clause PostgreSQL turns an IN into a semi-join, and then reads and
+    sorts every row of the outer table (the 360,000 incidents, for a page of 50). Wrapped so
+    that it is not a join, the IN becomes a filter (a "hashed SubPlan": the subquery run
+    once into a hash table), and the outer rows can come in the order of an index and stop
+    at the page's last row. (The hash stays in memory whatever its size: at most one entry
+    per distinct value.)
+    """
+
+    inherit_cache = True
+    name = "hashed_in"
+
+
+@compiles(_HashedIn, "postgresql")
+def _hashed_in_pg(element: _HashedIn, compiler: SQLCompiler, **kw: Any) -> str:
+    column, subquery = element.clauses
+    return f"({compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}) IS TRUE"
+
+
+@compiles(_HashedIn)
+def _hashed_in_other(element: _HashedIn, compiler: SQLCompiler, **kw: Any) -> str:
+    column, subquery = element.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}"
+
+
+def hashed_in(column: Any, subquery: Select[Any]) -> Any:
+    """``column IN (subquery)`` as a filter, not a join (see :class:`_HashedIn`)."""
+    return _HashedIn(column, subquery.scalar_subquery())
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """Which events a query sees; every field left empty means "no restriction".
@@ -207,22 +240,33 @@ class EventFilter:
         return conds
 
     def _sets(
-        self, *, rows: bool = False, event_fields: bool = True, membership: bool = False
+        self,
+        *,
+        rows: bool = False,
+        incident: bool = False,
+        event_fields: bool = True,
+        membership: bool = False,
+        dedupe: bool = True,
     ) -> list[Select[Any]]:
         """One set of matching events per field kind, each narrowed by the copied fields.
 
         Each selects ``id`` (with ``rows=True`` also ``type``, ``day``, ``location_country``
-        and ``incident_id``: one row per event, the copies being the event's own), once per
-        event. ``event_fields=False`` leaves out the set of the event fields. Every table is
+        and ``incident_id``; with ``incident=True`` ``incident_id`` only: one row per event,
+        the copies being the event's own), once per event. Ask for no more columns than the
+        caller reads: the actor-name set is de-duplicated by them, and a hash over five
+        columns of 120,000 links (``actor=kim``) cost twice a sort of the ids alone.
+        ``event_fields=False`` leaves out the set of the event fields. Every table is
         an alias, so that no set is correlated with the query it is used in. ``membership``
         marks a set used as ``IN (set)``; it changes nothing since the country set is a range
         of one table (migration 0011) rather than a UNION, which PostgreSQL estimates from that
-        table's statistics.
+        table's statistics. ``dedupe=False`` leaves the actor-name set with an event once per
+        matching link, for a caller that de-duplicates the ids itself (one sort of the ids,
+        where both together were a hash and then a sort).
         """
 
         def columns(event_id: Any, cols: Any) -> list[Any]:
             if not rows:
-                return [event_id.label("id")]
+                return [event_id.label("id"), *([cols.incident_id] if incident else [])]
             # incident_id is copied into links too (migration 0008): incident counts.
             return [
                 event_id.label("id"),
@@ -254,7 +298,8 @@ class EventFilter:
                 _InSubquery(named_link.c.actor_id, matching_actors.scalar_subquery()),
                 *self._copied(named_link.c),
             )
-            sets.append(by_name.distinct())  # two matching actors of one event: one row
+            # Two matching actors of one event: one row.
+            sets.append(by_name.distinct() if dedupe else by_name)
         rest = self._event_conditions(event.c)
         if event_fields and rest:
             matched = event.alias("matched_event")
@@ -266,11 +311,14 @@ class EventFilter:
         return sets
 
 
-def matching_events(filt: EventFilter | None) -> tuple[Any, list[ColumnElement[bool]]]:
+def matching_events(
+    filt: EventFilter | None, *, counting: bool = False
+) -> tuple[Any, list[ColumnElement[bool]]]:
     """The matching events as ``(FROM, WHERE conditions)`` for event counts and pages.
 
     The FROM has the columns ``id``, ``type``, ``day``, ``location_country`` and
-    ``incident_id``. For a
+    ``incident_id`` (with ``counting=True``, for a count of events or incidents, possibly
+    ``id`` and ``incident_id`` only). For a
     filter of copied fields only it is ``event`` with :meth:`EventFilter.conditions`; else it
     is the intersection of the sets of matching events (see the module docstring), with no
     further conditions.
@@ -278,7 +326,8 @@ def matching_events(filt: EventFilter | None) -> tuple[Any, list[ColumnElement[b
     filt = filt or EventFilter()
     if filt.copied_only:
         return event, filt.conditions()
-    return _intersection(filt._sets(rows=True)).subquery("matched"), []
+    sets = filt._sets(rows=not counting, incident=counting)
+    return _intersection(sets).subquery("matched"), []
 
 
 def _intersection(sets: list[Select[Any]]) -> Any:
@@ -289,7 +338,15 @@ def _intersection(sets: list[Select[Any]]) -> Any:
     return intersect(*(select(*part.subquery().c) for part in sets))
 
 
-def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str) -> Any:
+def event_by_event(filt: EventFilter | None, dialect: str) -> bool:
+    """Whether :func:`linked_rows` reads the rows of ``filt``'s matching events event by
+    event (then ``distinct=True`` de-duplicates each event's rows)."""
+    return dialect == "postgresql" and not (filt or EventFilter()).copied_only
+
+
+def linked_rows(
+    filt: EventFilter | None, table: Any, *names: str, dialect: str, distinct: bool = False
+) -> Any:
     """The rows of ``table`` (``event_actor`` or ``event_pair``) of matching events, as a
     subquery with the columns ``names``.
 
@@ -300,24 +357,28 @@ def linked_rows(filt: EventFilter | None, table: Any, *names: str, dialect: str)
     counting incidents, ``incident_id`` comes with the matching event (the sets carry it,
     from the indexes that select them), not from ``table``: the rows are then read from its
     unique index on ``event_id`` alone, without fetching each row for its incident.
+
+    ``distinct`` (only where :func:`event_by_event`): each event's rows de-duplicated, in the
+    probe of that event (a few rows, in index order), not over the whole result.
     """
     filt = filt or EventFilter()
+    if distinct and not event_by_event(filt, dialect):
+        raise ValueError("distinct=True needs rows read event by event (event_by_event)")
     if filt.copied_only or dialect != "postgresql":
         stmt = select(*(table.c[n] for n in names)).where(*filt.link_conditions(table))
         return stmt.subquery("linked_rows")
     # (Only when counting incidents: carrying it costs a wider sort of the ids.)
     with_incident = "incident_id" in names and filt.count_incidents
-    ids = _intersection(filt._sets(rows=with_incident)).subquery("matched_ids")
+    ids = _intersection(filt._sets(incident=with_incident, dedupe=False)).subquery("matched_ids")
     carried = [ids.c.incident_id] if with_incident else []
     # DISTINCT (each id is once already): then the planner knows the ids are unique and adds
     # no cache in front of the probes, which under a country filter missed on every id.
     ordered = select(ids.c.id, *carried).distinct().order_by(ids.c.id).subquery("matched")
-    per_event = (
-        select(*(table.c[n] for n in names if not (with_incident and n == "incident_id")))
-        .where(table.c.event_id == ordered.c.id)
-        .offset(0)
-        .lateral("event_rows")
-    )
+    per_event = select(*(table.c[n] for n in names if not (with_incident and n == "incident_id")))
+    per_event = per_event.where(table.c.event_id == ordered.c.id)
+    if distinct:
+        per_event = per_event.distinct()
+    per_event = per_event.offset(0).lateral("event_rows")
     columns = [
         ordered.c.incident_id if with_incident and n == "incident_id" else per_event.c[n]
         for n in names
@@ -334,7 +395,8 @@ def involved_countries(filt: EventFilter, *, dialect: str) -> Any:
     event (from the index that selected it) and only the countries are read event by event,
     from the key (event_id, country) alone: no row of the table is fetched.
     """
-    matched = _intersection(filt._sets(rows=True)).subquery("matched_rows")
+    matched = _intersection(filt._sets(incident=True, dedupe=dialect != "postgresql"))
+    matched = matched.subquery("matched_rows")
     m = matched.c
     if dialect != "postgresql":
         stmt = select(event_country.c.country, m.id.label("event_id"), m.incident_id)

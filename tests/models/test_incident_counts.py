@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from models import incident_rollup
 from models import queries as q
-from models.queries import EventFilter
+from models.queries import EventFilter, incidents
 from models.queries.incidents import list_incidents
 from tests.conftest import scratch_postgres
 from tests.models.test_filter_paths import ACTORS, FILTERS, Fact, _fill, _matches, _month, _ranked
@@ -188,3 +188,61 @@ def test_actor_and_country_incident_counts(
     assert [(r.bucket_start, r.name, r.count) for r in rows] == sorted(
         (start, name, n) for (start, name), n in expected.items()
     )
+
+
+@pytest.mark.parametrize("tried", [2, 5, 12, 1000])
+@pytest.mark.parametrize("actor", ["kim", "o", "ivanov", "Joe Smith"])
+def test_newest_incidents_tried_one_by_one_are_the_page_of_all(
+    db: tuple[Session, list[Fact]],
+    monkeypatch: pytest.MonkeyPatch,
+    actor: str,
+    tried: int,
+) -> None:
+    """An actor-name filter's first pages, newest first, come from testing the newest few
+    incidents one by one when the page is among them, else from the incidents of all its
+    matching events: either way the same page as the whole list (``tried`` 2, 5 and 12 make
+    the tries fall short on this small corpus, 1000 covers every incident)."""
+    session, facts = db
+    filt = EventFilter(actor=actor, modalities=())
+    wanted = {_incident(e) for e in facts if _matches(e, filt)}
+    assert wanted
+    whole = list_incidents(session, filt=filt, limit=10_000)  # not tried: a long page
+    assert {r.id for r in whole} == wanted
+    monkeypatch.setattr(incidents, "TRIED_ONE_BY_ONE", tried)
+    monkeypatch.setattr(incidents, "TRIED_PAGES_END", 10_000)  # every page below tries
+    for offset in range(0, len(whole) + 1):
+        for limit in (1, 2, 3):
+            page = list_incidents(session, filt=filt, limit=limit, offset=offset)
+            assert page == whole[offset : offset + limit], (offset, limit)
+
+
+def test_an_actor_name_nobody_has_lists_and_counts_nothing(db: tuple[Session, list[Fact]]) -> None:
+    session, _ = db
+    for count_incidents in (True, False):
+        filt = EventFilter(actor="nobody by this name", count_incidents=count_incidents)
+        for order in ("day", "sources"):
+            assert list_incidents(session, filt=filt, order=order) == []
+        assert q.count_incidents(session, filt=filt) == 0
+        assert q.count_events(session, filt=filt) == 0
+        assert q.top_actors(session, filt=filt) == []
+        assert q.country_counts(session, filt=filt) == []
+
+
+@pytest.mark.parametrize("broad", [0, 10_000_000])
+@pytest.mark.parametrize("actor", ["kim", "o", "nobody by this name"])
+def test_an_actor_name_lists_the_same_incidents_by_sources_tested_either_way(
+    db: tuple[Session, list[Fact]], monkeypatch: pytest.MonkeyPatch, actor: str, broad: int
+) -> None:
+    """By sources, PostgreSQL tests the incidents of a name of many links one by one and
+    hashes those of a name of few: ``BROAD_FILTER`` 0 and huge take each way here."""
+    session, facts = db
+    monkeypatch.setattr(incidents, "BROAD_FILTER", broad)
+    filt = EventFilter(actor=actor, modalities=())
+    wanted = {_incident(e) for e in facts if _matches(e, filt)}
+    listed = list_incidents(session, filt=filt, limit=10_000, order="sources")
+    assert [r.id for r in listed] == [
+        r.id for r in sorted(listed, key=lambda r: (-r.n_sources, -r.n_articles, r.id))
+    ]
+    assert {r.id for r in listed} == wanted
+    page = list_incidents(session, filt=filt, limit=2, offset=1, order="sources")
+    assert page == listed[1:3]
