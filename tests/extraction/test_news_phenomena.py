@@ -807,6 +807,22 @@ def test_who_met_whom_in_calls_trips_and_royal_titles(
     assert _codes(meeting, "target") == {target}
 
 
+def test_congo_is_the_democratic_republic_in_a_story_that_names_it(extract: Extract) -> None:
+    text = (
+        "Fighting flared near Goma in the Democratic Republic of Congo on Monday. Angola "
+        "condemned the attacks on Congolese troops and urged Rwanda to respect Congo's borders."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert "COG" not in _codes(statement, "target")
+    assert "COD" in _codes(statement, "target") | {a.country for a in statement.actors}
+
+
+def test_congo_stays_brazzaville_without_the_democratic_republic(extract: Extract) -> None:
+    text = "Angola condemned the attack on Congolese troops near Brazzaville on Monday."
+    [statement] = _of(extract(text), "statement")
+    assert "COD" not in {a.country for a in statement.actors}
+
+
 # -- who acts: datelines, participles, headlines -------------------------------------------
 
 

@@ -40,6 +40,14 @@ class ResolvedActor:
     kind: str
 
 
+#: Short names two states share -> (the state they mean when the story names it in full, the
+#: other state, whose full naming keeps them on their gazetteer entry).
+SHARED_NAMES: dict[str, tuple[str, str]] = {
+    "congo": ("COD", "COG"),
+    "congolese": ("COD", "COG"),
+}
+
+
 @dataclass
 class ArticleActors:
     """Resolves tokens of one article to actors; keeps the article's coreference state."""
@@ -80,7 +88,9 @@ class ArticleActors:
             if not entry.contextual and entry.form != "demonym":
                 named_countries.add(entry.country)
         datelines = self._dateline_tokens()
+        shared = self._shared_names(spans, named_countries)
         for span, entry in spans:
+            entry = shared.get(span.text.lower(), entry)
             if entry.contextual and entry.country not in named_countries:
                 continue
             if span.start in datelines:
@@ -102,6 +112,25 @@ class ArticleActors:
             if ent.label_ == "PERSON":
                 for token in ent:
                     self._person_spans[token.i] = ent
+
+    def _shared_names(
+        self, spans: list[tuple[Span, Entry]], named: set[str | None]
+    ) -> dict[str, Entry]:
+        """Names two states share, read as the one the story names in full: "Congo" and
+        "Congolese" are the Democratic Republic's in a story that names it (Kinshasa, DRC)
+        and not Brazzaville's."""
+        out: dict[str, Entry] = {}
+        for short, (full, other) in SHARED_NAMES.items():
+            full_named = any(
+                e.country == full and s.text.lower() not in SHARED_NAMES for s, e in spans
+            )
+            other_named = any(
+                e.country == other and s.text.lower() not in SHARED_NAMES for s, e in spans
+            )
+            if full_named and not other_named and full in named:
+                name = self.gazetteer.country_names.get(full, full)
+                out[short] = Entry(name, full, "country", "alias")
+        return out
 
     def _dateline_tokens(self) -> set[int]:
         """Tokens of "PARIS, May 7 (Reuters) —" prefixes: a dateline place is no actor."""
