@@ -663,6 +663,15 @@ def test_a_month_a_span_runs_until_does_not_move_the_story(extract: Extract) -> 
     assert statement.date is not None and statement.date.isoformat() == "2024-03-15"
 
 
+def test_a_year_in_the_background_does_not_date_the_story(extract: Extract) -> None:
+    text = (
+        "It will be the largest drill since Autumn Forge in 1988. Russian Deputy Foreign "
+        "Minister Sergei Ryabkov told reporters that the drills were a provocation."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert statement.date is not None and statement.date.isoformat() == "2024-03-15"
+
+
 # -- habits and tallies are no happenings -------------------------------------------------
 
 

@@ -161,5 +161,7 @@ class ArticleDates:
                 continue
             if resolved.anchored:
                 continue  # a side step ("a day earlier"): the story stays at its own day
+            if resolved.precision == "year":
+                continue  # "biggest since Reforger in 1988": background, never the story's
             if resolved.precision == "day" or self.context_date is None:
                 self.context_date = resolved
