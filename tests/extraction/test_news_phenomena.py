@@ -672,6 +672,15 @@ def test_a_year_in_the_background_does_not_date_the_story(extract: Extract) -> N
     assert statement.date is not None and statement.date.isoformat() == "2024-03-15"
 
 
+def test_a_past_perfect_happening_does_not_date_the_story(extract: Extract) -> None:
+    text = (
+        "The bloc had imposed sanctions on Guinea on March 2. Senegal's "
+        "President Macky Sall told fellow leaders that the junta must hand over power."
+    )
+    statements = _of(extract(text), "statement")
+    assert [s.date.isoformat() for s in statements if s.date] == ["2024-03-15"]
+
+
 # -- habits and tallies are no happenings -------------------------------------------------
 
 

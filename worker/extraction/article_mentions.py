@@ -29,7 +29,7 @@ from worker.extraction.rules.article_passes import (
 )
 from worker.extraction.rules.attributions import drop_attributions
 from worker.extraction.rules.context import ArticleContext
-from worker.extraction.rules.dating import ArticleDates
+from worker.extraction.rules.dating import ArticleDates, past_perfect
 from worker.extraction.rules.dispatch import EventTypeRule, mention_at
 from worker.extraction.rules.mention import Mention
 
@@ -134,6 +134,8 @@ def _date_by_the_story(mentions: list[Mention], published: date | None) -> None:
         and m.date.precision == "day"
         and not m.date.anchored
         and m.modality == "asserted"  # "talks are expected to open on Tuesday" is no lead
+        # "The bloc had, at its July 30 summit, shut borders": told as before the story.
+        and not past_perfect(syntax.clause_verb(m.trigger))
     ]
     lead_mention = dated[0] if dated else None
     lead = lead_mention.date if lead_mention is not None else None

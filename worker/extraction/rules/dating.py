@@ -34,6 +34,11 @@ def _governor(ent: Span) -> Token:
     return head
 
 
+def past_perfect(verb: Token) -> bool:
+    """True for a verb in the past perfect ("had shut"): a happening before the story's."""
+    return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "'d"} for c in verb.children)
+
+
 _TIME_NOUNS = frozenset(
     "morning afternoon evening night day week weekend month year time hour dawn noon".split()
 )
@@ -163,5 +168,7 @@ class ArticleDates:
                 continue  # a side step ("a day earlier"): the story stays at its own day
             if resolved.precision == "year":
                 continue  # "biggest since Reforger in 1988": background, never the story's
+            if past_perfect(syntax.clause_verb(head)):
+                continue  # "The bloc had, at its July 30 summit, shut borders": before the story
             if resolved.precision == "day" or self.context_date is None:
                 self.context_date = resolved
