@@ -73,12 +73,6 @@ def _in_subquery_pg(element: _InSubquery, compiler: SQLCompiler, **kw: Any) -> s
     return f"{compiler.process(column, **kw)} = ANY (ARRAY{compiler.process(subquery, **kw)})"
 
 
-@compiles(_InSubquery)
-def _in_subquery_other(element: _InSubquery, compiler: SQLCompiler, **kw: Any) -> str:
-    column, subquery = element.clauses
-    return f"{compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}"
-
-
 class _HashedIn(FunctionElement[Any]):
     """``column IN (subquery)`` tested row by row against a hash of the subquery's values:
     on PostgreSQL ``(column IN (subquery)) IS TRUE``.
@@ -101,8 +95,11 @@ def _hashed_in_pg(element: _HashedIn, compiler: SQLCompiler, **kw: Any) -> str:
     return f"({compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}) IS TRUE"
 
 
+@compiles(_InSubquery)
 @compiles(_HashedIn)
-def _hashed_in_other(element: _HashedIn, compiler: SQLCompiler, **kw: Any) -> str:
+def _plain_in(element: _InSubquery | _HashedIn, compiler: SQLCompiler, **kw: Any) -> str:
+    """``column IN (subquery)`` on the other dialects, for both wrappers (SQLite plans either
+    the same way)."""
     column, subquery = element.clauses
     return f"{compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}"
 
