@@ -16,12 +16,10 @@ from typing import Any
 
 from sqlalchemy import (
     Table,
-    and_,
     bindparam,
     delete,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -35,9 +33,11 @@ from models.tables import (
     ArticleBand,
     Event,
     EventActorLink,
+    EventComponent,
     EventCountry,
     EventPair,
     Incident,
+    LinkRules,
 )
 
 IN_CHUNK = 1000
@@ -52,6 +52,8 @@ _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 _country: Table = SQLModel.metadata.tables[EventCountry.__tablename__]
 _incident: Table = SQLModel.metadata.tables[Incident.__tablename__]
 _band: Table = SQLModel.metadata.tables[ArticleBand.__tablename__]
+_component: Table = SQLModel.metadata.tables[EventComponent.__tablename__]
+_rules: Table = SQLModel.metadata.tables[LinkRules.__tablename__]
 
 
 def _lock_key(name: str) -> int:
@@ -147,25 +149,44 @@ def events_on_days(
     """``(id, created_at, incident_id)`` of the events of each type whose ``day`` is one of
     its days (None: events with no day), found by the ``(type, day)`` index in one query
     (consecutive days as one range); :func:`events_by_id` reads the ones wanted whole."""
-    conditions = []
+    sqlite = session.get_bind().dialect.name != "postgresql"
+    mark = "?" if sqlite else "%s"
+    conditions: list[tuple[str, tuple[Any, ...]]] = []
     for kind, wanted in sorted(days.items()):
         dated = sorted({d for d in wanted if d is not None})
         if None in wanted:
-            conditions.append(and_(_event.c.type == kind, _event.c.day.is_(None)))
+            conditions.append((f"(type = {mark} AND day IS NULL)", (kind,)))
         ranges: list[list[date]] = []
         for d in dated:
             if ranges and d == ranges[-1][1] + timedelta(days=1):
                 ranges[-1][1] = d
             else:
                 ranges.append([d, d])
-        conditions.extend(
-            and_(_event.c.type == kind, _event.c.day.between(first, last)) for first, last in ranges
-        )
+        for first, last in ranges:
+            bounds = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
+            conditions.append(
+                (f"(type = {mark} AND day BETWEEN {mark} AND {mark})", (kind, *bounds))
+            )
     found = []
-    # A few hundred OR-ed ranges per statement keep both dialects on the (type, day) index.
-    for chunk in batched(conditions, 200):
-        query = select(_event.c.id, _event.c.created_at, _event.c.incident_id).where(or_(*chunk))
-        found.extend((int(r.id), r.created_at, r.incident_id) for r in session.execute(query))
+    # Through the driver: a batch reads thousands of these rows, and SQLAlchemy's statement
+    # building and row objects cost more than the database's work. A few hundred OR-ed
+    # ranges per statement keep both dialects on the (type, day) index.
+    raw = session.connection().connection.driver_connection
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(conditions, 200):
+            cursor.execute(
+                "SELECT id, created_at, incident_id FROM event WHERE "
+                + " OR ".join(c for c, _ in chunk),
+                tuple(p for _, params in chunk for p in params),
+            )
+            for event_id, created_at, incident_id in cursor.fetchall():
+                # SQLite gives the text SQLAlchemy would parse (the cache compares them).
+                if isinstance(created_at, str):
+                    created_at = datetime.fromisoformat(created_at)
+                found.append((int(event_id), created_at, incident_id))
+    finally:
+        cursor.close()
     return found
 
 
@@ -247,6 +268,7 @@ def write_incidents(
     incidents: Sequence[tuple[dict[str, Any], Sequence[int]]],
     current: Mapping[int, int | None],
     replaced: Iterable[int] = (),
+    assigned: dict[int, int] | None = None,
 ) -> set[int]:
     """Make ``incidents`` (row values with a unique ``key``, and their event ids) those of
     their events, and delete the incidents they replace.
@@ -261,6 +283,7 @@ def write_incidents(
 
     Returns the ids of the incidents whose events changed (new, updated, gaining or losing
     events, deleted): what ``models.incident_rollup.refresh_incidents`` must bring up to date.
+    ``assigned`` (when given) receives the incident of every event of ``incidents``.
     """
     candidates = {i for i in current.values() if i is not None} | set(replaced)
     columns = [_incident.c.id, *(_incident.c[k] for k in incidents[0][0])] if incidents else []
@@ -295,6 +318,10 @@ def write_incidents(
         )
         ids.update({r.key: int(r.id) for r in inserted})
     touched.update(ids[row["key"]] for row in new_rows)
+    if assigned is not None:
+        assigned.update(
+            {event_id: ids[row["key"]] for row, event_ids in incidents for event_id in event_ids}
+        )
     moved = [
         {"event": event_id, "incident": ids[row["key"]]}
         for row, event_ids in incidents
@@ -324,6 +351,117 @@ def write_incidents(
     for chunk in batched(stale, IN_CHUNK):
         session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))
     return touched | set(stale)
+
+
+# ------------------------------------------------------------------ groups of linked events
+
+
+def reset_groups(session: Session, *, fingerprints: Mapping[str, str]) -> set[str]:
+    """Make ``fingerprints`` (type -> the rules' fingerprint) the rules of each type's groups:
+    a type grouped under other rules loses its ``event_component`` rows. Returns the types
+    reset. Call under the types' linking locks."""
+    stored = {
+        r.type: r.fingerprint
+        for r in session.execute(
+            select(_rules.c.type, _rules.c.fingerprint).where(
+                _rules.c.type.in_(sorted(fingerprints))
+            )
+        )
+    }
+    reset = {t for t, f in fingerprints.items() if stored.get(t) != f}
+    for kind in sorted(reset):
+        of_type = select(_event.c.id).where(_event.c.type == kind)
+        session.execute(delete(_component).where(_component.c.event_id.in_(of_type)))
+        if kind in stored:
+            session.execute(
+                update(_rules).where(_rules.c.type == kind).values(fingerprint=fingerprints[kind])
+            )
+        else:
+            session.execute(insert(_rules).values(type=kind, fingerprint=fingerprints[kind]))
+    return reset
+
+
+def groups_of(session: Session, *, ids: Iterable[int]) -> dict[int, int]:
+    """``{event id: group}`` of these events (those without a group left out)."""
+    found: dict[int, int] = {}
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        query = select(_component.c.event_id, _component.c.component).where(
+            _component.c.event_id.in_(chunk)
+        )
+        found.update({int(r.event_id): int(r.component) for r in session.execute(query)})
+    return found
+
+
+def group_sizes(session: Session, *, groups: Iterable[int]) -> dict[int, int]:
+    """How many events each of these groups holds."""
+    sizes: dict[int, int] = {}
+    for chunk in batched(sorted(set(groups)), IN_CHUNK):
+        query = (
+            select(_component.c.component, func.count())
+            .where(_component.c.component.in_(chunk))
+            .group_by(_component.c.component)
+        )
+        sizes.update({int(g): int(n) for g, n in session.execute(query)})
+    return sizes
+
+
+def events_of_groups(
+    session: Session, *, groups: Iterable[int]
+) -> list[tuple[int, datetime | None, int | None]]:
+    """``(id, created_at, incident_id)`` of the events of these groups (as
+    :func:`events_on_days`)."""
+    found = []
+    for chunk in batched(sorted(set(groups)), IN_CHUNK):
+        query = (
+            select(_event.c.id, _event.c.created_at, _event.c.incident_id)
+            .join(_component, _component.c.event_id == _event.c.id)
+            .where(_component.c.component.in_(chunk))
+        )
+        found.extend((int(r.id), r.created_at, r.incident_id) for r in session.execute(query))
+    return found
+
+
+def write_groups(session: Session, *, added: Mapping[int, int], merged: Mapping[int, int]) -> None:
+    """Put events without a group into one (``added``: event id -> group), and move every
+    event of a group into another (``merged``: group -> the group it joins)."""
+    if merged:
+        statement = (
+            update(_component)
+            .where(_component.c.component == bindparam("_old"))
+            .values(component=bindparam("_new"))
+        )
+        session.execute(
+            statement, [{"_old": old, "_new": new} for old, new in sorted(merged.items())]
+        )
+    rows = [{"event_id": e, "component": g} for e, g in sorted(added.items())]
+    for chunk in batched(rows, IN_CHUNK):
+        session.execute(insert(_component), list(chunk))
+
+
+def ungrouped_unlinked(session: Session, *, types: Iterable[str]) -> list[int]:
+    """Ids of the events of these types that are neither linked nor grouped (stored without
+    linking), by the ``event.incident_id`` index."""
+    query = (
+        select(_event.c.id)
+        .outerjoin(_component, _component.c.event_id == _event.c.id)
+        .where(
+            _event.c.incident_id.is_(None),
+            _event.c.type.in_(sorted(set(types))),
+            _component.c.event_id.is_(None),
+        )
+    )
+    return [int(i) for i in session.scalars(query)]
+
+
+def incident_keys(session: Session, *, ids: Iterable[int]) -> dict[int, tuple[str, int]]:
+    """``{incident id: (key, n_events)}`` of these incidents."""
+    found: dict[int, tuple[str, int]] = {}
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        query = select(_incident.c.id, _incident.c.key, _incident.c.n_events).where(
+            _incident.c.id.in_(chunk)
+        )
+        found.update({int(r.id): (r.key, int(r.n_events)) for r in session.execute(query)})
+    return found
 
 
 # ------------------------------------------------------------------------ wire copies

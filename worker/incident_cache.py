@@ -18,9 +18,10 @@ from datetime import datetime
 from models.incident_repository import BlockEvent
 from worker.incident_linking import LinkEvent, TypeTraits
 
-#: Events kept: about 4 kB each (its sentence, actors, content words), some 40 MB in all;
-#: more than the days a batch reads (bench/link_cost.py).
-MAX_EVENTS = 10_000
+#: Events kept: about 3.5 kB each (its sentence, actors, content words; measured with
+#: tracemalloc on bench/link_cost.py's events), some 70 MB in all: more than the days and
+#: groups a batch reads, and the 17,500 events of bench/link_cost.py's 1,200 articles.
+MAX_EVENTS = 20_000
 
 
 class EventCache:

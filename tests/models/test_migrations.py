@@ -41,6 +41,8 @@ TABLES = {
     "incident_count",
     "event_country",
     "scope_count",
+    "event_component",
+    "link_rules",
     "alembic_version",
 }
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
@@ -63,7 +65,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0012"
+    assert current_revision(empty_url) == head_revision() == "0015"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
