@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import statistics
 import sys
@@ -134,7 +135,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.repeat):
             for name, link in (("store", False), ("store+link", True)):
-                scratch = f"link_cost_{round_}_{int(link)}"
+                # The process id: two runs at once (A/B rounds, other users) never share one.
+                scratch = f"link_cost_{os.getpid()}_{round_}_{int(link)}"
                 if args.postgres:
                     url = create_database(args.postgres, scratch)
                 else:

@@ -407,17 +407,20 @@ def group_sizes(session: Session, *, groups: Iterable[int]) -> dict[int, int]:
 
 def events_of_groups(
     session: Session, *, groups: Iterable[int]
-) -> list[tuple[int, datetime | None, int | None]]:
-    """``(id, created_at, incident_id)`` of the events of these groups (as
-    :func:`events_on_days`)."""
+) -> list[tuple[int, datetime | None, int | None, int]]:
+    """``(id, created_at, incident_id, group)`` of the events of these groups (as
+    :func:`events_on_days`, with the group)."""
     found = []
     for chunk in batched(sorted(set(groups)), IN_CHUNK):
         query = (
-            select(_event.c.id, _event.c.created_at, _event.c.incident_id)
+            select(_event.c.id, _event.c.created_at, _event.c.incident_id, _component.c.component)
             .join(_component, _component.c.event_id == _event.c.id)
             .where(_component.c.component.in_(chunk))
         )
-        found.extend((int(r.id), r.created_at, r.incident_id) for r in session.execute(query))
+        found.extend(
+            (int(r.id), r.created_at, r.incident_id, int(r.component))
+            for r in session.execute(query)
+        )
     return found
 
 

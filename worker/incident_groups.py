@@ -205,8 +205,8 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
     return {final[sets.find(("g", group[s.id]) if s.id in group else ("e", s.id))] for s in seeds}
 
 
-def members(held: Held, groups: Iterable[int]) -> list[int]:
-    """Hold the events of these groups; returns their ids."""
+def members(held: Held, groups: Iterable[int]) -> dict[int, int]:
+    """Hold the events of these groups; returns ``{event id: group}``."""
     rows = incident_repository.events_of_groups(held.session, groups=groups)
-    held.hold_rows(rows)
-    return [r[0] for r in rows]
+    held.hold_rows(r[:3] for r in rows)
+    return {r[0]: r[3] for r in rows}

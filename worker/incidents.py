@@ -203,20 +203,26 @@ def link_events(session: Session, work: LinkWork) -> int:
         i for i in incident_repository.ungrouped_unlinked(session, types=types) if i not in new_ids
     ]
     groups = place(held, seeds, strays)
-    ids = members(held, groups)
-    loaded = {i: held.stored[i] for i in ids}
+    group_of = members(held, groups)
+    loaded = {i: held.stored[i] for i in group_of}
     current = {i: e.incident_id for i, e in loaded.items()}
     stored_keys = incident_repository.incident_keys(
         session, ids={c for c in current.values() if c is not None}
     )
     replaced = set(work.old_incidents)
     incidents: list[tuple[dict[str, Any], list[int]]] = []
-    by_type: dict[str, list[LinkEvent]] = {}
-    for i in sorted(ids):
-        by_type.setdefault(held.linked[i].type, []).append(held.linked[i])
+    # Each group is clustered alone: it holds whole link components, so the union of the
+    # groups' results is that of clustering them together, without scoring events of one
+    # group against the clusters of another (month-dated ones meet every day of their month).
+    by_group: dict[tuple[str, int], list[LinkEvent]] = {}
+    for i in sorted(group_of):
+        by_group.setdefault((held.linked[i].type, group_of[i]), []).append(held.linked[i])
+    by_type: dict[str, list[list[LinkEvent]]] = {}
+    for kind, label in sorted(by_group):
+        by_type.setdefault(kind, []).extend(cluster(by_group[(kind, label)]))
     for kind in sorted(by_type):
         keys: set[str] = set()
-        for members_ in sorted(cluster(by_type[kind]), key=lambda c: c[0].order_key):
+        for members_ in sorted(by_type[kind], key=lambda c: c[0].order_key):
             stored = [loaded[m.ref] for m in members_]
             # Identical events (the same fields twice in one article) would share a key:
             # number the later ones, in canonical order, so keys stay unique and stable.
