@@ -9,6 +9,7 @@ LSH bands of articles. Keyword arguments after the session, bulk statements, no 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -276,10 +277,11 @@ def write_incidents(
     ``current`` (event id -> its incident now) covers every event of ``incidents``; those
     incidents and ``replaced`` (incidents whose events were deleted) are the ones that may
     change. Incidents whose key is kept are updated in place (their id stays) when a value
-    changed (one executemany), new ones inserted in one statement, events pointed at a new
-    incident only when it changed (one executemany per table), and the incidents left
-    without events deleted in the same transaction, so no event ever points at an incident
-    that is gone.
+    changed (one executemany), an incident whose key changed takes over the row of the one
+    that held most of its events (its id stays), other new ones inserted in one statement,
+    events pointed at a new incident only when it changed (one executemany per table), and
+    the incidents left without events deleted in the same transaction, so no event ever
+    points at an incident that is gone.
 
     Returns the ids of the incidents whose events changed (new, updated, gaining or losing
     events, deleted): what ``models.incident_rollup.refresh_incidents`` must bring up to date.
@@ -293,19 +295,36 @@ def write_incidents(
         for r in session.execute(query.where(_incident.c.id.in_(chunk))):
             existing[r.key] = r._mapping
     ids: dict[str, int] = {}
-    new_rows = []
+    unmatched: list[tuple[dict[str, Any], Sequence[int]]] = []
     changed = []
     touched: set[int] = set()
-    for row, _ in incidents:
+    for row, event_ids in incidents:
         stored = existing.get(row["key"])
         if stored is None:
-            new_rows.append(row)
+            unmatched.append((row, event_ids))
             continue
         ids[row["key"]] = stored["id"]
         if any(stored[k] != v for k, v in row.items()):
             # n_events is in the row: an incident that lost events is changed here.
             touched.add(stored["id"])
             changed.append({"_id": stored["id"], **{f"_{k}": v for k, v in row.items()}})
+    # An incident whose key is new (a report earlier in the canonical order joined it, so its
+    # first report and key changed) takes over the incident no key kept that holds most of
+    # its events: that row is rewritten in place, and only the events it did not hold are
+    # re-pointed (rather than a new row, every event moved and the old row deleted).
+    # Such keys are held by no candidate (it would have been matched), so no key collides.
+    free = {s["id"] for s in existing.values()} - set(ids.values())
+    new_rows = []
+    for row, event_ids in unmatched:
+        votes = Counter(current.get(e) for e in event_ids if current.get(e) in free)
+        if not votes:
+            new_rows.append(row)
+            continue
+        taken = min(votes, key=lambda i: (-votes[i], i))
+        free.discard(taken)
+        ids[row["key"]] = taken
+        touched.add(taken)
+        changed.append({"_id": taken, **{f"_{k}": v for k, v in row.items()}})
     if changed:
         # One executemany for every incident whose summary changed.
         values = {k: bindparam(f"_{k}") for k in incidents[0][0]}
@@ -409,18 +428,26 @@ def events_of_groups(
     session: Session, *, groups: Iterable[int]
 ) -> list[tuple[int, datetime | None, int | None, int]]:
     """``(id, created_at, incident_id, group)`` of the events of these groups (as
-    :func:`events_on_days`, with the group)."""
+    :func:`events_on_days`, with the group; through the driver too)."""
+    sqlite = session.get_bind().dialect.name != "postgresql"
+    mark = "?" if sqlite else "%s"
     found = []
-    for chunk in batched(sorted(set(groups)), IN_CHUNK):
-        query = (
-            select(_event.c.id, _event.c.created_at, _event.c.incident_id, _component.c.component)
-            .join(_component, _component.c.event_id == _event.c.id)
-            .where(_component.c.component.in_(chunk))
-        )
-        found.extend(
-            (int(r.id), r.created_at, r.incident_id, int(r.component))
-            for r in session.execute(query)
-        )
+    raw = session.connection().connection.driver_connection
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(sorted(set(groups)), IN_CHUNK):
+            cursor.execute(
+                "SELECT e.id, e.created_at, e.incident_id, c.component FROM event_component c "
+                f"JOIN event e ON e.id = c.event_id WHERE c.component IN "
+                f"({', '.join([mark] * len(chunk))})",
+                tuple(chunk),
+            )
+            for event_id, created_at, incident_id, group in cursor.fetchall():
+                if isinstance(created_at, str):
+                    created_at = datetime.fromisoformat(created_at)
+                found.append((int(event_id), created_at, incident_id, int(group)))
+    finally:
+        cursor.close()
     return found
 
 
