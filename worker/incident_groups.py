@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from models import incident_repository
+from models import incident_repository, link_groups
 from models.incident_repository import BlockEvent
 from worker import incident_linking
 from worker.incident_cache import EventCache
@@ -160,7 +160,7 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
         held.hold(stored)
     for stored in incident_repository.events_by_id(session, ids=strays):
         held.hold(stored)
-    group = incident_repository.groups_of(session, ids=[*held.stored])
+    group = link_groups.groups_of(session, ids=[*held.stored])
     sets = _Sets()
     placed: set[int] = set()
     frontier = sorted(i for i in {*(s.id for s in seeds), *strays} if i not in group)
@@ -170,7 +170,7 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
         links = {i: held.links_of(i) for i in frontier}
         reached = {j for js in links.values() for j in js if j not in group and j not in placed}
         # The groups of the events linked to, where not known yet (one query).
-        group.update(incident_repository.groups_of(session, ids=reached))
+        group.update(link_groups.groups_of(session, ids=reached))
         for i, js in links.items():
             sets.find(("e", i))
             for j in js:
@@ -185,7 +185,7 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
         members.setdefault(sets.find(node), []).append(node)
     stored_groups = {label for kind, label in sets.parent if kind == "g"}
     sizes = (
-        incident_repository.group_sizes(session, groups=stored_groups)
+        link_groups.group_sizes(session, groups=stored_groups)
         if any(len(m) > 1 for m in members.values())
         else {}
     )
@@ -201,12 +201,12 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
             label = min(i for _, i in nodes)
         final[root] = label
         added.update({i: label for kind, i in nodes if kind == "e"})
-    incident_repository.write_groups(session, added=added, merged=merged)
+    link_groups.write_groups(session, added=added, merged=merged)
     return {final[sets.find(("g", group[s.id]) if s.id in group else ("e", s.id))] for s in seeds}
 
 
 def members(held: Held, groups: Iterable[int]) -> dict[int, int]:
     """Hold the events of these groups; returns ``{event id: group}``."""
-    rows = incident_repository.events_of_groups(held.session, groups=groups)
+    rows = link_groups.events_of_groups(held.session, groups=groups)
     held.hold_rows(r[:3] for r in rows)
     return {r[0]: r[3] for r in rows}

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from common.incident_keys import block_key
-from models import incident_repository, incident_rollup, repository, scope_rollup
+from models import incident_repository, incident_rollup, link_groups, repository, scope_rollup
 from models.incident_repository import BlockEvent
 from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
@@ -194,14 +194,12 @@ def link_events(session: Session, work: LinkWork) -> int:
     # The other events of the incidents that lost events may now link apart (or differently).
     seeds += incident_repository.events_of_incidents(session, incident_ids=work.old_incidents)
     features = _features_source()
-    incident_repository.reset_groups(
+    link_groups.reset_groups(
         session, fingerprints={t: rules_fingerprint(t, traits, features) for t in types}
     )
     held = Held(session, traits, to_link_event)
     new_ids = {e.id for e in seeds}
-    strays = [
-        i for i in incident_repository.ungrouped_unlinked(session, types=types) if i not in new_ids
-    ]
+    strays = [i for i in link_groups.ungrouped_unlinked(session, types=types) if i not in new_ids]
     groups = place(held, seeds, strays)
     group_of = members(held, groups)
     loaded = {i: held.stored[i] for i in group_of}

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Engine, select, text
 
-from models import incident_repository, repository
+from models import incident_repository, link_groups, repository
 from models.engine import session_scope
 from models.records import ActorRecord, EventRecord, LinkWork, NewArticle
 from models.tables import Event
@@ -194,7 +194,7 @@ def _groups_hold_every_link(engine: Engine) -> None:
     with session_scope(engine) as session:
         ids = list(session.scalars(select(Event.id)))
         events = [to_link_event(e) for e in incident_repository.events_by_id(session, ids=ids)]
-        group = incident_repository.groups_of(session, ids=ids)
+        group = link_groups.groups_of(session, ids=ids)
     assert set(group) == set(ids)
     for a in events:
         for b in events:
