@@ -117,9 +117,11 @@ def write_groups(session: Session, *, added: Mapping[int, int], merged: Mapping[
         session.execute(insert(_component), list(chunk))
 
 
-def ungrouped_unlinked(session: Session, *, types: Iterable[str]) -> list[int]:
+def ungrouped_unlinked(
+    session: Session, *, types: Iterable[str], limit: int | None = None
+) -> list[int]:
     """Ids of the events of these types that are neither linked nor grouped (stored without
-    linking), by the ``event.incident_id`` index."""
+    linking), by the ``event.incident_id`` index; the ``limit`` lowest when given."""
     query = (
         select(_event.c.id)
         .outerjoin(_component, _component.c.event_id == _event.c.id)
@@ -128,5 +130,7 @@ def ungrouped_unlinked(session: Session, *, types: Iterable[str]) -> list[int]:
             _event.c.type.in_(sorted(set(types))),
             _component.c.event_id.is_(None),
         )
+        .order_by(_event.c.id)
+        .limit(limit)
     )
     return [int(i) for i in session.scalars(query)]

@@ -14,8 +14,11 @@ may hold several components, and clustering a set of whole components gives the 
 their own results (``worker.incident_linking.cluster``), so that costs time, not
 correctness. Events without a group (stored before migration 0015, or without linking, or
 before the rules changed) are scored against their days when reached, as every event was
-before; events stored unlinked are grouped before each batch, so that no link between
-grouped events crosses two groups.
+before; events stored unlinked are grouped before each batch (at most
+``worker.incidents.STRAYS_PER_BATCH`` a batch), so that no link between grouped events
+crosses two groups. (While more wait, as in a store from before incidents that is linked
+for the first time, a batch may leave out one of them that links to its groups, which it
+would have reached by scoring; ``eventwire reprocess --all`` relinks such a store anyway.)
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ from worker.incident_groups import Held, members, place, rules_fingerprint
 from worker.incident_linking import LinkEvent, TypeTraits, cluster, content_words
 
 logger = logging.getLogger(__name__)
+#: At most this many events stored without linking are grouped per batch (each is scored
+#: against its days and held in memory while the batch links).
+STRAYS_PER_BATCH = 2_000
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
@@ -199,7 +202,15 @@ def link_events(session: Session, work: LinkWork) -> int:
     )
     held = Held(session, traits, to_link_event)
     new_ids = {e.id for e in seeds}
-    strays = [i for i in link_groups.ungrouped_unlinked(session, types=types) if i not in new_ids]
+    # Events stored without linking are grouped first, a bounded number per batch (a store
+    # linked for the first time, with millions of them, is grouped over several batches).
+    strays = [
+        i
+        for i in link_groups.ungrouped_unlinked(
+            session, types=types, limit=STRAYS_PER_BATCH + len(new_ids)
+        )
+        if i not in new_ids
+    ][:STRAYS_PER_BATCH]
     groups = place(held, seeds, strays)
     group_of = members(held, groups)
     loaded = {i: held.stored[i] for i in group_of}

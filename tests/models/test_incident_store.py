@@ -275,3 +275,28 @@ def test_other_rules_drop_a_types_groups(engine: Engine, monkeypatch: pytest.Mon
         fingerprints = {r[0] for r in conn.execute(text("SELECT fingerprint FROM link_rules"))}
     assert fingerprints == {"other"}
     assert _partition(engine) == _from_scratch(engine)
+
+
+def test_events_stored_unlinked_are_grouped_a_bounded_number_per_batch(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store with many unlinked events is grouped over several batches, each bounded, and
+    ends with the incidents of clustering everything."""
+    import worker.incidents as incidents
+
+    monkeypatch.setattr(incidents, "STRAYS_PER_BATCH", 5)
+    corpus = _corpus(7, n=30)
+    _store_unlinked(engine, corpus[:20])
+    with engine.connect() as conn:
+        unlinked = conn.execute(text("SELECT COUNT(*) FROM event")).scalar_one()
+    _store(engine, corpus[20:], batch=2)
+    with engine.connect() as conn:
+        grouped = conn.execute(text("SELECT COUNT(*) FROM event_component")).scalar_one()
+    new = sum(len(r) for _, _, r in corpus[20:])
+    # Five batches group at most 25 of them (and whatever their new events reach).
+    assert new < grouped <= unlinked + new
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(Event.id).where(Event.incident_id.is_(None))))
+        link_events(session, LinkWork(new_events=ids))
+    assert _partition(engine) == _from_scratch(engine)
+    _groups_hold_every_link(engine)
