@@ -1,7 +1,7 @@
 """What incident linking costs the worker, measured on the step it adds to: storing events.
 
     python bench/link_cost.py --articles 1000 --repeat 3 [--cache FILE] [--postgres ADMIN_URL]
-        [--json OUT]
+        [--scratch-prefix NAME] [--json OUT]
 
 The corpus is bench/make_corpus.py's (seed 7, as bench/throughput.py). Its events are
 extracted once (timed: what a worker spends in spaCy and the rules); then, ``--repeat``
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import statistics
 import sys
@@ -109,6 +110,11 @@ def main() -> None:
         metavar="ADMIN_URL",
         help="run on scratch PostgreSQL databases created beside this URL's (default: SQLite)",
     )
+    parser.add_argument(
+        "--scratch-prefix",
+        default="link_cost",
+        help="name prefix of the scratch PostgreSQL databases (default: link_cost)",
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument(
         "--cache",
@@ -134,7 +140,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.repeat):
             for name, link in (("store", False), ("store+link", True)):
-                scratch = f"link_cost_{round_}_{int(link)}"
+                # The process id: two runs at once (A/B rounds, other users) never share one.
+                scratch = f"{args.scratch_prefix}_{os.getpid()}_{round_}_{int(link)}"
                 if args.postgres:
                     url = create_database(args.postgres, scratch)
                 else:

@@ -9,6 +9,7 @@ LSH bands of articles. Keyword arguments after the session, bulk statements, no 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,12 +17,10 @@ from typing import Any
 
 from sqlalchemy import (
     Table,
-    and_,
     bindparam,
     delete,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -147,25 +146,44 @@ def events_on_days(
     """``(id, created_at, incident_id)`` of the events of each type whose ``day`` is one of
     its days (None: events with no day), found by the ``(type, day)`` index in one query
     (consecutive days as one range); :func:`events_by_id` reads the ones wanted whole."""
-    conditions = []
+    sqlite = session.get_bind().dialect.name != "postgresql"
+    mark = "?" if sqlite else "%s"
+    conditions: list[tuple[str, tuple[Any, ...]]] = []
     for kind, wanted in sorted(days.items()):
         dated = sorted({d for d in wanted if d is not None})
         if None in wanted:
-            conditions.append(and_(_event.c.type == kind, _event.c.day.is_(None)))
+            conditions.append((f"(type = {mark} AND day IS NULL)", (kind,)))
         ranges: list[list[date]] = []
         for d in dated:
             if ranges and d == ranges[-1][1] + timedelta(days=1):
                 ranges[-1][1] = d
             else:
                 ranges.append([d, d])
-        conditions.extend(
-            and_(_event.c.type == kind, _event.c.day.between(first, last)) for first, last in ranges
-        )
+        for first, last in ranges:
+            bounds = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
+            conditions.append(
+                (f"(type = {mark} AND day BETWEEN {mark} AND {mark})", (kind, *bounds))
+            )
     found = []
-    # A few hundred OR-ed ranges per statement keep both dialects on the (type, day) index.
-    for chunk in batched(conditions, 200):
-        query = select(_event.c.id, _event.c.created_at, _event.c.incident_id).where(or_(*chunk))
-        found.extend((int(r.id), r.created_at, r.incident_id) for r in session.execute(query))
+    # Through the driver: a batch reads thousands of these rows, and SQLAlchemy's statement
+    # building and row objects cost more than the database's work. A few hundred OR-ed
+    # ranges per statement keep both dialects on the (type, day) index.
+    raw = session.connection().connection.driver_connection
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(conditions, 200):
+            cursor.execute(
+                "SELECT id, created_at, incident_id FROM event WHERE "
+                + " OR ".join(c for c, _ in chunk),
+                tuple(p for _, params in chunk for p in params),
+            )
+            for event_id, created_at, incident_id in cursor.fetchall():
+                # SQLite gives the text SQLAlchemy would parse (the cache compares them).
+                if isinstance(created_at, str):
+                    created_at = datetime.fromisoformat(created_at)
+                found.append((int(event_id), created_at, incident_id))
+    finally:
+        cursor.close()
     return found
 
 
@@ -247,6 +265,7 @@ def write_incidents(
     incidents: Sequence[tuple[dict[str, Any], Sequence[int]]],
     current: Mapping[int, int | None],
     replaced: Iterable[int] = (),
+    assigned: dict[int, int] | None = None,
 ) -> set[int]:
     """Make ``incidents`` (row values with a unique ``key``, and their event ids) those of
     their events, and delete the incidents they replace.
@@ -254,13 +273,15 @@ def write_incidents(
     ``current`` (event id -> its incident now) covers every event of ``incidents``; those
     incidents and ``replaced`` (incidents whose events were deleted) are the ones that may
     change. Incidents whose key is kept are updated in place (their id stays) when a value
-    changed (one executemany), new ones inserted in one statement, events pointed at a new
-    incident only when it changed (one executemany per table), and the incidents left
-    without events deleted in the same transaction, so no event ever points at an incident
-    that is gone.
+    changed (one executemany), an incident whose key changed takes over the row of the one
+    that held most of its events (its id stays), other new ones inserted in one statement,
+    events pointed at a new incident only when it changed (one executemany per table), and
+    the incidents left without events deleted in the same transaction, so no event ever
+    points at an incident that is gone.
 
     Returns the ids of the incidents whose events changed (new, updated, gaining or losing
     events, deleted): what ``models.incident_rollup.refresh_incidents`` must bring up to date.
+    ``assigned`` (when given) receives the incident of every event of ``incidents``.
     """
     candidates = {i for i in current.values() if i is not None} | set(replaced)
     columns = [_incident.c.id, *(_incident.c[k] for k in incidents[0][0])] if incidents else []
@@ -270,19 +291,36 @@ def write_incidents(
         for r in session.execute(query.where(_incident.c.id.in_(chunk))):
             existing[r.key] = r._mapping
     ids: dict[str, int] = {}
-    new_rows = []
+    unmatched: list[tuple[dict[str, Any], Sequence[int]]] = []
     changed = []
     touched: set[int] = set()
-    for row, _ in incidents:
+    for row, event_ids in incidents:
         stored = existing.get(row["key"])
         if stored is None:
-            new_rows.append(row)
+            unmatched.append((row, event_ids))
             continue
         ids[row["key"]] = stored["id"]
         if any(stored[k] != v for k, v in row.items()):
             # n_events is in the row: an incident that lost events is changed here.
             touched.add(stored["id"])
             changed.append({"_id": stored["id"], **{f"_{k}": v for k, v in row.items()}})
+    # An incident whose key is new (a report earlier in the canonical order joined it, so its
+    # first report and key changed) takes over the incident no key kept that holds most of
+    # its events: that row is rewritten in place, and only the events it did not hold are
+    # re-pointed (rather than a new row, every event moved and the old row deleted).
+    # Such keys are held by no candidate (it would have been matched), so no key collides.
+    free = {s["id"] for s in existing.values()} - set(ids.values())
+    new_rows = []
+    for row, event_ids in unmatched:
+        votes = Counter(current.get(e) for e in event_ids if current.get(e) in free)
+        if not votes:
+            new_rows.append(row)
+            continue
+        taken = min(votes, key=lambda i: (-votes[i], i))
+        free.discard(taken)
+        ids[row["key"]] = taken
+        touched.add(taken)
+        changed.append({"_id": taken, **{f"_{k}": v for k, v in row.items()}})
     if changed:
         # One executemany for every incident whose summary changed.
         values = {k: bindparam(f"_{k}") for k in incidents[0][0]}
@@ -295,6 +333,10 @@ def write_incidents(
         )
         ids.update({r.key: int(r.id) for r in inserted})
     touched.update(ids[row["key"]] for row in new_rows)
+    if assigned is not None:
+        assigned.update(
+            {event_id: ids[row["key"]] for row, event_ids in incidents for event_id in event_ids}
+        )
     moved = [
         {"event": event_id, "incident": ids[row["key"]]}
         for row, event_ids in incidents
@@ -324,6 +366,17 @@ def write_incidents(
     for chunk in batched(stale, IN_CHUNK):
         session.execute(delete(_incident).where(_incident.c.id.in_(chunk)))
     return touched | set(stale)
+
+
+def incident_keys(session: Session, *, ids: Iterable[int]) -> dict[int, tuple[str, int]]:
+    """``{incident id: (key, n_events)}`` of these incidents."""
+    found: dict[int, tuple[str, int]] = {}
+    for chunk in batched(sorted(set(ids)), IN_CHUNK):
+        query = select(_incident.c.id, _incident.c.key, _incident.c.n_events).where(
+            _incident.c.id.in_(chunk)
+        )
+        found.update({int(r.id): (r.key, int(r.n_events)) for r in session.execute(query)})
+    return found
 
 
 # ------------------------------------------------------------------------ wire copies

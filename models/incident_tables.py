@@ -73,3 +73,37 @@ class ArticleBand(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
     band: int
     hash: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class EventComponent(SQLModel, table=True):
+    """Which group of linked events an event is in, kept by the linker between batches (0015).
+
+    Two events that incident linking links (``worker.incident_linking.pair_score``) always
+    have the same ``component``; a group may hold several link components (groups are
+    merged when a new event links them and never split when events go, which only makes the
+    linker cluster more than it must). So the events a batch's new ones can change are one
+    index range per group, found without scoring anything but the new events. Rows go with
+    their event (ON DELETE CASCADE); an event without a row is not grouped yet (stored before
+    0015, without linking, or before the rules changed: see :class:`LinkRules`).
+    """
+
+    __tablename__ = "event_component"
+    __table_args__ = (Index("ix_event_component_component", "component"),)
+
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", primary_key=True)
+    #: The group's label: the id of one of its events when it was formed (ids are unique, so
+    #: two workers never form two groups with one label).
+    component: int
+
+
+class LinkRules(SQLModel, table=True):
+    """The linking rules the ``event_component`` rows of a type were grouped under (0015).
+
+    ``fingerprint`` hashes the linker's rules and the type's spec traits: a worker whose
+    rules differ drops the type's groups (under the type's lock) and groups again as it goes.
+    """
+
+    __tablename__ = "link_rules"
+
+    type: str = Field(primary_key=True, max_length=32)
+    fingerprint: str = Field(max_length=64)

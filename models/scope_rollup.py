@@ -140,6 +140,14 @@ def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> lis
     """The facts of the events whose ``column`` (``id``, ``article_id`` or ``incident_id``)
     is one of ``values``, read from ``event``, ``event_country``, ``event_actor`` and
     ``event_pair``."""
+    return list(facts_by_event(conn, column, values).values())
+
+
+def facts_by_event(
+    conn: Connection, column: str, values: Iterable[int | None]
+) -> dict[int, EventFacts]:
+    """:func:`facts_of` by event id (for a writer that knows where each event moves:
+    ``worker.incidents.link_events``)."""
     wanted = sorted({int(v) for v in values if v is not None})
     dialect = conn.dialect.name
     chunk_size = IN_CHUNK if dialect != "postgresql" else 50 * IN_CHUNK
@@ -169,7 +177,7 @@ def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> lis
                 f.actors.add(int(a))
             else:
                 f.pairs.add((int(a), int(b)))
-    return list(found.values())
+    return found
 
 
 def snapshot(

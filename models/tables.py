@@ -33,7 +33,12 @@ from common.dates import event_day
 # The feed tables live in their own module; importing them here puts them on the same
 # metadata wherever the schema is loaded (migrations, tests, the repository).
 from models.feed_tables import Feed, FeedItem  # noqa: F401
-from models.incident_tables import ArticleBand, Incident  # noqa: F401
+from models.incident_tables import (  # noqa: F401
+    ArticleBand,
+    EventComponent,
+    Incident,
+    LinkRules,
+)
 from models.rollup_tables import IncidentCount, IncidentFacet  # noqa: F401
 from models.scope_tables import ScopeCount  # noqa: F401
 from models.statuses import ArticleStatus

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import replace
+from copy import copy
 from datetime import datetime
 
 from models.incident_repository import BlockEvent
 from worker.incident_linking import LinkEvent, TypeTraits
 
-#: Events kept: about 4 kB each (its sentence, actors, content words), some 40 MB in all;
-#: more than the days a batch reads (bench/link_cost.py).
-MAX_EVENTS = 10_000
+#: Events kept: about 3.5 kB each (its sentence, actors, content words; measured with
+#: tracemalloc on bench/link_cost.py's events), some 70 MB in all: more than the days and
+#: groups a batch reads, and the 17,500 events of bench/link_cost.py's 1,200 articles.
+MAX_EVENTS = 20_000
 
 
 class EventCache:
@@ -52,7 +53,10 @@ class EventCache:
         self._events.move_to_end(key)
         stored, linked = found
         if stored.incident_id != incident_id:
-            stored = replace(stored, incident_id=incident_id)
+            # A shallow copy with one field set: dataclasses.replace re-runs __init__ over
+            # every field, which the linker paid for tens of thousands of times per run.
+            stored = copy(stored)
+            object.__setattr__(stored, "incident_id", incident_id)
             self._events[key] = (stored, linked)
         return stored, linked
 

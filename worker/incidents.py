@@ -15,33 +15,28 @@ storing reports of one new happening end with one incident.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from common.incident_keys import block_key
-from models import incident_repository, incident_rollup, repository, scope_rollup
+from models import incident_repository, incident_rollup, link_groups, repository, scope_rollup
 from models.incident_repository import BlockEvent
 from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
-from worker.incident_cache import EventCache
-from worker.incident_linking import (
-    LINK_THRESHOLD,
-    LinkEvent,
-    TypeTraits,
-    cluster,
-    content_words,
-    pair_score,
-    window_days,
-)
+from worker.incident_groups import Held, members, place, rules_fingerprint
+from worker.incident_linking import LinkEvent, TypeTraits, cluster, content_words
 
 logger = logging.getLogger(__name__)
-#: Events read by earlier batches of this process (worker.incident_cache).
-_cache = EventCache()
+#: At most this many events stored without linking are grouped per batch (each is scored
+#: against its days and held in memory while the batch links).
+STRAYS_PER_BATCH = 2_000
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
@@ -94,13 +89,19 @@ def _most_common(values: Iterable[Any]) -> Any:
     return min(counts, key=lambda v: (-counts[v], str(v))) if counts else None
 
 
+def incident_key(anchor: BlockEvent) -> str:
+    """An incident's key: its type and a hash of its anchor's (first event's) canonical key,
+    so the same events give the same key whichever worker links them."""
+    digest = hashlib.sha1(repr(order_key(anchor)).encode()).hexdigest()[:20]
+    return f"{anchor.type}|{digest}"
+
+
 def summarise(events: Sequence[BlockEvent]) -> dict[str, Any]:
     """The incident row of one cluster (events in canonical order, the first is its anchor).
 
     The key is the type and a hash of the anchor's canonical key, so the same events give
     the same key whichever worker links them; ``block`` is the anchor's type and month."""
     first = events[0]
-    anchor = repr(order_key(first))
     dated = [e for e in events if e.event_date is not None]
     best = (
         min(dated, key=lambda e: (_PRECISION_RANK.get(e.date_precision or "", 3), e.event_date))
@@ -123,7 +124,7 @@ def summarise(events: Sequence[BlockEvent]) -> dict[str, Any]:
     )
     asserted = any(e.modality == "asserted" for e in events)
     return {
-        "key": f"{first.type}|{hashlib.sha1(anchor.encode()).hexdigest()[:20]}",
+        "key": incident_key(first),
         "block": block_key(first.type, first.day, first.date_precision),
         "type": first.type,
         "subtype": _most_common(e.subtype for e in events),
@@ -184,7 +185,7 @@ def store_batch(
 
 def link_events(session: Session, work: LinkWork) -> int:
     """Link the batch's new events, and re-link what its deleted events leave; returns the
-    number of incidents written (kept, updated or new)."""
+    number of incidents written (new or changed)."""
     if not work.new_events and not work.old_incidents:
         return 0
     traits = incident_traits()
@@ -195,37 +196,87 @@ def link_events(session: Session, work: LinkWork) -> int:
     incident_repository.lock_types(session, types=types)
     # The other events of the incidents that lost events may now link apart (or differently).
     seeds += incident_repository.events_of_incidents(session, incident_ids=work.old_incidents)
-    loaded, linked = _component(session, seeds, traits)
+    features = _features_source()
+    link_groups.reset_groups(
+        session, fingerprints={t: rules_fingerprint(t, traits, features) for t in types}
+    )
+    held = Held(session, traits, to_link_event)
+    new_ids = {e.id for e in seeds}
+    # Events stored without linking are grouped first, a bounded number per batch (a store
+    # linked for the first time, with millions of them, is grouped over several batches).
+    strays = [
+        i
+        for i in link_groups.ungrouped_unlinked(
+            session, types=types, limit=STRAYS_PER_BATCH + len(new_ids)
+        )
+        if i not in new_ids
+    ][:STRAYS_PER_BATCH]
+    groups = place(held, seeds, strays)
+    group_of = members(held, groups)
+    loaded = {i: held.stored[i] for i in group_of}
+    current = {i: e.incident_id for i, e in loaded.items()}
+    stored_keys = incident_repository.incident_keys(
+        session, ids={c for c in current.values() if c is not None}
+    )
+    replaced = set(work.old_incidents)
     incidents: list[tuple[dict[str, Any], list[int]]] = []
-    by_type: dict[str, list[LinkEvent]] = {}
-    for i in sorted(linked):
-        by_type.setdefault(linked[i].type, []).append(linked[i])
+    # Each group is clustered alone: it holds whole link components, so the union of the
+    # groups' results is that of clustering them together, without scoring events of one
+    # group against the clusters of another (month-dated ones meet every day of their month).
+    by_group: dict[tuple[str, int], list[LinkEvent]] = {}
+    for i in sorted(group_of):
+        by_group.setdefault((held.linked[i].type, group_of[i]), []).append(held.linked[i])
+    by_type: dict[str, list[list[LinkEvent]]] = {}
+    for kind, label in sorted(by_group):
+        by_type.setdefault(kind, []).extend(cluster(by_group[(kind, label)]))
     for kind in sorted(by_type):
         keys: set[str] = set()
-        for members in sorted(cluster(by_type[kind]), key=lambda c: c[0].order_key):
-            stored = [loaded[m.ref] for m in members]
-            row = summarise(stored)
+        for members_ in sorted(by_type[kind], key=lambda c: c[0].order_key):
+            stored = [loaded[m.ref] for m in members_]
             # Identical events (the same fields twice in one article) would share a key:
             # number the later ones, in canonical order, so keys stay unique and stable.
-            base, n = row["key"], 1
-            while row["key"] in keys:
+            base = key = incident_key(stored[0])
+            n = 1
+            while key in keys:
                 n += 1
-                row["key"] = f"{base}#{n}"
-            keys.add(row["key"])
+                key = f"{base}#{n}"
+            keys.add(key)
+            # An incident that has exactly these events under this key is left as it is: its
+            # summary depends on its events only (a stored event never changes).
+            now = {current[e.id] for e in stored}
+            incident = next(iter(now)) if len(now) == 1 else None
+            if (
+                incident is not None
+                and incident not in replaced
+                and stored_keys.get(incident) == (key, len(stored))
+            ):
+                continue
+            row = summarise(stored)
+            row["key"] = key
             incidents.append((row, [e.id for e in stored]))
-    current = {i: e.incident_id for i, e in loaded.items()}
+    changing = {e for _, event_ids in incidents for e in event_ids}
+    current = {i: c for i, c in current.items() if i in changing}
     # The incidents write_incidents may change: what they count for in the scope rollup now.
-    candidates = {i for i in current.values() if i is not None} | set(work.old_incidents)
+    candidates = {i for i in current.values() if i is not None} | replaced
     conn = session.connection()
-    before = scope_rollup.snapshot(conn, incident_ids=candidates)
+    facts = scope_rollup.facts_by_event(conn, "incident_id", candidates)
+    before = scope_rollup.incident_counts(facts.values())
+    # Events not linked yet count for no incident now, and for theirs once written.
+    facts.update(
+        scope_rollup.facts_by_event(conn, "id", [i for i, c in current.items() if c is None])
+    )
+    assigned: dict[int, int] = {}
     changed = incident_repository.write_incidents(
-        session, incidents=incidents, current=current, replaced=work.old_incidents
+        session, incidents=incidents, current=current, replaced=replaced, assigned=assigned
     )
     # Once for the whole transaction: the counters are changed in one pass, in key order.
     incident_rollup.refresh_incidents(session, incident_ids=changed)
-    scope_rollup.settle(conn, before, incident_ids=candidates | changed)
+    # What those incidents count for after: the same events' facts, each with the incident
+    # written for it (every event of a new or changed incident is one of ``assigned``).
+    after = [replace(f, incident_id=assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    scope_rollup.apply(conn, scope_rollup.difference(scope_rollup.incident_counts(after), before))
     logger.debug(
-        "linked %d new events: %d events in %d incidents",
+        "linked %d new events: %d events in their groups, %d incidents written",
         len(work.new_events),
         len(loaded),
         len(incidents),
@@ -233,74 +284,10 @@ def link_events(session: Session, work: LinkWork) -> int:
     return len(incidents)
 
 
-def _component(
-    session: Session, seeds: Sequence[BlockEvent], traits: Mapping[str, TypeTraits]
-) -> tuple[dict[int, BlockEvent], dict[int, LinkEvent]]:
-    """The seeds and every stored event linked to them through a chain of links, by id (as
-    stored, and as the rules see them).
-
-    Breadth first: each step reads, through the ``(type, day)`` index, the days the frontier's
-    links can reach that were not read yet (every event of a day read is then held), and
-    scores the frontier against the held events of those days only. Events held but not
-    linked stay out: their components do not change.
-    """
-    held: dict[int, BlockEvent] = {}
-    linked: dict[int, LinkEvent] = {}
-    on_day: dict[tuple[str, date | None], list[int]] = {}
-    read: dict[str, set[date | None]] = {}
-    database = session.get_bind().url.render_as_string()
-
-    def hold(stored: BlockEvent, as_linked: LinkEvent | None = None) -> None:
-        if as_linked is None:
-            as_linked = to_link_event(stored, traits)
-            _cache.put(database, stored, as_linked, traits)
-        held[stored.id] = stored
-        linked[stored.id] = as_linked
-        on_day.setdefault((stored.type, stored.day), []).append(stored.id)
-
-    def hold_days(wanted: Mapping[str, set[date | None]]) -> None:
-        missing = []
-        for event_id, created_at, incident_id in incident_repository.events_on_days(
-            session, days=wanted
-        ):
-            if event_id in held:
-                continue
-            kept = _cache.get(database, event_id, created_at, incident_id, traits)
-            if kept is None:
-                missing.append(event_id)
-            else:
-                hold(*kept)
-        for stored in incident_repository.events_by_id(session, ids=missing):
-            hold(stored)
-
-    for stored in seeds:
-        hold(stored)
-    component = set(held)
-    frontier = sorted(component)
-    while frontier:
-        wanted: dict[str, set[date | None]] = {}
-        for i in frontier:
-            kind = linked[i].type
-            days = set(window_days(linked[i])) - read.setdefault(kind, set())
-            if days:
-                wanted.setdefault(kind, set()).update(days)
-        # One query per step for the whole frontier; a day is read once.
-        hold_days(wanted)
-        for kind, days in wanted.items():
-            read[kind] |= days
-        reached: set[int] = set()
-        for i in frontier:
-            a = linked[i]
-            for day in window_days(a):
-                for j in on_day.get((a.type, day), ()):
-                    if j in component or j in reached:
-                        continue
-                    score = pair_score(a, linked[j])
-                    if score is not None and score >= LINK_THRESHOLD:
-                        reached.add(j)
-        frontier = sorted(reached)
-        component |= reached
-    return {i: held[i] for i in component}, {i: linked[i] for i in component}
+@lru_cache(maxsize=1)
+def _features_source() -> str:
+    # What turns a stored event into what the rules read: part of the rules' fingerprint.
+    return inspect.getsource(to_link_event) + inspect.getsource(order_key)
 
 
 def link_blocks(session: Session, blocks: Iterable[str]) -> int:
@@ -312,6 +299,7 @@ def link_blocks(session: Session, blocks: Iterable[str]) -> int:
 
 
 __all__ = [
+    "incident_key",
     "link_blocks",
     "link_events",
     "lock_for_batch",

@@ -30,6 +30,8 @@ TABLES = (
     "feed",
     "event_mention",
     "event_country",
+    "event_component",
+    "link_rules",
     "event_pair",
     "event_actor",
     "event",

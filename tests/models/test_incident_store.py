@@ -11,13 +11,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import Engine, select, text
 
-from models import incident_repository, repository
+from models import incident_repository, link_groups, repository
 from models.engine import session_scope
 from models.records import ActorRecord, EventRecord, LinkWork, NewArticle
 from models.tables import Event
-from worker.incident_linking import cluster
+from worker.incident_linking import LINK_THRESHOLD, cluster, pair_score
 from worker.incidents import link_events, to_link_event
 
 PEOPLE = [("Kim Yo Jong", "PRK"), ("Yoon Suk Yeol", "KOR"), ("Antony Blinken", "USA")]
@@ -186,3 +187,116 @@ def test_a_launch_on_the_31st_joins_reports_published_on_the_1st(engine: Engine)
     ]
     _store(engine, corpus, batch=1)
     assert sorted(len(g) for g in _partition(engine)) == [1, 2]
+
+
+def _groups_hold_every_link(engine: Engine) -> None:
+    """Every event is grouped, and two events the rules link share their group."""
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(Event.id)))
+        events = [to_link_event(e) for e in incident_repository.events_by_id(session, ids=ids)]
+        group = link_groups.groups_of(session, ids=ids)
+    assert set(group) == set(ids)
+    for a in events:
+        for b in events:
+            score = pair_score(a, b)
+            if a.ref < b.ref and score is not None and score >= LINK_THRESHOLD:
+                assert group[a.ref] == group[b.ref], (a, b)
+
+
+def _store_unlinked(engine: Engine, corpus: list[tuple[str, date, list[EventRecord]]]) -> None:
+    with session_scope(engine) as session:
+        added = repository.add_articles(
+            session, articles=[NewArticle(text=t, published=p) for t, p, _ in corpus]
+        )
+        repository.replace_events(
+            session,
+            results=[(a.article_id, corpus[i][2]) for i, a in enumerate(added)],
+            extractor_version="test",
+        )
+
+
+def test_kept_groups_hold_every_link_through_reprocessing(engine: Engine) -> None:
+    corpus = _corpus(3)
+    _store(engine, corpus, batch=3)
+    _groups_hold_every_link(engine)
+    # Reprocessing drops the groups' rows of the events it replaces (nothing left pointing
+    # at an event that is gone), and the groups still hold every link.
+    _store(engine, [(t, p, r[:1]) for t, p, r in corpus[::3]], batch=2)
+    with engine.connect() as conn:
+        orphans = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM event_component c "
+                "WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.id = c.event_id)"
+            )
+        ).scalar_one()
+    assert orphans == 0
+    _groups_hold_every_link(engine)
+    assert _partition(engine) == _from_scratch(engine)
+
+
+def test_events_stored_without_groups_are_grouped_when_reached(engine: Engine) -> None:
+    """Events from before the groups (or from before the rules changed) link as before."""
+    corpus = _corpus(4)
+    _store(engine, corpus[:20], batch=4)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM event_component")
+    _store(engine, corpus[20:], batch=3)
+    assert _partition(engine) == _from_scratch(engine)
+
+
+def test_events_stored_unlinked_join_the_incidents_they_link_to(engine: Engine) -> None:
+    """An event stored without linking, after the events it links to were grouped, is
+    linked with them once a batch reaches their group, as the whole store clustered gives."""
+    corpus = _corpus(5, n=36)
+    _store(engine, corpus[:12], batch=4)
+    _store_unlinked(engine, corpus[12:24])
+    _store(engine, corpus[24:], batch=4)
+    with engine.connect() as conn:
+        unlinked = conn.execute(
+            text("SELECT COUNT(*) FROM event WHERE incident_id IS NULL")
+        ).scalar_one()
+    # Linking everything left (as link_blocks does) gives the incidents of clustering all.
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(Event.id).where(Event.incident_id.is_(None))))
+        link_events(session, LinkWork(new_events=ids))
+    assert unlinked < sum(len(r) for _, _, r in corpus[12:24])  # some were reached
+    assert _partition(engine) == _from_scratch(engine)
+    _groups_hold_every_link(engine)
+
+
+def test_other_rules_drop_a_types_groups(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = _corpus(6)
+    _store(engine, corpus[:15], batch=5)
+    import worker.incidents as incidents
+
+    monkeypatch.setattr(incidents, "rules_fingerprint", lambda kind, traits, features: "other")
+    _store(engine, corpus[15:], batch=5)
+    with engine.connect() as conn:
+        fingerprints = {r[0] for r in conn.execute(text("SELECT fingerprint FROM link_rules"))}
+    assert fingerprints == {"other"}
+    assert _partition(engine) == _from_scratch(engine)
+
+
+def test_events_stored_unlinked_are_grouped_a_bounded_number_per_batch(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store with many unlinked events is grouped over several batches, each bounded, and
+    ends with the incidents of clustering everything."""
+    import worker.incidents as incidents
+
+    monkeypatch.setattr(incidents, "STRAYS_PER_BATCH", 5)
+    corpus = _corpus(7, n=30)
+    _store_unlinked(engine, corpus[:20])
+    with engine.connect() as conn:
+        unlinked = conn.execute(text("SELECT COUNT(*) FROM event")).scalar_one()
+    _store(engine, corpus[20:], batch=2)
+    with engine.connect() as conn:
+        grouped = conn.execute(text("SELECT COUNT(*) FROM event_component")).scalar_one()
+    new = sum(len(r) for _, _, r in corpus[20:])
+    # Five batches group at most 25 of them (and whatever their new events reach).
+    assert new < grouped <= unlinked + new
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(Event.id).where(Event.incident_id.is_(None))))
+        link_events(session, LinkWork(new_events=ids))
+    assert _partition(engine) == _from_scratch(engine)
+    _groups_hold_every_link(engine)

@@ -15,7 +15,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlmodel import SQLModel
 
 from models import repository as repo
@@ -41,6 +41,8 @@ TABLES = {
     "incident_count",
     "event_country",
     "scope_count",
+    "event_component",
+    "link_rules",
     "alembic_version",
 }
 VIEWS = {"event_view", "event_daily_counts", "actor_daily_counts", "incident_view"}
@@ -63,7 +65,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0012"
+    assert current_revision(empty_url) == head_revision() == "0015"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -897,3 +899,47 @@ def test_replace_events_writes_day_and_link_copies(engine: Engine) -> None:
         ("2024-06-02", "2024-06-02", "meeting", "planned", "CHN", "CPY", "CPY"),
         ("2024-06-02", "2024-06-02", "meeting", "planned", "CHN", "CPY", "CPY"),
     ]
+
+
+@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
+def test_0015_adds_the_linkers_groups_and_drops_them(empty_url: str) -> None:
+    """0015: event_component and link_rules, empty; events stored before are grouped by the
+    linker when it reaches them, and the tables go with a downgrade."""
+    from models.records import LinkWork
+    from models.tables import Event
+    from worker.incidents import link_events
+
+    upgrade(empty_url, "0012")
+    engine = make_engine(empty_url)
+    launch = EventRecord(
+        type="launch", sentence="North Korea fired a ballistic missile.", start_char=0,
+        end_char=38, trigger="fired", event_date=date(2024, 3, 5), date_precision="day",
+        actors=(ActorRecord(name="North Korea", role="agent", kind="state", country="PRK"),),
+    )  # fmt: skip
+    try:
+        with session_scope(engine) as session:
+            added = repo.add_articles(
+                session, articles=[NewArticle(text=f"Report {i}.") for i in range(3)]
+            )
+            repo.replace_events(
+                session,
+                results=[(a.article_id, [launch]) for a in added],
+                extractor_version="test",
+            )
+        upgrade(empty_url)
+        assert _rows_of(engine, "SELECT COUNT(*) FROM event_component") == [(0,)]
+        with session_scope(engine) as session:
+            ids = list(session.scalars(select(Event.id)))
+            link_events(session, LinkWork(new_events=ids[:1]))
+        # The first report reached the other two: one incident, one group of three.
+        rows = _rows_of(engine, "SELECT COUNT(DISTINCT incident_id), COUNT(*) FROM event")
+        assert rows == [(1, 3)]
+        groups = _rows_of(engine, "SELECT COUNT(DISTINCT component), COUNT(*) FROM event_component")
+        assert groups == [(1, 3)]
+        _downgrade(engine, empty_url, "0012")
+        inspect(engine).clear_cache()
+        tables = set(inspect(engine).get_table_names())
+        assert not {"event_component", "link_rules"} & tables
+        assert current_revision(empty_url) == "0012"
+    finally:
+        engine.dispose()

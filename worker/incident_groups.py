@@ -1,0 +1,215 @@
+"""The groups of linked events kept between batches, and the stored events linking reads.
+
+Incidents are made inside the connected components of the links
+(``worker.incident_linking.pair_score``), so a batch's new events can change only the
+components they join. Finding those by following links would score the events of every day
+the components reach, batch after batch, and components grow with the store. Instead every
+grouped event carries a group label (``event_component``, models.incident_tables): two
+linked events always share it. A new event is scored only against the events of its own
+candidate days; the groups of the events it links to are merged (the largest keeps its
+label), and the batch's components are then the events of its groups, one index range each.
+
+Groups are merged, never split: when events go (reprocess, an extractor upgrade) a group
+may hold several components, and clustering a set of whole components gives the union of
+their own results (``worker.incident_linking.cluster``), so that costs time, not
+correctness. Events without a group (stored before migration 0015, or without linking, or
+before the rules changed) are scored against their days when reached, as every event was
+before; events stored unlinked are grouped before each batch (at most
+``worker.incidents.STRAYS_PER_BATCH`` a batch), so that no link between grouped events
+crosses two groups. (While more wait, as in a store from before incidents that is linked
+for the first time, a batch may leave out one of them that links to its groups, which it
+would have reached by scoring; ``eventwire reprocess --all`` relinks such a store anyway.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from models import incident_repository, link_groups
+from models.incident_repository import BlockEvent
+from worker import incident_linking
+from worker.incident_cache import EventCache
+from worker.incident_linking import LINK_THRESHOLD, LinkEvent, TypeTraits, pair_score, window_days
+
+#: Events read by earlier batches of this process (worker.incident_cache).
+_cache = EventCache()
+
+
+def rules_fingerprint(kind: str, traits: Mapping[str, TypeTraits], features: str) -> str:
+    """A hash of what decides the links of one type: the linker's rules (the source of
+    ``worker.incident_linking``), ``features`` (the source of what builds a LinkEvent) and
+    the type's traits. Groups made under another fingerprint are dropped."""
+    source = inspect.getsource(incident_linking) + features
+    text = f"{source}\n{traits.get(kind, TypeTraits())!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Held:
+    """The stored events one batch has read, as stored and as the rules see them.
+
+    Parameters:
+      session: the batch's session.
+      traits: what each type's spec says about linking.
+      convert: turns a stored event into a :class:`LinkEvent` (``worker.incidents``).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        traits: Mapping[str, TypeTraits],
+        convert: Callable[[BlockEvent, Mapping[str, TypeTraits]], LinkEvent],
+    ) -> None:
+        self.session = session
+        self.traits = traits
+        self.convert = convert
+        self.stored: dict[int, BlockEvent] = {}
+        self.linked: dict[int, LinkEvent] = {}
+        self.on_day: dict[tuple[str, date | None], list[int]] = {}
+        self.read: dict[str, set[date | None]] = {}
+        self.database = session.get_bind().url.render_as_string()
+
+    def hold(self, stored: BlockEvent, as_linked: LinkEvent | None = None) -> None:
+        """Keep an event read (converted and cached unless ``as_linked`` is given)."""
+        if stored.id in self.stored:
+            return
+        if as_linked is None:
+            as_linked = self.convert(stored, self.traits)
+            _cache.put(self.database, stored, as_linked, self.traits)
+        self.stored[stored.id] = stored
+        self.linked[stored.id] = as_linked
+        self.on_day.setdefault((stored.type, stored.day), []).append(stored.id)
+
+    def hold_rows(self, rows: Iterable[tuple[int, datetime | None, int | None]]) -> None:
+        """Keep the events of ``(id, created_at, incident_id)`` rows: from the cache when
+        kept there unchanged, else read whole in one query."""
+        missing = []
+        for event_id, created_at, incident_id in rows:
+            if event_id in self.stored:
+                continue
+            kept = _cache.get(self.database, event_id, created_at, incident_id, self.traits)
+            if kept is None:
+                missing.append(event_id)
+            else:
+                self.hold(*kept)
+        for stored in incident_repository.events_by_id(self.session, ids=missing):
+            self.hold(stored)
+
+    def hold_windows(self, ids: Iterable[int]) -> None:
+        """Keep every event of the days these events can link to (each day read once)."""
+        wanted: dict[str, set[date | None]] = {}
+        for i in ids:
+            kind = self.linked[i].type
+            days = set(window_days(self.linked[i])) - self.read.setdefault(kind, set())
+            if days:
+                wanted.setdefault(kind, set()).update(days)
+        if not wanted:
+            return
+        # One query for all of them.
+        self.hold_rows(incident_repository.events_on_days(self.session, days=wanted))
+        for kind, days in wanted.items():
+            self.read[kind] |= days
+
+    def links_of(self, i: int) -> list[int]:
+        """The held events that event ``i`` links to (its days must be held)."""
+        a = self.linked[i]
+        found = []
+        for day in window_days(a):
+            for j in self.on_day.get((a.type, day), ()):
+                if j != i:
+                    score = pair_score(a, self.linked[j])
+                    if score is not None and score >= LINK_THRESHOLD:
+                        found.append(j)
+        return found
+
+
+class _Sets:
+    """Union-find over nodes: ("g", label) for a stored group, ("e", id) for an event
+    placed in this batch."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(self, node: tuple[str, int]) -> tuple[str, int]:
+        self.parent.setdefault(node, node)
+        root = node
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[node] != root:  # path compression
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def union(self, a: tuple[str, int], b: tuple[str, int]) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set[int]:
+    """Group the seeds (and ``strays``: ids of events stored unlinked and not grouped) and
+    write the groups; returns the groups of the seeds, which hold every event linked to
+    them through a chain of links.
+
+    An event not grouped yet is scored against the events of its candidate days; the events
+    it links to that are not grouped either are scored in turn (breadth first, as all events
+    once were); then every group it links to and it become one group.
+    """
+    session = held.session
+    for stored in seeds:
+        held.hold(stored)
+    for stored in incident_repository.events_by_id(session, ids=strays):
+        held.hold(stored)
+    group = link_groups.groups_of(session, ids=[*held.stored])
+    sets = _Sets()
+    placed: set[int] = set()
+    frontier = sorted(i for i in {*(s.id for s in seeds), *strays} if i not in group)
+    while frontier:
+        placed.update(frontier)
+        held.hold_windows(frontier)
+        links = {i: held.links_of(i) for i in frontier}
+        reached = {j for js in links.values() for j in js if j not in group and j not in placed}
+        # The groups of the events linked to, where not known yet (one query).
+        group.update(link_groups.groups_of(session, ids=reached))
+        for i, js in links.items():
+            sets.find(("e", i))
+            for j in js:
+                sets.union(("e", i), ("g", group[j]) if j in group else ("e", j))
+        frontier = sorted(j for j in reached if j not in group)
+    for i in group:
+        sets.find(("g", group[i]))
+    # Each set of nodes becomes one group: the largest stored group it holds keeps its label
+    # (fewest rows to move), else the smallest id of its new events.
+    members: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for node in list(sets.parent):
+        members.setdefault(sets.find(node), []).append(node)
+    stored_groups = {label for kind, label in sets.parent if kind == "g"}
+    sizes = (
+        link_groups.group_sizes(session, groups=stored_groups)
+        if any(len(m) > 1 for m in members.values())
+        else {}
+    )
+    final: dict[tuple[str, int], int] = {}
+    merged: dict[int, int] = {}
+    added: dict[int, int] = {}
+    for root, nodes in members.items():
+        labels = sorted(label for kind, label in nodes if kind == "g")
+        if labels:
+            label = max(labels, key=lambda g: (sizes.get(g, 0), -g))
+            merged.update({g: label for g in labels if g != label})
+        else:
+            label = min(i for _, i in nodes)
+        final[root] = label
+        added.update({i: label for kind, i in nodes if kind == "e"})
+    link_groups.write_groups(session, added=added, merged=merged)
+    return {final[sets.find(("g", group[s.id]) if s.id in group else ("e", s.id))] for s in seeds}
+
+
+def members(held: Held, groups: Iterable[int]) -> dict[int, int]:
+    """Hold the events of these groups; returns ``{event id: group}``."""
+    rows = link_groups.events_of_groups(held.session, groups=groups)
+    held.hold_rows(r[:3] for r in rows)
+    return {r[0]: r[3] for r in rows}
