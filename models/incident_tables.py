@@ -76,7 +76,7 @@ class ArticleBand(SQLModel, table=True):
 
 
 class EventComponent(SQLModel, table=True):
-    """Which group of linked events an event is in, kept by the linker between batches (0015).
+    """Which group of linked events an event is in, kept by the linker between batches (0013).
 
     Two events that incident linking links (``worker.incident_linking.pair_score``) always
     have the same ``component``; a group may hold several link components (groups are
@@ -84,7 +84,7 @@ class EventComponent(SQLModel, table=True):
     linker cluster more than it must). So the events a batch's new ones can change are one
     index range per group, found without scoring anything but the new events. Rows go with
     their event (ON DELETE CASCADE); an event without a row is not grouped yet (stored before
-    0015, without linking, or before the rules changed: see :class:`LinkRules`).
+    0013, without linking, or before the rules changed: see :class:`LinkRules`).
     """
 
     __tablename__ = "event_component"
@@ -97,7 +97,7 @@ class EventComponent(SQLModel, table=True):
 
 
 class LinkRules(SQLModel, table=True):
-    """The linking rules the ``event_component`` rows of a type were grouped under (0015).
+    """The linking rules the ``event_component`` rows of a type were grouped under (0013).
 
     ``fingerprint`` hashes the linker's rules and the type's spec traits: a worker whose
     rules differ drops the type's groups (under the type's lock) and groups again as it goes.

@@ -1,5 +1,5 @@
 """The groups of linked events the incident linker keeps (``event_component``, ``link_rules``,
-migration 0015), in the caller's transaction and under the types' linking locks.
+migration 0013), in the caller's transaction and under the types' linking locks.
 
 ``worker.incident_groups`` decides what goes where; this module reads and writes the rows.
 Keyword arguments after the session, bulk statements, no commits.

@@ -12,7 +12,7 @@ label), and the batch's components are then the events of its groups, one index 
 Groups are merged, never split: when events go (reprocess, an extractor upgrade) a group
 may hold several components, and clustering a set of whole components gives the union of
 their own results (``worker.incident_linking.cluster``), so that costs time, not
-correctness. Events without a group (stored before migration 0015, or without linking, or
+correctness. Events without a group (stored before migration 0013, or without linking, or
 before the rules changed) are scored against their days when reached, as every event was
 before; events stored unlinked are grouped before each batch (at most
 ``worker.incidents.STRAYS_PER_BATCH`` a batch), so that no link between grouped events

@@ -65,7 +65,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0015"
+    assert current_revision(empty_url) == head_revision() == "0013"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -902,8 +902,8 @@ def test_replace_events_writes_day_and_link_copies(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
-def test_0015_adds_the_linkers_groups_and_drops_them(empty_url: str) -> None:
-    """0015: event_component and link_rules, empty; events stored before are grouped by the
+def test_0013_adds_the_linkers_groups_and_drops_them(empty_url: str) -> None:
+    """0013: event_component and link_rules, empty; events stored before are grouped by the
     linker when it reaches them, and the tables go with a downgrade."""
     from models.records import LinkWork
     from models.tables import Event

@@ -39,6 +39,21 @@ def past_perfect(verb: Token) -> bool:
     return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "'d"} for c in verb.children)
 
 
+#: Verbs whose date is where a span stops ("drills scheduled to end Friday").
+_SPAN_END_VERBS = frozenset({"end", "conclude", "expire", "finish", "close", "wrap"})
+
+
+def _clause_chain(token: Token) -> list[Token]:
+    """``token``'s clause verb and the verbs of the clauses it is embedded in (up to four):
+    "had been scheduled to end Friday" is in the past perfect through its "to" clause."""
+    verb = syntax.clause_verb(token)
+    chain = [verb]
+    while verb.dep_ in {"xcomp", "ccomp", "advcl", "relcl", "conj"} and len(chain) < 4:
+        verb = verb.head
+        chain.append(verb)
+    return chain
+
+
 _TIME_NOUNS = frozenset(
     "morning afternoon evening night day week weekend month year time hour dawn noon".split()
 )
@@ -168,7 +183,9 @@ class ArticleDates:
                 continue  # a side step ("a day earlier"): the story stays at its own day
             if resolved.precision == "year":
                 continue  # "biggest since Reforger in 1988": background, never the story's
-            if past_perfect(syntax.clause_verb(head)):
+            if any(past_perfect(v) for v in _clause_chain(head)):
                 continue  # "The bloc had, at its July 30 summit, shut borders": before the story
+            if syntax.lemma(head) in _SPAN_END_VERBS:
+                continue  # "had been scheduled to end Friday": a span's end, not the story's day
             if resolved.precision == "day" or self.context_date is None:
                 self.context_date = resolved
