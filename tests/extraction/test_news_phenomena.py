@@ -681,6 +681,15 @@ def test_a_past_perfect_happening_does_not_date_the_story(extract: Extract) -> N
     assert [s.date.isoformat() for s in statements if s.date] == ["2024-03-15"]
 
 
+def test_where_a_span_was_to_end_does_not_date_the_story(extract: Extract) -> None:
+    text = (
+        "The drills were due to end Tuesday. Japanese Defence Minister Gen Nakatani "
+        "told reporters that the drills were a provocation."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert statement.date is not None and statement.date.isoformat() == "2024-03-15"
+
+
 # -- habits and tallies are no happenings -------------------------------------------------
 
 
