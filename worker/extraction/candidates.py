@@ -281,8 +281,8 @@ class CandidateParser:
 
     ``selector`` may be given as a function that makes it: it is then made on first use, so
     a worker parsing everything (the default) does not spend its start-up building one.
-    ``held_gil``: decode the parser and NER as :mod:`worker.extraction.decoding` does (default:
-    where that is faster); False runs spaCy's own decoding (bench/decoding_check.py compares).
+    The components run as :func:`worker.extraction.decoding.pipeline_stages` gives them
+    (``stages``; bench/decoding_check.py compares them with spaCy's own).
     """
 
     def __init__(
@@ -290,14 +290,12 @@ class CandidateParser:
         nlp: Language,
         selector: SentenceSelector | Callable[[], SentenceSelector],
         mode: ParseMode = "candidates",
-        *,
-        held_gil: bool | None = None,
     ) -> None:
         self.nlp = nlp
         self._selector = selector
         self.mode = mode
-        # The pipeline's components, the parser and NER decoded as decoding.py explains.
-        self.stages = pipeline_stages(nlp, held_gil)
+        # The pipeline's components, some run faster to the same effect (decoding.py).
+        self.stages = pipeline_stages(nlp)
         self.heavy = [(n, p) for n, p in self.stages if n not in WHOLE_DOC_COMPONENTS]
         self.whole = [(n, p) for n, p in self.stages if n in WHOLE_DOC_COMPONENTS]
         self.unparsed = nlp.vocab.strings.add(UNPARSED)

@@ -29,6 +29,8 @@ from spacy.pipeline import DependencyParser, EntityRecognizer
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from worker.extraction.lemma_cache import CachedLemmatizer, can_cache
+
 #: Docs decoded together (sorted by length, as spaCy does): per step the Python loop costs the
 #: same for any number of states, and beyond about 16 docs the step model's features no longer
 #: sit in the CPU's cache (measured on news: 16 was fastest of 4, 16, 64 and 256).
@@ -96,14 +98,21 @@ def can_decode(component: Any) -> bool:
     )
 
 
-def pipeline_stages(nlp: Language, held_gil: bool | None = None) -> list[tuple[str, Any]]:
-    """(name, component) of ``nlp``'s pipeline, with the greedy parser and NER run by
-    :class:`HeldGilDecoder` if ``held_gil`` (default: where that is faster)."""
+def pipeline_stages(
+    nlp: Language, held_gil: bool | None = None, *, cache_lemmas: bool = True
+) -> list[tuple[str, Any]]:
+    """(name, component) of ``nlp``'s pipeline as the extractor runs it: the greedy parser and
+    NER by :class:`HeldGilDecoder` if ``held_gil`` (default: where that is faster), the rule
+    lemmatizer with a cache (lemma_cache.py) if ``cache_lemmas``."""
     wrap = held_gil_is_faster() if held_gil is None else held_gil
-    return [
-        (name, HeldGilDecoder(proc) if wrap and can_decode(proc) else proc)
-        for name, proc in nlp.pipeline
-    ]
+    stages: list[tuple[str, Any]] = []
+    for name, proc in nlp.pipeline:
+        if wrap and can_decode(proc):
+            proc = HeldGilDecoder(proc)
+        elif cache_lemmas and can_cache(proc):
+            proc = CachedLemmatizer(proc)
+        stages.append((name, proc))
+    return stages
 
 
 def run_stages(
