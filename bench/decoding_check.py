@@ -1,14 +1,14 @@
 """Check that the pipeline as eventwire runs it (worker/extraction/decoding.py: the parser and
-NER decoded holding the GIL, the lemmatizer with a cache) gives what spaCy's own does, and time
-both.
+NER decoded holding the GIL, the lemmatizer with a cache; trigger_windows.py: the trigger
+ruler's Matcher on windows) gives what spaCy's own does, and time both.
 
 For every gold file (the same as bench/parse_candidates.py) and ``--corpus N`` articles of the
 realistic news corpus (``make_corpus.py --source news``), each article is run through the
-pipeline twice in one process: with spaCy's components as they are (``nlp.pipeline``) and as
-the extractor runs them (``pipeline_stages``). It reports the articles whose annotations
-differ (every token's tag, POS, lemma, head, dependency label, sentence start and entity) and
-the articles whose events differ (every field of ``ExtractedEvent.to_dict()``), and the CPU
-seconds of each way.
+pipeline twice in one process: with spaCy's components as they are (``nlp.pipeline``, the
+trigger ruler's Matcher on the whole doc) and as the extractor runs them. It reports the
+articles whose annotations differ (every token's tag, POS, lemma, head, dependency label,
+sentence start and entity) and the articles whose events differ (every field of
+``ExtractedEvent.to_dict()``), and the CPU seconds of each way.
 
     python bench/decoding_check.py                # exit status 1 if anything differs
     python bench/decoding_check.py --corpus 1000  # and 1,000 news corpus articles
@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parse_candidates import GOLD_FILES, ROOT, read_articles
 
+from worker.extraction.trigger_windows import WindowedMatcher
+
 
 def annotations(doc: Any) -> list[tuple[Any, ...]]:
     """Every token's analysis, and the entities."""
@@ -38,15 +40,25 @@ def annotations(doc: Any) -> list[tuple[Any, ...]]:
     return [*tokens, *((e.start, e.end, e.label_) for e in doc.ents)]
 
 
-def run(candidates: Any, extractor: Any, articles: list[Any]) -> tuple[dict, dict, float]:
-    """({id: annotations}, {id: event dicts}, CPU seconds) of ``articles``."""
+def run(
+    candidates: Any, extractor: Any, articles: list[Any], windows: bool = True
+) -> tuple[dict, dict, float]:
+    """({id: annotations}, {id: event dicts}, CPU seconds) of ``articles``; ``windows=False``
+    runs the trigger ruler's Matcher on the whole doc, as spaCy's span_ruler does."""
+    ruler = extractor.nlp.get_pipe("eventwire_trigger_ruler")
+    windowed = ruler.matcher
+    if not windows and isinstance(windowed, WindowedMatcher):
+        ruler.matcher = windowed.matcher
     started = time.process_time()
     notes: dict[str, Any] = {}
     events: dict[str, Any] = {}
-    with extractor.nlp.memory_zone():
-        for doc, article in candidates.pipe(((a.text, a) for a in articles), 16):
-            notes[article.id] = annotations(doc)
-            events[article.id] = [e.to_dict() for e in extractor._events(doc, article)]
+    try:
+        with extractor.nlp.memory_zone():
+            for doc, article in candidates.pipe(((a.text, a) for a in articles), 16):
+                notes[article.id] = annotations(doc)
+                events[article.id] = [e.to_dict() for e in extractor._events(doc, article)]
+    finally:
+        ruler.matcher = windowed
     return notes, events, time.process_time() - started
 
 
@@ -89,7 +101,7 @@ def main() -> int:
     )
     failed = False
     for name, articles in sets:
-        notes_a, events_a, seconds_a = run(spacy_own, extractor, articles)
+        notes_a, events_a, seconds_a = run(spacy_own, extractor, articles, windows=False)
         notes_b, events_b, seconds_b = run(held, extractor, articles)
         annot = sum(notes_a[k] != notes_b[k] for k in notes_a)
         differ = sum(events_a[k] != events_b[k] for k in events_a)

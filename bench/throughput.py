@@ -29,6 +29,7 @@ median run: on a shared machine single runs of the same stage vary by several pe
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -297,15 +298,17 @@ def run_eventwire_e2e(
     db_url = f"sqlite:///{tmp / 'bench.db'}"
     env = _bench_env(db_url, redis_url, model, batch_size)
     cli = [python, "-m", "eventwire"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    # From the scratch folder: ``python -m`` puts the working directory first on sys.path, so
+    # from a checkout a --baseline venv would import this checkout's code instead of its own.
+    run = functools.partial(subprocess.run, env=env, check=True, cwd=tmp)
+    corpus = corpus.resolve()
+    run([*cli, "db", "upgrade"], capture_output=True)
     load = os.getloadavg()[0]
     cpu = _children_cpu()
     started = time.perf_counter()
-    subprocess.run(
-        [*cli, "enqueue", "--quiet", str(corpus)], env=env, check=True, stdout=subprocess.DEVNULL
-    )
+    run([*cli, "enqueue", "--quiet", str(corpus)], stdout=subprocess.DEVNULL)
     enqueued = time.perf_counter() - started
-    subprocess.run([*cli, "worker", "--burst", "--processes", str(processes)], env=env, check=True)
+    run([*cli, "worker", "--burst", "--processes", str(processes)])
     seconds = time.perf_counter() - started
     cpu = _children_cpu() - cpu  # Redis's own work is not in it (a small share: ids only)
     engine = create_engine(db_url)
