@@ -76,10 +76,11 @@ class HeldGilDecoder:
     def decode(self, docs: list[Doc]) -> list[Any]:
         """The final parser states of ``docs`` (what ``Parser.predict`` returns)."""
         component = self.component
-        states = component.moves.init_batch(docs)
         if not any(len(doc) for doc in docs):
-            return states
+            return component.moves.init_batch(docs)  # type: ignore[no-any-return]
+        # In the order of Parser.greedy_parse: labels first (the NER may grow), then states.
         component._ensure_labels_are_added(docs)
+        states = component.moves.init_batch(docs)
         model = component.model.predict(docs)  # tokens' features, computed once per batch
         active = [state for state in states if not state.is_final()]
         while active:
