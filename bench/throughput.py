@@ -29,12 +29,14 @@ median run: on a shared machine single runs of the same stage vary by several pe
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing as mp
 import os
 import platform
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -255,6 +257,8 @@ if __name__ == "__main__":
 def run_bare_e2e(corpus: Path, processes: int, model: str, batch_size: int) -> dict[str, float]:
     """Seconds for a fresh ``python`` to pool ``nlp.pipe`` over the corpus, start-up and
     spaCy loading included."""
+    load = os.getloadavg()[0]
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", BARE_SCRIPT, str(corpus), str(processes), model, str(batch_size)],
@@ -263,7 +267,19 @@ def run_bare_e2e(corpus: Path, processes: int, model: str, batch_size: int) -> d
         text=True,
     )
     seconds = time.perf_counter() - started
-    return {"articles": int(done.stdout.strip()), "seconds": seconds}
+    return {
+        "articles": int(done.stdout.strip()),
+        "seconds": seconds,
+        "cpu_seconds": _children_cpu() - cpu,
+        "load_average": load,
+    }
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's waited-for children (and theirs): the
+    work a run did, which a busy machine's other jobs do not inflate as they do wall time."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_eventwire_e2e(
@@ -282,14 +298,19 @@ def run_eventwire_e2e(
     db_url = f"sqlite:///{tmp / 'bench.db'}"
     env = _bench_env(db_url, redis_url, model, batch_size)
     cli = [python, "-m", "eventwire"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    # From the scratch folder: ``python -m`` puts the working directory first on sys.path, so
+    # from a checkout a --baseline venv would import this checkout's code instead of its own.
+    run = functools.partial(subprocess.run, env=env, check=True, cwd=tmp)
+    corpus = corpus.resolve()
+    run([*cli, "db", "upgrade"], capture_output=True)
+    load = os.getloadavg()[0]
+    cpu = _children_cpu()
     started = time.perf_counter()
-    subprocess.run(
-        [*cli, "enqueue", "--quiet", str(corpus)], env=env, check=True, stdout=subprocess.DEVNULL
-    )
+    run([*cli, "enqueue", "--quiet", str(corpus)], stdout=subprocess.DEVNULL)
     enqueued = time.perf_counter() - started
-    subprocess.run([*cli, "worker", "--burst", "--processes", str(processes)], env=env, check=True)
+    run([*cli, "worker", "--burst", "--processes", str(processes)])
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu  # Redis's own work is not in it (a small share: ids only)
     engine = create_engine(db_url)
     with engine.connect() as conn:
         done, total = conn.execute(
@@ -298,7 +319,13 @@ def run_eventwire_e2e(
     engine.dispose()
     if done != total:
         raise RuntimeError(f"only {done} of {total} articles done after the burst worker exited")
-    return {"articles": total, "seconds": seconds, "enqueue_seconds": enqueued}
+    return {
+        "articles": total,
+        "seconds": seconds,
+        "enqueue_seconds": enqueued,
+        "cpu_seconds": cpu,
+        "load_average": load,
+    }
 
 
 def main_e2e(args: argparse.Namespace, model: str) -> None:
@@ -333,6 +360,9 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
                     "processes": p,
                     **median,
                     "runs_seconds": [r["seconds"] for r in runs[name]],
+                    "runs_cpu_seconds": [r["cpu_seconds"] for r in runs[name]],
+                    "runs_load_average": [r["load_average"] for r in runs[name]],
+                    "median_cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs[name]),
                     "articles_per_s": median["articles"] / median["seconds"],
                     "ratio_to_bare": medians["bare nlp.pipe"]["seconds"] / median["seconds"],
                 }
@@ -343,12 +373,24 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
         f"{args.source} articles, {words} words; model {model}; {machine}, "
         f"{os.cpu_count()} cores; median of {args.repeat}"
     )
-    print(f"{'':16} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6}  runs")
     for r in rows:
-        runs_text = " ".join(f"{x:.1f}" for x in r["runs_seconds"])
+        bare = next(
+            x for x in rows if x["stage"] == "bare nlp.pipe" and x["processes"] == r["processes"]
+        )
+        r["cpu_ratio_to_bare"] = bare["median_cpu_seconds"] / r["median_cpu_seconds"]
+    print(
+        f"{'':16} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6} {'CPU s':>7} "
+        f"{'CPU ratio':>9}  runs (wall s / CPU s / load average)"
+    )
+    for r in rows:
+        runs_text = ", ".join(
+            f"{w:.1f}/{c:.1f}/{la:.1f}"
+            for w, c, la in zip(r["runs_seconds"], r["runs_cpu_seconds"], r["runs_load_average"])
+        )
         print(
             f"{r['stage']:16} {r['processes']:5} {r['seconds']:8.1f} {r['articles_per_s']:11.1f}"
-            f" {r['ratio_to_bare']:6.2f}  {runs_text}"
+            f" {r['ratio_to_bare']:6.2f} {r['median_cpu_seconds']:7.1f}"
+            f" {r['cpu_ratio_to_bare']:9.2f}  {runs_text}"
         )
     args.json.write_text(
         json.dumps(

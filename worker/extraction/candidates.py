@@ -19,6 +19,7 @@ sentences that change nothing the rules read (see docs/extraction.md, "What is p
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -29,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from worker.extraction.components import TRIGGER_SPANS
+from worker.extraction.decoding import pipeline_stages, run_stages
 
 ParseMode = Literal["candidates", "all"]
 PARSE_MODES: tuple[ParseMode, ...] = ("candidates", "all")
@@ -279,6 +281,8 @@ class CandidateParser:
 
     ``selector`` may be given as a function that makes it: it is then made on first use, so
     a worker parsing everything (the default) does not spend its start-up building one.
+    The components run as :func:`worker.extraction.decoding.pipeline_stages` gives them
+    (``stages``; bench/decoding_check.py compares them with spaCy's own).
     """
 
     def __init__(
@@ -290,8 +294,10 @@ class CandidateParser:
         self.nlp = nlp
         self._selector = selector
         self.mode = mode
-        self.heavy = [(n, p) for n, p in nlp.pipeline if n not in WHOLE_DOC_COMPONENTS]
-        self.whole = [(n, p) for n, p in nlp.pipeline if n in WHOLE_DOC_COMPONENTS]
+        # The pipeline's components, some run faster to the same effect (decoding.py).
+        self.stages = pipeline_stages(nlp)
+        self.heavy = [(n, p) for n, p in self.stages if n not in WHOLE_DOC_COMPONENTS]
+        self.whole = [(n, p) for n, p in self.stages if n in WHOLE_DOC_COMPONENTS]
         self.unparsed = nlp.vocab.strings.add(UNPARSED)
         self.sentences = 0
         self.parsed_sentences = 0
@@ -307,7 +313,7 @@ class CandidateParser:
         """(doc, context) for each (text, context), like ``nlp.pipe(..., as_tuples=True)``;
         the items are read in full (callers pass one batch)."""
         if self.mode == "all":
-            yield from self.nlp.pipe(items, as_tuples=True, batch_size=batch_size)
+            yield from self._all(items, batch_size)
             return
         items = list(items)
         plans = [self.selector.plan(self.nlp.make_doc(text)) for text, _ in items]
@@ -328,7 +334,7 @@ class CandidateParser:
         for number, (text, context) in enumerate(items):
             joined = _join(plans[number], by_article.get(number, {}), self.unparsed)
             if joined is None:  # a run tokenized differently alone: parse the article whole
-                doc = self.nlp(text)
+                doc = self.parse(text)
             else:
                 doc = joined
                 for name, proc in self.whole:
@@ -340,19 +346,26 @@ class CandidateParser:
                         doc = proc(doc)
             yield doc, context
 
+    def parse(self, text: str) -> Doc:
+        """``text`` through the whole pipeline (what ``nlp(text)`` gives)."""
+        return next(run_stages(self.stages, [self.nlp.make_doc(text)], 1))
+
+    def _all(self, items: Iterable[tuple[str, T]], batch_size: int) -> Iterator[tuple[Doc, T]]:
+        """Every article through the whole pipeline, as ``nlp.pipe(items, as_tuples=True)``."""
+        contexts: deque[T] = deque()
+
+        def docs() -> Iterator[Doc]:
+            for text, context in items:
+                contexts.append(context)
+                yield self.nlp.make_doc(text)
+
+        # The stages pull docs lazily and keep their order: a doc comes out after its
+        # context went in.
+        for doc in run_stages(self.stages, docs(), batch_size):
+            yield doc, contexts.popleft()
+
     def _heavy(self, runs: list[Doc], batch_size: int) -> list[Doc]:
-        docs: Iterable[Doc] = runs
-        for _name, proc in self.heavy:
-            docs = _apply(proc, docs, batch_size)
-        return list(docs)
-
-
-def _apply(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
-    """``proc`` over ``docs``, lazily (a function of its own, so each stage keeps its own
-    ``proc``: a generator expression in the loop would see only the last one)."""
-    if hasattr(proc, "pipe"):
-        return proc.pipe(docs, batch_size=batch_size)
-    return (proc(doc) for doc in docs)
+        return list(run_stages(self.heavy, runs, batch_size))
 
 
 def _join(plan: Plan, parsed: dict[int, Doc], unparsed_label: int) -> Doc | None:

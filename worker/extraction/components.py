@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from worker.extraction.gazetteer import Gazetteer, load_gazetteer
+from worker.extraction.trigger_windows import window_trigger_ruler
 from worker.extraction.type_folder import EventTypeSpec
 
 ACTOR_SPANS = "ew_actors"
@@ -108,4 +109,6 @@ def add_components(
     )
     patterns = trigger_patterns(event_types, gazetteer_dir)
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    # The same matches, sought only where a pattern can start (trigger_windows.py).
+    window_trigger_ruler(ruler, patterns)
     return len(patterns)
