@@ -115,7 +115,7 @@ class ArticleMentions:
         target_what_is_said(out, rules, ctx)
         dateline = ctx.actors.dateline_country
         target_the_story(out, rules, ctx.country(dateline) if dateline else None)
-        target_bodies_said(out)
+        target_bodies_said(out, rules, ctx)
         _date_by_the_story(out, self.dates.published)
         return out
 

@@ -102,30 +102,29 @@ def target_what_is_said(
     resolutions" is about who violated them, which the story tells better).
     """
     for mention in mentions:
-        if not rules[mention.type].spec.speech or mention.targets:
-            continue
-        tokens = _said_tokens(mention)
-        if not tokens:
-            continue
-        own = {a.country for a in mention.agents}
-        named = [a for a in ctx.actors.actors_in(tokens) if a.country and a.country not in own]
-        states = [a for a in named if a.kind != "igo"]
-        if states:
+        if rules[mention.type].spec.speech and not mention.targets:
+            # "a clear violation of U.N. Security Council resolutions": a body named only as
+            # the source of a rule waits; the story says better who is spoken about
+            # (target_the_story), and target_bodies_said gives the body when it says nothing.
+            states = [a for a in _named_in_what_is_said(mention, ctx) if a.kind != "igo"]
             mention.targets = unique_actors(states)
-        elif named:
-            # "a clear violation of U.N. Security Council resolutions": a body named only
-            # as the source of a rule; the story says better who is spoken about
-            # (target_the_story), and the body is the target only when it says nothing.
-            mention.attributes["bodies_said"] = unique_actors(named)
 
 
-def target_bodies_said(mentions: list[Mention]) -> None:
-    """The international bodies a statement's words name, for a statement the story left
-    without a target (see :func:`target_what_is_said`)."""
+def target_bodies_said(
+    mentions: list[Mention], rules: dict[str, EventTypeRule], ctx: ArticleContext
+) -> None:
+    """The international bodies a statement's words name, for a statement that neither its
+    words' states nor the story gave a target (see :func:`target_what_is_said`)."""
     for mention in mentions:
-        bodies = mention.attributes.pop("bodies_said", None)
-        if bodies and not mention.targets:
-            mention.targets = bodies
+        if rules[mention.type].spec.speech and not mention.targets:
+            mention.targets = unique_actors(_named_in_what_is_said(mention, ctx))
+
+
+def _named_in_what_is_said(mention: Mention, ctx: ArticleContext) -> list[ResolvedActor]:
+    """The actors with a country that what a statement says names, less the speaker's own."""
+    own = {a.country for a in mention.agents}
+    tokens = _said_tokens(mention)
+    return [a for a in ctx.actors.actors_in(tokens) if a.country and a.country not in own]
 
 
 def _said_tokens(mention: Mention) -> list[Token]:
