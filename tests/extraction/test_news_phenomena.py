@@ -1113,3 +1113,93 @@ def test_a_chain_of_quotes_stays_in_one_statement(extract: Extract) -> None:
     )
     [statement] = _of(extract(text), "statement")
     assert len(statement.mentions) == 3
+
+
+# -- extractor 0.7.1 ---------------------------------------------------------------------------
+
+
+def test_what_was_agreed_at_a_summit_happened_there(extract: Extract) -> None:
+    # The summit is where the leaders agreed (not a plan), and agreeing to widen sanctions is
+    # the sanctions decision itself; both on the day the agreeing is told.
+    text = (
+        "European Union leaders agreed at a summit in Brussels on Wednesday to widen the "
+        "bloc's sanctions on Iranian drone makers."
+    )
+    events = extract(text)
+    [meeting] = _of(events, "meeting")
+    [sanctions] = _of(events, "sanctions_vote")
+    assert meeting.date == sanctions.date == date(2024, 3, 13)
+    assert _codes(sanctions, "target") == {"IRN"}
+
+
+def test_agreeing_to_hold_talks_stays_a_plan(extract: Extract) -> None:
+    assert _of(extract("The two sides agreed on Monday to hold talks in Geneva."), "meeting") == []
+
+
+def test_calling_off_drills_is_no_statement(extract: Extract) -> None:
+    text = "Seoul and Washington called off their spring drills on Monday."
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_date_that_owns_another_noun_does_not_date_the_clause(extract: Extract) -> None:
+    text = "Ahead of next week's summit in Madrid, NATO envoys met in Brussels on Tuesday."
+    [meeting] = _of(extract(text), "meeting")
+    assert meeting.date == date(2024, 3, 12)
+
+
+def test_a_speech_is_dated_by_its_own_day_not_the_plan_it_announces(extract: Extract) -> None:
+    text = (
+        "Japan will hold its largest naval drill in years next week, Defence Minister Minoru "
+        "Kihara said on Thursday."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert statement.date == date(2024, 3, 14)
+
+
+def test_a_quote_after_an_event_of_another_type_goes_on_with_the_same_speaker(
+    extract: Extract,
+) -> None:
+    # The visit between the paraphrase and the quote does not make the quote a new utterance.
+    text = (
+        "Foreign Minister Wang Yi praised Pakistan's support on Friday. Wang met Pakistani "
+        "Foreign Minister Ishaq Dar in Beijing. "
+        '"Our friendship is as firm as a rock," Wang said.'
+    )
+    [statement] = _of(extract(text), "statement")
+    assert len(statement.mentions) == 2
+
+
+def test_a_quote_with_the_stance_of_its_paraphrase_is_the_same_utterance(
+    extract: Extract,
+) -> None:
+    text = (
+        "Zelensky thanked the United States in a post on X on Friday. "
+        '"Thank you America, thank you for your support," he wrote.'
+    )
+    [statement] = _of(extract(text), "statement")
+    assert len(statement.mentions) == 2
+
+
+def test_an_appeal_joined_to_a_reported_it_clause_is_the_reporters(extract: Extract) -> None:
+    text = (
+        "Australia said on Thursday that the launch was a provocation. Chinese Foreign "
+        "Ministry spokesman Lin Jian said it was a routine arrangement and urged other "
+        "countries not to over-interpret it."
+    )
+    statements = _of(extract(text), "statement")
+    assert [_codes(e, "agent") for e in statements] == [{"AUS"}, {"CHN"}]
+
+
+def test_speaking_to_a_visitor_frames_what_the_reporter_said(extract: Extract) -> None:
+    text = (
+        "Speaking later to visiting Cypriot President Nikos Christodoulides, Netanyahu said "
+        'the Houthis had acted on the orders of "their patron, Iran."'
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {"ISR"}
+    assert "CYP" not in _codes(statement, "target")
+
+
+def test_preparing_for_a_launch_stays_a_plan(extract: Extract) -> None:
+    text = "North Korea is preparing for a satellite launch in the coming days, Seoul said."
+    assert _of(extract(text), "launch") == []

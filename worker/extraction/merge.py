@@ -336,20 +336,32 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
     """
     links: dict[int, int] = {}
     for i in range(1, len(bests)):
-        later, earlier = bests[i], bests[i - 1]
+        later = bests[i]
+        # The utterance told just before, of the same type: an event of another type (the
+        # meeting the speech was at) may stand between them in the list.
+        before = [
+            j
+            for j in range(i)
+            if bests[j].type == later.type and bests[j].sent.start < later.sent.start
+        ]
+        if not before:
+            continue
+        j = max(before, key=lambda k: bests[k].sent.start)
+        earlier = bests[j]
         if (
-            later.type == earlier.type
-            and specs[later.type].speech
+            specs[later.type].speech
             and (later.quote or _fragment(later))
-            and (later.subtype == NEUTRAL or _continues(later))
+            and (later.subtype in {NEUTRAL, earlier.subtype} or _continues(later))
             and (not earlier.quote or _continues(later))
             and later.modality == earlier.modality
             and _follows_closely(earlier.sent, later.sent, 3 if _fragment(later) else 1)
             and {a.country for a in later.agents} & {a.country for a in earlier.agents}
             and _same_person(later, earlier)
+            # Past an event of another type, only the same named person goes on speaking.
+            and (j == i - 1 or _names_same_person(later, earlier))
         ):
             # A quote that goes on with a quote already folded joins the same statement.
-            links[i] = links.get(i - 1, i - 1)
+            links[i] = links.get(j, j)
     return links
 
 
@@ -389,6 +401,14 @@ def _same_person(a: Mention, b: Mention) -> bool:
     people_a = {x.name for x in a.agents if x.kind == "person"}
     people_b = {x.name for x in b.agents if x.kind == "person"}
     return not (people_a and people_b) or bool(people_a & people_b)
+
+
+def _names_same_person(a: Mention, b: Mention) -> bool:
+    """True when both mentions name one speaking person."""
+    return bool(
+        {x.name for x in a.agents if x.kind == "person"}
+        & {x.name for x in b.agents if x.kind == "person"}
+    )
 
 
 def _mention_of(sent: Span) -> EventMention:

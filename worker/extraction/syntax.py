@@ -12,6 +12,8 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "obj"})
 NEGATING_HEADS = vocab.words("negating_heads")
 PLANNING_HEADS = vocab.words("planning_heads")
+DECISION_HEADS = vocab.words("decision_heads")
+DECIDED_TRIGGERS = vocab.words("decided_triggers")
 SCHEDULING_VERBS = vocab.words("scheduling_verbs")
 SPEECH_COMPLEMENTS = vocab.words("speech_complements")
 DECLINING_VERBS = vocab.words("declining_verbs")
@@ -48,6 +50,10 @@ def clause_verb(token: Token) -> Token:
     return token
 
 
+#: Subjects of a reported clause that name no speaker ("said it was routine").
+_IMPERSONAL_SUBJECTS = frozenset({"it", "this", "that"})
+
+
 def subject_levels(verb: Token) -> list[list[Token]]:
     """Subject heads of ``verb`` and, level by level, of the clauses it hangs off.
 
@@ -64,6 +70,23 @@ def subject_levels(verb: Token) -> list[list[Token]]:
     ):
         # "Polyanskiy said the U.S. had blocked the council, accusing Washington of ...":
         # the parser hangs the participle on the reported clause; the reporter does it.
+        reporters = [c for c in head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if reporters:
+            levels.append(reporters)
+    elif (
+        verb.dep_ == "conj"
+        and head.dep_ == "ccomp"
+        and head.head.lemma_ in vocab.REPORTING_VERBS
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+        and all(
+            c.lower_ in _IMPERSONAL_SUBJECTS
+            for c in head.children
+            if c.dep_ in {"nsubj", "nsubjpass"}
+        )
+    ):
+        # "Lin said it was a routine arrangement and urged other countries ...": the parser
+        # joins "urged" to the reported clause, whose "it" is the thing talked about; the
+        # reporter urges.
         reporters = [c for c in head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if reporters:
             levels.append(reporters)
@@ -96,7 +119,13 @@ def subject_levels(verb: Token) -> list[list[Token]]:
             levels.append([current.head])
             break
         head = current.head
-        if current.dep_ != "ccomp" and head.lemma_ in vocab.PARTICIPLE_REPORTING_VERBS:
+        if (
+            current.dep_ != "ccomp"
+            and head.lemma_ in vocab.PARTICIPLE_REPORTING_VERBS
+            # "Speaking to the visiting president, Netanyahu said ...": a participle before
+            # the reporter is the reporter's own doing.
+            and current.i > head.i
+        ):
             # "X sent a message, KCNA reported, praising ...": the participle belongs to the
             # reported clause, not to the reporter.
             for reported in (c for c in head.children if c.dep_ == "ccomp"):
@@ -284,7 +313,7 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "hypothetical"
     if any(t is not trigger and t.lemma_ in ESTIMATING_VERBS for t in chain):
         return "capability"  # "estimates North Korea has launched six ICBMs": an estimate
-    for token in chain[:3]:
+    for previous, token in zip([None, *chain], chain[:3]):
         aux = _aux(token)
         if aux & {"can"} or token.lemma_ in CAPABILITY_ADJECTIVES:
             return "capability"
@@ -298,7 +327,12 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             token is not trigger
             and token.lemma_ in PLANNING_HEADS
             and token.i < trigger.i
+            # "agreed at a summit": the summit is where they agreed, not what they plan
+            # ("preparing for a launch" is the plan).
+            and not (previous is not None and _sets_the_scene(previous))
             and not _reached_from_actor(chain, token)
+            # "agreed to impose sanctions": agreeing is the sanctions decision itself.
+            and not (token.lemma_ in DECISION_HEADS and trigger.lemma_ in DECIDED_TRIGGERS)
         ):
             return "planned"
         if token is not trigger and token.lemma_ in CAPABILITY_WORDS:
@@ -327,6 +361,16 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     ):
         return "planned"  # "Taiwan's annual Han Kuang exercises are scheduled for July"
     return "asserted"
+
+
+#: Prepositions that set where or when a clause happened, never what it plans.
+_SETTING_PREPS = frozenset({"at", "during", "amid", "after", "following"})
+
+
+def _sets_the_scene(link: Token) -> bool:
+    """True when ``link`` is, or is the object of, a preposition of setting ("at a summit")."""
+    prep = link.head if link.dep_ == "pobj" else link
+    return prep.dep_ == "prep" and prep.lower_ in _SETTING_PREPS
 
 
 #: Spans of time a tally is counted over ("in recent years", "since 2012", "so far this year").

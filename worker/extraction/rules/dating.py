@@ -74,10 +74,18 @@ def _bound(ent: Span) -> bool:
     return ent.root.dep_ == "pobj" and head.lower_ in _BOUNDS
 
 
+#: Words of a date still to come ("next week's summit").
+_AHEAD_WORDS = frozenset({"next", "coming", "upcoming", "tomorrow"})
+
+
 def _names_another(ent: Span, trigger: Token | None) -> bool:
     """True when the date is part of a noun's name ("the October 7 Hamas onslaught", "the
     July 30 summit"): it dates that other happening, not the sentence's."""
     root = ent.root
+    if root.dep_ == "poss" and any(t.lower_ in _AHEAD_WORDS for t in ent):
+        # "Ahead of next week's summit, envoys met on Tuesday": a happening still to come
+        # names no day of the clause's ("Wednesday's barrage drew a response" still does).
+        return trigger is None or root.head.i != trigger.i
     return (
         root.dep_ in {"compound", "nmod", "amod"}
         and root.head.pos_ in {"NOUN", "PROPN"}
@@ -85,6 +93,17 @@ def _names_another(ent: Span, trigger: Token | None) -> bool:
         and root.head.lemma_.lower() not in _TIME_NOUNS  # "Thursday evening" is a date
         and (trigger is None or root.head.i != trigger.i)
     )
+
+
+#: Prepositions that put a clause's happening inside an event ("agreed at a summit").
+_SETTING_PREPS = frozenset({"at", "during"})
+
+
+def _where_it_happened(trigger: Token, verb: Token) -> bool:
+    """True when the noun trigger is the occasion of its clause ("leaders agreed at a summit
+    in Brussels on Wednesday"): what was done there was done on the occasion's day."""
+    prep = trigger.head
+    return trigger.dep_ == "pobj" and prep.lower_ in _SETTING_PREPS and prep.head.i == verb.i
 
 
 class ArticleDates:
@@ -141,7 +160,11 @@ class ArticleDates:
         sentence states it (False: inherited from the context); ``future`` resolves planned
         events forward."""
         dated = self.date_entities(sent)
-        if trigger.pos_ != "VERB" and syntax.lemma(verb) not in DATE_CARRYING_VERBS:
+        if (
+            trigger.pos_ != "VERB"
+            and syntax.lemma(verb) not in DATE_CARRYING_VERBS
+            and not _where_it_happened(trigger, verb)
+        ):
             # "urged Xi on Monday to use his visit": the date is the urging's, not the visit's.
             own = {t.i for t in trigger.subtree}
             dated = [(ent, r) for ent, r in dated if ent.root.i in own]
@@ -160,14 +183,20 @@ class ArticleDates:
                 or verb.i in ancestors
                 or ent.root.head.i in {trigger.i, verb.i}
             ):
-                attached.append(resolved)
+                # "said on Thursday NATO will launch drills next week": the date on the
+                # word itself comes before one deeper in what it governs.
+                own = ent.root.head.i in {trigger.i, verb.i} or _governor(ent).i in {
+                    trigger.i,
+                    verb.i,
+                }
+                attached.append((not own, resolved))
                 continue
             head = _governor(ent)
             if head.lemma_ in REPORTING_VERBS and head.i != verb.i:
                 continue
             loose.append((abs(ent.start - trigger.i), resolved))
         if attached:
-            return attached[0], True
+            return min(attached, key=lambda x: x[0])[1], True
         if loose:
             return min(loose, key=lambda x: x[0])[1], True
         return self.context_date, False

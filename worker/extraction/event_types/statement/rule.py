@@ -43,6 +43,7 @@ _AUDIENCE_VERBS = frozenset(_LEXICON["audience_verbs"])
 _AUDIENCE_NOUNS = frozenset(_LEXICON["audience_nouns"])
 _REASON_MARKS = frozenset(_LEXICON["reason_marks"])
 _DRAFT_NOUNS = frozenset(_LEXICON["draft_nouns"])
+_UNSPOKEN_PARTICLES: dict[str, list[str]] = _LEXICON["unspoken_particles"]
 
 
 def mention_from_trigger(
@@ -52,6 +53,19 @@ def mention_from_trigger(
     its words for plain speech verbs), or None without a speaker or anything said."""
     if trigger.pos_ not in {"VERB", "ADJ"} or trigger.dep_ in {"amod", "compound"}:
         return None
+    if any(
+        c.dep_ == "prt" and c.lower_ in _UNSPOKEN_PARTICLES.get(trigger.lemma_, ())
+        for c in trigger.children
+    ):
+        return None  # "called off their annual drills": a deed, not a speech
+    if (
+        trigger.dep_ == "advcl"
+        and trigger.tag_ == "VBG"
+        and label_id == NEUTRAL
+        and trigger.head.lemma_ in REPORTING_VERBS
+        and trigger.i < trigger.head.i
+    ):
+        return None  # "Speaking to reporters, Netanyahu said ...": the frame of what he said
     agents, named = ctx.agents(trigger)
     # Only political speakers make statements: a coach's or a chief executive's "warned" is
     # no world-affairs event (the gold convention).
