@@ -1203,3 +1203,15 @@ def test_speaking_to_a_visitor_frames_what_the_reporter_said(extract: Extract) -
 def test_preparing_for_a_launch_stays_a_plan(extract: Extract) -> None:
     text = "North Korea is preparing for a satellite launch in the coming days, Seoul said."
     assert _of(extract(text), "launch") == []
+
+
+def test_an_officer_titled_by_the_storys_army_speaks_for_its_state(extract: Extract) -> None:
+    # "Rear Admiral" tagged as an organisation is no company, and "the Army" is the one the
+    # story has given a country.
+    text = (
+        "The Iranian Army launched large-scale joint military drills on Thursday. Rear Admiral "
+        "Habibollah Sayyari, the Army's deputy chief for coordination, called on the United "
+        "States to withdraw its forces from the region."
+    )
+    [statement] = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {"IRN"}

@@ -201,8 +201,24 @@ class ArticleActors:
             words.add("people")
         # A company named in the title: an organisation the gazetteer does not know as a
         # state body ("Nintendo", "Samsung's").
-        if any(t.ent_type_ == "ORG" and self.country_of(t) is None for t in phrase):
+        if any(
+            t.ent_type_ == "ORG" and self.country_of(t) is None and not self._state_words(t)
+            for t in phrase
+        ):
             self.company_titled.add(actor.name)
+
+    def _state_words(self, token: Token) -> bool:
+        """True when the organisation entity around ``token`` is named by a state's words
+        ("the Army's deputy chief", "Rear Admiral" tagged as an organisation): no company."""
+        start, end = token.i, token.i + 1
+        while start > 0 and self.doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(self.doc) and self.doc[end].ent_iob_ == "I":
+            end += 1
+        return any(
+            t.lower_ in GOVERNMENT_NOUNS or t.lower_ in POLITICAL_TITLES
+            for t in self.doc[start:end]
+        )
 
     def is_political(self, actor: ResolvedActor) -> bool:
         """True when ``actor`` may make a statement event: a state, a body of one, an
@@ -290,6 +306,13 @@ class ArticleActors:
                     country = self.country_of(sub)
                     if country:
                         return country
+                # "Habibollah Sayyari, the Army's deputy chief": the body the story has
+                # already given a country ("The Iranian Army launched drills").
+                for sub in child.subtree:
+                    if sub.pos_ == "PROPN" or sub.lower_ in GOVERNMENT_NOUNS:
+                        country = self.title_countries.get(sub.lower_)
+                        if country:
+                            return country
         for title in titles:
             if title in self.title_countries:
                 return self.title_countries[title]
