@@ -29,9 +29,6 @@ AGENT_PENALTY = 1.0
 #: against one by a named person on the same day: often another utterance, not always
 #: ("North Korea threatened ..." may report a named official's statement).
 SPEAKER_PENALTY = 1.0
-#: What two reports of a symmetric happening (a meeting) that share one side but each name
-#: someone else on the other cost.
-COUNTERPART_PENALTY = 3.0
 #: Words too common in news to say two sentences tell the same story.
 _STOP = frozenset(
     """a an the of to in on at for and or but by with from as is was were be been has have had
@@ -40,6 +37,24 @@ _STOP = frozenset(
     on monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]+")
+#: The range classes reports give a missile in (words of the evidence sentence). Launch
+#: reports often name no weapon but say "an ICBM" or "two short-range ballistic missiles":
+#: two launches of one morning by one state, an hour apart from one province, differ there.
+_MISSILE_CLASS = {
+    "icbm": "long",
+    "icbms": "long",
+    "intercontinental": "long",
+    "long-range": "long",
+    "irbm": "intermediate",
+    "irbms": "intermediate",
+    "intermediate-range": "intermediate",
+    "srbm": "short",
+    "srbms": "short",
+    "short-range": "short",
+    "cruise": "cruise",
+}
+#: What reports of a launch that name disjoint missile classes cost (as disjoint weapons).
+CLASS_PENALTY = 2.0
 
 
 def content_words(sentence: str) -> frozenset[str]:
@@ -106,10 +121,18 @@ class LinkEvent:
     #: ordinal (0 when there is none).
     period: str = field(init=False, compare=False, repr=False)
     ordinal: int = field(init=False, compare=False, repr=False)
+    #: The missile classes its words name (:data:`_MISSILE_CLASS`); empty for other types.
+    classes: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "period", _period(self))
         object.__setattr__(self, "ordinal", self.day.toordinal() if self.day else 0)
+        classes = (
+            frozenset(_MISSILE_CLASS[w] for w in self.words if w in _MISSILE_CLASS)
+            if self.type == "launch"
+            else frozenset()
+        )
+        object.__setattr__(self, "classes", classes)
 
 
 def _share_person(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -170,10 +193,14 @@ def _date_score(a: LinkEvent, b: LinkEvent) -> float | None:
         # sentence itself is taken at its word.
         if not (a.inferred or b.inferred):
             return None
-        # An exercise lasts days: reports dated by their publication follow it day by day.
-        if gap == 1 or gap <= max(a.traits.window, b.traits.window):
-            return 0.5
-        return None
+        # An exercise lasts days: reports dated by their publication follow it day by day,
+        # and within its span two such reports are nearly as good as two of one day (the
+        # first day's "began on Monday" and Wednesday's "ongoing drills"): the score falls
+        # from a same day's 2 the further apart they are. A one-day happening keeps 0.5.
+        window = max(a.traits.window, b.traits.window)
+        if gap <= window:
+            return max(0.5, 2.0 * (1 - gap / (window + 1)))
+        return 0.5 if gap == 1 else None
     if pa == "none" or pb == "none":
         return 0.0 if pa == pb else None
     assert a.day is not None and b.day is not None
@@ -196,10 +223,12 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
     """How strongly two events look like reports of one happening; None: they cannot be.
 
     Hard conflicts (a different type, dates that cannot meet, disjoint agent countries or
-    different speakers of a speech act, different subtypes of a launch or a vote) rule a pair
-    out; disjoint agent countries of other types cost :data:`AGENT_PENALTY`; agreement on
-    date, agents, speakers, weapons, targets, place and evidence words adds up. A type with
-    ``symmetric_roles`` compares its agents and targets together, as its two sides.
+    different speakers of a speech act, different subtypes of a launch or a vote, meetings
+    that share a person but each name someone else) rule a pair out; disjoint agent
+    countries of other types cost :data:`AGENT_PENALTY`, disjoint missile classes of a
+    launch :data:`CLASS_PENALTY`; agreement on date, agents, speakers, weapons, targets,
+    place and evidence words adds up. A type with ``symmetric_roles`` compares its agents
+    and targets together, as its two sides.
     """
     if a.type != b.type:
         return None
@@ -232,9 +261,11 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
         else:
             score += 2.0
             if sides and _someone_else(people_a, people_b) and _someone_else(people_b, people_a):
-                # Blinken with Qin Gang one day and with Wang Yi the next: one side shared,
-                # the other side someone else in each.
-                score -= COUNTERPART_PENALTY
+                # Blinken with Qin Gang one day and with Wang Yi the next, or with Wang Yi
+                # and then with Xi on one afternoon in one city: one side shared, the other
+                # someone else in each. A report that names fewer people ("Xi met Blinken"
+                # against "Xi met Blinken and Wang Yi") names no one else and still joins.
+                return None
     if traits.speech and bool(a.agent_people) != bool(b.agent_people):
         score -= SPEAKER_PENALTY
     if (
@@ -246,6 +277,11 @@ def pair_score(a: LinkEvent, b: LinkEvent) -> float | None:
         return None
     if a.weapons and b.weapons:
         score += 2.0 if a.weapons & b.weapons else -2.0
+    if a.classes and b.classes and not a.classes & b.classes:
+        # Not a veto: a barrage of several types is told by its short-range missiles in one
+        # report and by its cruise missiles in another; shared classes prove nothing either
+        # (a report names the week's other launches as background).
+        score -= CLASS_PENALTY
     if not sides and a.target_countries and b.target_countries:
         score += 1.0 if a.target_countries & b.target_countries else -1.0
     if a.location_country and b.location_country:
@@ -334,15 +370,19 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
 
     Events are visited in canonical order; each joins the incident holding its best-scoring
     member when that score reaches :data:`LINK_THRESHOLD` and no member rules it out,
-    else it starts a new incident. Returns the incidents, each in canonical order.
-    Only the clusters :class:`_Candidates` finds are scored, in creation order, so the
-    result is the same as scoring every cluster. An event joins only a cluster it links to,
+    else it starts a new incident. Incidents that an event linked to without joining are then
+    merged where they agree as wholes (:func:`_merge_linked`). Returns the incidents, each in
+    canonical order. Only the clusters :class:`_Candidates` finds are scored, in creation
+    order, so the result is the same as scoring every cluster. Only linked incidents merge,
     so the result on a set of whole link components is the union of their own results.
     """
     clusters: list[list[LinkEvent]] = []
     candidates = _Candidates()
+    # Pairs of clusters (by index) that one event linked to: merge candidates.
+    linked: set[tuple[int, int]] = set()
     for event in sorted(events, key=_rank):
         best, best_score = None, LINK_THRESHOLD
+        reached: list[int] = []
         for index in candidates.of(event):
             top: float | None = None
             for member in clusters[index]:
@@ -352,6 +392,8 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
                 if top is None or score > top:
                     top = score
             else:
+                if top is not None and top >= LINK_THRESHOLD:
+                    reached.append(index)
                 if top is not None and top >= best_score:
                     best, best_score = index, top
         if best is None:
@@ -360,4 +402,64 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
         else:
             clusters[best].append(event)
             candidates.add(best, event)
-    return [sorted(c, key=lambda e: e.order_key) for c in clusters]
+            linked.update((min(i, best), max(i, best)) for i in reached if i != best)
+    merged = _merge_linked(clusters, linked)
+    return [sorted(c, key=lambda e: e.order_key) for c in merged]
+
+
+def _cross(a: Sequence[LinkEvent], b: Sequence[LinkEvent]) -> float | None:
+    """Sum of the pair scores between two clusters; None when a pair rules them apart."""
+    total = 0.0
+    for x in a:
+        for y in b:
+            score = pair_score(x, y)
+            if score is None:
+                return None
+            total += score
+    return total
+
+
+def _merge_linked(
+    clusters: list[list[LinkEvent]], linked: set[tuple[int, int]]
+) -> list[list[LinkEvent]]:
+    """Merge clusters an event linked to without joining, while they agree as wholes.
+
+    The greedy pass puts an event in its best cluster only: when the first reports of one
+    happening started two clusters (one scored just under the threshold against the other's
+    first member), later reports that link to both leave them apart. Two linked clusters
+    merge when no pair between them is ruled out and their mean pair score (average
+    linkage) reaches :data:`LINK_THRESHOLD`: one report that links two happenings (a launch
+    and the reply it drew, told in one sentence) does not chain them, their other reports
+    decide. The best pair merges first (ties to the lower indexes), so the result depends
+    only on the clusters, which depend only on the canonical order.
+    """
+    live: dict[int, list[LinkEvent]] = dict(enumerate(clusters))
+    # Linked pairs (i < j) with the sum of their pair scores, None when one is ruled out;
+    # merging j into i adds j's sums to i's (the pairs of the merged cluster are theirs).
+    sums: dict[tuple[int, int], float | None] = {
+        (i, j): _cross(live[i], live[j]) for i, j in sorted(linked)
+    }
+    while True:
+        best: tuple[float, int, int] | None = None
+        for (i, j), total in sorted(sums.items()):
+            if total is None:
+                continue
+            mean = total / (len(live[i]) * len(live[j]))
+            if mean >= LINK_THRESHOLD and (best is None or mean > best[0]):
+                best = (mean, i, j)
+        if best is None:
+            return [live[i] for i in sorted(live)]
+        _, keep, gone = best
+        del sums[(keep, gone)]
+        others = {k for pair in sums for k in pair if keep in pair or gone in pair}
+        others -= {keep, gone}
+        merged: dict[int, float | None] = {}
+        for k in sorted(others):
+            parts = []
+            for c in (keep, gone):
+                pair = (min(c, k), max(c, k))
+                parts.append(sums.pop(pair) if pair in sums else _cross(live[c], live[k]))
+            merged[k] = None if None in parts else sum(p for p in parts if p is not None)
+        live[keep] = live[keep] + live.pop(gone)
+        for k, total in merged.items():
+            sums[(min(keep, k), max(keep, k))] = total

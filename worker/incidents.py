@@ -60,7 +60,12 @@ def to_link_event(event: BlockEvent, traits: Mapping[str, TypeTraits] | None = N
     """What the rules need of a stored event; the order key ignores ids and arrival.
     ``traits``: what each type's spec says about linking (the plugin registry's by default)."""
     traits = incident_traits() if traits is None else traits
-    agents = [a for a in event.actors if a[0] == "agent"]
+    # A report that names no agent is compared by who took part: "Putin marked the victory
+    # with a parade" has Putin present, not as the parade's subject, and is the same parade
+    # as "the parade Putin led".
+    agents = [a for a in event.actors if a[0] == "agent"] or [
+        a for a in event.actors if a[0] == "participant"
+    ]
     return LinkEvent(
         ref=event.id,
         order_key=order_key(event),

@@ -109,11 +109,12 @@ def test_dashboard_counts_the_linked_incidents_of_the_gold_set(
         )
         for kind in sorted({m.type for m in matched})
     }
-    # Predicted against gold incidents, in total within 12% (per type in the message: the
+    # Predicted against gold incidents, in total within 10% (per type in the message: the
     # parades split where the extractor dates "last year's parade" or a later mention wrongly).
-    # It was 10% while a wrong merge of two happenings into one incident hid a split: with
-    # extractor 0.7.0 the host of a visit is its target, that merge is gone (B-cubed F1 0.905
-    # -> 0.917) and the count went from 92 to 93 for 84 gold incidents. What remains above the
-    # gold count is splits, listed in README "Incidents" (issue 12 asks for equal counts).
-    assert abs(len(predicted_ids) - len(gold_ids)) <= 0.12 * len(gold_ids), per_kind
+    # It was 12% while the linker left 93 incidents for 84 gold ones; merging clusters that
+    # later reports link, missile classes, meetings with someone else on one side, the
+    # participants of a report without agents and an exercise's span took it to 90 (B-cubed F1
+    # 0.917 -> 0.939). What remains above the gold count is splits, listed in README
+    # "Incidents" (issue 12 asks for equal counts).
+    assert abs(len(predicted_ids) - len(gold_ids)) <= 0.10 * len(gold_ids), per_kind
     assert result["matched_only"]["f1"] >= MIN_MATCHED_F1, result["matched_only"]
