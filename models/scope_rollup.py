@@ -67,9 +67,6 @@ _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 _country: Table = SQLModel.metadata.tables[EventCountry.__tablename__]
 _count: Table = SQLModel.metadata.tables[ScopeCount.__tablename__]
 
-#: The first character of an actor's scope (``@`` and the actor's id; a country's is its code).
-ACTOR_SCOPE = "@"
-
 #: unit, scope, facet, key, target_id, type, mask
 CountKey = tuple[str, str, str, str, int, str, int]
 COLUMNS = ("unit", "scope", "facet", "key", "target_id", "type", "mask")
@@ -98,16 +95,6 @@ def _bit(modality: str) -> int:
     return MODALITY_BITS.get(modality, OTHER_BIT)
 
 
-def actor_scope(actor_id: int) -> str:
-    """The scope of the events an actor takes part in: ``@`` and its id (migration 0014)."""
-    return f"{ACTOR_SCOPE}{actor_id}"
-
-
-def _scopes(f: EventFacts) -> list[str]:
-    """The scopes an event counts in besides ``''``: its countries, then its actors."""
-    return sorted(f.countries) + [actor_scope(a) for a in sorted(f.actors)]
-
-
 def event_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
     """The ``event`` counters of these events (each counts 1 per key it has)."""
     out: Counter[CountKey] = Counter()
@@ -116,7 +103,7 @@ def event_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
         both, pairs = f.items()
         for facet, key, target in both:
             out[("event", "", facet, key, target, f.type, bit)] += 1
-        for scope in _scopes(f):
+        for scope in f.countries:
             for facet, key, target in both + pairs:
                 out[("event", scope, facet, key, target, f.type, bit)] += 1
     return out
@@ -131,7 +118,7 @@ def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
             continue
         bit = _bit(f.modality)
         both, pairs = f.items()
-        for scope in _scopes(f):
+        for scope in f.countries:
             for facet, key, target in both + pairs:
                 k = (f.incident_id, scope, facet, key, target, f.type)
                 masks[k] = masks.get(k, 0) | bit
@@ -268,42 +255,26 @@ def _items() -> Any:
     ).subquery("items")  # fmt: skip
 
 
-def _event_scopes(*, countries: bool = True) -> Any:
-    """``event_id, scope``: each event's countries (unless ``countries=False``) and its
-    actors' scopes, once each."""
-    ec, ln = _country.c, _link.c
-    anchored = literal(ACTOR_SCOPE, String) + cast(ln.actor_id, String)
-    # An actor in two roles of one event: one scope.
-    by_actor = select(ln.event_id, anchored.label("scope")).distinct()
-    if not countries:
-        return by_actor.subquery("event_scopes")
-    by_country = select(ec.event_id, ec.country.label("scope"))
-    return union_all(by_country, by_actor).subquery("event_scopes")
-
-
-def rows_query(*, actors_only: bool = False) -> Any:
-    """Every counter (``COLUMNS`` and ``n``) as the base tables define it, n > 0; with
-    ``actors_only``, those of the actor scopes only."""
+def rows_query() -> Any:
+    """Every counter (``COLUMNS`` and ``n``) as the base tables define it, n > 0."""
     items = _items()
-    scopes = _event_scopes(countries=not actors_only)
-    i, sc, ev = items.c, scopes.c, _event.c
+    i, ec, ev = items.c, _country.c, _event.c
     keys = (i.facet, i.key, i.target_id, ev.type)
-    in_scope = items.join(scopes, sc.event_id == i.event_id).join(_event, ev.id == i.event_id)
-    scoped = select(sc.scope.label("scope"), *keys, modality_bit(ev.modality).label("mask"))
+    in_scope = items.join(_country, ec.event_id == i.event_id).join(_event, ev.id == i.event_id)
+    scoped = select(ec.country.label("scope"), *keys, modality_bit(ev.modality).label("mask"))
     plain = select(literal("", String), *keys, modality_bit(ev.modality))
     plain = plain.select_from(items.join(_event, ev.id == i.event_id)).where(i.facet != "pair")
-    parts = [scoped.select_from(in_scope), *([] if actors_only else [plain])]
-    reports = union_all(*parts).subquery("reports")
+    reports = union_all(scoped.select_from(in_scope), plain).subquery("reports")
     r = reports.c
     by_event = select(literal("event", String).label("unit"), *r, func.count().label("n"))
     by_event = by_event.group_by(*r)
     # Incidents: one mask per (incident, scope, key, type), the OR of its events' bits there.
     mask = cast(func.sum(distinct(modality_bit(ev.modality))), Integer).label("mask")
     per_incident = (
-        select(ev.incident_id, sc.scope.label("scope"), *keys, mask)
+        select(ev.incident_id, ec.country.label("scope"), *keys, mask)
         .select_from(in_scope)
         .where(ev.incident_id.is_not(None))
-        .group_by(ev.incident_id, sc.scope, *keys)
+        .group_by(ev.incident_id, ec.country, *keys)
         .subquery("per_incident")
     )
     p = per_incident.c
@@ -327,14 +298,6 @@ def rebuild(session: Session) -> None:
     session.execute(insert(_count).from_select([*COLUMNS, "n"], ordered))
 
 
-def add_actor_scopes(session: Session) -> None:
-    """Insert the counters of the actor scopes (migration 0014's backfill: the country
-    scopes are there already), in key order."""
-    rows = rows_query(actors_only=True).subquery("computed")
-    ordered = select(*rows.c).order_by(*(rows.c[c] for c in COLUMNS))
-    session.execute(insert(_count).from_select([*COLUMNS, "n"], ordered))
-
-
 def mismatches(session: Session) -> list[tuple[CountKey, int, int]]:
     """``(key, stored n, computed n)`` of every counter that differs from its base tables;
     empty when right."""
@@ -352,11 +315,8 @@ def mismatches(session: Session) -> list[tuple[CountKey, int, int]]:
 
 
 __all__ = [
-    "ACTOR_SCOPE",
     "COLUMNS",
     "EventFacts",
-    "actor_scope",
-    "add_actor_scopes",
     "apply",
     "difference",
     "event_counts",

@@ -9,21 +9,16 @@ three times (1.9-2.4 s for the Actors page). ``scope_count`` holds those counts 
 
 - ``unit`` ``event``: the number of events (reports) of ``type`` and of the one modality whose
   bit is ``mask`` that involve ``scope`` and ``key``. Scopes are every country an event
-  involves, every actor taking part in it (``@`` and the actor's id, migration 0014: what an
-  actor-name filter sums over its matching actors) and ``''`` (every event; facets ``actor``
-  and ``country`` only).
+  involves and ``''`` (every event; facets ``actor`` and ``country`` only).
 - ``unit`` ``incident``: the number of incidents whose events of ``type`` that involve
   ``scope`` and ``key`` have exactly the modalities ``mask`` (as ``incident_count`` does).
-  Scopes are countries and actors only: with no filter ``incident_count`` answers.
+  Scopes are countries only: with no country filter ``incident_count`` answers.
 - ``facet`` ``actor``: ``key`` is an actor's id (as text), taking part in any role;
   ``country``: ``key`` is an ISO3 country the events involve (``key = scope`` counts the
   scope's events); ``pair``: ``key`` is an agent's id (as text) and ``target_id`` the id of
   a target of the same event, agent and target different (``target_id`` is 0 otherwise).
 
 An event involves a country when it is its location or an actor's country (``event_country``).
-An actor-name filter matches several actors, and an event with two of them would be counted
-once per actor in a sum of their scopes: ``models.queries.actor_scope_counts`` subtracts what
-those events (or incidents) add beyond once, read from the base tables.
 """
 
 from __future__ import annotations
@@ -38,8 +33,7 @@ class ScopeCount(SQLModel, table=True):
 
     # Key order: a page's query is one range (unit, scope, facet) read in (key, target) order.
     unit: str = Field(primary_key=True, max_length=8)
-    #: A country's code, ``@`` and an actor's id, or ``''`` (16 since migration 0014).
-    scope: str = Field(primary_key=True, max_length=16)
+    scope: str = Field(primary_key=True, max_length=8)
     facet: str = Field(primary_key=True, max_length=8)
     key: str = Field(primary_key=True, max_length=40)
     target_id: int = Field(primary_key=True, default=0)

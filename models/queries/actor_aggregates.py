@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
-from models.queries import actor_scope_counts, rollup, scope_counts
+from models.queries import rollup, scope_counts
 from models.queries._core import (
     ROLES,
     actor,
@@ -60,11 +60,7 @@ def top_actors(
     ``role`` (``agent``, ``target`` or ``participant``) counts only that role.
     """
     if role is None:
-        for counted_in_advance in (
-            rollup.top_actors,
-            scope_counts.top_actors,
-            actor_scope_counts.top_actors,
-        ):
+        for counted_in_advance in (rollup.top_actors, scope_counts.top_actors):
             if (found := counted_in_advance(session, filt, limit)) is not None:
                 return found
     counts_q = _actor_event_counts(session, filt, role)
@@ -179,8 +175,6 @@ def country_counts(
         return from_rollup
     if role is None and (scoped := scope_counts.country_counts(session, filt)) is not None:
         return scoped
-    if role is None and (named := actor_scope_counts.country_counts(session, filt)) is not None:
-        return named
     if role is None and filt is not None and not filt.copied_only:
         return _involved_country_counts(session, filt)
     if role is None and filt is not None and (filt.since or filt.until):
@@ -310,13 +304,9 @@ def interaction_pairs(
     """
     if level not in ("actor", "country"):
         raise ValueError(f"level must be 'actor' or 'country', not {level!r}")
-    if level == "actor":
-        for counted_in_advance in (
-            scope_counts.interaction_pairs,
-            actor_scope_counts.interaction_pairs,
-        ):
-            if (found := counted_in_advance(session, filt, limit)) is not None:
-                return found
+    scoped = scope_counts.interaction_pairs(session, filt, limit) if level == "actor" else None
+    if scoped is not None:
+        return scoped
     # From event_pair (every agent link times every target link of an event, with copies of
     # the event's fields and both countries); names only for the counted pairs.
     pairs = linked_rows(

@@ -104,12 +104,6 @@ def _plain_in(element: _InSubquery | _HashedIn, compiler: SQLCompiler, **kw: Any
     return f"{compiler.process(column, **kw)} IN {compiler.process(subquery, **kw)}"
 
 
-def in_array(column: Any, subquery: Select[Any]) -> Any:
-    """``column IN (subquery)``, on PostgreSQL as ``= ANY (ARRAY(...))`` (see
-    :class:`_InSubquery`): for a few values that select index ranges."""
-    return _InSubquery(column, subquery.scalar_subquery())
-
-
 def hashed_in(column: Any, subquery: Select[Any]) -> Any:
     """``column IN (subquery)`` as a filter, not a join (see :class:`_HashedIn`)."""
     return _HashedIn(column, subquery.scalar_subquery())

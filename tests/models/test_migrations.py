@@ -65,7 +65,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0014"
+    assert current_revision(empty_url) == head_revision() == "0013"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -787,8 +787,7 @@ def test_0012_adds_the_scope_rollup_counting_older_events_and_drops_it(empty_url
         pairs = _rows_of(
             engine,
             "SELECT unit, scope, key, target_id, mask, n FROM scope_count "
-            # The country scopes (0014 adds the actors', tested below).
-            "WHERE facet = 'pair' AND scope NOT LIKE '@%' ORDER BY 1, 2, 5",
+            "WHERE facet = 'pair' ORDER BY 1, 2, 5",
         )
         # Two reports (asserted: bit 1, planned: bit 8) in each country they involve, and one
         # incident whose reports have both modalities there (1 | 8).
@@ -942,47 +941,5 @@ def test_0013_adds_the_linkers_groups_and_drops_them(empty_url: str) -> None:
         tables = set(inspect(engine).get_table_names())
         assert not {"event_component", "link_rules"} & tables
         assert current_revision(empty_url) == "0012"
-    finally:
-        engine.dispose()
-
-
-@pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
-def test_0014_counts_actor_scopes_of_older_events_and_drops_them(empty_url: str) -> None:
-    """0014: the scope rollup's actor scopes, backfilled from the events stored before (and
-    only they: the country scopes stay as 0012 counted them); gone with a downgrade."""
-    from sqlmodel import Session
-
-    from models import scope_rollup
-
-    upgrade(empty_url, "0013")
-    engine = make_engine(empty_url)
-    meeting = EventRecord(
-        type="meeting", sentence="Kim met Putin in Moscow.", start_char=0, end_char=24,
-        trigger="met", event_date=date(2024, 3, 5), date_precision="day", location_country="RUS",
-        actors=(
-            ActorRecord(name="Kim Jong Un", role="agent", kind="person", country="PRK"),
-            ActorRecord(name="Vladimir Putin", role="target", kind="person", country="RUS"),
-        ),
-    )  # fmt: skip
-    actor_rows = "SELECT COUNT(*) FROM scope_count WHERE scope LIKE '@%'"
-    try:
-        with session_scope(engine) as session:
-            (added,) = repo.add_articles(session, articles=[NewArticle(text="Kim in Moscow.")])
-            repo.replace_events(
-                session, results=[(added.article_id, [meeting])], extractor_version="test"
-            )
-        # As stored before this revision: no actor scopes (this code's writer counts them).
-        with engine.begin() as conn:
-            conn.execute(text("DELETE FROM scope_count WHERE scope LIKE '@%'"))
-        countries = _rows_of(engine, "SELECT * FROM scope_count ORDER BY 1, 2, 3, 4, 5, 6, 7")
-        upgrade(empty_url)
-        assert _rows_of(engine, actor_rows)[0][0] > 0
-        with Session(engine) as session:
-            assert scope_rollup.mismatches(session) == []
-        _downgrade(engine, empty_url, "0013")
-        assert _rows_of(engine, actor_rows) == [(0,)]
-        rows = _rows_of(engine, "SELECT * FROM scope_count ORDER BY 1, 2, 3, 4, 5, 6, 7")
-        assert rows == countries
-        assert current_revision(empty_url) == "0013"
     finally:
         engine.dispose()
