@@ -100,3 +100,34 @@ def test_kind_at_finds_the_line_of_an_offset() -> None:
     assert page.kind_at(PAGE.index("short-range")) == "body"
     assert page.kind_at(PAGE.index("news broadcast")) == "caption"
     assert page.headline is not None and PAGE[page.headline.start :].startswith("N. Korea")
+
+
+def test_the_summary_under_a_headline_is_a_standfirst() -> None:
+    page = (
+        "Seoul and Tokyo agree to resume defence talks\n"
+        "The two neighbours said the talks would rebuild trust after years of disputes over "
+        "history.\n"
+        "Published On 3 Jun 2024\n"
+        "South Korea and Japan agreed on Sunday to resume defence talks that had been frozen "
+        "since 2018, their defence ministers said after meeting in Singapore.\n"
+    )
+    assert [k for k, _ in _kinds(page)] == ["headline", "standfirst", "boilerplate", "body"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # The story's first paragraph, under its byline: no standfirst.
+        "By Kim Soo-yeon",
+        # A lead followed by more story.
+        "South Korea and Japan agreed on Sunday to resume defence talks frozen since 2018.",
+    ],
+)
+def test_a_first_paragraph_is_no_standfirst(second: str) -> None:
+    page = (
+        "Seoul and Tokyo agree to resume defence talks\n"
+        f"{second}\n"
+        "The defence ministers met in Singapore on the sidelines of a security forum.\n"
+        "They agreed to set up a hotline between their navies, officials said.\n"
+    )
+    assert "standfirst" not in [k for k, _ in _kinds(page)]

@@ -1215,3 +1215,19 @@ def test_an_officer_titled_by_the_storys_army_speaks_for_its_state(extract: Extr
     )
     [statement] = _of(extract(text), "statement")
     assert _codes(statement, "agent") == {"IRN"}
+
+
+def test_a_standfirst_retells_the_storys_statement(extract: Extract) -> None:
+    text = (
+        "Russia vetoes US resolution at the Security Council\n"
+        "Moscow says the US-drafted text was 'hypocritical' and would give Israel a green "
+        "light to attack Rafah.\n"
+        "Published On 22 Mar 2024\n"
+        "Russia vetoed a United States-drafted resolution at the UN Security Council on Friday. "
+        "Eleven members of the council voted for the text, and Guyana abstained. "
+        "The draft called for an immediate ceasefire tied to a deal to free hostages. "
+        "Russia's UN Ambassador Vasily Nebenzia said the draft was \"exceptionally politicised\" "
+        "and accused Washington of misleading the world.\n"
+    )
+    [statement] = _of(extract(text), "statement")
+    assert len(statement.mentions) == 2

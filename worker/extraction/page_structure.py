@@ -19,9 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-LineKind = Literal["headline", "byline", "caption", "related", "boilerplate", "body"]
+LineKind = Literal[
+    "headline", "standfirst", "byline", "caption", "related", "boilerplate", "body"
+]
 #: Lines whose events are only mentions of body events (never new events).
-ECHO_KINDS = frozenset({"headline", "caption"})
+ECHO_KINDS = frozenset({"headline", "standfirst", "caption"})
 #: Lines that report nothing of the story itself.
 SKIPPED_KINDS = frozenset({"byline", "related", "boilerplate"})
 
@@ -141,12 +143,32 @@ def read_page(text: str, published: date | None = None) -> PageStructure:
             headline_text = line
         in_related_block = kind == "related" or (in_related_block and kind != "body")
         kinds.append(kind)
+    _mark_standfirst(kinds, text, spans, dateline)
     if not in_body:
         # No paragraph of story at all (a lone sentence, a list of short lines): nothing to
         # tell apart, so everything is body.
         kinds = ["body" if k == "headline" else k for k in kinds]
     lines = tuple(PageLine(s, e, k) for (s, e), k in zip(spans, kinds))
     return PageStructure(lines, dateline)
+
+
+def _mark_standfirst(
+    kinds: list[LineKind], text: str, spans: list[tuple[int, int]], dateline: Dateline | None
+) -> None:
+    """Mark the summary under the headline ("Moscow says the US-drafted text was
+    'hypocritical'") as a standfirst: a sentence between the headline and the page's furniture
+    ("Published On 22 Mar 2024", "Issued on: 01/07/2025 - 20:15", a byline), before the story
+    opens. It retells the story's events as the headline does, so they are mentions of them."""
+    if len(kinds) < 4 or kinds[0] != "headline" or kinds[1] != "body":
+        return
+    if dateline is not None and spans[1][0] <= dateline.start < spans[1][1]:
+        return  # the story's own first paragraph, opened by its dateline
+    after = text[spans[2][0] : spans[2][1]]
+    furniture = kinds[2] in {"byline", "boilerplate"} or (
+        len(after.split()) <= 12 and not _SENTENCE_END.search(after)
+    )
+    if furniture and kinds[3] == "body":
+        kinds[1] = "standfirst"
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
