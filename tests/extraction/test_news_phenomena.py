@@ -1231,3 +1231,22 @@ def test_a_standfirst_retells_the_storys_statement(extract: Extract) -> None:
     )
     [statement] = _of(extract(text), "statement")
     assert len(statement.mentions) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The air forces of Japan and Australia held their first joint fighter training on Tuesday.",
+        "The Pacific Fleet of the Russian Navy conducted operations called Ocean-2024 in the Sea "
+        "of Japan on Tuesday.",
+    ],
+)
+def test_joint_training_and_operations_named_by_year_are_exercises(
+    extract: Extract, text: str
+) -> None:
+    assert len(_of(extract(text), "military_exercise")) == 1
+
+
+def test_an_operation_named_without_a_year_is_no_exercise(extract: Extract) -> None:
+    text = "Israel launched an operation dubbed Rising Lion against Iran's nuclear sites on Friday."
+    assert _of(extract(text), "military_exercise") == []
