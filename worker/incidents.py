@@ -19,7 +19,7 @@ import inspect
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from copy import copy
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from common.incident_keys import block_key
 from models import incident_repository, incident_rollup, link_groups, repository, scope_rollup
 from models.incident_repository import BlockEvent
+from models.incident_rollup import FacetEvent
 from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
 from worker.incident_groups import Held, members, place, rules_fingerprint
@@ -269,11 +270,21 @@ def link_events(session: Session, work: LinkWork) -> int:
     changed = incident_repository.write_incidents(
         session, incidents=incidents, current=current, replaced=replaced, assigned=assigned
     )
-    # Once for the whole transaction: the counters are changed in one pass, in key order.
-    incident_rollup.refresh_incidents(session, incident_ids=changed)
     # What those incidents count for after: the same events' facts, each with the incident
-    # written for it (every event of a new or changed incident is one of ``assigned``).
-    after = [replace(f, incident_id=assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    # written for it (every event of a new or changed incident is one of ``assigned``, and
+    # every other event of a changed one was read with its incident as a candidate).
+    after = [_with_incident(f, assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    # Once for the whole transaction: the counters are changed in one pass, in key order.
+    # The facet rows come from those facts, not from the base tables again.
+    incident_rollup.refresh_incidents(
+        session,
+        incident_ids=changed,
+        events=[
+            FacetEvent(f.incident_id, f.type, f.modality, f.day, f.countries, f.actors)
+            for f in after
+            if f.incident_id is not None
+        ],
+    )
     scope_rollup.apply(conn, scope_rollup.difference(scope_rollup.incident_counts(after), before))
     logger.debug(
         "linked %d new events: %d events in their groups, %d incidents written",
@@ -282,6 +293,17 @@ def link_events(session: Session, work: LinkWork) -> int:
         len(incidents),
     )
     return len(incidents)
+
+
+def _with_incident(facts: scope_rollup.EventFacts, incident_id: int | None) -> Any:
+    """These facts pointing at ``incident_id`` (themselves when they do already)."""
+    if facts.incident_id == incident_id:
+        return facts
+    # A shallow copy with one field set: dataclasses.replace re-runs __init__ over every
+    # field, for every event of every incident a batch changes.
+    moved = copy(facts)
+    moved.incident_id = incident_id
+    return moved
 
 
 @lru_cache(maxsize=1)
