@@ -111,6 +111,7 @@ def store(
         results = [(ids[i], events[i]) for i in order[start : start + batch]]
         if phases is not None:
             phases.batches.append({})
+            phases.active = True
         began, began_cpu = time.perf_counter(), time.process_time()
         if profile is not None:
             profile.enable()
@@ -120,6 +121,8 @@ def store(
             profile.disable()
         seconds += time.perf_counter() - began
         cpu += time.process_time() - began_cpu
+        if phases is not None:
+            phases.active = False
     engine.dispose()
     return seconds, cpu
 
@@ -150,6 +153,8 @@ class PhaseTimer:
         import importlib
 
         self.batches: list[dict[str, float]] = []
+        #: Whether a batch is being stored (calls at other times, as ``dump``'s, not counted).
+        self.active = False
         self._depth: dict[str, int] = {}
         for module_name, name in PHASES:
             module = importlib.import_module(module_name)
@@ -164,7 +169,7 @@ class PhaseTimer:
                 return func(*args, **kwargs)
             finally:
                 self._depth[name] = depth
-                if depth == 0 and self.batches:
+                if depth == 0 and self.active:
                     spent = time.process_time() - began
                     self.batches[-1][name] = self.batches[-1].get(name, 0.0) + spent
 

@@ -133,6 +133,35 @@ def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> lis
     return list(facts_by_event(conn, column, values).values())
 
 
+def _among(postgres: bool, name: str, chunk: Sequence[int]) -> tuple[str, tuple[Any, ...]]:
+    """SQL text and parameters of ``name IN chunk`` for the driver (PostgreSQL: ``= ANY``)."""
+    if postgres:
+        return f"{name} = ANY(%s)", (list(chunk),)
+    return f"{name} IN ({', '.join('?' * len(chunk))})", tuple(chunk)
+
+
+def event_stamps(
+    conn: Connection, column: str, values: Iterable[int | None]
+) -> list[tuple[int, Any, int | None]]:
+    """``(id, created_at, incident_id)`` of the events whose ``column`` (``id`` or
+    ``incident_id``) is one of ``values``, ``created_at`` as the driver gives it: with the
+    id, what tells a row kept in memory from a new one (``worker.incident_cache``)."""
+    if column not in ("id", "incident_id"):
+        raise ValueError(f"events are stamped by id or incident_id, not {column!r}")
+    wanted = sorted({int(v) for v in values if v is not None})
+    postgres = conn.dialect.name == "postgresql"
+    found = []
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(wanted, IN_CHUNK if not postgres else 50 * IN_CHUNK):
+            where, params = _among(postgres, column, chunk)
+            cursor.execute(f"SELECT id, created_at, incident_id FROM event WHERE {where}", params)
+            found.extend((int(i), created, incident) for i, created, incident in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
 def facts_by_event(
     conn: Connection, column: str, values: Iterable[int | None]
 ) -> dict[int, EventFacts]:
@@ -149,15 +178,9 @@ def facts_by_event(
     # more than the database's work. PostgreSQL: ``= ANY(array)``, one parameter.
     raw = conn.connection.driver_connection
     cursor = raw.cursor()  # type: ignore[union-attr]
-
-    def among(name: str, chunk: Sequence[int]) -> tuple[str, tuple[Any, ...]]:
-        if postgres:
-            return f"{name} = ANY(%s)", (list(chunk),)
-        return f"{name} IN ({', '.join('?' * len(chunk))})", tuple(chunk)
-
     try:
         for chunk in batched(wanted, chunk_size):
-            where, params = among(column, chunk)
+            where, params = _among(postgres, column, chunk)
             cursor.execute(
                 f"SELECT id, type, modality, incident_id, day FROM event WHERE {where}", params
             )
@@ -167,7 +190,7 @@ def facts_by_event(
                 found[int(event_id)] = EventFacts(type_, modality, incident_id, day=day)
         for chunk in batched(sorted(found), chunk_size):
             # One round trip: each event's countries, actors and pairs, told apart by kind.
-            where, params = among("event_id", chunk)
+            where, params = _among(postgres, "event_id", chunk)
             cursor.execute(
                 "SELECT event_id, 'c', country, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER) "
                 f"FROM event_country WHERE {where} "
@@ -333,6 +356,7 @@ __all__ = [
     "apply",
     "difference",
     "event_counts",
+    "event_stamps",
     "facts_of",
     "incident_counts",
     "mismatches",

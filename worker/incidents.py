@@ -31,6 +31,7 @@ from models.incident_repository import BlockEvent
 from models.incident_rollup import FacetEvent
 from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
+from worker.incident_cache import FactsCache
 from worker.incident_groups import Held, members, place, rules_fingerprint
 from worker.incident_linking import LinkEvent, TypeTraits, cluster, content_words
 
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 STRAYS_PER_BATCH = 2_000
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+#: What the rollups count of the events linking read lately (worker.incident_cache).
+_facts = FactsCache()
 
 
 def order_key(event: BlockEvent) -> tuple[str, ...]:
@@ -260,11 +263,12 @@ def link_events(session: Session, work: LinkWork) -> int:
     # The incidents write_incidents may change: what they count for in the scope rollup now.
     candidates = {i for i in current.values() if i is not None} | replaced
     conn = session.connection()
-    facts = scope_rollup.facts_by_event(conn, "incident_id", candidates)
+    # (Kept in memory between batches, each with its incident read now: worker.incident_cache.)
+    facts = _facts.read(conn, held.database, "incident_id", candidates)
     before = scope_rollup.incident_counts(facts.values())
     # Events not linked yet count for no incident now, and for theirs once written.
     facts.update(
-        scope_rollup.facts_by_event(conn, "id", [i for i, c in current.items() if c is None])
+        _facts.read(conn, held.database, "id", [i for i, c in current.items() if c is None])
     )
     assigned: dict[int, int] = {}
     changed = incident_repository.write_incidents(
