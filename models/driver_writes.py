@@ -2,9 +2,10 @@
 
 The linker re-points hundreds of events and rewrites thousands of rollup rows per batch.
 SQLAlchemy's executemany builds and processes a parameter dictionary per row, which cost more
-than the database's own work for such simple statements; these go to the DB-API cursor's
-``executemany`` instead (psycopg pipelines it on PostgreSQL, sqlite3 runs one prepared
-statement).
+than the database's own work for such simple statements. On SQLite these go to the DB-API
+cursor's ``executemany`` (one prepared statement); on PostgreSQL, where each row of an
+executemany is a statement of its own, one statement takes every row as one array per
+column (``unnest``, which keeps the rows' order).
 """
 
 from __future__ import annotations
@@ -15,17 +16,22 @@ from typing import Any
 from sqlalchemy import Connection
 
 
-def executemany(conn: Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Run ``statement`` (``?`` placeholders, no other question marks) once per row."""
+def write_rows(
+    conn: Connection, *, sqlite: str, postgres: str, rows: Sequence[Sequence[Any]]
+) -> None:
+    """Write ``rows``: ``sqlite`` (``?`` placeholders) once per row on SQLite; ``postgres``
+    once, its ``%s`` placeholders given the rows' columns as arrays (cast them there, as
+    ``%s::int[]``, and read them with ``unnest``)."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        statement = statement.replace("?", "%s")
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(statement, rows)
+        if conn.dialect.name == "postgresql":
+            cursor.execute(postgres, tuple(list(column) for column in zip(*rows)))
+        else:
+            cursor.executemany(sqlite, rows)
     finally:
         cursor.close()
 
 
-__all__ = ["executemany"]
+__all__ = ["write_rows"]

@@ -349,7 +349,7 @@ def write_incidents(
         if (before := current.get(m["event"])) is not None:
             touched.add(before)
     # The links and pairs carry a copy, so incident counts need no join to event. Through
-    # the driver: one prepared statement per table for every moved event.
+    # the driver (models.driver_writes): one statement per table for every moved event.
     conn = session.connection()
     pointed = [(m["incident"], m["event"]) for m in moved]
     for table, column in (
@@ -358,8 +358,12 @@ def write_incidents(
         ("event_pair", "event_id"),
         ("event_country", "event_id"),
     ):
-        driver_writes.executemany(
-            conn, f"UPDATE {table} SET incident_id = ? WHERE {column} = ?", pointed
+        driver_writes.write_rows(
+            conn,
+            sqlite=f"UPDATE {table} SET incident_id = ? WHERE {column} = ?",
+            postgres=f"UPDATE {table} t SET incident_id = v.incident FROM "
+            f"unnest(%s::int[], %s::int[]) AS v(incident, event) WHERE t.{column} = v.event",
+            rows=pointed,
         )
     kept = set(ids.values())
     stale = sorted(i for i in candidates if i not in kept)

@@ -216,17 +216,23 @@ def refresh_incidents(
         # By primary key, through the driver (models.driver_writes): a tuple IN list of
         # hundreds of keys was built and compiled again for every batch.
         conn = session.connection()
-        driver_writes.executemany(
+        driver_writes.write_rows(
             conn,
-            "DELETE FROM incident_facet WHERE incident_id = ? AND facet = ? AND key = ? "
+            sqlite="DELETE FROM incident_facet WHERE incident_id = ? AND facet = ? AND key = ? "
             "AND type = ?",
-            [r[:4] for r in sorted(old - new)],
+            postgres="DELETE FROM incident_facet f USING unnest(%s::int[], %s::varchar[], "
+            "%s::varchar[], %s::varchar[]) AS v(i, facet, key, type) WHERE f.incident_id = v.i "
+            "AND f.facet = v.facet AND f.key = v.key AND f.type = v.type",
+            rows=[r[:4] for r in sorted(old - new)],
         )
-        driver_writes.executemany(
+        driver_writes.write_rows(
             conn,
-            "INSERT INTO incident_facet (incident_id, facet, key, type, mask) "
+            sqlite="INSERT INTO incident_facet (incident_id, facet, key, type, mask) "
             "VALUES (?, ?, ?, ?, ?)",
-            sorted(new - old),
+            postgres="INSERT INTO incident_facet (incident_id, facet, key, type, mask) "
+            "SELECT * FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[], "
+            "%s::int[])",
+            rows=sorted(new - old),
         )
     _apply(session, deltas)
 
@@ -234,12 +240,15 @@ def refresh_incidents(
 def _apply(session: Session, deltas: Counter[CountKey]) -> None:
     """Add the non-zero deltas to their counters, in key order (see the module docstring)."""
     rows = [(f, k, t, m, n) for (f, k, t, m), n in sorted(deltas.items()) if n]
-    # Through the driver (models.driver_writes), one row after the other in key order.
-    driver_writes.executemany(
+    # Through the driver (models.driver_writes), the rows in key order.
+    driver_writes.write_rows(
         session.connection(),
-        "INSERT INTO incident_count (facet, key, type, mask, n) VALUES (?, ?, ?, ?, ?) "
+        sqlite="INSERT INTO incident_count (facet, key, type, mask, n) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (facet, key, type, mask) DO UPDATE SET n = incident_count.n + excluded.n",
-        rows,
+        postgres="INSERT INTO incident_count (facet, key, type, mask, n) SELECT * FROM "
+        "unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::int[], %s::int[]) "
+        "ON CONFLICT (facet, key, type, mask) DO UPDATE SET n = incident_count.n + EXCLUDED.n",
+        rows=rows,
     )
 
 
