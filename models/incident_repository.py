@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from common.batching import batched
+from models import driver_writes
 from models.tables import (
     Actor,
     Article,
@@ -347,20 +348,23 @@ def write_incidents(
         touched.add(m["incident"])
         if (before := current.get(m["event"])) is not None:
             touched.add(before)
-    for chunk in batched(moved, IN_CHUNK):
-        # The links and pairs carry a copy, so incident counts need no join to event.
-        for table, column in (
-            (_event, _event.c.id),
-            (_link, _link.c.event_id),
-            (_pair, _pair.c.event_id),
-            (_country, _country.c.event_id),
-        ):
-            session.execute(
-                update(table)
-                .where(column == bindparam("event"))
-                .values(incident_id=bindparam("incident")),
-                list(chunk),
-            )
+    # The links and pairs carry a copy, so incident counts need no join to event. Through
+    # the driver (models.driver_writes): one statement per table for every moved event.
+    conn = session.connection()
+    pointed = [(m["incident"], m["event"]) for m in moved]
+    for table, column in (
+        ("event", "id"),
+        ("event_actor", "event_id"),
+        ("event_pair", "event_id"),
+        ("event_country", "event_id"),
+    ):
+        driver_writes.write_rows(
+            conn,
+            sqlite=f"UPDATE {table} SET incident_id = ? WHERE {column} = ?",
+            postgres=f"UPDATE {table} t SET incident_id = v.incident FROM "
+            f"unnest(%s::int[], %s::int[]) AS v(incident, event) WHERE t.{column} = v.event",
+            rows=pointed,
+        )
     kept = set(ids.values())
     stale = sorted(i for i in candidates if i not in kept)
     for chunk in batched(stale, IN_CHUNK):

@@ -2,19 +2,23 @@
 
 :func:`refresh_incidents` is called once per linking transaction with the incidents whose
 events changed (``worker.incidents.link_events``, from what ``write_incidents`` returns): each
-one's facet rows are recomputed from ``event`` and ``event_actor``, and the counters corrected
-by the difference. Concurrency: an incident's facet rows are only written under its type's
-lock (the linker holds it), and the counters are changed by ``n = n + delta`` upserts, all
-at once and in key order, so two workers adding to the same counters wait for each other
-and never deadlock. :func:`rebuild` recomputes everything (migration 0010's backfill, data
-written by SQL, a repair), and :func:`mismatches` compares the rollup with its base tables.
+one's facet rows are recomputed, and the counters corrected by the difference. The linker
+passes the facts it has already read of every event of those incidents (:class:`FacetEvent`),
+from which the rows are computed in Python (:func:`facet_rows`); without them they are
+computed from ``event`` and ``event_actor`` in SQL (:func:`facet_rows_query`).
+Concurrency: an incident's facet rows are only written under its type's lock (the linker
+holds it), and the counters are changed by ``n = n + delta`` upserts, all at once and in key
+order, so two workers adding to the same counters wait for each other and never deadlock.
+:func:`rebuild` recomputes everything (migration 0010's backfill, data written by SQL, a
+repair), and :func:`mismatches` compares the rollup with its base tables.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -28,15 +32,14 @@ from sqlalchemy import (
     insert,
     literal,
     select,
-    tuple_,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from common.batching import batched
 from common.contract import MODALITIES
+from models import driver_writes
 from models.rollup_tables import IncidentCount, IncidentFacet
 from models.tables import Event, EventActorLink
 
@@ -116,6 +119,49 @@ def facet_rows_query(incident_ids: Sequence[int] | None) -> Any:
     )
 
 
+class FacetEvent(NamedTuple):
+    """What an incident's facet rows need of one of its events."""
+
+    incident_id: int
+    type: str
+    modality: str
+    day: date | None
+    #: The countries it involves (``event_country``: its location and its actors' countries).
+    countries: Iterable[str]
+    #: Its actors' ids (``event_actor``).
+    actors: Iterable[int]
+
+
+def facet_rows(events: Iterable[FacetEvent]) -> set[FacetRow]:
+    """The facet rows of the incidents of these events, which must be all the events of
+    those incidents: what :func:`facet_rows_query` computes from the base tables."""
+    masks: dict[tuple[int, str, str, str], int] = {}
+    firsts: dict[tuple[int, str, str], date] = {}
+    any_firsts: dict[tuple[int, str], date] = {}
+    for e in events:
+        bit = MODALITY_BITS.get(e.modality, OTHER_BIT)
+        keys = [("all", "")]
+        keys += [("country", c) for c in e.countries]
+        keys += [("actor", str(a)) for a in e.actors]
+        for facet, key in keys:
+            k = (e.incident_id, facet, key, e.type)
+            masks[k] = masks.get(k, 0) | bit
+        if e.day is not None:
+            first = (e.incident_id, e.type, e.modality)
+            if first not in firsts or e.day < firsts[first]:
+                firsts[first] = e.day
+            any_first = (e.incident_id, e.type)
+            if any_first not in any_firsts or e.day < any_firsts[any_first]:
+                any_firsts[any_first] = e.day
+    # ``day``: two modalities first seen on the same day share a row (their bits OR-ed).
+    for (incident_id, type_, modality), day in firsts.items():
+        k = (incident_id, "day", day.isoformat(), type_)
+        masks[k] = masks.get(k, 0) | MODALITY_BITS.get(modality, OTHER_BIT)
+    rows = {(i, f, k, t, m) for (i, f, k, t), m in masks.items()}
+    rows.update((i, "anyday", d.isoformat(), t, ALL_BITS) for (i, t), d in any_firsts.items())
+    return rows
+
+
 def _tally(rows: Iterable[FacetRow], sign: int, deltas: Counter[CountKey]) -> None:
     """Add ``sign`` per row to its counter, and per incident of several types to MIXED_KEY."""
     types: dict[int, set[str]] = {}
@@ -126,13 +172,27 @@ def _tally(rows: Iterable[FacetRow], sign: int, deltas: Counter[CountKey]) -> No
     deltas[MIXED_KEY] += sign * sum(1 for kinds in types.values() if len(kinds) > 1)
 
 
-def refresh_incidents(session: Session, *, incident_ids: Iterable[int | None]) -> None:
+def refresh_incidents(
+    session: Session,
+    *,
+    incident_ids: Iterable[int | None],
+    events: Iterable[FacetEvent] | None = None,
+) -> None:
     """Bring the rollup up to date for these incidents (new, changed or deleted ones).
 
     Call it once per transaction, after the incidents' events were written, with every
     incident whose set of events changed; ids of incidents deleted meanwhile are fine.
+    ``events``: every event these incidents have now (others are ignored), when the caller
+    has them; their rows are then computed from those rather than read from the base tables
+    (which costs a query per incident size, batch after batch).
     """
     ids = sorted({int(i) for i in incident_ids if i is not None})
+    computed: dict[int, set[FacetRow]] | None = None
+    if events is not None:
+        wanted = set(ids)
+        computed = {}
+        for row in facet_rows(e for e in events if e.incident_id in wanted):
+            computed.setdefault(row[0], set()).add(row)
     deltas: Counter[CountKey] = Counter()
     fc = _facet.c
     for chunk in batched(ids, IN_CHUNK):
@@ -144,43 +204,52 @@ def refresh_incidents(session: Session, *, incident_ids: Iterable[int | None]) -
                 )
             )
         }
-        new = {
-            (int(r[0]), r[1], r[2], r[3], int(r[4]))
-            for r in session.execute(facet_rows_query(chunk))
-        }
+        if computed is not None:
+            new = {row for i in chunk for row in computed.get(i, ())}
+        else:
+            new = {
+                (int(r[0]), r[1], r[2], r[3], int(r[4]))
+                for r in session.execute(facet_rows_query(chunk))
+            }
         _tally(old, -1, deltas)
         _tally(new, +1, deltas)
-        gone = sorted(old - new)
-        for rows in batched(gone, 400):
-            keys = [(r[0], r[1], r[2], r[3]) for r in rows]
-            session.execute(
-                delete(_facet).where(tuple_(fc.incident_id, fc.facet, fc.key, fc.type).in_(keys))
-            )
-        added = [
-            {"incident_id": i, "facet": f, "key": k, "type": t, "mask": m}
-            for i, f, k, t, m in sorted(new - old)
-        ]
-        for rows in batched(added, IN_CHUNK):
-            session.execute(insert(_facet), list(rows))
+        # By primary key, through the driver (models.driver_writes): a tuple IN list of
+        # hundreds of keys was built and compiled again for every batch.
+        conn = session.connection()
+        driver_writes.write_rows(
+            conn,
+            sqlite="DELETE FROM incident_facet WHERE incident_id = ? AND facet = ? AND key = ? "
+            "AND type = ?",
+            postgres="DELETE FROM incident_facet f USING unnest(%s::int[], %s::varchar[], "
+            "%s::varchar[], %s::varchar[]) AS v(i, facet, key, type) WHERE f.incident_id = v.i "
+            "AND f.facet = v.facet AND f.key = v.key AND f.type = v.type",
+            rows=[r[:4] for r in sorted(old - new)],
+        )
+        driver_writes.write_rows(
+            conn,
+            sqlite="INSERT INTO incident_facet (incident_id, facet, key, type, mask) "
+            "VALUES (?, ?, ?, ?, ?)",
+            postgres="INSERT INTO incident_facet (incident_id, facet, key, type, mask) "
+            "SELECT * FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[], "
+            "%s::int[])",
+            rows=sorted(new - old),
+        )
     _apply(session, deltas)
 
 
 def _apply(session: Session, deltas: Counter[CountKey]) -> None:
     """Add the non-zero deltas to their counters, in key order (see the module docstring)."""
-    rows = [
-        {"facet": f, "key": k, "type": t, "mask": m, "n": n}
-        for (f, k, t, m), n in sorted(deltas.items())
-        if n
-    ]
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_count)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["facet", "key", "type", "mask"], set_={"n": _count.c.n + stmt.excluded.n}
+    rows = [(f, k, t, m, n) for (f, k, t, m), n in sorted(deltas.items()) if n]
+    # Through the driver (models.driver_writes), the rows in key order.
+    driver_writes.write_rows(
+        session.connection(),
+        sqlite="INSERT INTO incident_count (facet, key, type, mask, n) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (facet, key, type, mask) DO UPDATE SET n = incident_count.n + excluded.n",
+        postgres="INSERT INTO incident_count (facet, key, type, mask, n) SELECT * FROM "
+        "unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::int[], %s::int[]) "
+        "ON CONFLICT (facet, key, type, mask) DO UPDATE SET n = incident_count.n + EXCLUDED.n",
+        rows=rows,
     )
-    for chunk in batched(rows, IN_CHUNK):
-        session.execute(stmt, list(chunk))
 
 
 def _computed_counts() -> Any:
@@ -247,6 +316,8 @@ __all__ = [
     "ALL_BITS",
     "MODALITY_BITS",
     "OTHER_BIT",
+    "FacetEvent",
+    "facet_rows",
     "facet_rows_query",
     "mismatches",
     "modality_bit",

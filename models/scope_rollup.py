@@ -29,28 +29,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Connection,
     Integer,
     String,
     Table,
-    any_,
-    bindparam,
     cast,
     delete,
     distinct,
     func,
     insert,
     literal,
-    null,
     select,
     text,
     union_all,
 )
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -82,6 +78,8 @@ class EventFacts:
     countries: set[str] = field(default_factory=set)
     actors: set[int] = field(default_factory=set)
     pairs: set[tuple[int, int]] = field(default_factory=set)
+    #: Its day (``event.day``; for the incident rollup's first days).
+    day: date | None = None
 
     def items(self) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
         """``(facet, key, target_id)`` of its actors and countries, and of its pairs."""
@@ -128,14 +126,6 @@ def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
     return out
 
 
-def _among(column: Any, values: Sequence[int], dialect: str) -> Any:
-    """``column IN values``; on PostgreSQL ``column = ANY(array)``: one parameter, so the
-    statement's text (and psycopg's parsing of it) is the same whatever the number of ids."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(Integer)))
-    return column.in_(values)
-
-
 def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> list[EventFacts]:
     """The facts of the events whose ``column`` (``id``, ``article_id`` or ``incident_id``)
     is one of ``values``, read from ``event``, ``event_country``, ``event_actor`` and
@@ -143,40 +133,82 @@ def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> lis
     return list(facts_by_event(conn, column, values).values())
 
 
+def _among(postgres: bool, name: str, chunk: Sequence[int]) -> tuple[str, tuple[Any, ...]]:
+    """SQL text and parameters of ``name IN chunk`` for the driver (PostgreSQL: ``= ANY``)."""
+    if postgres:
+        return f"{name} = ANY(%s)", (list(chunk),)
+    return f"{name} IN ({', '.join('?' * len(chunk))})", tuple(chunk)
+
+
+def event_stamps(
+    conn: Connection, column: str, values: Iterable[int | None]
+) -> list[tuple[int, Any, int | None]]:
+    """``(id, created_at, incident_id)`` of the events whose ``column`` (``id`` or
+    ``incident_id``) is one of ``values``, ``created_at`` as the driver gives it: with the
+    id, what tells a row kept in memory from a new one (``worker.incident_cache``)."""
+    if column not in ("id", "incident_id"):
+        raise ValueError(f"events are stamped by id or incident_id, not {column!r}")
+    wanted = sorted({int(v) for v in values if v is not None})
+    postgres = conn.dialect.name == "postgresql"
+    found = []
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(wanted, IN_CHUNK if not postgres else 50 * IN_CHUNK):
+            where, params = _among(postgres, column, chunk)
+            cursor.execute(f"SELECT id, created_at, incident_id FROM event WHERE {where}", params)
+            found.extend((int(i), created, incident) for i, created, incident in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
 def facts_by_event(
     conn: Connection, column: str, values: Iterable[int | None]
 ) -> dict[int, EventFacts]:
     """:func:`facts_of` by event id (for a writer that knows where each event moves:
     ``worker.incidents.link_events``)."""
+    if column not in ("id", "article_id", "incident_id"):
+        raise ValueError(f"facts are read by id, article_id or incident_id, not {column!r}")
     wanted = sorted({int(v) for v in values if v is not None})
-    dialect = conn.dialect.name
-    chunk_size = IN_CHUNK if dialect != "postgresql" else 50 * IN_CHUNK
-    ev = _event.c
+    postgres = conn.dialect.name == "postgresql"
+    chunk_size = IN_CHUNK if not postgres else 50 * IN_CHUNK
     found: dict[int, EventFacts] = {}
-    for chunk in batched(wanted, chunk_size):
-        stmt = select(ev.id, ev.type, ev.modality, ev.incident_id)
-        for r in conn.execute(stmt.where(_among(ev[column], chunk, dialect))):
-            found[int(r.id)] = EventFacts(r.type, r.modality, r.incident_id)
-    ec, ln, pr = _country.c, _link.c, _pair.c
-    no_id, no_text = cast(null(), Integer), cast(null(), String)
-    for chunk in batched(sorted(found), chunk_size):
-        # One round trip: each event's countries, actors and pairs, told apart by ``kind``.
-        parts = union_all(
-            select(ec.event_id, literal("c").label("kind"), ec.country.label("country"),
-                   no_id.label("a"), no_id.label("b")).where(_among(ec.event_id, chunk, dialect)),
-            select(ln.event_id, literal("a"), no_text, ln.actor_id, no_id)
-            .where(_among(ln.event_id, chunk, dialect)),
-            select(pr.event_id, literal("p"), no_text, pr.agent_id, pr.target_id)
-            .where(_among(pr.event_id, chunk, dialect)),
-        )  # fmt: skip
-        for event_id, kind, country, a, b in conn.execute(parts):
-            f = found[int(event_id)]
-            if kind == "c":
-                f.countries.add(country)
-            elif kind == "a":
-                f.actors.add(int(a))
-            else:
-                f.pairs.add((int(a), int(b)))
+    # Through the driver: the linker reads the facts of every event of the incidents a batch
+    # changes (thousands of rows), and SQLAlchemy's expanding IN lists and row objects cost
+    # more than the database's work. PostgreSQL: ``= ANY(array)``, one parameter.
+    raw = conn.connection.driver_connection
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in batched(wanted, chunk_size):
+            where, params = _among(postgres, column, chunk)
+            cursor.execute(
+                f"SELECT id, type, modality, incident_id, day FROM event WHERE {where}", params
+            )
+            for event_id, type_, modality, incident_id, day in cursor.fetchall():
+                if isinstance(day, str):  # SQLite gives the ISO text
+                    day = date.fromisoformat(day)
+                found[int(event_id)] = EventFacts(type_, modality, incident_id, day=day)
+        for chunk in batched(sorted(found), chunk_size):
+            # One round trip: each event's countries, actors and pairs, told apart by kind.
+            where, params = _among(postgres, "event_id", chunk)
+            cursor.execute(
+                "SELECT event_id, 'c', country, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER) "
+                f"FROM event_country WHERE {where} "
+                f"UNION ALL SELECT event_id, 'a', NULL, actor_id, NULL FROM event_actor "
+                f"WHERE {where} UNION ALL SELECT event_id, 'p', NULL, agent_id, target_id "
+                f"FROM event_pair WHERE {where}",
+                params * 3,
+            )
+            for event_id, kind, country, a, b in cursor.fetchall():
+                f = found[int(event_id)]
+                if kind == "c":
+                    f.countries.add(country)
+                elif kind == "a":
+                    f.actors.add(int(a))
+                else:
+                    f.pairs.add((int(a), int(b)))
+    finally:
+        cursor.close()
     return found
 
 
@@ -219,6 +251,14 @@ DO UPDATE SET n = scope_count.n + EXCLUDED.n
 """
 
 
+#: SQLite: the same, row by row in one executemany.
+_APPLY_SQLITE = """
+INSERT INTO scope_count (unit, scope, facet, key, target_id, type, mask, n)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (unit, scope, facet, key, target_id, type, mask) DO UPDATE SET n = n + excluded.n
+"""
+
+
 def apply(conn: Connection, deltas: Counter[CountKey]) -> None:
     """Add the non-zero deltas to their counters, in key order (see the module docstring)."""
     rows = [(*key, n) for key, n in sorted(deltas.items()) if n]
@@ -229,13 +269,9 @@ def apply(conn: Connection, deltas: Counter[CountKey]) -> None:
         # (a batch of 16 articles changes about 2,500 counters); unnest keeps their order.
         conn.exec_driver_sql(_APPLY_PG, tuple(list(column) for column in zip(*rows)))
         return
-    stmt = sqlite.insert(_count)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(COLUMNS), set_={"n": _count.c.n + stmt.excluded.n}
-    )
-    names = (*COLUMNS, "n")
-    for chunk in batched(rows, IN_CHUNK):
-        conn.execute(stmt, [dict(zip(names, row)) for row in chunk])
+    # SQLite: one prepared statement run for every row through the driver (SQLAlchemy's
+    # executemany built a parameter dictionary and processed it per row).
+    conn.exec_driver_sql(_APPLY_SQLITE, rows)
 
 
 # ------------------------------------------------------------------ the same in SQL
@@ -320,6 +356,7 @@ __all__ = [
     "apply",
     "difference",
     "event_counts",
+    "event_stamps",
     "facts_of",
     "incident_counts",
     "mismatches",

@@ -5,17 +5,24 @@ report reads its whole month), and turning a stored row into what the rules need
 its content words) is most of what linking costs. A stored event never changes except for
 the incident it points at, so a row read once is kept, keyed by database, id and creation
 time: an id SQLite gives again after a delete comes with a new ``created_at`` and misses.
-Bounded (least recently used go first), so a long-running worker's memory stays flat.
+:class:`FactsCache` does the same for what the rollups count of an event (read for every
+event of every incident a batch changes). Bounded (least recently used go first), so a
+long-running worker's memory stays flat.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from copy import copy
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Connection
+
+from models import scope_rollup
 from models.incident_repository import BlockEvent
+from models.scope_rollup import EventFacts
 from worker.incident_linking import LinkEvent, TypeTraits
 
 #: Events kept: about 3.5 kB each (its sentence, actors, content words; measured with
@@ -84,3 +91,56 @@ class EventCache:
 
     def __len__(self) -> int:
         return len(self._events)
+
+
+class FactsCache:
+    """What the rollups count of stored events (``models.scope_rollup.EventFacts``), by
+    (database, id, created_at), as :class:`EventCache` keeps what the rules read.
+
+    The linker reads the facts of every event of the incidents a batch changes, batch after
+    batch, and those incidents grow with the store; their facts (type, modality, day,
+    countries, actors, pairs) never change but for the incident, which is read fresh with
+    the id and creation time of each event (one index range per incident).
+
+    Parameters:
+      max_events: how many events to keep.
+    """
+
+    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+        self.max_events = max_events
+        self._facts: OrderedDict[tuple[str, int], tuple[Any, EventFacts]] = OrderedDict()
+
+    def read(
+        self, conn: Connection, database: str, column: str, values: Iterable[int | None]
+    ) -> dict[int, EventFacts]:
+        """The facts of the events whose ``column`` (``id`` or ``incident_id``) is one of
+        ``values``, by event id, each with its incident now: kept ones from memory, the
+        others read (``models.scope_rollup.facts_by_event``) and kept. Each is a copy the
+        caller may change."""
+        found: dict[int, EventFacts] = {}
+        missing: list[tuple[int, Any]] = []
+        for event_id, created_at, incident_id in scope_rollup.event_stamps(conn, column, values):
+            key = (database, event_id)
+            kept = self._facts.get(key)
+            if kept is None or created_at is None or kept[0] != created_at:
+                missing.append((event_id, created_at))
+                continue
+            self._facts.move_to_end(key)
+            facts = copy(kept[1])
+            facts.incident_id = incident_id
+            found[event_id] = facts
+        if missing:
+            read = scope_rollup.facts_by_event(conn, "id", [i for i, _ in missing])
+            for event_id, created_at in missing:
+                if (facts := read.get(event_id)) is None:
+                    continue
+                found[event_id] = facts
+                if created_at is not None:
+                    self._facts[(database, event_id)] = (created_at, copy(facts))
+                    self._facts.move_to_end((database, event_id))
+            while len(self._facts) > self.max_events:
+                self._facts.popitem(last=False)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._facts)

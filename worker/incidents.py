@@ -19,7 +19,7 @@ import inspect
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from copy import copy
 from functools import lru_cache
 from typing import Any
 
@@ -28,8 +28,10 @@ from sqlalchemy.orm import Session
 from common.incident_keys import block_key
 from models import incident_repository, incident_rollup, link_groups, repository, scope_rollup
 from models.incident_repository import BlockEvent
+from models.incident_rollup import FacetEvent
 from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
+from worker.incident_cache import FactsCache
 from worker.incident_groups import Held, members, place, rules_fingerprint
 from worker.incident_linking import LinkEvent, TypeTraits, cluster, content_words
 
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 STRAYS_PER_BATCH = 2_000
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+#: What the rollups count of the events linking read lately (worker.incident_cache).
+_facts = FactsCache()
 
 
 def order_key(event: BlockEvent) -> tuple[str, ...]:
@@ -264,21 +268,32 @@ def link_events(session: Session, work: LinkWork) -> int:
     # The incidents write_incidents may change: what they count for in the scope rollup now.
     candidates = {i for i in current.values() if i is not None} | replaced
     conn = session.connection()
-    facts = scope_rollup.facts_by_event(conn, "incident_id", candidates)
+    # (Kept in memory between batches, each with its incident read now: worker.incident_cache.)
+    facts = _facts.read(conn, held.database, "incident_id", candidates)
     before = scope_rollup.incident_counts(facts.values())
     # Events not linked yet count for no incident now, and for theirs once written.
     facts.update(
-        scope_rollup.facts_by_event(conn, "id", [i for i, c in current.items() if c is None])
+        _facts.read(conn, held.database, "id", [i for i, c in current.items() if c is None])
     )
     assigned: dict[int, int] = {}
     changed = incident_repository.write_incidents(
         session, incidents=incidents, current=current, replaced=replaced, assigned=assigned
     )
-    # Once for the whole transaction: the counters are changed in one pass, in key order.
-    incident_rollup.refresh_incidents(session, incident_ids=changed)
     # What those incidents count for after: the same events' facts, each with the incident
-    # written for it (every event of a new or changed incident is one of ``assigned``).
-    after = [replace(f, incident_id=assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    # written for it (every event of a new or changed incident is one of ``assigned``, and
+    # every other event of a changed one was read with its incident as a candidate).
+    after = [_with_incident(f, assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    # Once for the whole transaction: the counters are changed in one pass, in key order.
+    # The facet rows come from those facts, not from the base tables again.
+    incident_rollup.refresh_incidents(
+        session,
+        incident_ids=changed,
+        events=[
+            FacetEvent(f.incident_id, f.type, f.modality, f.day, f.countries, f.actors)
+            for f in after
+            if f.incident_id is not None
+        ],
+    )
     scope_rollup.apply(conn, scope_rollup.difference(scope_rollup.incident_counts(after), before))
     logger.debug(
         "linked %d new events: %d events in their groups, %d incidents written",
@@ -287,6 +302,17 @@ def link_events(session: Session, work: LinkWork) -> int:
         len(incidents),
     )
     return len(incidents)
+
+
+def _with_incident(facts: scope_rollup.EventFacts, incident_id: int | None) -> Any:
+    """These facts pointing at ``incident_id`` (themselves when they do already)."""
+    if facts.incident_id == incident_id:
+        return facts
+    # A shallow copy with one field set: dataclasses.replace re-runs __init__ over every
+    # field, for every event of every incident a batch changes.
+    moved = copy(facts)
+    moved.incident_id = incident_id
+    return moved
 
 
 @lru_cache(maxsize=1)

@@ -9,10 +9,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlmodel import Session
 
-from models import incident_rollup
+from models import incident_rollup, scope_rollup
 from models import queries as q
 from models import repository as repo
 from models.engine import session_scope
@@ -21,6 +21,7 @@ from models.queries import rollup as rollup_queries
 from models.queries.incidents import list_incidents
 from models.records import ActorRecord, EventRecord, NewArticle
 from models.tables import Incident
+from worker.incident_cache import FactsCache
 from worker.incidents import store_batch
 
 ACTORS = [
@@ -188,3 +189,78 @@ def test_incidents_of_several_types_are_not_summed_across_types(engine: Engine) 
 def test_modality_masks(modalities: tuple[str, ...]) -> None:
     mask = rollup_queries.modality_mask(EventFilter(modalities=modalities))
     assert mask == (1 if modalities == ("asserted",) else None)
+
+
+def test_facet_rows_from_facts_equal_those_of_the_base_tables(engine: Engine) -> None:
+    """The linker computes an incident's facet rows in Python from the facts it read
+    (``incident_rollup.facet_rows``): the same rows as the SQL of the base tables."""
+    rng = random.Random(11)
+    with session_scope(engine) as session:
+        ids = [
+            r.article_id
+            for r in repo.add_articles(
+                session,
+                articles=[NewArticle(f"facts {i}", date(2024, 4, 1)) for i in range(12)],
+            )
+        ]
+    for start in range(0, len(ids), 4):
+        _store(engine, [(a, _events(rng, rng.randrange(1, 5))) for a in ids[start : start + 4]])
+    with engine.connect() as conn:
+        _assert_facet_rows_match(conn)
+        # Every event in one incident (rolled back): first days of many days and types.
+        conn.execute(text("UPDATE event SET incident_id = (SELECT min(id) FROM incident)"))
+        _assert_facet_rows_match(conn)
+        conn.rollback()
+
+
+def _assert_facet_rows_match(conn: Connection) -> None:
+    incidents = list(conn.scalars(text("SELECT DISTINCT incident_id FROM event")))
+    facts = scope_rollup.facts_of(conn, "incident_id", incidents)
+    computed = incident_rollup.facet_rows(
+        incident_rollup.FacetEvent(f.incident_id, f.type, f.modality, f.day, f.countries, f.actors)
+        for f in facts
+        if f.incident_id is not None
+    )
+    stored = {
+        (int(r[0]), r[1], r[2], r[3], int(r[4]))
+        for r in conn.execute(incident_rollup.facet_rows_query(None))
+    }
+    assert len({f.modality for f in facts}) > 1 and len({f.day for f in facts}) > 1
+    assert computed == stored
+
+
+def test_facts_kept_between_batches_are_those_of_the_rows_now(engine: Engine) -> None:
+    """``worker.incident_cache.FactsCache``: what it gives back equals a fresh read, kept or
+    not, after relinking moved events and after an article's events were replaced (on SQLite
+    the new rows may get the ids of the deleted ones)."""
+    rng = random.Random(13)
+    cache = FactsCache()
+    with session_scope(engine) as session:
+        ids = [
+            r.article_id
+            for r in repo.add_articles(
+                session,
+                articles=[NewArticle(f"kept {i}", date(2024, 4, 1)) for i in range(6)],
+            )
+        ]
+
+    def check() -> None:
+        with engine.connect() as conn:
+            incidents = list(conn.scalars(text("SELECT id FROM incident")))
+            fresh = scope_rollup.facts_by_event(conn, "incident_id", incidents)
+            assert fresh and cache.read(conn, "db", "incident_id", incidents) == fresh
+            assert cache.read(conn, "db", "incident_id", incidents) == fresh  # kept
+            every = list(conn.scalars(text("SELECT id FROM event")))
+            assert cache.read(conn, "db", "id", every) == scope_rollup.facts_by_event(
+                conn, "id", every
+            )
+
+    _store(engine, [(a, _events(rng, 3)) for a in ids[:3]])
+    check()
+    _store(engine, [(a, _events(rng, 3)) for a in ids[3:]])  # reports join, events move
+    check()
+    # The last article again, other events: its rows deleted and written anew.
+    last = ids[-1]
+    other = [replace(e, modality="planned", location_country="USA") for e in _events(rng, 3)]
+    _store(engine, [(last, other)])
+    check()
