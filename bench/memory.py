@@ -50,8 +50,11 @@ def write_corpus(path: Path, articles: int, seed: int) -> int:
     return write_jsonl(generate(articles, seed, follow_ups=(2, 5), novel_names=True), path)
 
 
-def drain_and_sample(env: dict[str, str], total: int, db_url: str) -> list[tuple[int, float]]:
-    """Run one burst worker over the queue; return (articles done, RSS MB) samples."""
+def drain_and_sample(
+    env: dict[str, str], total: int, db_url: str, report_every: int = 5000
+) -> list[tuple[int, float]]:
+    """Run one burst worker over the queue; return (articles done, RSS MB) samples (and print
+    RSS every ``report_every`` articles, so that a run stopped early still tells)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
@@ -68,8 +71,8 @@ def drain_and_sample(env: dict[str, str], total: int, db_url: str) -> list[tuple
             rss = rss_mb(worker.pid)
             if rss is not None and done > 0:
                 samples.append((int(done), rss))
-            if done >= last_report + 5000:
-                last_report = done - done % 5000
+            if done >= last_report + report_every:
+                last_report = done - done % report_every
                 print(f"  {done:,} articles done, worker RSS {rss or 0:.0f} MB", flush=True)
             if done >= total or worker.poll() is not None:
                 break
@@ -107,6 +110,9 @@ def main() -> None:
         "--redis-url", default=os.environ.get("EVENTWIRE_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
     parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--report-every", type=int, default=5000, help="print RSS every N articles done"
+    )
     args = parser.parse_args()
     checkpoints = sorted(c for c in args.checkpoints if c <= args.articles)
     if not checkpoints:
@@ -131,7 +137,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     started = time.monotonic()
-    samples = drain_and_sample(env, args.articles, db_url)
+    samples = drain_and_sample(env, args.articles, db_url, args.report_every)
     minutes = (time.monotonic() - started) / 60
     rows = [row for c in checkpoints if (row := at_checkpoint(samples, c)) is not None]
     if not rows:

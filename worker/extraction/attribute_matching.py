@@ -27,8 +27,13 @@ _ARRAY_ATTRS = [TAG, LOWER, DEP, IS_SPACE]
 #: A token as the patterns read it: (tag, lower-case form, dependency label, is_space).
 View = tuple[str, str, str, bool]
 ViewTest = Callable[[View], bool]
-#: Distinct token views remembered before the cache starts over (bounds memory).
-CACHE_SIZE = 200_000
+#: Distinct token views remembered before the cache starts over. An entry (its key, view and
+#: candidate patterns) takes about 620 bytes (tests/extraction/test_cache_bounds.py), so this is
+#: at most about 12 MB. The views of common words are few (6,100 after 1,200 articles of
+#: bench/memory.py's corpus), but every new name adds some (3-4 an article there): at 200,000
+#: the cache took about 120 MB and was still growing a worker by 2 MB per 1,000 articles
+#: after 50,000 of them (bench/memory_probe.py, README "Memory").
+CACHE_SIZE = 20_000
 
 
 def _value_test(attr: str, spec: Any) -> ViewTest | None:
