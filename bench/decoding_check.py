@@ -1,6 +1,7 @@
 """Check that the pipeline as eventwire runs it (worker/extraction/decoding.py: the parser and
 NER decoded holding the GIL, the lemmatizer with a cache; trigger_windows.py: the trigger
-ruler's Matcher on windows) gives what spaCy's own does, and time both.
+ruler's Matcher on windows; blas.py: the model's matrix products on numpy's BLAS) gives what
+spaCy's own does, and time both.
 
 For every gold file (the same as bench/parse_candidates.py) and ``--corpus N`` articles of the
 realistic news corpus (``make_corpus.py --source news``), each article is run through the
@@ -17,6 +18,7 @@ sentence start and entity) and the articles whose events differ (every field of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from datetime import date
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parse_candidates import GOLD_FILES, ROOT, read_articles
 
+from worker.extraction.blas import blis_products
 from worker.extraction.trigger_windows import WindowedMatcher
 
 
@@ -44,7 +47,8 @@ def run(
     candidates: Any, extractor: Any, articles: list[Any], windows: bool = True
 ) -> tuple[dict, dict, float]:
     """({id: annotations}, {id: event dicts}, CPU seconds) of ``articles``; ``windows=False``
-    runs the trigger ruler's Matcher on the whole doc, as spaCy's span_ruler does."""
+    runs as spaCy would: the trigger ruler's Matcher on the whole doc, as spaCy's span_ruler
+    does, and the model's matrix products in thinc's blis (worker/extraction/blas.py)."""
     ruler = extractor.nlp.get_pipe("eventwire_trigger_ruler")
     windowed = ruler.matcher
     if not windows and isinstance(windowed, WindowedMatcher):
@@ -52,8 +56,9 @@ def run(
     started = time.process_time()
     notes: dict[str, Any] = {}
     events: dict[str, Any] = {}
+    products = blis_products(extractor.nlp) if not windows else contextlib.nullcontext()
     try:
-        with extractor.nlp.memory_zone():
+        with products, extractor.nlp.memory_zone():
             for doc, article in candidates.pipe(((a.text, a) for a in articles), 16):
                 notes[article.id] = annotations(doc)
                 events[article.id] = [e.to_dict() for e in extractor._events(doc, article)]

@@ -7,6 +7,7 @@ the machine is shared, wall time would count other jobs). Model loading is exclu
 
     python bench/profile_pipeline.py --articles 200 --repeat 3
     python bench/profile_pipeline.py --articles 200 --repeat 3 --spacy-decoding
+    python bench/profile_pipeline.py --articles 200 --repeat 3 --blis  # thinc's blis products
 
 Prints one line per stage: median CPU seconds of the rounds and share of the total.
 """
@@ -28,11 +29,18 @@ from make_corpus import generate
 
 
 def profile_round(
-    extractor: Any, records: list[dict[str, str]], batch_size: int, spacy_decoding: bool = False
+    extractor: Any,
+    records: list[dict[str, str]],
+    batch_size: int,
+    spacy_decoding: bool = False,
+    blis: bool = False,
 ) -> dict[str, float]:
-    """CPU seconds of each stage over ``records``, in pipeline order."""
+    """CPU seconds of each stage over ``records``, in pipeline order; ``blis``: the model's
+    matrix products in thinc's blis, as spaCy's own (worker/extraction/blas.py)."""
+    import contextlib
     from datetime import date
 
+    from worker.extraction.blas import blis_products
     from worker.extraction.decoding import run_stages
     from worker.extraction.types import ArticleText
     from worker.language import detect_language
@@ -50,7 +58,8 @@ def profile_round(
         ArticleText(r["id"], r["text"], date.fromisoformat(r["published"])) for r in records
     ]
     timed("language detection (worker)", lambda: [detect_language(a.text) for a in articles])
-    with nlp.memory_zone():
+    products = blis_products(nlp) if blis else contextlib.nullcontext()
+    with products, nlp.memory_zone():
         docs = timed("tokenizer", lambda: [nlp.make_doc(a.text) for a in articles])
         # The components as the extractor runs them (decoding.py: the parser and NER decoded
         # holding the GIL where that is faster), or spaCy's own with --spacy-decoding.
@@ -75,7 +84,13 @@ def main() -> None:
     parser.add_argument(
         "--spacy-decoding",
         action="store_true",
-        help="run the parser and NER as spaCy does (Parser.greedy_parse), not as eventwire does",
+        help="run the parser and NER as spaCy does (Parser.greedy_parse), not as eventwire does, "
+        "and multiply in blis as spaCy does (implies --blis)",
+    )
+    parser.add_argument(
+        "--blis",
+        action="store_true",
+        help="the model's matrix products in thinc's blis, as spaCy's own, not numpy's BLAS",
     )
     args = parser.parse_args()
 
@@ -85,7 +100,13 @@ def main() -> None:
     records = generate(args.articles, args.seed, source=args.source)
     words = sum(len(r["text"].split()) for r in records)
     rounds = [
-        profile_round(extractor, records, args.batch_size, args.spacy_decoding)
+        profile_round(
+            extractor,
+            records,
+            args.batch_size,
+            args.spacy_decoding,
+            blis=args.blis or args.spacy_decoding,
+        )
         for _ in range(args.repeat)
     ]
     medians = {name: statistics.median(r[name] for r in rounds) for name in rounds[0]}
@@ -94,6 +115,7 @@ def main() -> None:
         f"{args.articles} articles, {words} words, batch size {args.batch_size}, "
         f"{args.repeat} rounds (median CPU s)"
         + (", spaCy's own decoding" if args.spacy_decoding else "")
+        + (", blis products" if args.blis or args.spacy_decoding else "")
     )
     for name, seconds in medians.items():
         print(f"  {name:32s} {seconds:7.2f} s  {100 * seconds / total:5.1f}%")

@@ -339,7 +339,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
         runs: dict[str, list[dict[str, float]]] = {"bare nlp.pipe": [], "eventwire": []}
         if args.baseline:
             runs["baseline"] = []
-        for _round in range(args.repeat):
+        for round_no in range(1, args.repeat + 1):
             runs["bare nlp.pipe"].append(run_bare_e2e(corpus, p, model, args.batch_size))
             runs["eventwire"].append(
                 run_eventwire_e2e(corpus, p, model, args.redis_url, args.batch_size)
@@ -349,6 +349,15 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
                     run_eventwire_e2e(
                         corpus, p, model, args.redis_url, args.batch_size, args.baseline
                     )
+                )
+            # Each round as it ends: on a busy machine a run takes minutes, and a round that
+            # was printed is not lost if the rest must be stopped.
+            for name, done in runs.items():
+                r = done[-1]
+                print(
+                    f"processes {p} round {round_no} {name}: {r['seconds']:.1f} s wall, "
+                    f"{r['cpu_seconds']:.1f} CPU s, load average {r['load_average']:.1f}",
+                    flush=True,
                 )
         medians = {
             name: sorted(r, key=lambda x: x["seconds"])[len(r) // 2] for name, r in runs.items()
