@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from common.incident_keys import block_key
+from tests.worker.link_events import link_event
 from worker.event_types import incident_traits
 from worker.incident_linking import (
     LINK_THRESHOLD,
@@ -27,24 +28,7 @@ MEETING = TypeTraits(symmetric_roles=True)
 
 
 def _event(ref: int, sentence: str, **kw: object) -> LinkEvent:
-    values: dict[str, object] = {
-        "ref": ref,
-        "order_key": (f"article-{ref:03d}", "0", "launch"),
-        "type": "launch",
-        "subtype": None,
-        "day": date(2023, 7, 12),
-        "precision": "day",
-        "inferred": False,
-        "agent_countries": frozenset({"PRK"}),
-        "agent_people": frozenset(),
-        "target_countries": frozenset(),
-        "target_people": frozenset(),
-        "location_country": None,
-        "weapons": frozenset(),
-        "words": content_words(sentence),
-    }
-    values.update(kw)
-    return LinkEvent(**values)  # type: ignore[arg-type]
+    return link_event(ref, sentence, date(2023, 7, 12), **kw)
 
 
 ICBM = "North Korea fired an intercontinental ballistic missile toward the East Sea on Wednesday."

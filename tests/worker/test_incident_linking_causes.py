@@ -12,13 +12,13 @@ from dataclasses import replace
 from datetime import date
 
 from models.incident_repository import BlockEvent
+from tests.worker.link_events import link_event
 from worker.incident_linking import (
     CLASS_PENALTY,
     LINK_THRESHOLD,
     LinkEvent,
     TypeTraits,
     cluster,
-    content_words,
     pair_score,
 )
 from worker.incidents import to_link_event
@@ -28,24 +28,7 @@ MEETING = TypeTraits(symmetric_roles=True)
 
 
 def _event(ref: int, sentence: str, **kw: object) -> LinkEvent:
-    values: dict[str, object] = {
-        "ref": ref,
-        "order_key": (f"article-{ref:03d}", "0", "launch"),
-        "type": "launch",
-        "subtype": None,
-        "day": date(2022, 11, 3),
-        "precision": "day",
-        "inferred": False,
-        "agent_countries": frozenset({"PRK"}),
-        "agent_people": frozenset(),
-        "target_countries": frozenset(),
-        "target_people": frozenset(),
-        "location_country": None,
-        "weapons": frozenset(),
-        "words": content_words(sentence),
-    }
-    values.update(kw)
-    return LinkEvent(**values)  # type: ignore[arg-type]
+    return link_event(ref, sentence, date(2022, 11, 3), **kw)
 
 
 def _score(a: LinkEvent, b: LinkEvent) -> float:
