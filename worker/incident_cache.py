@@ -25,9 +25,10 @@ from models.incident_repository import BlockEvent
 from models.scope_rollup import EventFacts
 from worker.incident_linking import LinkEvent, TypeTraits
 
-#: Events kept: about 3.5 kB each (its sentence, actors, content words; measured with
-#: tracemalloc on bench/link_cost.py's events), some 70 MB in all: more than the days and
-#: groups a batch reads, and the 17,500 events of bench/link_cost.py's 1,200 articles.
+#: Events kept: about 3.5 kB each by tracemalloc on bench/link_cost.py's events (its sentence,
+#: actors, content words), 4.9 kB on bench/memory.py's (bench/memory_probe.py), so 70-100 MB
+#: in all: more than the days and groups a batch reads, and the 17,500 events of
+#: bench/link_cost.py's 1,200 articles.
 MAX_EVENTS = 20_000
 
 
