@@ -396,19 +396,20 @@ def _follows_closely(earlier: Span, later: Span, between: int) -> bool:
     return later.start <= position
 
 
+def _speakers(mention: Mention) -> set[str]:
+    """The people a mention names as its agents."""
+    return {x.name for x in mention.agents if x.kind == "person"}
+
+
 def _same_person(a: Mention, b: Mention) -> bool:
     """False when both mentions name a speaking person and none is the same."""
-    people_a = {x.name for x in a.agents if x.kind == "person"}
-    people_b = {x.name for x in b.agents if x.kind == "person"}
+    people_a, people_b = _speakers(a), _speakers(b)
     return not (people_a and people_b) or bool(people_a & people_b)
 
 
 def _names_same_person(a: Mention, b: Mention) -> bool:
     """True when both mentions name one speaking person."""
-    return bool(
-        {x.name for x in a.agents if x.kind == "person"}
-        & {x.name for x in b.agents if x.kind == "person"}
-    )
+    return bool(_speakers(a) & _speakers(b))
 
 
 def _mention_of(sent: Span) -> EventMention:

@@ -19,9 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-LineKind = Literal[
-    "headline", "standfirst", "byline", "caption", "related", "boilerplate", "body"
-]
+LineKind = Literal["headline", "standfirst", "byline", "caption", "related", "boilerplate", "body"]
 #: Lines whose events are only mentions of body events (never new events).
 ECHO_KINDS = frozenset({"headline", "standfirst", "caption"})
 #: Lines that report nothing of the story itself.

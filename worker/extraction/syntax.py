@@ -54,6 +54,27 @@ def clause_verb(token: Token) -> Token:
 _IMPERSONAL_SUBJECTS = frozenset({"it", "this", "that"})
 
 
+def _reporter_does_it(verb: Token) -> bool:
+    """True when the parser hangs on the reported clause what the reporter does:
+    "Polyanskiy said the U.S. had blocked the council, accusing Washington of ..." (a
+    participle) and "Lin said it was a routine arrangement and urged other countries ..." (a
+    verb joined to a clause whose "it" is the thing talked about)."""
+    head = verb.head
+    if head.dep_ != "ccomp" or head.head.lemma_ not in vocab.REPORTING_VERBS:
+        return False
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG":
+        return True
+    return (
+        verb.dep_ == "conj"
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+        and all(
+            c.lower_ in _IMPERSONAL_SUBJECTS
+            for c in head.children
+            if c.dep_ in {"nsubj", "nsubjpass"}
+        )
+    )
+
+
 def subject_levels(verb: Token) -> list[list[Token]]:
     """Subject heads of ``verb`` and, level by level, of the clauses it hangs off.
 
@@ -61,33 +82,8 @@ def subject_levels(verb: Token) -> list[list[Token]]:
     caller takes the first level whose subjects name actors.
     """
     levels: list[list[Token]] = []
-    head = verb.head
-    if (
-        verb.dep_ == "advcl"
-        and verb.tag_ == "VBG"
-        and head.dep_ == "ccomp"
-        and head.head.lemma_ in vocab.REPORTING_VERBS
-    ):
-        # "Polyanskiy said the U.S. had blocked the council, accusing Washington of ...":
-        # the parser hangs the participle on the reported clause; the reporter does it.
-        reporters = [c for c in head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        if reporters:
-            levels.append(reporters)
-    elif (
-        verb.dep_ == "conj"
-        and head.dep_ == "ccomp"
-        and head.head.lemma_ in vocab.REPORTING_VERBS
-        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
-        and all(
-            c.lower_ in _IMPERSONAL_SUBJECTS
-            for c in head.children
-            if c.dep_ in {"nsubj", "nsubjpass"}
-        )
-    ):
-        # "Lin said it was a routine arrangement and urged other countries ...": the parser
-        # joins "urged" to the reported clause, whose "it" is the thing talked about; the
-        # reporter urges.
-        reporters = [c for c in head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if _reporter_does_it(verb):
+        reporters = [c for c in verb.head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if reporters:
             levels.append(reporters)
     current = verb

@@ -95,15 +95,17 @@ def _names_another(ent: Span, trigger: Token | None) -> bool:
     )
 
 
-#: Prepositions that put a clause's happening inside an event ("agreed at a summit").
-_SETTING_PREPS = frozenset({"at", "during"})
+#: Prepositions that put a clause's happening inside an event on its day ("agreed at a
+#: summit"); syntax's wider set of setting prepositions ("after", "amid") says nothing of
+#: the day.
+_OCCASION_PREPS = frozenset({"at", "during"})
 
 
 def _where_it_happened(trigger: Token, verb: Token) -> bool:
     """True when the noun trigger is the occasion of its clause ("leaders agreed at a summit
     in Brussels on Wednesday"): what was done there was done on the occasion's day."""
     prep = trigger.head
-    return trigger.dep_ == "pobj" and prep.lower_ in _SETTING_PREPS and prep.head.i == verb.i
+    return trigger.dep_ == "pobj" and prep.lower_ in _OCCASION_PREPS and prep.head.i == verb.i
 
 
 class ArticleDates:

@@ -54,10 +54,7 @@ def mention_from_trigger(
         # "Seoul and Washington began the drills": who holds it; "Pyongyang called the drill
         # an aggression", "North Korea fired missiles in protest at the drills" name who
         # reacts to it, not who holds it.
-        subj = syntax.subjects(verb)
-        agents, named = ctx.agents(verb)
-        for s in subj:
-            agents += [a for a in ctx.actors.actors_in(list(s.subtree)) if a not in agents]
+        agents, named = _holders(ctx, verb)
     agents += [
         a
         for a in ctx.actors.actors_in(
@@ -85,9 +82,7 @@ def mention_from_trigger(
         # "troops rehearsed repelling an attack during the exercises", "jets flew in
         # formation in a combined air drill": who acts inside a drill no one else is said to
         # hold holds it.
-        agents, named = ctx.agents(actor_verb)
-        for subject in syntax.subjects(actor_verb):
-            agents += [a for a in ctx.actors.actors_in(list(subject.subtree)) if a not in agents]
+        agents, named = _holders(ctx, actor_verb)
     partners = syntax.prep_objects(trigger, {"with", "between", "involving"})
     if verb is not trigger:
         partners += syntax.prep_objects(verb, {"with"})
@@ -110,6 +105,15 @@ def mention_from_trigger(
     mention.targets = [a for a in aimed_at if a not in mention.agents + mention.participants]
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+def _holders(ctx: ArticleContext, verb: Token) -> tuple[list[ResolvedActor], bool]:
+    """Who does ``verb``: its agents, and every actor its subjects name ("South Korean and
+    U.S. marines"), with whether a subject was named."""
+    agents, named = ctx.agents(verb)
+    for subject in syntax.subjects(verb):
+        agents += [a for a in ctx.actors.actors_in(list(subject.subtree)) if a not in agents]
+    return agents, named
 
 
 def _misread_name(trigger: Token) -> bool:
