@@ -1250,3 +1250,76 @@ def test_joint_training_and_operations_named_by_year_are_exercises(
 def test_an_operation_named_without_a_year_is_no_exercise(extract: Extract) -> None:
     text = "Israel launched an operation dubbed Rising Lion against Iran's nuclear sites on Friday."
     assert _of(extract(text), "military_exercise") == []
+
+
+# -- extractor 0.7.2: votes, appeals to both sides, bodies named again -----------------------
+
+
+def test_a_tally_is_the_vote_told_before_it_though_a_headline_tells_it_too(
+    extract: Extract,
+) -> None:
+    text = (
+        "Moscow vetoes UN resolution on arms embargo\n"
+        "UNITED NATIONS (AP) — Russia on Thursday vetoed a U.N. Security Council resolution "
+        "that would have renewed an arms embargo on Sudan.\n"
+        "The vote in the 15-member council was 12 in favour, with Russia voting against and "
+        "China and Pakistan abstaining.\n"
+        "Britain's ambassador said the veto was shameful."
+    )
+    votes = _of(extract(text), "sanctions_vote")
+    assert len(votes) == 1, [(e.sentence, e.subtype) for e in votes]
+    assert votes[0].subtype == "vetoed"
+    assert _codes(votes[0], "agent") == {"RUS"}
+    assert "IGO" not in _codes(votes[0], "target")
+
+
+def test_the_day_a_package_is_adopted_on_names_no_target(extract: Extract) -> None:
+    text = (
+        "On the same day in Brussels, EU foreign ministers formally adopted the bloc's 16th "
+        "sanctions package."
+    )
+    (vote,) = _of(extract(text), "sanctions_vote")
+    assert "BEL" not in _codes(vote, "target")
+
+
+def test_an_appeal_to_both_sides_is_aimed_at_the_storys_two_sides(extract: Extract) -> None:
+    text = (
+        "Indian and Pakistani troops exchanged fire along the Line of Control on Thursday, "
+        "India's army said.\n"
+        "Pakistan accused India of violating the ceasefire.\n"
+        "Chinese Foreign Ministry spokesperson Lin Jian urged both sides to exercise restraint."
+    )
+    statements = [e for e in _of(extract(text), "statement") if _codes(e, "agent") == {"CHN"}]
+    assert len(statements) == 1
+    assert _codes(statements[0], "target") == {"IND", "PAK"}
+
+
+def test_coordinated_nationalities_name_each_state(extract: Extract) -> None:
+    text = "Russian and Ukrainian delegations met in Istanbul on Friday for direct talks."
+    (meeting,) = _of(extract(text), "meeting")
+    assert {"RUS", "UKR"} <= _codes(meeting, "agent")
+
+
+def test_saying_the_storys_drills_are_not_aimed_at_anyone_is_a_denial(extract: Extract) -> None:
+    text = (
+        "The Philippines and Australia began joint naval drills in the South China Sea on "
+        "Monday.\n"
+        "The Philippine Department of National Defense said the drills were not directed at "
+        "any country."
+    )
+    statements = _of(extract(text), "statement")
+    assert [(e.subtype, _codes(e, "agent")) for e in statements] == [("deny", {"PHL"})]
+
+
+def test_a_body_named_again_by_its_last_word_keeps_its_state(extract: Extract) -> None:
+    text = (
+        "China's Eastern Theater Command launched drills around Taiwan on Tuesday.\n"
+        "Senior Colonel Shi Yi, a spokesperson for the command, warned Taipei against further "
+        "provocations.\n"
+        "The command described the drills as a stern warning to separatist forces."
+    )
+    statements = _of(extract(text), "statement")
+    assert len(statements) == 2
+    assert all(_codes(e, "agent") == {"CHN"} for e in statements), [
+        (e.sentence, e.actors) for e in statements
+    ]

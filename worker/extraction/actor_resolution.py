@@ -65,6 +65,9 @@ class ArticleActors:
     #: People found in the leaders/officials gazetteers: political whatever their title.
     listed_people: set[str] = field(default_factory=set)
     title_countries: dict[str, str] = field(default_factory=dict)
+    #: Bodies by the last word of their name ("Eastern Theater Command" -> "command"), so
+    #: that "the command" later in the story is that body.
+    body_heads: dict[str, ResolvedActor] = field(default_factory=dict)
     #: Acronyms the story defined ("South Korea's Joint Chiefs of Staff (JCS)") -> the actor.
     acronyms: dict[str, ResolvedActor] = field(default_factory=dict)
     last_person: ResolvedActor | None = None
@@ -309,7 +312,11 @@ class ArticleActors:
                 # "Habibollah Sayyari, the Army's deputy chief": the body the story has
                 # already given a country ("The Iranian Army launched drills").
                 for sub in child.subtree:
-                    if sub.pos_ == "PROPN" or sub.lower_ in GOVERNMENT_NOUNS:
+                    if (
+                        sub.pos_ == "PROPN"
+                        or sub.lower_ in GOVERNMENT_NOUNS
+                        or sub.lower_ in self.body_heads
+                    ):
                         country = self.title_countries.get(sub.lower_)
                         if country:
                             return country
@@ -347,8 +354,21 @@ class ArticleActors:
                 self.acronyms.setdefault(short.text, actor)
 
     def note_titles(self, sent: Span) -> None:
-        """Remember "<country> <title>" pairs of a sentence ("State Department spokesman")."""
+        """Remember "<country> <title>" pairs of a sentence ("State Department spokesman"),
+        and the bodies it names by the last word of their name ("the Eastern Theater
+        Command": "the command" is that body from now on)."""
         for token in sent:
+            found = self.entry_at(token)
+            if (
+                found is not None
+                and found[1].kind not in {"person", "country"}
+                and token.i == found[0].end - 1 > found[0].start
+                and token.pos_ in {"NOUN", "PROPN"}
+            ):
+                body = self._entry_actor(found[1])
+                self.body_heads[token.lower_] = body
+                if body.country:
+                    self.title_countries[token.lower_] = body.country
             if (token.lower_ in TITLE_WORDS or token.lower_ in GOVERNMENT_NOUNS) and (
                 token.pos_ in {"NOUN", "PROPN"}
             ):
@@ -367,6 +387,8 @@ class ArticleActors:
             actor = self._resolve_head(head)
             if actor is not None and actor not in actors:
                 actors.append(actor)
+            if actor is not None and actor.kind != "person":
+                actors += [a for a in self._coordinated_nationals(head) if a not in actors]
         if subject and actors:
             for actor in actors:
                 if actor.kind == "person":
@@ -411,6 +433,12 @@ class ArticleActors:
             if entry.kind == "person":
                 return self._person_from_entry(entry)
             return self._entry_actor(entry)
+        if (
+            token.pos_ == "NOUN"
+            and lowered in self.body_heads
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+        ):
+            return self.body_heads[lowered]  # "the command": the body named before
         if lowered in ACTOR_NOUNS or token.lemma_.lower() in ACTOR_NOUNS:
             # "Its spokesman, Lin Jian, told ...": the person named beside the title.
             for child in token.children:
@@ -435,6 +463,26 @@ class ArticleActors:
                 return self.acronyms[token.text]
             return self._named_before(token)
         return None
+
+    def _coordinated_nationals(self, token: Token) -> list[ResolvedActor]:
+        """ "Russian and Ukrainian delegations": the states of a modifier's conjuncts, each
+        with its own share of the noun (the first is what :meth:`_modified_noun` found)."""
+        out: list[ResolvedActor] = []
+        for child in token.children:
+            if child.dep_ not in {"amod", "compound"}:
+                continue
+            for conj in child.conjuncts:
+                found = self.entry_at(conj)
+                if found is None or found[1].kind != "country":
+                    continue
+                entry = found[1]
+                if token.lemma_.lower() in GOVERNMENT_NOUNS:
+                    out.append(self._entry_actor(entry))
+                else:
+                    out.append(
+                        ResolvedActor(f"{entry.name} {token.text.lower()}", entry.country, "group")
+                    )
+        return out
 
     def _named_before(self, token: Token) -> ResolvedActor | None:
         """The person a lone surname the NER missed refers to, when the story has named them

@@ -84,9 +84,9 @@ def _compatible(a: Mention, b: Mention, specs: Mapping[str, EventTypeSpec]) -> b
     if policy.mode == "always":
         return True
     if a.subtype in policy.near_subtypes or b.subtype in policy.near_subtypes:
-        # An abstention or a tally is part of the vote told beside it; a vote mentioned
-        # paragraphs later ("two months after the council voted ...") is another one.
-        return _near(a, b)
+        # An abstention or a tally is part of the vote told beside it (``_joins``); a vote
+        # mentioned paragraphs later ("two months after the council voted ...") is another.
+        return True
     if a.weapons and b.weapons and not set(a.weapons) & set(b.weapons):
         return False
     if specs[a.type].symmetric_roles and _roles_swapped(a, b):
@@ -143,12 +143,29 @@ def merge_mentions(
     groups: list[list[Mention]] = []
     for mention in mentions:
         for group in groups:
-            if all(_compatible(mention, other, specs) for other in group):
+            if _joins(mention, group, specs):
                 group.append(mention)
                 break
         else:
             groups.append([mention])
     return _fold_references(groups, specs)
+
+
+def _joins(mention: Mention, group: list[Mention], specs: Mapping[str, EventTypeSpec]) -> bool:
+    """True when ``mention`` fits every mention of ``group``, and a tally ("Thirteen members
+    voted for the text, while China abstained") sits beside one of them: the vote it counts
+    is the one told in the sentence before, whatever headline or later reference the group
+    also holds."""
+    if not all(_compatible(mention, other, specs) for other in group):
+        return False
+    near_subtypes = specs[mention.type].merge.near_subtypes
+    told = [other for other in group if other.subtype not in near_subtypes]
+    if mention.subtype in near_subtypes:
+        return any(_near(mention, other) for other in group)
+    if told:
+        return True
+    # A group of tallies only: the vote told beside them.
+    return any(_near(mention, other) for other in group)
 
 
 def _fold_references(
@@ -266,7 +283,9 @@ def _roles(
         group_participants = others
     else:
         group_participants = []
-    targets = unique_actors(best.targets + [a for m in group for a in m.targets])
+    # A tally names who voted how, not whom the vote is aimed at ("the vote in the council").
+    aimers = [m for m in group if m.subtype not in policy.near_subtypes] or group
+    targets = unique_actors(best.targets + [a for m in aimers for a in m.targets])
     participants = unique_actors([a for m in group for a in m.participants] + group_participants)
     if policy.host_agents:
         host = best.location.country if best.location else None
@@ -448,7 +467,20 @@ def build_events(
 
     events: list[ExtractedEvent] = []
     # A headline or caption is the evidence only when the story itself does not tell it.
-    bests = [max(group, key=lambda m: (not m.echo, m.score, -m.sent.start)) for group in groups]
+    # A tally ("Eleven members voted for the text") counts the vote its group tells: it is
+    # never the best evidence while the group holds the telling itself.
+    bests = [
+        max(
+            group,
+            key=lambda m: (
+                not m.echo,
+                m.subtype not in specs[m.type].merge.near_subtypes,
+                m.score,
+                -m.sent.start,
+            ),
+        )
+        for group in groups
+    ]
     links = _quote_links(bests, specs)
     lent_quotes = {j: bests[i].quote for i, j in links.items()}
     for quote_index, paraphrase_index in links.items():

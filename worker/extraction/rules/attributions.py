@@ -54,6 +54,10 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
                 # "The U.S. said it would not meet the demands": refusing for oneself is
                 # a rejection, not the report of a fact.
                 mention.subtype = "reject"
+            elif any(o.modality == "negated" and o.reference for o in reported):
+                # "The ministry said the drills were not directed at any country": what the
+                # story told, said again with a "not", is a denial, not the report of a fact.
+                mention.subtype = "deny"
             elif reported:
                 continue
         same = next(

@@ -112,6 +112,10 @@ def _aimed_phrases(carrier: Token, trigger: Token, scope: list[Token]) -> list[T
     for token in scope:
         if token.dep_ != "pobj" or token.head.lower_ not in _AGAINST_PREPS - {"over"}:
             continue
+        # "On the same day in Brussels, ministers adopted ...": "on" a day is when, and the
+        # places inside the phrase are where, never whom the sanction is aimed at.
+        if token.ent_type_ in {"DATE", "TIME"}:
+            continue
         if not any(_detour(a) for a in _path_up(token.head, top)):
             out.append(token)
     return out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -44,6 +46,9 @@ _AUDIENCE_NOUNS = frozenset(_LEXICON["audience_nouns"])
 _REASON_MARKS = frozenset(_LEXICON["reason_marks"])
 _DRAFT_NOUNS = frozenset(_LEXICON["draft_nouns"])
 _UNSPOKEN_PARTICLES: dict[str, list[str]] = _LEXICON["unspoken_particles"]
+_BOTH_SIDES_NOUNS = frozenset(_LEXICON["both_sides_nouns"])
+#: Set on a mention aimed at "both sides": :func:`finish_article` names them.
+BOTH_SIDES = "both_sides"
 
 
 def mention_from_trigger(
@@ -129,6 +134,11 @@ def mention_from_trigger(
         objects = [o for o in objects if not _audience(ctx, o)]
     targets, target_heads = _targets(ctx, trigger, objects, complements)
     targets = [t for t in targets if t not in agents]
+    both_sides = _both_sides(
+        objects + syntax.prep_objects(trigger, {"on", "upon", "to", "with"})
+    )
+    if both_sides:
+        targets = []  # whatever else the sentence names, the appeal is to the two sides
     if (
         trigger.lemma_ in _BLAMING_VERBS
         and not targets
@@ -165,7 +175,7 @@ def mention_from_trigger(
     subtype = LEMMA_SUBTYPES.get(trigger.lemma_, SUBTYPE_ALIASES.get(subtype, subtype))
     if subtype not in STATEMENT_SUBTYPES:
         subtype = NEUTRAL
-    return Mention(
+    mention = Mention(
         "statement",
         subtype,
         trigger,
@@ -175,6 +185,41 @@ def mention_from_trigger(
         quote=quote,
         agent_named=named,
     )
+    if both_sides:
+        mention.attributes[BOTH_SIDES] = True
+    return mention
+
+
+def _both_sides(heads: list[Token]) -> bool:
+    """True when a phrase is "both sides", "the two countries", "both parties": the story's
+    two sides, named elsewhere in the article."""
+    return any(
+        syntax.lemma(head) in _BOTH_SIDES_NOUNS
+        and head.tag_ == "NNS"
+        and any(c.lower_ in {"both", "two"} for c in head.children)
+        for head in heads
+    )
+
+
+def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """ "Fidan urged both sides to seize the opportunity": an appeal to both sides is aimed at
+    the two states the article's events name most often, the speaker's own left out (in a
+    story of talks between Russia and Ukraine, Russia and Ukraine)."""
+    appeals = [m for m in mentions if m.type == "statement" and m.attributes.get(BOTH_SIDES)]
+    if not appeals:
+        return
+    named: Counter[str] = Counter()
+    actors: dict[str, ResolvedActor] = {}
+    for mention in mentions:
+        for actor in (*mention.agents, *mention.targets, *mention.participants):
+            if actor.country and actor.kind != "igo":
+                named[actor.country] += 1
+                actors.setdefault(actor.country, ctx.country(actor.country))
+    for mention in appeals:
+        own = {a.country for a in mention.agents}
+        sides = [code for code, _ in named.most_common() if code not in own][:2]
+        if len(sides) == 2:
+            mention.targets = [actors[code] for code in sides]
 
 
 #: Texts a body votes on: rejecting one is a vote (a proposal or a plan is rejected by a
