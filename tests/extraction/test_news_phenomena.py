@@ -1226,7 +1226,7 @@ def test_a_standfirst_retells_the_storys_statement(extract: Extract) -> None:
         "Russia vetoed a United States-drafted resolution at the UN Security Council on Friday. "
         "Eleven members of the council voted for the text, and Guyana abstained. "
         "The draft called for an immediate ceasefire tied to a deal to free hostages. "
-        "Russia's UN Ambassador Vasily Nebenzia said the draft was \"exceptionally politicised\" "
+        'Russia\'s UN Ambassador Vasily Nebenzia said the draft was "exceptionally politicised" '
         "and accused Washington of misleading the world.\n"
     )
     [statement] = _of(extract(text), "statement")

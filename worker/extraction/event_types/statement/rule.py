@@ -134,9 +134,7 @@ def mention_from_trigger(
         objects = [o for o in objects if not _audience(ctx, o)]
     targets, target_heads = _targets(ctx, trigger, objects, complements)
     targets = [t for t in targets if t not in agents]
-    both_sides = _both_sides(
-        objects + syntax.prep_objects(trigger, {"on", "upon", "to", "with"})
-    )
+    both_sides = _both_sides(objects + syntax.prep_objects(trigger, {"on", "upon", "to", "with"}))
     if both_sides:
         targets = []  # whatever else the sentence names, the appeal is to the two sides
     if (
