@@ -1323,3 +1323,35 @@ def test_a_body_named_again_by_its_last_word_keeps_its_state(extract: Extract) -
     assert all(_codes(e, "agent") == {"CHN"} for e in statements), [
         (e.sentence, e.actors) for e in statements
     ]
+
+
+def test_a_tally_of_another_text_two_sentences_on_is_another_vote(extract: Extract) -> None:
+    text = (
+        "UNITED NATIONS (AFP) — Russia on Wednesday vetoed a Security Council resolution that "
+        "would have renewed UN sanctions on Mali for a year.\n"
+        "Thirteen of the council's 15 members voted for the text, while China abstained.\n"
+        "A rival Russian draft that would have ended the sanctions panel failed, with only "
+        "Russia voting in favour."
+    )
+    votes = _of(extract(text), "sanctions_vote")
+    assert len(votes) == 2, [(e.sentence, e.subtype) for e in votes]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An airline's president, the NER tagging nothing: a company head.
+        "Emirates president Tim Clark criticised the US planemaker, saying he was fed up with "
+        "the delays.",
+        # A leader of a human rights group: civil society, not a political speaker.
+        "Taty Almeida, a leader of the Mothers of Plaza de Mayo human rights group, condemned "
+        "the spending.",
+    ],
+)
+def test_heads_of_firms_and_rights_groups_make_no_statements(extract: Extract, text: str) -> None:
+    assert _of(extract(text), "statement") == []
+
+
+def test_a_regional_president_still_speaks(extract: Extract) -> None:
+    text = "Puntland President Said Abdullahi Deni condemned the attack on the port."
+    assert len(_of(extract(text), "statement")) == 1

@@ -17,6 +17,7 @@ from worker.extraction.gazetteer import Entry, Gazetteer
 from worker.extraction.page_structure import Dateline
 from worker.extraction.vocabulary import (
     ACTOR_NOUNS,
+    CIVIL_SOCIETY_BODIES,
     COMPANY_HEADS,
     DATELINE_RE,
     GOVERNMENT_NOUNS,
@@ -207,8 +208,22 @@ class ArticleActors:
         if any(
             t.ent_type_ == "ORG" and self.country_of(t) is None and not self._state_words(t)
             for t in phrase
-        ):
+        ) or any(self._names_a_firm(t) for t in phrase):
             self.company_titled.add(actor.name)
+
+    def _names_a_firm(self, token: Token) -> bool:
+        """True when ``token`` is a name the NER left untagged that modifies a company head
+        ("Emirates president Tim Clark"): no state, body or person the story knows."""
+        return (
+            token.pos_ == "PROPN"
+            and token.ent_type_ in {"", "ORG"}
+            and token.dep_ in {"compound", "nmod", "poss"}
+            and token.head.lower_ in COMPANY_HEADS
+            and self.country_of(token) is None
+            and token.lower_ not in TITLE_WORDS | POLITICAL_TITLES | GOVERNMENT_NOUNS
+            and token.lower_ not in self.acronyms
+            and not self._state_words(token)
+        )
 
     def _state_words(self, token: Token) -> bool:
         """True when the organisation entity around ``token`` is named by a state's words
@@ -235,6 +250,8 @@ class ArticleActors:
         words = self.person_titles.get(actor.name, set())
         if words & SPORTS_BODIES:
             return False  # "football federation president": a sports official
+        if words & CIVIL_SOCIETY_BODIES and actor.country is None:
+            return False  # "a leader of the ... human rights group": civil society
         if words & (POLITICAL_TITLES | {"people"}) and not (
             actor.name in self.company_titled and words & COMPANY_HEADS
         ):

@@ -64,6 +64,7 @@ NUCLEAR_DEVICES = words("nuclear_devices")
 ORDINAL_ADJECTIVES = words("ordinal_adjectives")
 FUTURE_TIME_MARKS = words("future_time_marks")
 SPORTS_BODIES = words("sports_bodies")
+CIVIL_SOCIETY_BODIES = words("civil_society_bodies")
 ABSENCE_VERBS = words("absence_verbs")
 PENDING_MODIFIERS = words("pending_modifiers")
 
