@@ -1355,3 +1355,34 @@ def test_heads_of_firms_and_rights_groups_make_no_statements(extract: Extract, t
 def test_a_regional_president_still_speaks(extract: Extract) -> None:
     text = "Puntland President Said Abdullahi Deni condemned the attack on the port."
     assert len(_of(extract(text), "statement")) == 1
+
+
+def test_drones_shot_down_were_launched_by_their_state_at_the_shooter(extract: Extract) -> None:
+    text = (
+        "Polish forces, backed by Dutch F-35 jets, shot down several Russian drones that "
+        "entered the country's airspace overnight."
+    )
+    events = extract(text)
+    (launch,) = _of(events, "launch")
+    assert _codes(launch, "agent") == {"RUS"}
+    assert _codes(launch, "target") == {"POL"}
+    # "backed by Dutch jets" is who stood with whom, not a statement.
+    assert _of(events, "statement") == []
+
+
+def test_supporting_a_draft_beside_a_vote_is_the_tally(extract: Extract) -> None:
+    text = (
+        "Russia, China, Pakistan and Algeria supported the draft, while the United States, "
+        "Britain and France voted against it."
+    )
+    events = extract(text)
+    assert _of(events, "statement") == []
+    assert len(_of(events, "sanctions_vote")) == 1
+
+
+def test_a_schools_president_warning_a_league_makes_no_statement(extract: Extract) -> None:
+    text = (
+        '"We will appeal, and we warn the league that this will not be forgotten," the '
+        "school's president, Marcos Vianna, told reporters."
+    )
+    assert _of(extract(text), "statement") == []

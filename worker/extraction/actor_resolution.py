@@ -23,6 +23,7 @@ from worker.extraction.vocabulary import (
     GOVERNMENT_NOUNS,
     NONPOLITICAL_ROLES,
     OFFICIAL_TITLES,
+    ORDINARY_PEOPLE,
     PERSON_PRONOUNS,
     POLITICAL_TITLES,
     POSSESSIVE_PRONOUNS,
@@ -224,6 +225,13 @@ class ArticleActors:
             and token.lower_ not in self.acronyms
             and not self._state_words(token)
         )
+
+    def is_armed_side(self, actor: ResolvedActor) -> bool:
+        """True when ``actor`` may hold a military exercise: a political actor that is no
+        group of ordinary people ("Japan residents" rehearse for earthquakes, not war)."""
+        if actor.kind == "group" and actor.name.rsplit(" ", 1)[-1].lower() in ORDINARY_PEOPLE:
+            return False
+        return self.is_political(actor)
 
     def _state_words(self, token: Token) -> bool:
         """True when the organisation entity around ``token`` is named by a state's words

@@ -82,6 +82,15 @@ def mention_from_trigger(
     ):
         return None
     mention = Mention("launch", None, trigger, sent, weapons=weapons)
+    if _shot_down(trigger):
+        # "Polish forces shot down several Russian drones": the drones' state launched them,
+        # at whoever shot them down.
+        shooters = ctx.agents(trigger)[0]
+        mention.agents = ctx.actors_under(objects)[:1]
+        mention.targets = [ctx.country(a.country) for a in shooters if a.country]
+        mention.targets = [t for t in mention.targets if t not in mention.agents]
+        mention.location = ctx.location([trigger, verb], sent)
+        return mention
     if trigger.pos_ == "VERB":
         mention.agents, mention.agent_named = ctx.agents(trigger)
         if not mention.agents:  # "its rocket was fired", "Iran's missiles were launched"
@@ -119,6 +128,13 @@ def mention_from_trigger(
         mention.attributes["count"] = counts[0].text
     mention.location = ctx.location([trigger, verb], sent)
     return mention
+
+
+def _shot_down(trigger: Token) -> bool:
+    """True for "shot down", "shooting down": an interception, told by its shooter."""
+    return trigger.lemma_ == "shoot" and any(
+        c.dep_ == "prt" and c.lower_ == "down" for c in trigger.children
+    )
 
 
 def _spacecraft(noun: Token) -> bool:

@@ -94,8 +94,8 @@ def mention_from_trigger(
     participants = [a for a in ctx.actors_under(partners, aimed) if a not in agents]
     # A samba school's "military drills" or a club's training camp: exercises are held by
     # states, their forces and alliances (the political-side test of statements).
-    agents = [a for a in agents if ctx.actors.is_political(a)]
-    participants = [a for a in participants if ctx.actors.is_political(a)]
+    agents = [a for a in agents if ctx.actors.is_armed_side(a)]
+    participants = [a for a in participants if ctx.actors.is_armed_side(a)]
     # With no side named here ("The last Zapad drills involved 200,000 troops"), the mention
     # waits for finish_article to give it the story's exercising state, or to drop it.
     mention = Mention("military_exercise", None, trigger, sent, agent_named=named)

@@ -71,6 +71,13 @@ def mention_from_trigger(
         and trigger.i < trigger.head.i
     ):
         return None  # "Speaking to reporters, Netanyahu said ...": the frame of what he said
+    if (
+        trigger.dep_ == "acl"
+        and trigger.tag_ == "VBN"
+        and label_id != NEUTRAL
+        and not any(c.dep_ in {"nsubj", "aux"} for c in trigger.children)
+    ):
+        return None  # "Polish forces, backed by Dutch jets": who stood with whom, no speech
     agents, named = ctx.agents(trigger)
     # Only political speakers make statements: a coach's or a chief executive's "warned" is
     # no world-affairs event (the gold convention).
@@ -86,6 +93,14 @@ def mention_from_trigger(
     ):
         # "the Assembly rejected two amendments": a vote, not an utterance; an ambassador
         # "rejected the text as politicised" speaks.
+        return None
+    if (
+        trigger.lemma_ in _VOTING_STANCES
+        and any(o.lemma_.lower() in _VOTED_TEXTS for o in syntax.direct_objects(trigger))
+        and any(t.lemma_.lower() in {"vote", "abstain"} for t in sent)
+    ):
+        # "Russia and China supported the draft, while nine members voted against it": a
+        # tally of the vote, not a speech.
         return None
     if any(
         s.lemma_.lower() in _VOTED_TEXTS or (s.lower_ == "it" and _text_before(s))
@@ -223,6 +238,8 @@ def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str
 #: Texts a body votes on: rejecting one is a vote (a proposal or a plan is rejected by a
 #: speaker).
 _VOTED_TEXTS = frozenset({"resolution", "draft", "text", "amendment", "motion", "bill"})
+#: Stances toward a text that, told beside a vote, are how the speaker voted.
+_VOTING_STANCES = frozenset({"support", "back", "oppose", "endorse", "favour", "favor"})
 _TEXT_VERBS = frozenset(
     "adopt veto pass approve reject block table draft submit circulate vote sponsor".split()
 )
