@@ -1386,3 +1386,47 @@ def test_a_schools_president_warning_a_league_makes_no_statement(extract: Extrac
         "school's president, Marcos Vianna, told reporters."
     )
     assert _of(extract(text), "statement") == []
+
+
+def test_judging_a_draft_speaks_of_its_drafters(extract: Extract) -> None:
+    text = (
+        "UNITED NATIONS (Reuters) - Russia and China on Friday vetoed a United States-drafted "
+        "resolution at the UN Security Council that called for a ceasefire in Gaza.\n"
+        "China's envoy Zhang Jun said the draft dodged the most central issue.\n"
+        "Algeria's ambassador, Amar Bendjama, said the text sent a message that would allow "
+        "the killing of Palestinians to continue."
+    )
+    statements = _of(extract(text), "statement")
+    assert [(_codes(e, "agent"), _codes(e, "target")) for e in statements] == [
+        ({"CHN"}, {"USA"}),
+        ({"DZA"}, {"USA"}),
+    ]
+
+
+def test_a_drafter_judging_the_vote_on_its_text_speaks_of_the_vetoer(extract: Extract) -> None:
+    text = (
+        "UNITED NATIONS, Feb 20 (Reuters) - The United States on Tuesday vetoed an "
+        "Algerian-drafted resolution that would have demanded a humanitarian ceasefire.\n"
+        "Algeria's U.N. Ambassador Amar Bendjama said a vote against the draft was an "
+        "endorsement of collective punishment."
+    )
+    events = extract(text)
+    (vote,) = _of(events, "sanctions_vote")
+    # The dateline's "UNITED NATIONS" files the story; it casts no veto.
+    assert _codes(vote, "agent") == {"USA"}
+    (statement,) = _of(events, "statement")
+    assert _codes(statement, "agent") == {"DZA"}
+    assert _codes(statement, "target") == {"USA"}
+
+
+def test_a_tally_is_not_the_story_reactions_are_aimed_at(extract: Extract) -> None:
+    text = (
+        "The council demanded that Yemen's Houthi rebels stop attacking ships in the Red Sea.\n"
+        "The resolution was adopted with 11 votes in favour, while Russia, China, Algeria and "
+        "Mozambique abstained.\n"
+        "British Defence Secretary Grant Shapps said London was ready to take action alongside "
+        "allies."
+    )
+    statements = [e for e in _of(extract(text), "statement") if _codes(e, "agent") == {"GBR"}]
+    assert len(statements) == 1
+    assert not _codes(statements[0], "target") & {"RUS", "CHN", "DZA", "MOZ"}

@@ -78,6 +78,8 @@ class ArticleActors:
     dateline_country: str | None = None
     _token_entries: dict[int, tuple[Span, Entry]] = field(default_factory=dict)
     _person_spans: dict[int, Span] = field(default_factory=dict)
+    #: Tokens of the article's datelines: a place that files the story, never an actor.
+    _datelines: set[int] = field(default_factory=set)
     #: The article's text, joined once (Doc.text and Span.text join their tokens on every call).
     text: str = field(init=False, repr=False)
 
@@ -93,6 +95,7 @@ class ArticleActors:
             if not entry.contextual and entry.form != "demonym":
                 named_countries.add(entry.country)
         datelines = self._dateline_tokens()
+        self._datelines = datelines
         shared = self._shared_names(spans, named_countries)
         for span, entry in spans:
             entry = shared.get(span.text.lower(), entry)
@@ -304,11 +307,16 @@ class ArticleActors:
                         return country
         sent_start = ent.sent.start
         titles: list[str] = []
+        body: str | None = None
         i = ent.start - 1
         while i >= sent_start and ent.start - i <= 8:
             token = self.doc[i]
             country = self.country_of(token)
-            if country:
+            if country and self._names_a_body(token):
+                # "Algeria's U.N. Ambassador": the state's envoy to the body, when a state
+                # comes before it; the body's own official ("UN envoy Pedersen") when none.
+                body = body or country
+            elif country:
                 self._remember_titles(titles, country)
                 return country
             if token.is_punct and token.text not in {"-", "’s", "'s"}:
@@ -318,6 +326,8 @@ class ArticleActors:
             if token.lower_ in TITLE_WORDS or token.pos_ in {"PROPN", "NOUN", "ADJ"}:
                 titles.append(token.lower_)
             i -= 1
+        if body is not None:
+            return body
         head = ent.root
         # The name is the appositive: "France's deputy ambassador, Nathalie Broadhurst, ...".
         if head.dep_ == "appos" and head.head.i < head.i:
@@ -353,6 +363,11 @@ class ArticleActors:
             # spokesman X" in a story filed from Tehran): the dateline supplies it.
             return self.dateline_country
         return None
+
+    def _names_a_body(self, token: Token) -> bool:
+        """True when ``token`` names an international body ("U.N.", "EU", "NATO")."""
+        found = self.entry_at(token)
+        return found is not None and found[1].kind == "igo"
 
     def _remember_titles(self, titles: list[str], country: str) -> None:
         for title in titles:
@@ -423,6 +438,8 @@ class ArticleActors:
         return actors
 
     def _resolve_head(self, token: Token) -> ResolvedActor | None:
+        if token.i in self._datelines:
+            return None  # "UNITED NATIONS, Feb 20 (Reuters) -" parsed as a subject
         lowered = token.lower_
         if token.pos_ == "PRON" or lowered in PERSON_PRONOUNS | THING_PRONOUNS:
             if lowered in PERSON_PRONOUNS:

@@ -183,11 +183,15 @@ def target_the_story(
     no such event (a coup, an election) is about the place it is filed from: reactions from
     elsewhere are aimed at the ``dateline`` state.
     """
+    # A tally ("Russia, China and Algeria abstained") names voters, not the vote's sides.
     lead = next(
         (
             m
             for m in mentions
-            if not rules[m.type].spec.speech and m.modality == "asserted" and m.agents
+            if not rules[m.type].spec.speech
+            and m.modality == "asserted"
+            and m.agents
+            and m.subtype not in rules[m.type].spec.merge.near_subtypes
         ),
         None,
     )

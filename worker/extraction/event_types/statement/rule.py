@@ -11,6 +11,7 @@ from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
 from worker.extraction.actor_resolution import ResolvedActor
+from worker.extraction.event_types.statement import voted_texts
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention
 from worker.extraction.type_folder import SPEC_FILE, read_lexicon
@@ -215,6 +216,14 @@ def _both_sides(heads: list[Token]) -> bool:
 
 
 def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str, Any]) -> None:
+    """Targets only the whole article tells: the two sides an appeal to "both sides" means
+    (:func:`_aim_at_both_sides`), and the drafters of a text a speaker judges
+    (:func:`voted_texts.aim_at_drafters`). ``notes`` is unused."""
+    _aim_at_both_sides(ctx, mentions)
+    voted_texts.aim_at_drafters(ctx, mentions)
+
+
+def _aim_at_both_sides(ctx: ArticleContext, mentions: list[Mention]) -> None:
     """ "Fidan urged both sides to seize the opportunity": an appeal to both sides is aimed at
     the two states the article's events name most often, the speaker's own left out (in a
     story of talks between Russia and Ukraine, Russia and Ukraine)."""
@@ -237,7 +246,7 @@ def finish_article(ctx: ArticleContext, mentions: list[Mention], notes: dict[str
 
 #: Texts a body votes on: rejecting one is a vote (a proposal or a plan is rejected by a
 #: speaker).
-_VOTED_TEXTS = frozenset({"resolution", "draft", "text", "amendment", "motion", "bill"})
+_VOTED_TEXTS = voted_texts.VOTED_TEXTS
 #: Stances toward a text that, told beside a vote, are how the speaker voted.
 _VOTING_STANCES = frozenset({"support", "back", "oppose", "endorse", "favour", "favor"})
 _TEXT_VERBS = frozenset(
