@@ -1430,3 +1430,11 @@ def test_a_tally_is_not_the_story_reactions_are_aimed_at(extract: Extract) -> No
     statements = [e for e in _of(extract(text), "statement") if _codes(e, "agent") == {"GBR"}]
     assert len(statements) == 1
     assert not _codes(statements[0], "target") & {"RUS", "CHN", "DZA", "MOZ"}
+
+
+def test_a_think_tank_fellow_makes_no_statement(extract: Extract) -> None:
+    text = (
+        '"The trust deficit will not vanish in one meeting," warned Ananya Rao, a fellow at a '
+        "New Delhi-based think tank."
+    )
+    assert _of(extract(text), "statement") == []

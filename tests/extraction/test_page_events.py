@@ -61,3 +61,14 @@ def test_an_event_told_only_in_a_headline_is_kept(extractor: Extractor) -> None:
     )
     launches = [e for e in _events(extractor, text, date(2022, 4, 20)) if e.type == "launch"]
     assert [e.sentence for e in launches] == ["Russia test-fires Sarmat missile"]
+
+
+def test_an_inline_read_link_reports_nothing(extractor: Extractor) -> None:
+    page = (
+        "MANILA (Inquirer) — The Philippines on Thursday protested China's plan for a nature "
+        "reserve at Scarborough Shoal.\n"
+        "READ: Marcos meets Japan PM on defense pact implementation\n"
+        "The foreign ministry said the plan violated Philippine sovereignty.\n"
+    )
+    events = _events(extractor, page, date(2025, 9, 11))
+    assert not any(e.type == "meeting" for e in events), [e.sentence for e in events]
