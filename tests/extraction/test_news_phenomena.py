@@ -1438,3 +1438,16 @@ def test_a_think_tank_fellow_makes_no_statement(extract: Extract) -> None:
         "New Delhi-based think tank."
     )
     assert _of(extract(text), "statement") == []
+
+
+def test_a_body_hung_on_the_dateline_still_casts_the_vote(extract: Extract) -> None:
+    text = (
+        "UNITED NATIONS (AP) — A divided U.N. Security Council on Friday rejected a resolution "
+        "that would have kept sanctions relief in place for Iran.\n"
+        "The vote was 4-9 with two abstentions. Russia, China, Pakistan and Algeria supported "
+        "the draft, while the United States, Britain and France voted against it."
+    )
+    votes = _of(extract(text), "sanctions_vote")
+    assert len(votes) == 1, [(e.sentence, e.subtype) for e in votes]
+    assert _codes(votes[0], "agent") == {"IGO"}
+    assert votes[0].subtype == "blocked"

@@ -439,7 +439,12 @@ class ArticleActors:
 
     def _resolve_head(self, token: Token) -> ResolvedActor | None:
         if token.i in self._datelines:
-            return None  # "UNITED NATIONS, Feb 20 (Reuters) -" parsed as a subject
+            # "UNITED NATIONS (AP) — A divided U.N. Security Council rejected ...": the
+            # dateline parsed as the subject, the real subject hung on it as an appositive.
+            for child in token.children:
+                if child.dep_ == "appos" and child.i not in self._datelines:
+                    return self._resolve_head(child)
+            return None
         lowered = token.lower_
         if token.pos_ == "PRON" or lowered in PERSON_PRONOUNS | THING_PRONOUNS:
             if lowered in PERSON_PRONOUNS:

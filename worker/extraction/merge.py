@@ -45,9 +45,12 @@ def _months_agree(a: ResolvedDate, b: ResolvedDate) -> bool:
 
 
 def _near(a: Mention, b: Mention) -> bool:
-    """True when the mentions are in the same or in consecutive sentences."""
+    """True when the mentions are in the same or in consecutive sentences, or in one
+    paragraph ("The vote was 4-9. Russia and China supported the draft, while ...")."""
     first, second = (a, b) if a.sent.start <= b.sent.start else (b, a)
-    return second.sent.start <= first.sent.end
+    if second.sent.start <= first.sent.end:
+        return True
+    return "\n" not in first.sent.doc.text[first.sent.end_char : second.sent.start_char]
 
 
 #: Sentence openings that tell another happening than the one before ("Separately, the
