@@ -1451,3 +1451,30 @@ def test_a_body_hung_on_the_dateline_still_casts_the_vote(extract: Extract) -> N
     assert len(votes) == 1, [(e.sentence, e.subtype) for e in votes]
     assert _codes(votes[0], "agent") == {"IGO"}
     assert votes[0].subtype == "blocked"
+
+
+def test_a_body_named_without_its_state_is_the_datelines(extract: Extract) -> None:
+    text = (
+        "MANILA (AP) — The Philippines and Australia began joint naval drills in the South "
+        "China Sea on Monday.\n"
+        "The Department of National Defense condemned China's warnings against the drills."
+    )
+    statements = _of(extract(text), "statement")
+    assert [_codes(e, "agent") for e in statements] == [{"PHL"}]
+
+
+def test_the_place_a_ministry_speaks_in_comes_before_the_dateline(extract: Extract) -> None:
+    text = (
+        "MOSCOW (AP) — Russia held its Victory Day parade on Red Square on Thursday.\n"
+        "In Kyiv, the Foreign Ministry condemned the parade as a cynical display."
+    )
+    statements = _of(extract(text), "statement")
+    assert [_codes(e, "agent") for e in statements] == [{"UKR"}]
+
+
+def test_adding_entities_to_a_list_is_no_speech(extract: Extract) -> None:
+    text = (
+        "WASHINGTON (Reuters) - Separately, the Commerce Department added 93 entities in "
+        "Russia, China and Turkey to its trade restriction list."
+    )
+    assert _of(extract(text), "statement") == []

@@ -21,6 +21,7 @@ from worker.extraction.vocabulary import (
     COMPANY_HEADS,
     DATELINE_RE,
     GOVERNMENT_NOUNS,
+    HOME_BODIES,
     NONPOLITICAL_ROLES,
     OFFICIAL_TITLES,
     ORDINARY_PEOPLE,
@@ -580,6 +581,18 @@ class ArticleActors:
                 self.gazetteer.country_names.get(country, country), country, "country"
             )
         return None
+
+    def home_body(self, token: Token) -> bool:
+        """True for a state body named without a state: "the Foreign Ministry", "The
+        Department of National Defense" (a determiner or a capital letter, no possessor)."""
+        return (
+            token.lemma_.lower() in HOME_BODIES
+            and token.tag_ in {"NN", "NNP"}
+            and not any(c.dep_ == "poss" for c in token.children)
+            and (
+                token.is_title or any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+            )
+        )
 
     def actors_in(
         self, tokens: list[Token] | Span, exclude: set[int] | None = None

@@ -66,6 +66,7 @@ FUTURE_TIME_MARKS = words("future_time_marks")
 SPORTS_BODIES = words("sports_bodies")
 CIVIL_SOCIETY_BODIES = words("civil_society_bodies")
 ORDINARY_PEOPLE = words("ordinary_people")
+HOME_BODIES = words("home_bodies")
 ABSENCE_VERBS = words("absence_verbs")
 PENDING_MODIFIERS = words("pending_modifiers")
 

@@ -110,6 +110,11 @@ class ArticleContext:
                     country = self.actors.country_of(place)
                     if country:
                         return [self.country(country)], True
+                # "The Department of National Defense said ..." in a story filed from Manila:
+                # wire copy names its own country's bodies without the country.
+                home = self.actors.dateline_country
+                if home and any(self.actors.home_body(t) for t in level):
+                    return [self.country(home)], True
             if own and verb.dep_ == "conj" and level == own:
                 # "North Korea has slammed the drills, and experts said ...": a coordinated
                 # clause with a subject of its own never borrows the other clause's.

@@ -37,6 +37,7 @@ SUBTYPE_ALIASES: dict[str, str] = _LEXICON["subtype_aliases"]
 LEMMA_SUBTYPES: dict[str, str] = _LEXICON["lemma_subtypes"]
 PEOPLE_NOUNS = frozenset(_LEXICON["people_nouns"])
 _NEEDS_OBJECT = frozenset(_LEXICON["needs_object"])
+_NEEDS_WORDS = frozenset(_LEXICON["needs_words"])
 _CONDITIONAL_VERBS = frozenset(_LEXICON["conditional_verbs"])
 _CONDITION_MARKS = frozenset(_LEXICON["condition_marks"])
 _THREAT_VERBS = frozenset(_LEXICON["threat_verbs"])
@@ -135,6 +136,8 @@ def mention_from_trigger(
         c.dep_ == "dobj" and c.lower_ == "what" for c in trigger.children
     ):
         return None  # "what Moscow calls its special operation": a name, not a statement
+    if trigger.lemma_ in _NEEDS_WORDS and not (quote or complements):
+        return None  # "added 93 entities to its trade restriction list"
     if trigger.lemma_ in _NEEDS_OBJECT and not (objects or complements):
         return None
     if (
