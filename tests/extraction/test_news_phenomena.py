@@ -1478,3 +1478,24 @@ def test_adding_entities_to_a_list_is_no_speech(extract: Extract) -> None:
         "Russia, China and Turkey to its trade restriction list."
     )
     assert _of(extract(text), "statement") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A habit told in the passive present.
+        "Military parades are usually staged on major anniversaries such as the founding of "
+        "the party.",
+        # A visit only being considered.
+        "Officials said a visit by the president to Beijing was being considered for later "
+        "this year.",
+        # A threat made "in the past": a habit, not one utterance.
+        "Pyongyang has threatened in the past to fire missiles over Japan.",
+        # A summit that sets a planned meeting is no more than planned itself.
+        "The ministers are expected to meet on the sidelines of the G20 summit next month.",
+    ],
+)
+def test_habits_plans_and_their_settings_are_no_events(extract: Extract, text: str) -> None:
+    assert asserted_only(extract(text)) == [], [
+        (e.type, e.trigger) for e in asserted_only(extract(text))
+    ]

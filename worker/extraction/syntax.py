@@ -340,7 +340,7 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
         ):
             return "planned"  # "Witkoff is due in Moscow later this week for talks"
     for token in chain[:2]:
-        if token.tag_ in {"VBZ", "VBP"} and any(
+        if _present(token) and any(
             c.dep_ == "advmod" and c.lower_ in HABIT_ADVERBS for c in token.children
         ):
             # "typically holds parades to mark anniversaries": a habit, as general as a
@@ -348,6 +348,14 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "capability"
         if _tally_over_a_period(token):
             return "capability"
+    if trigger.pos_ == "NOUN":
+        # "are expected to meet on the sidelines of the G20 summit next month": a gathering
+        # set beside a planned or supposed act is no more than that act.
+        setting = _setting_verb(chain)
+        if setting is not None:
+            inherited = modality(setting, stop_at=stop_at)
+            if inherited in {"planned", "hypothetical"}:
+                return inherited
     head = trigger.head
     if (
         trigger.dep_ == "nsubjpass"
@@ -357,6 +365,26 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
     ):
         return "planned"  # "Taiwan's annual Han Kuang exercises are scheduled for July"
     return "asserted"
+
+
+def _present(verb: Token) -> bool:
+    """True for a verb in the present: "holds", "hold", "are staged"."""
+    if verb.tag_ in {"VBZ", "VBP"}:
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "auxpass" and c.tag_ in {"VBZ", "VBP"} for c in verb.children
+    )
+
+
+def _setting_verb(chain: list[Token]) -> Token | None:
+    """The verb a noun's prepositional phrases hang on ("meet" for "on the sidelines of the
+    summit"), when nothing but prepositions and their objects lies between them."""
+    for token in chain[1:]:
+        if token.pos_ in {"VERB", "AUX"}:
+            return token
+        if token.dep_ not in {"prep", "pobj"}:
+            return None
+    return None
 
 
 #: Prepositions that set where or when a clause happened, never what it plans.

@@ -88,6 +88,11 @@ def mention_from_trigger(
         return None
     if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL_ADVERBS for c in trigger.children):
         return None  # "has long slammed U.S.-led drills": a habit, no one utterance
+    if any(
+        c.dep_ == "prep" and c.lower_ == "in" and any(g.lower_ == "past" for g in c.children)
+        for c in trigger.children
+    ):
+        return None  # "has threatened in the past to fire missiles": a habit too
     if (
         trigger.lemma_ in _TEXT_VERBS
         and any(o.lemma_.lower() in _VOTED_TEXTS for o in syntax.direct_objects(trigger))
