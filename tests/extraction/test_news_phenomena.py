@@ -1495,7 +1495,7 @@ def test_adding_entities_to_a_list_is_no_speech(extract: Extract) -> None:
         "The ministers are expected to meet on the sidelines of the G20 summit next month.",
     ],
 )
-def test_habits_plans_and_their_settings_are_no_events(extract: Extract, text: str) -> None:
+def test_habits_and_plans_are_no_events(extract: Extract, text: str) -> None:
     assert asserted_only(extract(text)) == [], [
         (e.type, e.trigger) for e in asserted_only(extract(text))
     ]

@@ -117,6 +117,11 @@ class ArticleMentions:
         target_the_story(out, rules, ctx.country(dateline) if dateline else None)
         target_bodies_said(out, rules, ctx)
         _date_by_the_story(out, self.dates.published)
+        # Only now, so that the story's dates are read as before: a gathering set beside a
+        # planned act takes its modality ("to meet on the sidelines of the summit next month").
+        for mention in out:
+            if mention.modality == "asserted" and not rules[mention.type].spec.speech:
+                mention.modality = syntax.setting_modality(mention.trigger) or "asserted"
         return out
 
 

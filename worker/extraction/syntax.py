@@ -348,14 +348,6 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "capability"
         if _tally_over_a_period(token):
             return "capability"
-    if trigger.pos_ == "NOUN":
-        # "are expected to meet on the sidelines of the G20 summit next month": a gathering
-        # set beside a planned or supposed act is no more than that act.
-        setting = _setting_verb(chain)
-        if setting is not None:
-            inherited = modality(setting, stop_at=stop_at)
-            if inherited in {"planned", "hypothetical"}:
-                return inherited
     head = trigger.head
     if (
         trigger.dep_ == "nsubjpass"
@@ -376,14 +368,20 @@ def _present(verb: Token) -> bool:
     )
 
 
-def _setting_verb(chain: list[Token]) -> Token | None:
-    """The verb a noun's prepositional phrases hang on ("meet" for "on the sidelines of the
-    summit"), when nothing but prepositions and their objects lies between them."""
-    for token in chain[1:]:
-        if token.pos_ in {"VERB", "AUX"}:
-            return token
-        if token.dep_ not in {"prep", "pobj"}:
+def setting_modality(trigger: Token) -> str | None:
+    """The modality of the verb an event noun's prepositional phrases hang on, when it is
+    planned or hypothetical: "are expected to meet on the sidelines of the G20 summit next
+    month" sets the summit beside a planned meeting, no more than planned itself."""
+    if trigger.pos_ != "NOUN":
+        return None
+    current = trigger
+    for _ in range(6):
+        if current.dep_ not in {"pobj", "prep"} or current.head.i == current.i:
             return None
+        current = current.head
+        if current.pos_ in {"VERB", "AUX"}:
+            found = modality(current)
+            return found if found in {"planned", "hypothetical"} else None
     return None
 
 
