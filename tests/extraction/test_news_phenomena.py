@@ -1499,3 +1499,13 @@ def test_habits_and_plans_are_no_events(extract: Extract, text: str) -> None:
     assert asserted_only(extract(text)) == [], [
         (e.type, e.trigger) for e in asserted_only(extract(text))
     ]
+
+
+def test_a_day_after_a_clock_time_dates_the_launch(extract: Extract) -> None:
+    text = (
+        "North Korea fired a ballistic missile at 6:50 a.m. Thursday (2150 GMT Wednesday), "
+        "the Joint Chiefs of Staff said."
+    )
+    (launch,) = _of(extract(text, published=date(2024, 5, 3)), "launch")
+    assert launch.date == date(2024, 5, 2)
+    assert launch.sentence == text

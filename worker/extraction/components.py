@@ -15,7 +15,7 @@ from typing import Any
 import srsly
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from worker.extraction.gazetteer import Gazetteer, load_gazetteer
@@ -90,7 +90,25 @@ def line_breaks(doc: Doc) -> Doc:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
             token.is_sent_start = True
+        elif previous.lower_ in _CLOCK_ABBREVIATIONS and _goes_on_after_a_time(token):
+            # "fired at 6:50 a.m. Thursday (2150 GMT Wednesday)": the abbreviation's period
+            # ends no sentence before the day, time zone or bracket that completes the time.
+            token.is_sent_start = False
     return doc
+
+
+#: Clock abbreviations whose period the parser takes for a sentence end.
+_CLOCK_ABBREVIATIONS = frozenset({"a.m.", "p.m."})
+_TIME_COMPLETIONS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday on local ( gmt utc est edt "
+    "pst pdt kst jst cet bst ist".split()
+)
+
+
+def _goes_on_after_a_time(token: Token) -> bool:
+    """True when ``token`` completes the time before it ("Thursday", "(2150 GMT)", "local")
+    or continues its sentence in lower case."""
+    return token.lower_ in _TIME_COMPLETIONS or token.is_lower
 
 
 def add_components(

@@ -27,7 +27,14 @@ _DATELINE_TAIL = re.compile(r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--|-)")
 
 
 def _governor(ent: Span) -> Token:
-    """The word a date hangs off, through its preposition ("acknowledged on Tuesday")."""
+    """The word a date hangs off, through its preposition ("acknowledged on Tuesday"); a day
+    right after a time is the time's ("fired at 6:50 a.m. Thursday (2150 GMT Wednesday), the
+    military said" dates the firing, however the parser hangs "Thursday")."""
+    doc = ent.doc
+    if ent.start > 0 and doc[ent.start - 1].ent_type_ == "TIME":
+        time = next((e for e in doc.ents if e.end == ent.start and e.label_ == "TIME"), None)
+        if time is not None:
+            ent = time
     head = ent.root.head
     while head.dep_ == "prep" and head.head.i != head.i:
         head = head.head
