@@ -1509,3 +1509,23 @@ def test_a_day_after_a_clock_time_dates_the_launch(extract: Extract) -> None:
     (launch,) = _of(extract(text, published=date(2024, 5, 3)), "launch")
     assert launch.date == date(2024, 5, 2)
     assert launch.sentence == text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # The parser hangs "yesterday" on the tag "the ministry said"; it dates the drills.
+        (
+            "China's military held drills around Taiwan yesterday, the defence ministry said.",
+            date(2024, 3, 14),
+        ),
+        # Inspecting a launch drill carries the drill's date.
+        (
+            "Kim Jong Un inspected a missile launch drill on March 12, KCNA reported.",
+            date(2024, 3, 12),
+        ),
+    ],
+)
+def test_dates_that_the_parser_hangs_elsewhere(extract: Extract, text: str, day: date) -> None:
+    events = asserted_only(extract(text))
+    assert events and all(e.date == day for e in events), [(e.type, e.date) for e in events]

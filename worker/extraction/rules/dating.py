@@ -41,6 +41,16 @@ def _governor(ent: Span) -> Token:
     return head
 
 
+def _before_the_tag(ent: Span, reporting: Token) -> bool:
+    """True when the date ends the reported clause, before a comma and the "the ministry
+    said" that tags it ("held drills around Taiwan yesterday, the defence ministry said"):
+    the parser hangs such a date on the reporting verb, but it dates what was reported."""
+    if reporting.i < ent.end:
+        return False
+    between = ent.doc[ent.end : reporting.i]
+    return len(between) > 0 and between[0].text == "," and ent.start > reporting.sent.start
+
+
 def past_perfect(verb: Token) -> bool:
     """True for a verb in the past perfect ("had shut"): a happening before the story's."""
     return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "'d"} for c in verb.children)
@@ -201,7 +211,11 @@ class ArticleDates:
                 attached.append((not own, resolved))
                 continue
             head = _governor(ent)
-            if head.lemma_ in REPORTING_VERBS and head.i != verb.i:
+            if (
+                head.lemma_ in REPORTING_VERBS
+                and head.i != verb.i
+                and not _before_the_tag(ent, head)
+            ):
                 continue
             loose.append((abs(ent.start - trigger.i), resolved))
         if attached:
@@ -215,7 +229,9 @@ class ArticleDates:
         replaces anything; a coarser date only fills an empty context)."""
         for ent, resolved in self.date_entities(sent):
             head = _governor(ent)
-            if head.lemma_ in REPORTING_VERBS or _names_another(ent, None):
+            if (
+                head.lemma_ in REPORTING_VERBS and not _before_the_tag(ent, head)
+            ) or _names_another(ent, None):
                 continue
             if resolved.anchored:
                 continue  # a side step ("a day earlier"): the story stays at its own day
