@@ -1529,3 +1529,12 @@ def test_a_day_after_a_clock_time_dates_the_launch(extract: Extract) -> None:
 def test_dates_that_the_parser_hangs_elsewhere(extract: Extract, text: str, day: date) -> None:
     events = asserted_only(extract(text))
     assert events and all(e.date == day for e in events), [(e.type, e.date) for e in events]
+
+
+def test_the_head_of_an_intergovernmental_agency_speaks(extract: Extract) -> None:
+    text = (
+        '"This is a historic day for Europe," European Space Agency chief Josef Aschbacher '
+        "told reporters, hailing the flight as a success."
+    )
+    (statement,) = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {"IGO"}
