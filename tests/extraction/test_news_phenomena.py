@@ -1538,3 +1538,12 @@ def test_the_head_of_an_intergovernmental_agency_speaks(extract: Extract) -> Non
     )
     (statement,) = _of(extract(text), "statement")
     assert _codes(statement, "agent") == {"IGO"}
+
+
+def test_a_speaker_going_on_without_a_subject_is_one_utterance(extract: Extract) -> None:
+    text = (
+        "Russia's deputy ambassador Dmitry Polyanskiy said Moscow agreed that the conflict "
+        "required a swift resolution, but argued that only direct talks could bring a "
+        "ceasefire."
+    )
+    assert len(_of(extract(text), "statement")) == 1

@@ -15,6 +15,19 @@ if TYPE_CHECKING:
     from worker.extraction.rules.dispatch import EventTypeRule
 
 
+def _goes_on_speaking(first: Mention, then: Mention) -> bool:
+    """True when ``then`` is the same speaker going on without a subject of its own: a verb
+    coordinated with or hung on ``first``'s ("told reporters the claim was a deception,
+    noting that ...", "said Moscow agreed ..., but argued that ..."), however the two
+    speakers were resolved."""
+    trigger = then.trigger
+    return (
+        trigger.head.i == first.trigger.i
+        and trigger.dep_ in {"conj", "advcl"}
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in trigger.children)
+    )
+
+
 def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> list[Mention]:
     """Fold a sentence's statement triggers that share a speaker into one statement (one
     utterance), and its mentions of one other type into one mention.
@@ -66,7 +79,7 @@ def drop_attributions(found: list[Mention], rules: dict[str, EventTypeRule]) -> 
                 for k in kept
                 if k.type == mention.type
                 and mention.type in speech
-                and k.agents == mention.agents
+                and (k.agents == mention.agents or _goes_on_speaking(k, mention))
                 # "did not condemn ... but urged": a negated act is not the one made.
                 and k.modality == mention.modality
             ),
