@@ -1547,3 +1547,18 @@ def test_a_speaker_going_on_without_a_subject_is_one_utterance(extract: Extract)
         "ceasefire."
     )
     assert len(_of(extract(text), "statement")) == 1
+
+
+def test_a_launch_the_parser_reads_as_was_plus_adjective(extract: Extract) -> None:
+    text = "The Agni-Prime missile was last test-launched on April 3 from Abdul Kalam island."
+    (launch,) = _of(extract(text), "launch")
+    assert _codes(launch, "agent") == {"IND"}
+
+
+def test_an_operation_named_with_a_lettered_year_is_an_exercise(extract: Extract) -> None:
+    text = (
+        "The Chinese military launched operations called Strait Thunder-2025A around Taiwan "
+        "on Tuesday."
+    )
+    (exercise,) = _of(extract(text), "military_exercise")
+    assert _codes(exercise, "agent") == {"CHN"}

@@ -45,6 +45,10 @@ def mention_from_trigger(
         objects = syntax.direct_objects(trigger) or [
             c for c in trigger.children if c.dep_ == "nsubjpass"
         ]
+        if not objects and trigger.dep_ == "acomp" and trigger.tag_ == "VBN":
+            # "The Agni-Prime missile was last test-launched on April 3": a passive the
+            # parser reads as "was" + adjective, its subject on "was".
+            objects = [c for c in trigger.head.children if c.dep_ == "nsubj"]
         if trigger.lemma_ == "fire":
             objects += syntax.prep_objects(trigger, {"off"})
         if trigger.lemma_ in _RISING_VERBS:
