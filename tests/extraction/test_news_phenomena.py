@@ -1562,3 +1562,17 @@ def test_an_operation_named_with_a_lettered_year_is_an_exercise(extract: Extract
     )
     (exercise,) = _of(extract(text), "military_exercise")
     assert _codes(exercise, "agent") == {"CHN"}
+
+
+def test_a_countrys_team_on_a_sports_page_makes_no_statement(extract: Extract) -> None:
+    text = (
+        "Senegal celebrated their Afcon title with a trophy parade through Dakar on Monday, a "
+        "day after beating Egypt on penalties in the final.\n"
+        "The team's coach said the title belonged to the fans, and the squad thanked the "
+        "supporters who filled the stadium.\n"
+        "President Macky Sall congratulated the players on their historic win."
+    )
+    statements = _of(extract(text), "statement")
+    # The president's congratulations are a political speaker's; the team's are not.
+    assert [_codes(e, "agent") for e in statements] == [{"SEN"}]
+    assert all(e.sentence.startswith("President Macky Sall") for e in statements)

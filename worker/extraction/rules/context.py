@@ -22,7 +22,9 @@ from worker.extraction.rules.mention import unique_actors
 from worker.extraction.types import Location
 from worker.extraction.vocabulary import (
     GOVERNMENT_NOUNS,
+    MILITARY_WORDS,
     POSSESSIVE_PRONOUNS,
+    SPORTS_PAGE_WORDS,
     STATIVE_PASSIVES,
     WEAPON_NAME_RE,
 )
@@ -34,6 +36,10 @@ def _prefix_patterns(prefixes: tuple[str, ...]) -> list[re.Pattern[str]]:
     return [re.compile(rf"\b({re.escape(p)}[\w-]*)", re.IGNORECASE) for p in prefixes]
 
 
+#: Sports words a page must use, at least, to read as a sports page.
+_SPORTS_PAGE_MIN = 4
+
+
 class ArticleContext:
     """The parsed article, its gazetteer and its actors, with the lookups the rules share."""
 
@@ -42,6 +48,7 @@ class ArticleContext:
         self.gazetteer = gazetteer
         self.actors = ArticleActors(doc, gazetteer, page_dateline=dateline)
         self.text = self.actors.text
+        self._sports_page: bool | None = None
         # Span.ents walks every entity of the Doc on each call; the rules ask per sentence
         # many times, so index the entities by sentence once.
         self._ents_by_sent: dict[int, list[Span]] = {}
@@ -51,6 +58,18 @@ class ArticleContext:
         for ent in doc.ents:
             start = sent_starts[bisect_right(sent_starts, ent.start) - 1]
             self._ents_by_sent[start].append(ent)
+
+    @property
+    def sports_page(self) -> bool:
+        """True when the article reads as a sports page: sports words at least four times and
+        more often than military and government words (read once per article)."""
+        if self._sports_page is None:
+            sports = sum(1 for t in self.doc if t.lower_ in SPORTS_PAGE_WORDS)
+            state = sum(
+                1 for t in self.doc if t.lower_ in MILITARY_WORDS or t.lower_ in GOVERNMENT_NOUNS
+            )
+            self._sports_page = sports >= _SPORTS_PAGE_MIN and sports > state
+        return self._sports_page
 
     def text_of(self, span: Span) -> str:
         """``span.text``, sliced from the article's text."""

@@ -81,6 +81,8 @@ def mention_from_trigger(
     ):
         return None  # "Polish forces, backed by Dutch jets": who stood with whom, no speech
     agents, named = ctx.agents(trigger)
+    if ctx.sports_page and _teams_speak(trigger):
+        return None  # "Ivory Coast celebrate Afcon triumph": a country's team, not its state
     # Only political speakers make statements: a coach's or a chief executive's "warned" is
     # no world-affairs event (the gold convention).
     agents = [a for a in agents if ctx.actors.is_political(a)]
@@ -210,6 +212,18 @@ def mention_from_trigger(
     if both_sides:
         mention.attributes[BOTH_SIDES] = True
     return mention
+
+
+def _teams_speak(trigger: Token) -> bool:
+    """True when the speaker is named by a bare place name ("Ivory Coast", "Morocco"), with
+    no title or body beside it: on a sports page, that is a team."""
+    subjects = syntax.subjects(trigger)
+    return bool(subjects) and all(
+        s.pos_ == "PROPN"
+        and s.ent_type_ in {"GPE", "LOC", "NORP", ""}
+        and not any(c.dep_ in {"compound", "amod", "poss"} and c.pos_ == "NOUN" for c in s.children)
+        for s in subjects
+    )
 
 
 def _both_sides(heads: list[Token]) -> bool:
