@@ -11,7 +11,8 @@ It creates the database ``eventwire_scale`` next to the one in ``--admin-url`` (
 and agent/target/participant links in SQL (``INSERT ... SELECT generate_series``: no Python
 round trips, about two minutes for 1M events; the links and agent-target pairs carry the
 copies of event and actor columns that models.repository.replace_events writes; the incident
-rollup, ``event_country`` and the scope rollup come from their rebuilds), runs
+rollup, ``event_country`` and the scope rollup, after the words of the actors' names,
+come from their rebuilds), runs
 VACUUM ANALYZE, then times every query the dashboard pages run, with the default filter and
 with typical ones (``--scenario``, repeatable, picks some; ``--page`` likewise). It prints a
 table and writes ``bench/results/dashboard_scale.json``. The database is dropped at the end
@@ -111,6 +112,17 @@ def _event_countries(conn: Connection) -> None:
     with Session(bind=conn) as session:
         rebuild(session)
         session.flush()
+
+
+def _actor_words(conn: Connection) -> None:
+    """The words of the actors' names (migration 0015), as models.repository writes them with
+    each new actor: the scope rollup's word scopes are counted from them."""
+    from models.actor_words import name_words
+
+    actors = conn.execute(text("SELECT id, name FROM actor")).all()
+    words = [{"w": w, "a": i} for i, name in actors for w in sorted(name_words(name))]
+    if words:
+        conn.execute(text("INSERT INTO actor_word (word, actor_id) VALUES (:w, :a)"), words)
 
 
 def _scope_rollup(conn: Connection) -> None:
@@ -260,9 +272,10 @@ def _steps(events: int) -> list[tuple[str, str | Callable[[Connection], None]]]:
             JOIN event_actor t ON t.event_id = a.event_id AND t.role = 'target'
             WHERE a.role = 'agent'""",
         ),
+        ("actor words", _actor_words),
         ("incident rollup", _rollup),
         ("event countries", _event_countries),
-        # After event_country, which it reads.
+        # After event_country and actor_word, which it reads.
         ("scope rollup", _scope_rollup),
         # VACUUM too: it sets the visibility map, so index-only scans are index-only, as on a
         # database autovacuum has seen (ANALYZE alone leaves every row a heap fetch).
@@ -308,8 +321,8 @@ def fill(engine: Engine, events: int) -> dict[str, float]:
 
 #: Tables copied to SQLite, parents first (what the pages read; mentions are not generated).
 COPIED_TABLES = (
-    "article", "actor", "event", "incident", "event_actor", "event_pair", "incident_facet",
-    "incident_count", "event_country", "scope_count",
+    "article", "actor", "actor_word", "event", "incident", "event_actor", "event_pair",
+    "incident_facet", "incident_count", "event_country", "scope_count",
 )  # fmt: skip
 
 

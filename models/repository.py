@@ -25,6 +25,7 @@ from common.batching import batched
 from common.dates import event_day
 from common.incident_keys import block_key
 from models import scope_rollup
+from models.actor_words import name_words
 from models.records import (
     ActorRecord,
     AddResult,
@@ -35,6 +36,7 @@ from models.records import (
 )
 from models.tables import (
     Actor,
+    ActorWord,
     Article,
     ArticleStatus,
     Event,
@@ -70,6 +72,7 @@ IN_CHUNK = 1000
 
 _article: Table = SQLModel.metadata.tables[Article.__tablename__]
 _actor: Table = SQLModel.metadata.tables[Actor.__tablename__]
+_actor_word: Table = SQLModel.metadata.tables[ActorWord.__tablename__]
 _event: Table = SQLModel.metadata.tables[Event.__tablename__]
 _link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
@@ -378,11 +381,12 @@ def actor_key(actor: ActorRecord) -> str:
 
 def _upsert_actors(
     session: Session, actors: Iterable[ActorRecord]
-) -> dict[str, tuple[int, str | None]]:
-    """Insert the actors not stored yet; return ``{key: (id, stored country)}`` for all of them.
+) -> dict[str, tuple[int, str | None, frozenset[str]]]:
+    """Insert the actors not stored yet, with the words of their names (``actor_word``);
+    return ``{key: (id, stored country, words)}`` for all of them.
 
     The stored country is the one of whoever inserted the actor first, which is what the
-    links copy into ``event_actor.actor_country``.
+    links copy into ``event_actor.actor_country``; the words are those of the stored name.
     """
     by_key: dict[str, ActorRecord] = {}
     for actor in actors:
@@ -404,12 +408,21 @@ def _upsert_actors(
     stmt = _insert(session, _actor).on_conflict_do_nothing(index_elements=["key"])
     for row_chunk in batched(rows, IN_CHUNK):
         session.execute(stmt, list(row_chunk))
-    ids: dict[str, tuple[int, str | None]] = {}
+    ids: dict[str, tuple[int, str | None, frozenset[str]]] = {}
+    a = _actor.c
     for key_chunk in batched(keys, IN_CHUNK):
-        found = session.execute(
-            select(_actor.c.key, _actor.c.id, _actor.c.country).where(_actor.c.key.in_(key_chunk))
-        )
-        ids.update({r.key: (int(r.id), r.country) for r in found})
+        found = session.execute(select(a.key, a.id, a.country, a.name).where(a.key.in_(key_chunk)))
+        ids.update({r.key: (int(r.id), r.country, name_words(r.name)) for r in found})
+    # The words of every actor of the batch, stored ones too (a few rows per article, each
+    # kept once by the key): an actor inserted by a concurrent transaction gets them either way.
+    words = [
+        {"word": w, "actor_id": actor_id}
+        for actor_id, _, names in sorted(ids.values())
+        for w in sorted(names)
+    ]
+    stmt = _insert(session, _actor_word).on_conflict_do_nothing(index_elements=["word", "actor_id"])
+    for word_chunk in batched(words, IN_CHUNK):
+        session.execute(stmt, list(word_chunk))
     return ids
 
 
@@ -590,7 +603,7 @@ def replace_events(
     for event_id, (aid, record) in zip(event_ids, pairs):
         day = event_day(record.event_date, published[aid])
         for actor in record.actors:
-            actor_id, actor_country = actor_ids[actor_key(actor)]
+            actor_id, actor_country, _ = actor_ids[actor_key(actor)]
             links[(event_id, actor_id, actor.role)] = {
                 "event_id": event_id,
                 "actor_id": actor_id,
@@ -651,8 +664,10 @@ def replace_events(
         event_id: scope_rollup.EventFacts(record.type, record.modality)
         for event_id, (_, record) in zip(event_ids, pairs)
     }
+    words = {actor_id: names for actor_id, _, names in actor_ids.values()}
     for link in link_rows:
         facts[link["event_id"]].actors.add(link["actor_id"])
+        facts[link["event_id"]].words.update(words[link["actor_id"]])
     for pair in pair_rows:
         facts[pair["event_id"]].pairs.add((pair["agent_id"], pair["target_id"]))
     for event_id, country in country_rows:

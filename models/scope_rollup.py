@@ -1,9 +1,10 @@
 """Maintain the scope rollup (``models.scope_tables.ScopeCount``) in the caller's transaction.
 
 What an event or an incident adds to the counters is computed here in Python, from its
-*facts* (type, modality, incident, the countries it involves, its actors and agent-target
-pairs), for the few events a transaction changes; :func:`rows_query` computes the same
-counters in SQL for :func:`rebuild` and :func:`mismatches` (tests compare the two).
+*facts* (type, modality, incident, the countries it involves, its actors, the words of their
+names and its agent-target pairs), for the few events a transaction changes;
+:func:`rows_query` computes the same counters in SQL for :func:`rebuild` and
+:func:`mismatches` (tests compare the two).
 
 Unlike ``incident_facet``, no per-incident rows are stored (on a million events they would be
 twelve million): a writer takes a :func:`snapshot` of what the events and incidents it is
@@ -43,6 +44,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     text,
     union_all,
@@ -51,8 +53,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from common.batching import batched
+from models.actor_words import WORD_SCOPE, word_scope
 from models.incident_rollup import MODALITY_BITS, OTHER_BIT, modality_bit
-from models.scope_tables import ScopeCount
+from models.scope_tables import ActorWord, ScopeCount
 from models.tables import Event, EventActorLink, EventCountry, EventPair
 
 IN_CHUNK = 1000
@@ -62,6 +65,7 @@ _link: Table = SQLModel.metadata.tables[EventActorLink.__tablename__]
 _pair: Table = SQLModel.metadata.tables[EventPair.__tablename__]
 _country: Table = SQLModel.metadata.tables[EventCountry.__tablename__]
 _count: Table = SQLModel.metadata.tables[ScopeCount.__tablename__]
+_word: Table = SQLModel.metadata.tables[ActorWord.__tablename__]
 
 #: unit, scope, facet, key, target_id, type, mask
 CountKey = tuple[str, str, str, str, int, str, int]
@@ -78,6 +82,8 @@ class EventFacts:
     countries: set[str] = field(default_factory=set)
     actors: set[int] = field(default_factory=set)
     pairs: set[tuple[int, int]] = field(default_factory=set)
+    #: The words of its actors' names (``models.actor_words``; ``actor_word`` rows).
+    words: set[str] = field(default_factory=set)
     #: Its day (``event.day``; for the incident rollup's first days).
     day: date | None = None
 
@@ -87,6 +93,19 @@ class EventFacts:
         both += [("country", c, 0) for c in sorted(self.countries)]
         pairs = [("pair", str(a), t) for a, t in sorted(self.pairs) if a != t]
         return both, pairs
+
+    def scopes(self) -> list[str]:
+        """The scopes it counts in besides ``''``: its countries and its words (``#kim``)."""
+        return sorted(self.countries) + [word_scope(w) for w in sorted(self.words)]
+
+
+#: The item every event of a word scope has: facet ``all`` (the scope's events themselves;
+#: a country scope's are its key ``country`` = scope).
+_ALL = [("all", "", 0)]
+
+
+def _scope_items(scope: str, items: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    return items + _ALL if scope.startswith(WORD_SCOPE) else items
 
 
 def _bit(modality: str) -> int:
@@ -101,8 +120,8 @@ def event_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
         both, pairs = f.items()
         for facet, key, target in both:
             out[("event", "", facet, key, target, f.type, bit)] += 1
-        for scope in f.countries:
-            for facet, key, target in both + pairs:
+        for scope in f.scopes():
+            for facet, key, target in _scope_items(scope, both + pairs):
                 out[("event", scope, facet, key, target, f.type, bit)] += 1
     return out
 
@@ -116,8 +135,8 @@ def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
             continue
         bit = _bit(f.modality)
         both, pairs = f.items()
-        for scope in f.countries:
-            for facet, key, target in both + pairs:
+        for scope in f.scopes():
+            for facet, key, target in _scope_items(scope, both + pairs):
                 k = (f.incident_id, scope, facet, key, target, f.type)
                 masks[k] = masks.get(k, 0) | bit
     out: Counter[CountKey] = Counter()
@@ -128,8 +147,8 @@ def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
 
 def facts_of(conn: Connection, column: str, values: Iterable[int | None]) -> list[EventFacts]:
     """The facts of the events whose ``column`` (``id``, ``article_id`` or ``incident_id``)
-    is one of ``values``, read from ``event``, ``event_country``, ``event_actor`` and
-    ``event_pair``."""
+    is one of ``values``, read from ``event``, ``event_country``, ``event_actor`` (with
+    ``actor_word``) and ``event_pair``."""
     return list(facts_by_event(conn, column, values).values())
 
 
@@ -189,22 +208,29 @@ def facts_by_event(
                     day = date.fromisoformat(day)
                 found[int(event_id)] = EventFacts(type_, modality, incident_id, day=day)
         for chunk in batched(sorted(found), chunk_size):
-            # One round trip: each event's countries, actors and pairs, told apart by kind.
+            # One round trip: each event's countries, actors, their words and pairs, told
+            # apart by kind.
             where, params = _among(postgres, "event_id", chunk)
             cursor.execute(
                 "SELECT event_id, 'c', country, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER) "
                 f"FROM event_country WHERE {where} "
                 f"UNION ALL SELECT event_id, 'a', NULL, actor_id, NULL FROM event_actor "
                 f"WHERE {where} UNION ALL SELECT event_id, 'p', NULL, agent_id, target_id "
-                f"FROM event_pair WHERE {where}",
-                params * 3,
+                f"FROM event_pair WHERE {where} "
+                "UNION ALL SELECT DISTINCT l.event_id, 'w', w.word, CAST(NULL AS INTEGER), "
+                "CAST(NULL AS INTEGER) "
+                "FROM event_actor l JOIN actor_word w ON w.actor_id = l.actor_id "
+                f"WHERE l.{where}",
+                params * 4,
             )
-            for event_id, kind, country, a, b in cursor.fetchall():
+            for event_id, kind, text_, a, b in cursor.fetchall():
                 f = found[int(event_id)]
                 if kind == "c":
-                    f.countries.add(country)
+                    f.countries.add(text_)
                 elif kind == "a":
                     f.actors.add(int(a))
+                elif kind == "w":
+                    f.words.add(text_)
                 else:
                     f.pairs.add((int(a), int(b)))
     finally:
@@ -278,8 +304,9 @@ def apply(conn: Connection, deltas: Counter[CountKey]) -> None:
 
 
 def _items() -> Any:
-    """``event_id, facet, key, target_id``: each event's actors, countries and pairs, once."""
-    ec, ln, pr = _country.c, _link.c, _pair.c
+    """``event_id, facet, key, target_id``: each event's actors, countries and pairs, once,
+    and the item ``all`` of every event (counted in word scopes only)."""
+    ec, ln, pr, ev = _country.c, _link.c, _pair.c, _event.c
     zero = literal(0, Integer).label("target_id")
     return union_all(
         # An actor in two roles of one event: one item.
@@ -288,29 +315,53 @@ def _items() -> Any:
         select(ec.event_id, literal("country", String), ec.country, zero),
         select(pr.event_id, literal("pair", String), cast(pr.agent_id, String), pr.target_id)
         .where(pr.agent_id != pr.target_id),
+        select(ev.id, literal("all", String), literal("", String), zero),
     ).subquery("items")  # fmt: skip
 
 
-def rows_query() -> Any:
-    """Every counter (``COLUMNS`` and ``n``) as the base tables define it, n > 0."""
+def _scopes(scopes: str) -> Any:
+    """``event_id, scope``: each event's countries and the words of its actors' names
+    (``#kim``), once each; ``scopes`` ``countries`` or ``words`` for either alone."""
+    ln, wd = _link.c, _word.c
+    countries = select(_country.c.event_id, _country.c.country.label("scope"))
+    words = select(ln.event_id, (literal(word_scope(""), String) + wd.word).label("scope"))
+    words = words.select_from(_link.join(_word, wd.actor_id == ln.actor_id)).distinct()
+    parts = {"all": [countries, words], "countries": [countries], "words": [words]}[scopes]
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("scopes")
+
+
+def rows_query(*, scopes: str = "all") -> Any:
+    """Every counter (``COLUMNS`` and ``n``) as the base tables define it, n > 0.
+
+    ``scopes="countries"``: those of the country scopes and ``''`` alone (migration 0012's
+    backfill, before ``actor_word``); ``"words"``: those of the word scopes alone (0015's).
+    """
+    if scopes not in ("all", "countries", "words"):
+        raise ValueError(f"scopes must be 'all', 'countries' or 'words', not {scopes!r}")
     items = _items()
-    i, ec, ev = items.c, _country.c, _event.c
+    in_scopes = _scopes(scopes)
+    i, ec, ev = items.c, in_scopes.c, _event.c
     keys = (i.facet, i.key, i.target_id, ev.type)
-    in_scope = items.join(_country, ec.event_id == i.event_id).join(_event, ev.id == i.event_id)
-    scoped = select(ec.country.label("scope"), *keys, modality_bit(ev.modality).label("mask"))
+    in_scope = items.join(in_scopes, ec.event_id == i.event_id).join(_event, ev.id == i.event_id)
+    # The item ``all`` in word scopes only.
+    kept = or_(i.facet != "all", ec.scope.startswith(WORD_SCOPE, autoescape=True))
+    scoped = select(ec.scope.label("scope"), *keys, modality_bit(ev.modality).label("mask"))
+    scoped = scoped.select_from(in_scope).where(kept)
     plain = select(literal("", String), *keys, modality_bit(ev.modality))
-    plain = plain.select_from(items.join(_event, ev.id == i.event_id)).where(i.facet != "pair")
-    reports = union_all(scoped.select_from(in_scope), plain).subquery("reports")
+    plain = plain.select_from(items.join(_event, ev.id == i.event_id))
+    plain = plain.where(i.facet.not_in(["pair", "all"]))
+    parts = [scoped] + ([plain] if scopes != "words" else [])
+    reports = union_all(*parts).subquery("reports")
     r = reports.c
     by_event = select(literal("event", String).label("unit"), *r, func.count().label("n"))
     by_event = by_event.group_by(*r)
     # Incidents: one mask per (incident, scope, key, type), the OR of its events' bits there.
     mask = cast(func.sum(distinct(modality_bit(ev.modality))), Integer).label("mask")
     per_incident = (
-        select(ev.incident_id, ec.country.label("scope"), *keys, mask)
+        select(ev.incident_id, ec.scope.label("scope"), *keys, mask)
         .select_from(in_scope)
-        .where(ev.incident_id.is_not(None))
-        .group_by(ev.incident_id, ec.country, *keys)
+        .where(ev.incident_id.is_not(None), kept)
+        .group_by(ev.incident_id, ec.scope, *keys)
         .subquery("per_incident")
     )
     p = per_incident.c
@@ -319,17 +370,24 @@ def rows_query() -> Any:
     return union_all(by_event, by_incident)
 
 
-def rebuild(session: Session) -> None:
-    """Recompute the whole rollup from ``event``, ``event_country``, ``event_actor`` and
-    ``event_pair``."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Millions of rows: TRUNCATE frees their space at once (DELETE leaves it for VACUUM).
-        session.execute(text("TRUNCATE scope_count"))
-    else:
-        session.execute(delete(_count))
+def rebuild(session: Session, *, scopes: str = "all") -> None:
+    """Recompute the whole rollup from ``event``, ``event_country``, ``event_actor`` (with
+    ``actor_word``) and ``event_pair``.
+
+    ``scopes="words"`` adds the counters of the word scopes alone, to a rollup that has none
+    (migration 0015); ``"countries"`` recomputes it without them (0012, before
+    ``actor_word``).
+    """
+    if scopes != "words":
+        if session.get_bind().dialect.name == "postgresql":
+            # Millions of rows: TRUNCATE frees their space at once (DELETE leaves it for
+            # VACUUM).
+            session.execute(text("TRUNCATE scope_count"))
+        else:
+            session.execute(delete(_count))
     # In key order: a page's range of counters is then on consecutive pages of the table
     # (on PostgreSQL, a country's 240,000 pair counters read from 2,000 pages, not 20,000).
-    rows = rows_query().subquery("computed")
+    rows = rows_query(scopes=scopes).subquery("computed")
     ordered = select(*rows.c).order_by(*(rows.c[c] for c in COLUMNS))
     session.execute(insert(_count).from_select([*COLUMNS, "n"], ordered))
 

@@ -29,6 +29,7 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
 from common.dates import event_day
+from models.actor_words import name_words
 
 # The feed tables live in their own module; importing them here puts them on the same
 # metadata wherever the schema is loaded (migrations, tests, the repository).
@@ -40,7 +41,7 @@ from models.incident_tables import (  # noqa: F401
     LinkRules,
 )
 from models.rollup_tables import IncidentCount, IncidentFacet  # noqa: F401
-from models.scope_tables import ScopeCount  # noqa: F401
+from models.scope_tables import ActorWord, ScopeCount  # noqa: F401
 from models.statuses import ArticleStatus
 
 
@@ -438,6 +439,14 @@ WHERE NOT EXISTS (SELECT 1 FROM event_country x WHERE x.event_id = e.id
 def _add_countries(_mapper: Any, connection: Connection, target: Any) -> None:
     event_id = target.id if isinstance(target, Event) else target.event_id
     connection.execute(text(_INSERT_COUNTRIES_SQL), {"event_id": event_id})
+
+
+@sa_event.listens_for(Actor, "after_insert")
+def _add_words(_mapper: Any, connection: Connection, target: Actor) -> None:
+    # The words of its name (models.scope_tables.ActorWord), as models.repository writes them.
+    rows = [{"word": w, "actor_id": target.id} for w in sorted(name_words(target.name))]
+    if rows:
+        connection.execute(ActorWord.__table__.insert(), rows)  # type: ignore[attr-defined]
 
 
 # The scope rollup (models.scope_rollup) of ORM inserts: what the events and incidents a

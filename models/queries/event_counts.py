@@ -3,12 +3,13 @@ values the filter widgets offer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from models.queries import rollup
+from models.queries import rollup, scope_counts
 from models.queries._core import (
     actor,
     article,
@@ -72,8 +73,9 @@ def _incident_counts_over_time(session: Session, filt: EventFilter, bucket: str)
 def event_type_counts(session: Session, *, filt: EventFilter | None = None) -> dict[str, int]:
     """Return ``{event type: number of filtered events}`` (or of incidents, with
     ``filt.count_incidents``), most frequent first."""
-    if (from_rollup := rollup.type_counts(session, filt)) is not None:
-        return from_rollup
+    for counted_in_advance in (rollup.type_counts, scope_counts.type_counts):
+        if (found := counted_in_advance(session, filt)) is not None:
+            return found
     events, conds = matching_events(filt)
     if filt is not None and filt.count_incidents:
         per = incidents_per(events, [events.c.type], events.c.incident_id, conds).subquery()
@@ -90,6 +92,10 @@ def count_events(session: Session, *, filt: EventFilter | None = None) -> int:
 
     Always events, whatever ``filt.count_incidents`` says: see :func:`count_incidents`.
     """
+    if filt is not None and filt.actor:
+        reports = replace(filt, count_incidents=False)
+        if (found := scope_counts.total(session, reports)) is not None:
+            return found
     events, conds = matching_events(filt, counting=True)
     stmt = select(func.count()).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
@@ -99,6 +105,10 @@ def count_incidents(session: Session, *, filt: EventFilter | None = None) -> int
     """Return how many incidents have a matching event (distinct ``incident_id``)."""
     if (from_rollup := rollup.count_incidents(session, filt)) is not None:
         return from_rollup
+    if filt is not None and filt.actor:
+        incidents = replace(filt, count_incidents=True)
+        if (found := scope_counts.total(session, incidents)) is not None:
+            return found
     events, conds = matching_events(filt, counting=True)
     stmt = select(func.count(distinct(events.c.incident_id))).select_from(events).where(*conds)
     return int(session.connection().execute(stmt).scalar_one())
@@ -115,9 +125,11 @@ def overview_kpis(session: Session, *, filt: EventFilter | None = None) -> Kpis:
     ).one()
     many = filt is not None and filt.count_incidents
     events = (count_incidents if many else count_events)(session, filt=filt)
-    actors = conn.execute(
-        select(func.count()).select_from(actor).where(_has_matching_link(session, filt, events))
-    ).scalar_one()
+    actors = scope_counts.actor_total(session, filt)
+    if actors is None:
+        actors = conn.execute(
+            select(func.count()).select_from(actor).where(_has_matching_link(session, filt, events))
+        ).scalar_one()
     return Kpis(int(articles), int(articles_done), events, int(actors), last_update)
 
 

@@ -254,11 +254,12 @@ class EventFilter:
         columns of 120,000 links (``actor=kim``) cost twice a sort of the ids alone.
         ``event_fields=False`` leaves out the set of the event fields. Every table is
         an alias, so that no set is correlated with the query it is used in. ``membership``
-        marks a set used as ``IN (set)``; it changes nothing since the country set is a range
-        of one table (migration 0011) rather than a UNION, which PostgreSQL estimates from that
-        table's statistics. ``dedupe=False`` leaves the actor-name set with an event once per
-        matching link, for a caller that de-duplicates the ids itself (one sort of the ids,
-        where both together were a hash and then a sort).
+        marks a set used as ``IN (set)``: the actor-name set is then not de-duplicated (an IN
+        ignores repeats); the country set is a range of one table (migration 0011) either
+        way, which PostgreSQL estimates from that table's statistics. ``dedupe=False``
+        leaves the actor-name set with an event once per matching link, for a caller that
+        de-duplicates the ids itself (one sort of the ids, where both together were a hash
+        and then a sort).
         """
 
         def columns(event_id: Any, cols: Any) -> list[Any]:
@@ -295,8 +296,11 @@ class EventFilter:
                 _InSubquery(named_link.c.actor_id, matching_actors.scalar_subquery()),
                 *self._copied(named_link.c),
             )
-            # Two matching actors of one event: one row.
-            sets.append(by_name.distinct() if dedupe else by_name)
+            # Two matching actors of one event: one row. (Not for ``IN (set)``, which ignores
+            # repeats: PostgreSQL then hashes the links once for a semi-join, instead of
+            # de-duplicating them in one hash and building another: the actor timeline under
+            # ``actor=kim``, 180 -> 115 ms.)
+            sets.append(by_name.distinct() if dedupe and not membership else by_name)
         rest = self._event_conditions(event.c)
         if event_fields and rest:
             matched = event.alias("matched_event")

@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 TABLES = {
     "article",
     "actor",
+    "actor_word",
     "event",
     "event_actor",
     "event_pair",
@@ -65,7 +66,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0013"
+    assert current_revision(empty_url) == head_revision() == "0015"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -726,7 +727,8 @@ def test_0011_adds_event_country_for_older_events_and_drops_it(empty_url: str) -
 
 @pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
 def test_0012_adds_the_scope_rollup_counting_older_events_and_drops_it(empty_url: str) -> None:
-    """0012: scope_count, backfilled from the events and incidents stored before."""
+    """0012: scope_count, backfilled from the events and incidents stored before; 0015: the
+    words of the actors' names and their scopes, backfilled the same way."""
     from models.scope_rollup import mismatches
 
     upgrade(empty_url, "0011")
@@ -783,7 +785,7 @@ def test_0012_adds_the_scope_rollup_counting_older_events_and_drops_it(empty_url
                             f"'launch', '{modality}', '{place}', 70)"
                         )
                     )
-        upgrade(empty_url)
+        upgrade(empty_url, "0013")
         pairs = _rows_of(
             engine,
             "SELECT unit, scope, key, target_id, mask, n FROM scope_count "
@@ -805,8 +807,26 @@ def test_0012_adds_the_scope_rollup_counting_older_events_and_drops_it(empty_url
             "AND facet = 'actor' GROUP BY key ORDER BY key",
         )
         assert actors == [("3", 2), ("4", 2)]
+        upgrade(empty_url)
+        words = _rows_of(engine, "SELECT word, actor_id FROM actor_word ORDER BY 1")
+        assert words == [("japan", 4), ("korea", 3), ("north", 3)]
+        # The same two reports and one incident in the scope of each word of their actors.
+        korea = _rows_of(
+            engine,
+            "SELECT unit, key, target_id, mask, n FROM scope_count "
+            "WHERE facet = 'pair' AND scope = '#korea' ORDER BY 1, 4",
+        )
+        assert korea == [
+            ("event", "3", 4, 1, 1),
+            ("event", "3", 4, 8, 1),
+            ("incident", "3", 4, 9, 1),
+        ]
         with session_scope(engine) as session:
             assert mismatches(session) == []
+        _downgrade(engine, empty_url, "0013")
+        inspect(engine).clear_cache()
+        assert "actor_word" not in set(inspect(engine).get_table_names())
+        assert _rows_of(engine, "SELECT count(*) FROM scope_count WHERE scope LIKE '#%'") == [(0,)]
         _downgrade(engine, empty_url, "0011")
         inspect(engine).clear_cache()
         assert "scope_count" not in set(inspect(engine).get_table_names())
@@ -909,7 +929,9 @@ def test_0013_adds_the_linkers_groups_and_drops_them(empty_url: str) -> None:
     from models.tables import Event
     from worker.incidents import link_events
 
-    upgrade(empty_url, "0012")
+    # Stored without linking (as before 0013: replace_events groups nothing), by this code at
+    # the head, then the groups' tables dropped and made again.
+    upgrade(empty_url)
     engine = make_engine(empty_url)
     launch = EventRecord(
         type="launch", sentence="North Korea fired a ballistic missile.", start_char=0,
@@ -926,7 +948,6 @@ def test_0013_adds_the_linkers_groups_and_drops_them(empty_url: str) -> None:
                 results=[(a.article_id, [launch]) for a in added],
                 extractor_version="test",
             )
-        upgrade(empty_url)
         assert _rows_of(engine, "SELECT COUNT(*) FROM event_component") == [(0,)]
         with session_scope(engine) as session:
             ids = list(session.scalars(select(Event.id)))

@@ -1,8 +1,11 @@
-"""The scope rollup (migration 0012) stays equal to the counts of its base tables, on SQLite
-and PostgreSQL, as the worker stores and links events, reprocesses articles, incidents merge
-and split, and rows are added through the ORM; and the Actors and Map pages' queries read
-from it (top actors, country counts, agent-target pairs) return what the straightforward
-queries on the base tables return, counting reports and counting incidents."""
+"""The scope rollup (migrations 0012 and 0015) stays equal to the counts of its base tables, on
+SQLite and PostgreSQL, as the worker stores and links events, reprocesses articles (to other
+events and to none, deleting events), incidents merge and split, and rows are added through
+the ORM; and the Actors and Map pages' queries read from it (top actors, country counts,
+agent-target pairs) return what the straightforward queries on the base tables return,
+counting reports and counting incidents, under a country and under an actor name that is a
+word of the names (``korea``), as under names read from the base tables (``kim``, which
+"Abdel Hakim" contains too; ``ore``, a piece of a word)."""
 
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ ACTORS = [
     ActorRecord("Joe Smith", "USA", "person", "agent"),
     ActorRecord("North Korea", "PRK", "country", "agent"),
     ActorRecord("Kim Jong Un", "PRK", "person", "agent"),
+    ActorRecord("Kim Yo-jong", "PRK", "person", "target"),
+    ActorRecord("Abdel Hakim", "EGY", "person", "participant"),
     ActorRecord("Japan", "JPN", "country", "target"),
     ActorRecord("South Korea", "KOR", "country", "target"),
     ActorRecord("NATO", None, "igo", "participant"),
@@ -46,7 +51,17 @@ FILTERS = {
     "launch in PRK": EventFilter(types=("launch",), countries=("PRK",)),
     "launch or statement in USA": EventFilter(types=("launch", "statement"), countries=("USA",)),
     "launch": EventFilter(types=("launch",)),
+    # Actor names: the word scopes answer those that are a word of every matching name.
+    "korea": EventFilter(actor="korea"),
+    "Jong, any modality": EventFilter(actor="Jong", modalities=()),
+    "launch of korea": EventFilter(types=("launch",), actor="korea"),
+    "kim (Hakim too)": EventFilter(actor="kim", modalities=()),
+    "ore (in a word)": EventFilter(actor="ore"),
+    "kim jong (two words)": EventFilter(actor="kim jong"),
 }
+
+#: The actor names above that the word scopes answer.
+WORDS = {"korea", "Jong"}
 
 
 def _events(rng: random.Random, n: int) -> list[EventRecord]:
@@ -103,12 +118,25 @@ def _assert_matches(engine: Engine) -> None:
                 for limit in (3, 99):
                     pairs = q.interaction_pairs(session, filt=filt, limit=limit)
                     assert pairs == q.interaction_pairs(session, filt=base, limit=limit), label
+                # The Overview's numbers and the counts of events and incidents (from the word
+                # scope under a word).
+                assert q.overview_kpis(session, filt=filt) == q.overview_kpis(session, filt=base)
+                types = list(q.event_type_counts(session, filt=filt).items())
+                assert types == list(q.event_type_counts(session, filt=base).items()), label
+                assert q.count_events(session, filt=filt) == q.count_events(session, filt=base)
+                assert q.count_incidents(session, filt=filt) == q.count_incidents(
+                    session, filt=base
+                ), label
+                word = filt.actor in WORDS
+                assert (scope_counts.actor_total(session, filt) is not None) == word, label
+                assert (scope_counts.total(session, filt) is not None) == word, label
+                assert (scope_counts.type_counts(session, filt) is not None) == word, label
                 # The fast path answered, where it keeps these counts.
-                scoped = bool(filt.countries) or not filt.count_incidents
+                scoped = bool(filt.countries) or word or not (filt.count_incidents or filt.actor)
                 assert (scope_counts.top_actors(session, filt, 99) is not None) == scoped
                 assert (scope_counts.country_counts(session, filt) is not None) == scoped
                 has_pairs = scope_counts.interaction_pairs(session, filt, 99) is not None
-                assert has_pairs == bool(filt.countries)
+                assert has_pairs == (bool(filt.countries) or word), label
 
 
 def test_rollup_follows_storing_linking_reprocessing_and_merging(engine: Engine) -> None:
@@ -124,6 +152,9 @@ def test_rollup_follows_storing_linking_reprocessing_and_merging(engine: Engine)
         usa = EventFilter(countries=("USA",))
         assert len(q.interaction_pairs(session, filt=usa, limit=99)) > 3
         assert len(q.top_actors(session, filt=usa, limit=99)) > 3
+        korea = EventFilter(actor="korea", count_incidents=True)
+        assert len(q.interaction_pairs(session, filt=korea, limit=99)) > 3
+        assert len(q.top_actors(session, filt=korea, limit=99)) > 3
     # Reprocessing: other events for some articles (fewer, more, none), linked again.
     for article_id in rng.sample(ids, 8):
         _store(engine, [(article_id, _events(rng, rng.randrange(0, 4)))])
@@ -184,6 +215,13 @@ def test_orm_inserts_are_counted(engine: Engine) -> None:
         assert scope_rollup.mismatches(session) == []
         pairs = q.interaction_pairs(session, filt=EventFilter(countries=("JPN",)))
         assert [(p.source, p.target, p.events) for p in pairs] == [("USA", "PRK", 1)]
+        # The actors' words came with them (a listener), and their scopes count both events.
+        words = session.execute(text("SELECT word, actor_id FROM actor_word ORDER BY 1"))
+        assert words.all() == [("prk", prk.id), ("usa", usa.id)]
+        usa_name = EventFilter(actor="usa", count_incidents=True)
+        scoped = scope_counts.interaction_pairs(session, usa_name, 9)
+        assert scoped is not None
+        assert [(p.source, p.target, p.events) for p in scoped] == [("USA", "PRK", 2)]
 
 
 def test_rebuild_equals_what_the_writers_maintained(engine: Engine) -> None:
@@ -195,7 +233,9 @@ def test_rebuild_equals_what_the_writers_maintained(engine: Engine) -> None:
     with engine.connect() as conn:
         maintained = conn.execute(text(query)).all()
     assert {r.unit for r in maintained} == {"event", "incident"}
-    assert {r.facet for r in maintained} == {"actor", "country", "pair"}
+    assert {r.facet for r in maintained} == {"actor", "country", "pair", "all"}
+    assert {r.scope[0] for r in maintained if r.facet == "all"} == {"#"}
+    assert {"#korea", "#kim", "#jong", "#hakim"} <= {r.scope for r in maintained}
     with session_scope(engine) as session:
         scope_rollup.rebuild(session)
     with engine.connect() as conn:
@@ -239,3 +279,26 @@ def test_filters_the_rollup_cannot_answer(engine: Engine, filt: EventFilter) -> 
     with Session(engine) as session:
         assert scope_counts.top_actors(session, filt, 10) is None
         assert scope_counts.interaction_pairs(session, filt, 10) is None
+
+
+def test_a_name_is_read_from_its_word_scope_only_when_it_selects_the_same_actors(
+    engine: Engine,
+) -> None:
+    """The word scope of a name filter holds the events of the actors having the word; it
+    answers only when those are the actors whose names contain the filter's text."""
+    rng = random.Random(8)
+    ids = _articles(engine, 4, "names")
+    _store(engine, [(a, _events(rng, 4)) for a in ids])
+    with Session(engine) as session:
+        assert scope_counts.name_scope(session, "korea") == "#korea"  # North and South
+        assert scope_counts.name_scope(session, " KOREA ") == "#korea"
+        assert scope_counts.name_scope(session, "yo") == "#yo"  # "Kim Yo-jong"
+        assert scope_counts.name_scope(session, "hakim") == "#hakim"
+        assert scope_counts.name_scope(session, "kim") is None  # "Abdel Hakim" has it too
+        assert scope_counts.name_scope(session, "kore") is None  # a piece of a word
+        assert scope_counts.name_scope(session, "korea,") is None  # not only a word
+        # A word no actor has: its scope is empty, as the events of the base tables are.
+        nobody = EventFilter(actor="nobody")
+        assert scope_counts.name_scope(session, "nobody") == "#nobody"
+        assert scope_counts.top_actors(session, nobody, 9) == []
+        assert q.top_actors(session, filt=replace(nobody, min_confidence=0.01)) == []
