@@ -115,7 +115,7 @@ def _event_countries(conn: Connection) -> None:
 
 
 def _actor_words(conn: Connection) -> None:
-    """The words of the actors' names (migration 0015), as models.repository writes them with
+    """The words of the actors' names (migration 0014), as models.repository writes them with
     each new actor: the scope rollup's word scopes are counted from them."""
     from models.actor_words import name_words
 

@@ -1,4 +1,4 @@
-"""The words of actor names: what the word scopes of the scope rollup are kept for (0015).
+"""The words of actor names: what the word scopes of the scope rollup are kept for (0014).
 
 A name filter (``EventFilter.actor``) is a case-insensitive substring of actor names. When it
 is one whole word that every name containing it has as a word (``kim`` among "Kim 11" and

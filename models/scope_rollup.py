@@ -334,7 +334,7 @@ def rows_query(*, scopes: str = "all") -> Any:
     """Every counter (``COLUMNS`` and ``n``) as the base tables define it, n > 0.
 
     ``scopes="countries"``: those of the country scopes and ``''`` alone (migration 0012's
-    backfill, before ``actor_word``); ``"words"``: those of the word scopes alone (0015's).
+    backfill, before ``actor_word``); ``"words"``: those of the word scopes alone (0014's).
     """
     if scopes not in ("all", "countries", "words"):
         raise ValueError(f"scopes must be 'all', 'countries' or 'words', not {scopes!r}")
@@ -375,7 +375,7 @@ def rebuild(session: Session, *, scopes: str = "all") -> None:
     ``actor_word``) and ``event_pair``.
 
     ``scopes="words"`` adds the counters of the word scopes alone, to a rollup that has none
-    (migration 0015); ``"countries"`` recomputes it without them (0012, before
+    (migration 0014); ``"countries"`` recomputes it without them (0012, before
     ``actor_word``).
     """
     if scopes != "words":

@@ -1,5 +1,5 @@
 """The scope rollup: reports and incidents counted in advance per filter country (0012) and
-per word of actor names (0015).
+per word of actor names (0014).
 
 A country filter selects the events that involve the country, and the Actors and Map pages
 then count, among those events, each actor, each other country and each agent-target pair:
@@ -40,7 +40,7 @@ class ScopeCount(SQLModel, table=True):
 
     # Key order: a page's query is one range (unit, scope, facet) read in (key, target) order.
     unit: str = Field(primary_key=True, max_length=8)
-    # A country, '' or '#' and a word (0015 widened it from 8).
+    # A country, '' or '#' and a word (0014 widened it from 8).
     scope: str = Field(primary_key=True, max_length=40)
     facet: str = Field(primary_key=True, max_length=8)
     key: str = Field(primary_key=True, max_length=40)

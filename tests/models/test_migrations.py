@@ -66,7 +66,7 @@ def _views(engine: Engine) -> set[str]:
 def test_upgrade_from_empty_creates_tables_and_views(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0015"
+    assert current_revision(empty_url) == head_revision() == "0014"
     upgrade(empty_url)  # again: nothing to do, no error
     engine = make_engine(empty_url)
     try:
@@ -727,7 +727,7 @@ def test_0011_adds_event_country_for_older_events_and_drops_it(empty_url: str) -
 
 @pytest.mark.parametrize("empty_url", DIALECTS, indirect=True)
 def test_0012_adds_the_scope_rollup_counting_older_events_and_drops_it(empty_url: str) -> None:
-    """0012: scope_count, backfilled from the events and incidents stored before; 0015: the
+    """0012: scope_count, backfilled from the events and incidents stored before; 0014: the
     words of the actors' names and their scopes, backfilled the same way."""
     from models.scope_rollup import mismatches
 

@@ -1,4 +1,4 @@
-"""The scope rollup (migrations 0012 and 0015) stays equal to the counts of its base tables, on
+"""The scope rollup (migrations 0012 and 0014) stays equal to the counts of its base tables, on
 SQLite and PostgreSQL, as the worker stores and links events, reprocesses articles (to other
 events and to none, deleting events), incidents merge and split, and rows are added through
 the ORM; and the Actors and Map pages' queries read from it (top actors, country counts,

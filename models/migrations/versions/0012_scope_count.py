@@ -41,7 +41,7 @@ def upgrade() -> None:
     )
     # The backfill: the application's rebuild, on the migration's connection, in key order (so
     # the index fills its pages as a sort would). It reads the base tables as this revision
-    # leaves them: the country scopes only (0015 adds the word scopes and the actor_word
+    # leaves them: the country scopes only (0014 adds the word scopes and the actor_word
     # table they are counted from).
     from sqlalchemy.orm import Session
 
