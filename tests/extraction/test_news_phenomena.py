@@ -1576,3 +1576,11 @@ def test_a_countrys_team_on_a_sports_page_makes_no_statement(extract: Extract) -
     # The president's congratulations are a political speaker's; the team's are not.
     assert [_codes(e, "agent") for e in statements] == [{"SEN"}]
     assert all(e.sentence.startswith("President Macky Sall") for e in statements)
+
+
+def test_a_strike_only_allowed_is_no_launch(extract: Extract) -> None:
+    text = (
+        "Kim said the decision of Western countries to allow Kyiv to strike Russian territory "
+        "with their long-range missiles amounted to direct intervention."
+    )
+    assert _of(extract(text), "launch") == []
