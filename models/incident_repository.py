@@ -146,13 +146,14 @@ def events_on_days(
     *,
     days: Mapping[str, Iterable[date | None]],
     chunk: int = IN_CHUNK,
-) -> Iterator[list[tuple[int, datetime | None, int | None]]]:
-    """``(id, created_at, incident_id)`` of the events of each type whose ``day`` is one of
-    its days (None: events with no day), found by the ``(type, day)`` index (consecutive
-    days as one range), ``chunk`` rows at a time: the caller keeps what it needs of each
-    part, so that reading busy days holds one part, not all of them (on SQLite the rows are
-    stepped through as they are asked for); :func:`events_by_id` reads the ones wanted
-    whole. Read each part before asking for the next."""
+) -> Iterator[list[tuple[int, datetime | None, int | None, str, date | None, int | None]]]:
+    """``(id, created_at, incident_id, type, day, group)`` of the events of each type whose
+    ``day`` is one of its days (None: events with no day; ``group`` from
+    ``event_component``, None when not grouped), found by the ``(type, day)`` index
+    (consecutive days as one range), ``chunk`` rows at a time: the caller keeps what it
+    needs of each part, so that reading busy days holds one part, not all of them (on SQLite
+    the rows are stepped through as they are asked for); :func:`events_by_id` reads the ones
+    wanted whole. Read each part before asking for the next."""
     sqlite = session.get_bind().dialect.name != "postgresql"
     mark = "?" if sqlite else "%s"
     conditions: list[tuple[str, tuple[Any, ...]]] = []
@@ -179,17 +180,20 @@ def events_on_days(
     try:
         for part in batched(conditions, 200):
             cursor.execute(
-                "SELECT id, created_at, incident_id FROM event WHERE "
+                "SELECT id, created_at, incident_id, type, day, c.component FROM event "
+                "LEFT JOIN event_component c ON c.event_id = id WHERE "
                 + " OR ".join(c for c, _ in part),
                 tuple(p for _, params in part for p in params),
             )
             while rows := cursor.fetchmany(chunk):
                 found = []
-                for event_id, created_at, incident_id in rows:
+                for event_id, created_at, incident_id, kind, day, group in rows:
                     # SQLite gives the text SQLAlchemy would parse (the cache compares them).
                     if isinstance(created_at, str):
                         created_at = datetime.fromisoformat(created_at)
-                    found.append((int(event_id), created_at, incident_id))
+                    if isinstance(day, str):
+                        day = date.fromisoformat(day)
+                    found.append((int(event_id), created_at, incident_id, kind, day, group))
                 yield found
     finally:
         cursor.close()

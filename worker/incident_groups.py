@@ -79,24 +79,27 @@ class Held:
             return
         if as_linked is None:
             as_linked = self.convert(stored, self.traits)
-            _cache.put(self.database, stored, as_linked, self.traits)
+            _cache.keep(self.database, stored, as_linked, self.traits)
         self.stored[stored.id] = stored
         self.linked[stored.id] = as_linked
 
     def hold_rows(self, rows: Iterable[tuple[int, datetime | None, int | None]]) -> None:
         """Keep the events of ``(id, created_at, incident_id)`` rows: from the cache when
         kept there unchanged, else read whole in one query."""
-        for stored, linked in self._read(rows):
-            self.hold(stored, linked)
+        for found in self._read(rows):
+            if found is not None:
+                self.hold(*found)
 
-    def scan(self, frontier: Sequence[int]) -> dict[int, list[int]]:
-        """The stored events each frontier event links to (their ids, by the frontier's id).
+    def scan(self, frontier: Sequence[int], group: dict[int, int]) -> dict[int, list[int]]:
+        """The stored events each frontier event links to (their ids, by the frontier's id);
+        ``group`` gets the group of every event read that has one.
 
         Every event of the frontier's candidate days is scored against the frontier events
         whose date window holds its day, one part of the rows at a time (from the cache, or
         read whole); only those that link are held. What a batch holds is then its new
         events, what they link to and their groups, not every event of their days, which
-        grow with the store (issue 14)."""
+        grow with the store (issue 14). An event of a group a frontier event already links
+        to is not scored against it again: the link would only join the same group."""
         # Frontier events by (type, day) of the events they can link to.
         wanting: dict[tuple[str, date | None], list[LinkEvent]] = {}
         days: dict[str, set[date | None]] = {}
@@ -106,41 +109,61 @@ class Held:
                 wanting.setdefault((a.type, day), []).append(a)
                 days.setdefault(a.type, set()).add(day)
         links: dict[int, list[int]] = {i: [] for i in frontier}
+        joined: dict[int, set[int]] = {i: set() for i in frontier}
         for rows in incident_repository.events_on_days(self.session, days=days):
             self.scanned += len(rows)
-            for stored, b in self._read(rows):
+            todo: list[tuple[int, datetime | None, int | None]] = []
+            against: list[tuple[int | None, list[LinkEvent]]] = []
+            for event_id, created_at, incident_id, kind, day, label in rows:
+                scorers = wanting.get((kind, day), [])
+                if label is not None:
+                    scorers = [a for a in scorers if label not in joined[a.ref]]
+                if scorers:
+                    todo.append((event_id, created_at, incident_id))
+                    against.append((label, scorers))
+            for found, (label, scorers) in zip(self._read(todo), against, strict=True):
+                if found is None:
+                    continue
+                stored, b = found
                 linked = False
-                for a in wanting.get((b.type, b.day), ()):
-                    if a.ref != b.ref:
+                for a in scorers:
+                    if a.ref != b.ref and (label is None or label not in joined[a.ref]):
                         score = pair_score(a, b)
                         if score is not None and score >= LINK_THRESHOLD:
                             links[a.ref].append(b.ref)
                             linked = True
+                            if label is not None:
+                                joined[a.ref].add(label)
                 if linked:
                     self.hold(stored, b)
+                    if label is not None:
+                        group[b.ref] = label
         return links
 
     def _read(
         self, rows: Iterable[tuple[int, datetime | None, int | None]]
-    ) -> list[tuple[BlockEvent, LinkEvent]]:
-        """The events of ``(id, created_at, incident_id)`` rows, from the held ones, the
-        cache, or read whole (and cached), without holding them."""
-        found = []
+    ) -> list[tuple[BlockEvent, LinkEvent] | None]:
+        """The events of ``(id, created_at, incident_id)`` rows, in their order (None for one
+        gone since): held ones, kept ones from the cache, the others read whole (and
+        cached); none held here."""
+        found: list[tuple[BlockEvent, LinkEvent] | int] = []
         missing = []
         for event_id, created_at, incident_id in rows:
             if event_id in self.stored:
                 found.append((self.stored[event_id], self.linked[event_id]))
                 continue
-            kept = _cache.get(self.database, event_id, created_at, incident_id, self.traits)
+            kept = _cache.event(self.database, event_id, created_at, incident_id, self.traits)
             if kept is None:
                 missing.append(event_id)
+                found.append(event_id)
             else:
                 found.append(kept)
+        read: dict[int, tuple[BlockEvent, LinkEvent]] = {}
         for stored in incident_repository.events_by_id(self.session, ids=missing):
             linked = self.convert(stored, self.traits)
-            _cache.put(self.database, stored, linked, self.traits)
-            found.append((stored, linked))
-        return found
+            _cache.keep(self.database, stored, linked, self.traits)
+            read[stored.id] = (stored, linked)
+        return [read.get(f) if isinstance(f, int) else f for f in found]
 
 
 class _Sets:
@@ -185,10 +208,9 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
     frontier = sorted(i for i in {*(s.id for s in seeds), *strays} if i not in group)
     while frontier:
         placed.update(frontier)
-        links = held.scan(frontier)
+        # (The scan gives the group of every event it reads.)
+        links = held.scan(frontier, group)
         reached = {j for js in links.values() for j in js if j not in group and j not in placed}
-        # The groups of the events linked to, where not known yet (one query).
-        group.update(link_groups.groups_of(session, ids=reached))
         for i, js in links.items():
             sets.find(("e", i))
             for j in js:
