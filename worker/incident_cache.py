@@ -93,6 +93,7 @@ class EventCache(StampedCache[tuple[BlockEvent, LinkEvent]]):
     def __init__(self, max_events: int = MAX_EVENTS) -> None:
         super().__init__(max_events)
         self._traits: Mapping[str, TypeTraits] | None = None
+        self._seen: Mapping[str, TypeTraits] | None = None
 
     def event(
         self,
@@ -125,10 +126,15 @@ class EventCache(StampedCache[tuple[BlockEvent, LinkEvent]]):
         self.put(database, stored.id, stored.created_at, (stored, linked))
 
     def _check(self, traits: Mapping[str, TypeTraits]) -> None:
-        # Linking events depend on the types' specs: other specs, other events.
+        # Linking events depend on the types' specs: other specs, other events. The worker
+        # passes the same mapping every time (worker.event_types caches it): compared by
+        # identity first, for each of the thousands of events a batch reads.
+        if traits is self._seen:
+            return
         if traits != self._traits:
             self.clear()
             self._traits = dict(traits)
+        self._seen = traits
 
 
 class FactsCache(StampedCache[EventFacts]):
