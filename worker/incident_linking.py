@@ -133,10 +133,17 @@ class LinkEvent:
     def __post_init__(self) -> None:
         object.__setattr__(self, "period", _period(self))
         object.__setattr__(self, "ordinal", self.day.toordinal() if self.day else 0)
-        object.__setattr__(self, "agent_names", _name_words(self.agent_people))
+        agent_names = _name_words(self.agent_people)
+        object.__setattr__(self, "agent_names", agent_names)
+        # Without targets both sides are the agents: the same objects, no more memory (the
+        # link cache keeps 20,000 of these).
         sides = self.agent_people | self.target_people
-        object.__setattr__(self, "side_names", _name_words(sides))
-        object.__setattr__(self, "side_countries", self.agent_countries | self.target_countries)
+        side_names = agent_names if sides == self.agent_people else _name_words(sides)
+        object.__setattr__(self, "side_names", side_names)
+        countries = self.agent_countries | self.target_countries
+        if countries == self.agent_countries:
+            countries = self.agent_countries
+        object.__setattr__(self, "side_countries", countries)
         classes = (
             frozenset(_MISSILE_CLASS[w] for w in self.words if w in _MISSILE_CLASS)
             if self.type == "launch"
@@ -147,7 +154,7 @@ class LinkEvent:
 
 def _name_words(names: frozenset[str]) -> tuple[frozenset[str], ...]:
     """The words of each name (a person is matched by words: "Kim" in "Kim Jong Un")."""
-    return tuple(frozenset(name.split()) for name in names)
+    return tuple(frozenset(name.split()) for name in names) if names else ()
 
 
 def _share_person(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
