@@ -83,6 +83,9 @@ def type_counts() -> Counter[str]:
 
 #: Events each batch's linking held (``worker.incident_groups.Held``), since the last reading.
 HELD: list[int] = []
+#: Stored events each batch's linking scored as candidates (read a part at a time; only those
+#: that link are held).
+SCANNED: list[int] = []
 
 
 def record_held() -> None:
@@ -93,11 +96,17 @@ def record_held() -> None:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             HELD.append(0)
+            SCANNED.append(0)
             self._slot = len(HELD) - 1
 
         def hold(self, *args: Any, **kwargs: Any) -> None:
             super().hold(*args, **kwargs)
             HELD[self._slot] = len(self.stored)
+
+        def scan(self, *args: Any, **kwargs: Any) -> Any:
+            found = super().scan(*args, **kwargs)
+            SCANNED[self._slot] = getattr(self, "scanned", 0)
+            return found
 
     incidents.Held = Counted  # type: ignore[misc]
 
@@ -201,7 +210,10 @@ def main() -> None:
             traced = f" traced {current / 2**20:.1f} MB (peak {peak / 2**20:.1f})"
             tracemalloc.reset_peak()
         held = f" held max {max(HELD, default=0)} mean {sum(HELD) / max(len(HELD), 1):.0f}"
+        if any(SCANNED):
+            held += f" scored max {max(SCANNED)} mean {sum(SCANNED) / len(SCANNED):.0f}"
         HELD.clear()
+        SCANNED.clear()
         print(
             f"{done:7,} RSS {rss_mb():6.1f} MB{traced}{held} cpu {time.process_time() - cpu:6.0f}s "
             + " ".join(f"{k}={v}" for k, v in cache_sizes(extractor).items()),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -142,11 +142,18 @@ def events_of_incidents(session: Session, *, incident_ids: Iterable[int]) -> lis
 
 
 def events_on_days(
-    session: Session, *, days: Mapping[str, Iterable[date | None]]
-) -> list[tuple[int, datetime | None, int | None]]:
-    """``(id, created_at, incident_id)`` of the events of each type whose ``day`` is one of
-    its days (None: events with no day), found by the ``(type, day)`` index in one query
-    (consecutive days as one range); :func:`events_by_id` reads the ones wanted whole."""
+    session: Session,
+    *,
+    days: Mapping[str, Iterable[date | None]],
+    chunk: int = IN_CHUNK,
+) -> Iterator[list[tuple[int, datetime | None, int | None, str, date | None, int | None]]]:
+    """``(id, created_at, incident_id, type, day, group)`` of the events of each type whose
+    ``day`` is one of its days (None: events with no day; ``group`` from
+    ``event_component``, None when not grouped), found by the ``(type, day)`` index
+    (consecutive days as one range), ``chunk`` rows at a time: the caller keeps what it
+    needs of each part, so that reading busy days holds one part, not all of them (on SQLite
+    the rows are stepped through as they are asked for); :func:`events_by_id` reads the ones
+    wanted whole. Read each part before asking for the next."""
     sqlite = session.get_bind().dialect.name != "postgresql"
     mark = "?" if sqlite else "%s"
     conditions: list[tuple[str, tuple[Any, ...]]] = []
@@ -165,27 +172,31 @@ def events_on_days(
             conditions.append(
                 (f"(type = {mark} AND day BETWEEN {mark} AND {mark})", (kind, *bounds))
             )
-    found = []
     # Through the driver: a batch reads thousands of these rows, and SQLAlchemy's statement
     # building and row objects cost more than the database's work. A few hundred OR-ed
     # ranges per statement keep both dialects on the (type, day) index.
     raw = session.connection().connection.driver_connection
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
-        for chunk in batched(conditions, 200):
+        for part in batched(conditions, 200):
             cursor.execute(
-                "SELECT id, created_at, incident_id FROM event WHERE "
-                + " OR ".join(c for c, _ in chunk),
-                tuple(p for _, params in chunk for p in params),
+                "SELECT id, created_at, incident_id, type, day, c.component FROM event "
+                "LEFT JOIN event_component c ON c.event_id = id WHERE "
+                + " OR ".join(c for c, _ in part),
+                tuple(p for _, params in part for p in params),
             )
-            for event_id, created_at, incident_id in cursor.fetchall():
-                # SQLite gives the text SQLAlchemy would parse (the cache compares them).
-                if isinstance(created_at, str):
-                    created_at = datetime.fromisoformat(created_at)
-                found.append((int(event_id), created_at, incident_id))
+            while rows := cursor.fetchmany(chunk):
+                found = []
+                for event_id, created_at, incident_id, kind, day, group in rows:
+                    # SQLite gives the text SQLAlchemy would parse (the cache compares them).
+                    if isinstance(created_at, str):
+                        created_at = datetime.fromisoformat(created_at)
+                    if isinstance(day, str):
+                        day = date.fromisoformat(day)
+                    found.append((int(event_id), created_at, incident_id, kind, day, group))
+                yield found
     finally:
         cursor.close()
-    return found
 
 
 def _events_query() -> Any:

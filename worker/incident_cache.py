@@ -5,18 +5,18 @@ report reads its whole month), and turning a stored row into what the rules need
 its content words) is most of what linking costs. A stored event never changes except for
 the incident it points at, so a row read once is kept, keyed by database, id and creation
 time: an id SQLite gives again after a delete comes with a new ``created_at`` and misses.
-:class:`FactsCache` does the same for what the rollups count of an event (read for every
-event of every incident a batch changes). Bounded (least recently used go first), so a
-long-running worker's memory stays flat.
+:class:`StampedCache` is that keeping (bounded, least recently used go first, so a
+long-running worker's memory stays flat); :class:`EventCache` keeps what the rules read of
+an event with it, :class:`FactsCache` what the rollups count of it (read for every event of
+every incident a batch changes).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from copy import copy
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection
 
@@ -27,13 +27,29 @@ from worker.incident_linking import LinkEvent, TypeTraits
 
 #: Events kept: about 3.5 kB each by tracemalloc on bench/link_cost.py's events (its sentence,
 #: actors, content words), 4.9 kB on bench/memory.py's (bench/memory_probe.py), so 70-100 MB
-#: in all: more than the days and groups a batch reads, and the 17,500 events of
-#: bench/link_cost.py's 1,200 articles.
+#: in all: more than the groups a batch reads, and the 17,500 events of bench/link_cost.py's
+#: 1,200 articles.
 MAX_EVENTS = 20_000
 
+V = TypeVar("V")
+T = TypeVar("T")
 
-class EventCache:
-    """Stored events and their :class:`LinkEvent`, by (database, id, created_at).
+
+def pointing_at(record: T, incident_id: int | None) -> T:
+    """A copy of a dataclass record (``BlockEvent``, ``EventFacts``) with another
+    ``incident_id``: its fields copied as they are, frozen or not. ``copy.copy`` and
+    ``dataclasses.replace`` cost several times more, and the linker makes tens of thousands
+    of these per run."""
+    clone = object.__new__(type(record))
+    clone.__dict__.update(record.__dict__)
+    clone.__dict__["incident_id"] = incident_id
+    return clone
+
+
+class StampedCache(Generic[V]):
+    """Values kept per stored event by (database, id), each with the ``created_at`` stamp it
+    was read with: a value comes back only for the same stamp. Least recently used go
+    first beyond ``max_events``.
 
     Parameters:
       max_events: how many events to keep.
@@ -41,10 +57,45 @@ class EventCache:
 
     def __init__(self, max_events: int = MAX_EVENTS) -> None:
         self.max_events = max_events
-        self._events: OrderedDict[tuple[str, int], tuple[BlockEvent, LinkEvent]] = OrderedDict()
-        self._traits: Mapping[str, TypeTraits] | None = None
+        self._kept: OrderedDict[tuple[str, int], tuple[Any, V]] = OrderedDict()
 
-    def get(
+    def get(self, database: str, event_id: int, created_at: Any) -> V | None:
+        """The value kept for this event with this stamp; None when not kept or stale."""
+        key = (database, event_id)
+        found = self._kept.get(key)
+        if found is None or created_at is None or found[0] != created_at:
+            return None
+        self._kept.move_to_end(key)
+        return found[1]
+
+    def put(self, database: str, event_id: int, created_at: Any, value: V) -> None:
+        """Keep a value read with this stamp (not kept without one)."""
+        if created_at is None:
+            return
+        key = (database, event_id)
+        self._kept[key] = (created_at, value)
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.max_events:
+            self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+class EventCache(StampedCache[tuple[BlockEvent, LinkEvent]]):
+    """Stored events and their :class:`LinkEvent`, by (database, id, created_at), for the
+    types' traits they were made with (other traits empty the cache)."""
+
+    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+        super().__init__(max_events)
+        self._traits: Mapping[str, TypeTraits] | None = None
+        self._seen: Mapping[str, TypeTraits] | None = None
+
+    def event(
         self,
         database: str,
         event_id: int,
@@ -54,21 +105,16 @@ class EventCache:
     ) -> tuple[BlockEvent, LinkEvent] | None:
         """The event as kept, pointing at ``incident_id``; None when not kept or stale."""
         self._check(traits)
-        key = (database, event_id)
-        found = self._events.get(key)
-        if found is None or created_at is None or found[0].created_at != created_at:
+        found = self.get(database, event_id, created_at)
+        if found is None:
             return None
-        self._events.move_to_end(key)
         stored, linked = found
         if stored.incident_id != incident_id:
-            # A shallow copy with one field set: dataclasses.replace re-runs __init__ over
-            # every field, which the linker paid for tens of thousands of times per run.
-            stored = copy(stored)
-            object.__setattr__(stored, "incident_id", incident_id)
-            self._events[key] = (stored, linked)
+            stored = pointing_at(stored, incident_id)
+            self.put(database, event_id, created_at, (stored, linked))
         return stored, linked
 
-    def put(
+    def keep(
         self,
         database: str,
         stored: BlockEvent,
@@ -77,24 +123,21 @@ class EventCache:
     ) -> None:
         """Keep an event just read."""
         self._check(traits)
-        if stored.created_at is None:
-            return
-        self._events[(database, stored.id)] = (stored, linked)
-        self._events.move_to_end((database, stored.id))
-        while len(self._events) > self.max_events:
-            self._events.popitem(last=False)
+        self.put(database, stored.id, stored.created_at, (stored, linked))
 
     def _check(self, traits: Mapping[str, TypeTraits]) -> None:
-        # Linking events depend on the types' specs: other specs, other events.
+        # Linking events depend on the types' specs: other specs, other events. The worker
+        # passes the same mapping every time (worker.event_types caches it): compared by
+        # identity first, for each of the thousands of events a batch reads.
+        if traits is self._seen:
+            return
         if traits != self._traits:
-            self._events.clear()
+            self.clear()
             self._traits = dict(traits)
-
-    def __len__(self) -> int:
-        return len(self._events)
+        self._seen = traits
 
 
-class FactsCache:
+class FactsCache(StampedCache[EventFacts]):
     """What the rollups count of stored events (``models.scope_rollup.EventFacts``), by
     (database, id, created_at), as :class:`EventCache` keeps what the rules read.
 
@@ -102,14 +145,7 @@ class FactsCache:
     batch, and those incidents grow with the store; their facts (type, modality, day,
     countries, actors, pairs) never change but for the incident, which is read fresh with
     the id and creation time of each event (one index range per incident).
-
-    Parameters:
-      max_events: how many events to keep.
     """
-
-    def __init__(self, max_events: int = MAX_EVENTS) -> None:
-        self.max_events = max_events
-        self._facts: OrderedDict[tuple[str, int], tuple[Any, EventFacts]] = OrderedDict()
 
     def read(
         self, conn: Connection, database: str, column: str, values: Iterable[int | None]
@@ -121,27 +157,16 @@ class FactsCache:
         found: dict[int, EventFacts] = {}
         missing: list[tuple[int, Any]] = []
         for event_id, created_at, incident_id in scope_rollup.event_stamps(conn, column, values):
-            key = (database, event_id)
-            kept = self._facts.get(key)
-            if kept is None or created_at is None or kept[0] != created_at:
+            kept = self.get(database, event_id, created_at)
+            if kept is None:
                 missing.append((event_id, created_at))
-                continue
-            self._facts.move_to_end(key)
-            facts = copy(kept[1])
-            facts.incident_id = incident_id
-            found[event_id] = facts
+            else:
+                found[event_id] = pointing_at(kept, incident_id)
         if missing:
             read = scope_rollup.facts_by_event(conn, "id", [i for i, _ in missing])
             for event_id, created_at in missing:
                 if (facts := read.get(event_id)) is None:
                     continue
                 found[event_id] = facts
-                if created_at is not None:
-                    self._facts[(database, event_id)] = (created_at, copy(facts))
-                    self._facts.move_to_end((database, event_id))
-            while len(self._facts) > self.max_events:
-                self._facts.popitem(last=False)
+                self.put(database, event_id, created_at, pointing_at(facts, facts.incident_id))
         return found
-
-    def __len__(self) -> int:
-        return len(self._facts)

@@ -69,8 +69,8 @@ class Held:
         self.convert = convert
         self.stored: dict[int, BlockEvent] = {}
         self.linked: dict[int, LinkEvent] = {}
-        self.on_day: dict[tuple[str, date | None], list[int]] = {}
-        self.read: dict[str, set[date | None]] = {}
+        #: How many stored events :meth:`scan` scored (bench/memory_probe.py reports it).
+        self.scanned = 0
         self.database = session.get_bind().url.render_as_string()
 
     def hold(self, stored: BlockEvent, as_linked: LinkEvent | None = None) -> None:
@@ -79,52 +79,91 @@ class Held:
             return
         if as_linked is None:
             as_linked = self.convert(stored, self.traits)
-            _cache.put(self.database, stored, as_linked, self.traits)
+            _cache.keep(self.database, stored, as_linked, self.traits)
         self.stored[stored.id] = stored
         self.linked[stored.id] = as_linked
-        self.on_day.setdefault((stored.type, stored.day), []).append(stored.id)
 
     def hold_rows(self, rows: Iterable[tuple[int, datetime | None, int | None]]) -> None:
         """Keep the events of ``(id, created_at, incident_id)`` rows: from the cache when
         kept there unchanged, else read whole in one query."""
+        for found in self._read(rows):
+            if found is not None:
+                self.hold(*found)
+
+    def scan(self, frontier: Sequence[int], group: dict[int, int]) -> dict[int, list[int]]:
+        """The stored events each frontier event links to (their ids, by the frontier's id);
+        ``group`` gets the group of every event read that has one.
+
+        Every event of the frontier's candidate days is scored against the frontier events
+        whose date window holds its day, one part of the rows at a time (from the cache, or
+        read whole); only those that link are held. What a batch holds is then its new
+        events, what they link to and their groups, not every event of their days, which
+        grow with the store (issue 14). An event of a group a frontier event already links
+        to is not scored against it again: the link would only join the same group."""
+        # Frontier events by (type, day) of the events they can link to.
+        wanting: dict[tuple[str, date | None], list[LinkEvent]] = {}
+        days: dict[str, set[date | None]] = {}
+        for i in frontier:
+            a = self.linked[i]
+            for day in window_days(a):
+                wanting.setdefault((a.type, day), []).append(a)
+                days.setdefault(a.type, set()).add(day)
+        links: dict[int, list[int]] = {i: [] for i in frontier}
+        joined: dict[int, set[int]] = {i: set() for i in frontier}
+        for rows in incident_repository.events_on_days(self.session, days=days):
+            self.scanned += len(rows)
+            todo: list[tuple[int, datetime | None, int | None]] = []
+            against: list[tuple[int | None, list[LinkEvent]]] = []
+            for event_id, created_at, incident_id, kind, day, label in rows:
+                scorers = wanting.get((kind, day), [])
+                if label is not None:
+                    scorers = [a for a in scorers if label not in joined[a.ref]]
+                if scorers:
+                    todo.append((event_id, created_at, incident_id))
+                    against.append((label, scorers))
+            for found, (label, scorers) in zip(self._read(todo), against, strict=True):
+                if found is None:
+                    continue
+                stored, b = found
+                linked = False
+                for a in scorers:
+                    if a.ref != b.ref and (label is None or label not in joined[a.ref]):
+                        score = pair_score(a, b)
+                        if score is not None and score >= LINK_THRESHOLD:
+                            links[a.ref].append(b.ref)
+                            linked = True
+                            if label is not None:
+                                joined[a.ref].add(label)
+                if linked:
+                    self.hold(stored, b)
+                    if label is not None:
+                        group[b.ref] = label
+        return links
+
+    def _read(
+        self, rows: Iterable[tuple[int, datetime | None, int | None]]
+    ) -> list[tuple[BlockEvent, LinkEvent] | None]:
+        """The events of ``(id, created_at, incident_id)`` rows, in their order (None for one
+        gone since): held ones, kept ones from the cache, the others read whole (and
+        cached); none held here."""
+        found: list[tuple[BlockEvent, LinkEvent] | int] = []
         missing = []
         for event_id, created_at, incident_id in rows:
             if event_id in self.stored:
+                found.append((self.stored[event_id], self.linked[event_id]))
                 continue
-            kept = _cache.get(self.database, event_id, created_at, incident_id, self.traits)
+            kept = _cache.event(self.database, event_id, created_at, incident_id, self.traits)
             if kept is None:
                 missing.append(event_id)
+                found.append(event_id)
             else:
-                self.hold(*kept)
+                found.append(kept)
+        read: dict[int, tuple[BlockEvent, LinkEvent]] = {}
         for stored in incident_repository.events_by_id(self.session, ids=missing):
-            self.hold(stored)
-
-    def hold_windows(self, ids: Iterable[int]) -> None:
-        """Keep every event of the days these events can link to (each day read once)."""
-        wanted: dict[str, set[date | None]] = {}
-        for i in ids:
-            kind = self.linked[i].type
-            days = set(window_days(self.linked[i])) - self.read.setdefault(kind, set())
-            if days:
-                wanted.setdefault(kind, set()).update(days)
-        if not wanted:
-            return
-        # One query for all of them.
-        self.hold_rows(incident_repository.events_on_days(self.session, days=wanted))
-        for kind, days in wanted.items():
-            self.read[kind] |= days
-
-    def links_of(self, i: int) -> list[int]:
-        """The held events that event ``i`` links to (its days must be held)."""
-        a = self.linked[i]
-        found = []
-        for day in window_days(a):
-            for j in self.on_day.get((a.type, day), ()):
-                if j != i:
-                    score = pair_score(a, self.linked[j])
-                    if score is not None and score >= LINK_THRESHOLD:
-                        found.append(j)
-        return found
+            linked = self.convert(stored, self.traits)
+            _cache.keep(self.database, stored, linked, self.traits)
+            read[stored.id] = (stored, linked)
+        return [read.get(f) if isinstance(f, int) else f for f in found]
 
 
 class _Sets:
@@ -169,11 +208,9 @@ def place(held: Held, seeds: Sequence[BlockEvent], strays: Sequence[int]) -> set
     frontier = sorted(i for i in {*(s.id for s in seeds), *strays} if i not in group)
     while frontier:
         placed.update(frontier)
-        held.hold_windows(frontier)
-        links = {i: held.links_of(i) for i in frontier}
+        # (The scan gives the group of every event it reads.)
+        links = held.scan(frontier, group)
         reached = {j for js in links.values() for j in js if j not in group and j not in placed}
-        # The groups of the events linked to, where not known yet (one query).
-        group.update(link_groups.groups_of(session, ids=reached))
         for i, js in links.items():
             sets.find(("e", i))
             for j in js:

@@ -19,7 +19,6 @@ import inspect
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from copy import copy
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +30,7 @@ from models.incident_repository import BlockEvent
 from models.incident_rollup import FacetEvent
 from models.records import EventRecord, LinkWork
 from worker.event_types import incident_traits
-from worker.incident_cache import FactsCache
+from worker.incident_cache import FactsCache, pointing_at
 from worker.incident_groups import Held, members, place, rules_fingerprint
 from worker.incident_linking import LinkEvent, TypeTraits, cluster, content_words
 
@@ -308,11 +307,7 @@ def _with_incident(facts: scope_rollup.EventFacts, incident_id: int | None) -> A
     """These facts pointing at ``incident_id`` (themselves when they do already)."""
     if facts.incident_id == incident_id:
         return facts
-    # A shallow copy with one field set: dataclasses.replace re-runs __init__ over every
-    # field, for every event of every incident a batch changes.
-    moved = copy(facts)
-    moved.incident_id = incident_id
-    return moved
+    return pointing_at(facts, incident_id)
 
 
 @lru_cache(maxsize=1)

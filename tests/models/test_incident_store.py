@@ -300,3 +300,43 @@ def test_events_stored_unlinked_are_grouped_a_bounded_number_per_batch(
         link_events(session, LinkWork(new_events=ids))
     assert _partition(engine) == _from_scratch(engine)
     _groups_hold_every_link(engine)
+
+
+def test_a_batch_holds_what_its_new_events_link_to_not_their_whole_days(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the events of a new event's candidate days are scored a part at a time and
+    only those it links to are held, so a batch's working set does not grow with the events
+    stored per day."""
+    from worker import incident_groups, incidents
+
+    def launch(n: int, country: str, sentence: str) -> EventRecord:
+        return EventRecord(
+            type="launch", sentence=sentence, start_char=0, end_char=len(sentence),
+            trigger="fired", event_date=date(2023, 3, 9), date_precision="day",
+            actors=(ActorRecord(name=f"State {n}", role="agent", kind="state",
+                                country=country),),
+        )  # fmt: skip
+
+    # Forty launches of other states that day, none linking to another (disjoint agents and
+    # words), and one report of the launch the new event tells.
+    corpus = [
+        (f"other {n}", date(2023, 3, 9), [launch(n, f"X{n:02d}", f"zeta{n} eta{n} theta{n}.")])
+        for n in range(40)
+    ]
+    told = "North Korea fired a ballistic missile into the East Sea."
+    corpus.append(("first report", date(2023, 3, 9), [launch(99, "PRK", told)]))
+    _store(engine, corpus, batch=8)
+    held: list[incident_groups.Held] = []
+
+    class Recorded(incident_groups.Held):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            held.append(self)
+
+    monkeypatch.setattr(incidents, "Held", Recorded)
+    _store(engine, [("second report", date(2023, 3, 9), [launch(98, "PRK", told)])], batch=1)
+    # The new event and the report it links to; not the other forty of its day.
+    assert len(held) == 1 and len(held[0].stored) == 2
+    assert len(_partition(engine)) == 41
+    assert _partition(engine) == _from_scratch(engine)

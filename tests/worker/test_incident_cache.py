@@ -27,27 +27,27 @@ def _stored(event_id: int, created_at: datetime = WRITTEN, incident: int | None 
 def test_a_kept_event_comes_back_with_the_incident_it_points_at_now() -> None:
     cache = EventCache()
     stored = _stored(1)
-    cache.put("db", stored, to_link_event(stored, TRAITS), TRAITS)
-    kept = cache.get("db", 1, WRITTEN, 9, TRAITS)
+    cache.keep("db", stored, to_link_event(stored, TRAITS), TRAITS)
+    kept = cache.event("db", 1, WRITTEN, 9, TRAITS)
     assert kept is not None and kept[0].incident_id == 9 and kept[0].sentence == stored.sentence
-    assert cache.get("other db", 1, WRITTEN, 9, TRAITS) is None
+    assert cache.event("other db", 1, WRITTEN, 9, TRAITS) is None
 
 
 def test_an_id_given_again_to_a_new_row_misses() -> None:
     cache = EventCache()
     stored = _stored(1)
-    cache.put("db", stored, to_link_event(stored, TRAITS), TRAITS)
-    assert cache.get("db", 1, datetime(2024, 5, 2, tzinfo=UTC), 7, TRAITS) is None
-    assert cache.get("db", 1, None, 7, TRAITS) is None
+    cache.keep("db", stored, to_link_event(stored, TRAITS), TRAITS)
+    assert cache.event("db", 1, datetime(2024, 5, 2, tzinfo=UTC), 7, TRAITS) is None
+    assert cache.event("db", 1, None, 7, TRAITS) is None
 
 
 def test_other_type_traits_empty_the_cache_and_its_size_is_bounded() -> None:
     cache = EventCache(max_events=3)
     for i in range(5):
         stored = _stored(i)
-        cache.put("db", stored, to_link_event(stored, TRAITS), TRAITS)
+        cache.keep("db", stored, to_link_event(stored, TRAITS), TRAITS)
     assert len(cache) == 3
-    assert cache.get("db", 0, WRITTEN, 7, TRAITS) is None  # the oldest went first
-    assert cache.get("db", 4, WRITTEN, 7, TRAITS) is not None
-    assert cache.get("db", 4, WRITTEN, 7, {"launch": TypeTraits(window=3)}) is None
+    assert cache.event("db", 0, WRITTEN, 7, TRAITS) is None  # the oldest went first
+    assert cache.event("db", 4, WRITTEN, 7, TRAITS) is not None
+    assert cache.event("db", 4, WRITTEN, 7, {"launch": TypeTraits(window=3)}) is None
     assert len(cache) == 0
