@@ -1584,3 +1584,35 @@ def test_a_strike_only_allowed_is_no_launch(extract: Extract) -> None:
         "with their long-range missiles amounted to direct intervention."
     )
     assert _of(extract(text), "launch") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "Japan also froze the assets of four organizations and five individuals linked to "
+            "North Korea, Chief Cabinet Secretary Hirokazu Matsuno said.",
+            "PRK",
+        ),
+        (
+            "On Wednesday, the US State Department announced sanctions on the state-owned "
+            "National Development Complex, which it says oversees Pakistan's ballistic missile "
+            "programme.",
+            "PAK",
+        ),
+    ],
+)
+def test_sanctions_are_aimed_at_the_state_in_what_they_hit(
+    extract: Extract, text: str, target: str
+) -> None:
+    (vote,) = _of(extract(text), "sanctions_vote")
+    assert _codes(vote, "target") == {target}
+
+
+def test_who_proposed_a_blocked_text_is_not_its_target(extract: Extract) -> None:
+    text = (
+        "The United States cast another veto on Dec. 8, blocking a demand for a ceasefire put "
+        "forward by the United Arab Emirates."
+    )
+    for vote in _of(extract(text), "sanctions_vote"):
+        assert "ARE" not in _codes(vote, "target")

@@ -73,6 +73,8 @@ def mention_from_trigger(
     mention.targets += [
         a for a in ctx.owners_of(reasons) if a not in mention.agents and a not in mention.targets
     ]
+    if not mention.targets and outcome in _AIMED_OUTCOMES:
+        mention.targets = _state_in_what_is_sanctioned(ctx, carrier, trigger, mention)
     target_ids = {t.i for a in against for t in a.subtree}
     agent_ids = {t.i for s in syntax.subjects(carrier) for t in s.subtree}
     others = ctx.actors.actors_in(
@@ -82,6 +84,28 @@ def mention_from_trigger(
         a for a in others if a not in mention.agents and a not in mention.targets
     ]
     return mention
+
+
+#: Outcomes whose measures are aimed at someone (a tally or a veto names voters instead).
+_AIMED_OUTCOMES = frozenset({"imposed", "adopted", "blocked"})
+
+
+def _state_in_what_is_sanctioned(
+    ctx: ArticleContext, carrier: Token, trigger: Token, mention: Mention
+) -> list[ResolvedActor]:
+    """With no "on"/"against" phrase, the state named inside what the measures hit: "froze
+    the assets of five individuals linked to the North", "a package which bans imports of
+    Russian aluminium", "sanctions on 100 tankers supplying Russia's military"."""
+    objects = syntax.direct_objects(carrier) + syntax.direct_objects(trigger)
+    objects += [o for h in objects for o in syntax.prep_objects(h, _AGAINST_PREPS | {"of"})]
+    own = {a.country for a in mention.agents}
+    # "a demand put forward by the United Arab Emirates": who proposed it is not aimed at.
+    proposers = {t.i for o in objects for a in o.subtree if a.dep_ == "agent" for t in a.subtree}
+    hit = [t for o in objects for t in o.subtree if t.i not in proposers]
+    for actor in ctx.actors.actors_in(hit):
+        if actor.country and actor.country not in own and actor.kind != "igo":
+            return [ctx.country(actor.country)]
+    return []
 
 
 def _aimed_at_by_the_text(trigger: Token) -> list[Token]:
