@@ -59,6 +59,7 @@ def test_the_dateline_gives_place_agency_and_date() -> None:
         ("WASHINGTON — The Treasury imposed sanctions on Monday.", "WASHINGTON", None),
         ("Pyongyang, September 10 (KCNA) -- Kim Jong Un watched a test.", "Pyongyang", "KCNA"),
         ("KYIV, Ukraine, Jan. 5 (Reuters) - Ukraine said on Friday.", "KYIV", "Reuters"),
+        ("Tehran, May 28, IRNA -- The Sultan of Oman arrived on Sunday.", "Tehran", "IRNA"),
     ],
 )
 def test_dateline_forms(opening: str, place: str, agency: str | None) -> None:

@@ -1616,3 +1616,19 @@ def test_who_proposed_a_blocked_text_is_not_its_target(extract: Extract) -> None
     )
     for vote in _of(extract(text), "sanctions_vote"):
         assert "ARE" not in _codes(vote, "target")
+
+
+def test_an_agency_after_the_date_ends_a_dateline(extract: Extract) -> None:
+    text = (
+        "Tehran, May 28, IRNA -- Sultan of Oman Haitham bin Tarik arrived in Tehran on Sunday "
+        "at the head of a high-ranking delegation for an official visit."
+    )
+    (visit,) = _of(extract(text, published=date(2023, 5, 28)), "meeting")
+    assert _codes(visit, "agent") == {"OMN"}
+    assert _codes(visit, "target") == {"IRN"}
+
+
+def test_a_capital_named_by_its_countrys_word_hosts_the_visit(extract: Extract) -> None:
+    text = "Singh arrived in the Laotian capital on Wednesday on a three-day visit."
+    (visit,) = _of(extract(text), "meeting")
+    assert _codes(visit, "target") == {"LAO"}

@@ -442,8 +442,14 @@ class ArticleActors:
         if token.i in self._datelines:
             # "UNITED NATIONS (AP) — A divided U.N. Security Council rejected ...": the
             # dateline parsed as the subject, the real subject hung on it as an appositive.
-            for child in token.children:
-                if child.dep_ == "appos" and child.i not in self._datelines:
+            # ("Tehran, May 28, IRNA -- Sultan of Oman Haitham bin Tarik arrived": the chain
+            # of appositives runs through the dateline's own words first.)
+            for child in token.subtree:
+                if (
+                    child.dep_ == "appos"
+                    and child.i not in self._datelines
+                    and child.head.i in self._datelines
+                ):
                     return self._resolve_head(child)
             return None
         lowered = token.lower_

@@ -41,12 +41,13 @@ MONTHS = {
 }  # fmt: skip
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: "SEOUL, March 9 (Yonhap) --", "UNITED NATIONS (AP) —", "KYIV, Ukraine, Jan. 5 (Reuters) -",
-#: "Pyongyang, September 10 (KCNA) --", "WASHINGTON —", "NEW DELHI:", and joint datelines of
-#: stories filed from two places ("KYIV/MOSCOW, Nov 21 (Reuters) -").
+#: "Pyongyang, September 10 (KCNA) --", "Tehran, May 28, IRNA --", "WASHINGTON —", "NEW DELHI:",
+#: and joint datelines of stories filed from two places ("KYIV/MOSCOW, Nov 21 (Reuters) -").
 DATELINE_RE = re.compile(
     r"\s*(?P<place>[A-Z][A-Za-z.'’ -]{1,38}?(?:/[A-Z][A-Za-z.'’ -]{1,38}?)?)"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.'’ ]{1,28}?))?"
     rf"(?:,?\s+(?P<month>(?i:{_MONTH}))\.?\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?)?"
+    r"(?:,\s*(?P<bare_agency>[A-Z]{2,8}))?"
     r"\s*(?:\((?P<agency>[^()\n]{1,40})\))?"
     r"\s*(?P<dash>—|–|--|-|:)\s*"
 )
@@ -210,7 +211,9 @@ def _dateline(text: str, start: int, end: int, published: date | None) -> Dateli
     if match is None or match.end() >= end:
         return None
     place = match["place"].strip()
-    agency = match["agency"].strip() if match["agency"] else None
+    # "Tehran, May 28, IRNA --": state agencies write theirs after the date, unbracketed.
+    bracketed = match["agency"] or match["bare_agency"]
+    agency = bracketed.strip() if bracketed else None
     known_agency = agency is not None and (
         agency.lower() in _cues().agencies or agency.isupper() or match["month"] is not None
     )

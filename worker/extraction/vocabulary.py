@@ -68,6 +68,7 @@ SPORTS_PAGE_WORDS = words("sports_page_words")
 CIVIL_SOCIETY_BODIES = words("civil_society_bodies")
 ORDINARY_PEOPLE = words("ordinary_people")
 HOME_BODIES = words("home_bodies")
+PLACE_NOUNS = words("place_nouns")
 ABSENCE_VERBS = words("absence_verbs")
 PENDING_MODIFIERS = words("pending_modifiers")
 

@@ -23,6 +23,7 @@ from worker.extraction.types import Location
 from worker.extraction.vocabulary import (
     GOVERNMENT_NOUNS,
     MILITARY_WORDS,
+    PLACE_NOUNS,
     POSSESSIVE_PRONOUNS,
     SPORTS_PAGE_WORDS,
     STATIVE_PASSIVES,
@@ -198,6 +199,14 @@ class ArticleContext:
                     else self.gazetteer.place_country(name) or self._country_within(token)
                 )
                 return Location(name, country)
+        if token.pos_ == "NOUN" and token.lemma_.lower() in PLACE_NOUNS:
+            # "arrived in the Laotian capital", "Bahrain's capital": the country's word says
+            # where, though the place itself is not named.
+            for child in token.children:
+                if child.dep_ in {"amod", "compound", "poss"}:
+                    country = self.actors.country_of(child)
+                    if country is not None:
+                        return Location(self.text_of(token.doc[child.i : token.i + 1]), country)
         return None
 
     def _country_within(self, token: Token) -> str | None:
