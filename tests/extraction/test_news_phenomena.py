@@ -1632,3 +1632,17 @@ def test_a_capital_named_by_its_countrys_word_hosts_the_visit(extract: Extract) 
     text = "Singh arrived in the Laotian capital on Wednesday on a three-day visit."
     (visit,) = _of(extract(text), "meeting")
     assert _codes(visit, "target") == {"LAO"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia's Pacific Fleet held a surprise combat readiness inspection on Monday.",
+        "Australian, Japanese and US warships conducted a maritime cooperative activity in the "
+        "South China Sea on Sunday.",
+    ],
+)
+def test_readiness_inspections_and_cooperative_activities_are_exercises(
+    extract: Extract, text: str
+) -> None:
+    assert len(_of(extract(text), "military_exercise")) == 1
