@@ -1646,3 +1646,14 @@ def test_readiness_inspections_and_cooperative_activities_are_exercises(
     extract: Extract, text: str
 ) -> None:
     assert len(_of(extract(text), "military_exercise")) == 1
+
+
+def test_leaders_of_two_states_name_both(extract: Extract) -> None:
+    text = "The foreign ministers of India and China met in Moscow on Thursday."
+    (meeting,) = _of(extract(text), "meeting")
+    assert _codes(meeting, "agent") == {"IND", "CHN"}
+
+
+def test_a_visit_only_offered_by_invitation_is_no_meeting(extract: Extract) -> None:
+    text = "Modi declined an invitation to visit Pakistan."
+    assert _of(extract(text), "meeting") == []

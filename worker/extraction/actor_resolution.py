@@ -522,9 +522,10 @@ class ArticleActors:
         """ "Russian and Ukrainian delegations": the states of a modifier's conjuncts, each
         with its own share of the noun (the first is what :meth:`_modified_noun` found)."""
         out: list[ResolvedActor] = []
-        for child in token.children:
-            if child.dep_ not in {"amod", "compound"}:
-                continue
+        modifiers = [c for c in token.children if c.dep_ in {"amod", "compound"}]
+        # "the leaders of Japan and South Korea": the conjuncts of an "of" phrase too.
+        modifiers += _of_objects(token)
+        for child in modifiers:
             for conj in child.conjuncts:
                 found = self.entry_at(conj)
                 if found is None or found[1].kind != "country":
@@ -635,3 +636,14 @@ class ArticleActors:
             if actor is not None and actor not in seen:
                 seen.append(actor)
         return seen
+
+
+def _of_objects(token: Token) -> list[Token]:
+    """The objects of ``token``'s "of" phrases ("the leaders of Japan and South Korea")."""
+    return [
+        obj
+        for prep in token.children
+        if prep.dep_ == "prep" and prep.lower_ == "of"
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
