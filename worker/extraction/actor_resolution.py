@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from worker.extraction import syntax
 from worker.extraction.components import ACTOR_SPANS
 from worker.extraction.gazetteer import Entry, Gazetteer
 from worker.extraction.page_structure import Dateline
@@ -524,7 +525,7 @@ class ArticleActors:
         out: list[ResolvedActor] = []
         modifiers = [c for c in token.children if c.dep_ in {"amod", "compound"}]
         # "the leaders of Japan and South Korea": the conjuncts of an "of" phrase too.
-        modifiers += _of_objects(token)
+        modifiers += syntax.prep_objects(token, {"of"})
         for child in modifiers:
             for conj in child.conjuncts:
                 found = self.entry_at(conj)
@@ -636,14 +637,3 @@ class ArticleActors:
             if actor is not None and actor not in seen:
                 seen.append(actor)
         return seen
-
-
-def _of_objects(token: Token) -> list[Token]:
-    """The objects of ``token``'s "of" phrases ("the leaders of Japan and South Korea")."""
-    return [
-        obj
-        for prep in token.children
-        if prep.dep_ == "prep" and prep.lower_ == "of"
-        for obj in prep.children
-        if obj.dep_ == "pobj"
-    ]
