@@ -1657,3 +1657,20 @@ def test_leaders_of_two_states_name_both(extract: Extract) -> None:
 def test_a_visit_only_offered_by_invitation_is_no_meeting(extract: Extract) -> None:
     text = "Modi declined an invitation to visit Pakistan."
     assert _of(extract(text), "meeting") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Japan briefly issued an emergency alert urging residents of Okinawa to take cover.",
+            "JPN",
+        ),
+        ("The White House put out a statement calling on Israel to allow more aid.", "USA"),
+    ],
+)
+def test_who_issues_a_statement_says_what_it_urges(
+    extract: Extract, text: str, speaker: str
+) -> None:
+    (statement,) = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {speaker}

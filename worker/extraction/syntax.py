@@ -113,7 +113,13 @@ def subject_levels(verb: Token) -> list[list[Token]]:
             break
         if current.dep_ in {"acl", "relcl"} and current.head.pos_ in {"NOUN", "PROPN"}:
             levels.append([current.head])
-            break
+            issuer = _issuer_of_speech(current)
+            if issuer is None:
+                break
+            # "Japan issued an emergency alert urging residents to take cover": who issued
+            # the alert says what it urges.
+            current = issuer
+            continue
         head = current.head
         if (
             current.dep_ != "ccomp"
@@ -130,6 +136,20 @@ def subject_levels(verb: Token) -> list[list[Token]]:
                     levels.append(inner)
         current = head
     return levels
+
+
+def _issuer_of_speech(participle: Token) -> Token | None:
+    """The verb whose object is the speech noun a participle hangs on ("issued" for "issued
+    an alert urging ..."; "said" for "said in a statement condemning ..."), or None."""
+    noun = participle.head
+    if participle.dep_ != "acl" or noun.lemma_.lower() not in vocab.SPEECH_NOUNS:
+        return None
+    governor = noun.head
+    if noun.dep_ == "pobj" and governor.dep_ == "prep":
+        governor = governor.head
+    if noun.dep_ in {"dobj", "pobj"} and governor.pos_ in {"VERB", "AUX"}:
+        return governor
+    return None
 
 
 def subjects(verb: Token) -> list[Token]:

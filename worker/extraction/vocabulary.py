@@ -69,6 +69,7 @@ CIVIL_SOCIETY_BODIES = words("civil_society_bodies")
 ORDINARY_PEOPLE = words("ordinary_people")
 HOME_BODIES = words("home_bodies")
 PLACE_NOUNS = words("place_nouns")
+SPEECH_NOUNS = words("speech_nouns")
 ABSENCE_VERBS = words("absence_verbs")
 PENDING_MODIFIERS = words("pending_modifiers")
 
