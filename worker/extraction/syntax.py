@@ -75,11 +75,12 @@ def _reporter_does_it(verb: Token) -> bool:
     )
 
 
-def subject_levels(verb: Token) -> list[list[Token]]:
+def subject_levels(verb: Token, *, speech: bool = False) -> list[list[Token]]:
     """Subject heads of ``verb`` and, level by level, of the clauses it hangs off.
 
     "marking the first visits" has no subject of its own; the clause it modifies does. The
-    caller takes the first level whose subjects name actors.
+    caller takes the first level whose subjects name actors. ``speech``: ``verb`` is a speech
+    act, whose participle on a speech noun speaks for who issued the noun.
     """
     levels: list[list[Token]] = []
     if _reporter_does_it(verb):
@@ -113,7 +114,7 @@ def subject_levels(verb: Token) -> list[list[Token]]:
             break
         if current.dep_ in {"acl", "relcl"} and current.head.pos_ in {"NOUN", "PROPN"}:
             levels.append([current.head])
-            issuer = _issuer_of_speech(current)
+            issuer = _issuer_of_speech(current) if speech else None
             if issuer is None:
                 break
             # "Japan issued an emergency alert urging residents to take cover": who issued

@@ -106,8 +106,9 @@ class ArticleContext:
                     out.append(actor)
         return out
 
-    def agents(self, verb: Token) -> tuple[list[ResolvedActor], bool]:
-        """Who does ``verb``, and whether they are named (not only a pronoun)."""
+    def agents(self, verb: Token, *, speech: bool = False) -> tuple[list[ResolvedActor], bool]:
+        """Who does ``verb``, and whether they are named (not only a pronoun); ``speech``:
+        ``verb`` is a speech act ("issued an alert urging ...": the issuer urges)."""
         if syntax.is_passive(verb):
             by = syntax.passive_agents(verb)
             if by:
@@ -118,7 +119,7 @@ class ArticleContext:
                 return self.resolve_all(holders, subject=True), True
             return [], False
         own = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}]
-        for level in syntax.subject_levels(verb):
+        for level in syntax.subject_levels(verb, speech=speech):
             if any(t.dep_ == "nsubjpass" for t in level):
                 continue
             agents = self.resolve_all(level, subject=True)

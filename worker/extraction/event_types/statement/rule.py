@@ -80,7 +80,7 @@ def mention_from_trigger(
         and not any(c.dep_ in {"nsubj", "aux"} for c in trigger.children)
     ):
         return None  # "Polish forces, backed by Dutch jets": who stood with whom, no speech
-    agents, named = ctx.agents(trigger)
+    agents, named = ctx.agents(trigger, speech=True)
     if ctx.sports_page and _teams_speak(trigger):
         return None  # "Ivory Coast celebrate Afcon triumph": a country's team, not its state
     # Only political speakers make statements: a coach's or a chief executive's "warned" is
