@@ -531,14 +531,15 @@ class ArticleActors:
                 found = self.entry_at(conj)
                 if found is None or found[1].kind != "country":
                     continue
-                entry = found[1]
-                if token.lemma_.lower() in GOVERNMENT_NOUNS:
-                    out.append(self._entry_actor(entry))
-                else:
-                    out.append(
-                        ResolvedActor(f"{entry.name} {token.text.lower()}", entry.country, "group")
-                    )
+                out.append(self._share_of(found[1], token))
         return out
+
+    def _share_of(self, entry: Entry, noun: Token) -> ResolvedActor:
+        """The actor a noun modified by ``entry`` names: the body or state itself ("Russia's
+        government"), or the country's group of that noun ("Russia delegations")."""
+        if entry.kind != "country" or noun.lemma_.lower() in GOVERNMENT_NOUNS:
+            return self._entry_actor(entry)
+        return ResolvedActor(f"{entry.name} {noun.text.lower()}", entry.country, "group")
 
     def _named_before(self, token: Token) -> ResolvedActor | None:
         """The person a lone surname the NER missed refers to, when the story has named them
@@ -577,11 +578,7 @@ class ArticleActors:
             entry = found[1]
             if entry.kind == "person":
                 continue
-            noun = token.lemma_.lower()
-            if entry.kind != "country" or noun in GOVERNMENT_NOUNS:
-                return self._entry_actor(entry)
-            name = f"{entry.name} {token.text.lower()}"
-            return ResolvedActor(name, entry.country, "group")
+            return self._share_of(entry, token)
         # A title noun without a country: the country an earlier "<country> <title>" gave it.
         country = self.title_countries.get(token.lower_)
         if country is not None:

@@ -162,13 +162,12 @@ def _joins(mention: Mention, group: list[Mention], specs: Mapping[str, EventType
     if not all(_compatible(mention, other, specs) for other in group):
         return False
     near_subtypes = specs[mention.type].merge.near_subtypes
-    tallies = [other for other in group if other.subtype in near_subtypes]
-    told = [other for other in group if other not in tallies and not other.echo]
+    told = [o for o in group if o.subtype not in near_subtypes and not o.echo]
     if mention.subtype in near_subtypes:
         # Beside the telling itself: a tally two sentences on ("A rival Russian text won
         # only Russia's vote") counts another vote.
         return any(_near(mention, other) for other in told or group)
-    if tallies and len(tallies) == len(group):
+    if all(other.subtype in near_subtypes for other in group):
         # A group of tallies only: the vote told beside them.
         return any(_near(mention, other) for other in group)
     return True
