@@ -26,6 +26,7 @@ from worker.extraction.candidates import (
 from worker.extraction.components import add_components, cached_gazetteer, trigger_patterns
 from worker.extraction.merge import build_events, fold_echoes, merge_mentions
 from worker.extraction.page_structure import ECHO_KINDS, SKIPPED_KINDS, read_page
+from worker.extraction.page_topic import load_page_topic
 from worker.extraction.plugins import load_event_types
 from worker.extraction.rules.dispatch import load_rules
 from worker.extraction.type_folder import EventTypeSpec
@@ -91,6 +92,7 @@ class Extractor:
     ) -> None:
         # Read before the slow pipeline load, so a broken file fails fast.
         self.calibration = load_calibration(calibration) if calibrate else None
+        self.page_topic = load_page_topic()
         self.model = model or default_model()
         self.gazetteer_dir = str(gazetteer_dir) if gazetteer_dir else None
         self.event_types = load_event_types(plugin_dirs, entry_points=entry_points)
@@ -114,6 +116,9 @@ class Extractor:
         # Without a publication date, the dateline's ("SEOUL, Nov. 5 (Yonhap) --") is the best
         # anchor for "Tuesday" and "last month".
         published = article.published or (page.dateline.date if page.dateline else None)
+        # A sports, business or school page: its "parade", "launch" and coach's "warning" are
+        # no world affairs, whatever each sentence looks like (worker.extraction.page_topic).
+        off_topic = self.page_topic.off_topic(article.text)
         mentions = []
         for mention in ArticleMentions(
             doc, self.gazetteer, published, self.rules, page.dateline
@@ -121,6 +126,8 @@ class Extractor:
             kind = page.kind_at(mention.sent.start_char)
             if kind in SKIPPED_KINDS:
                 continue  # a byline, a "Related:" link, a copyright line: not this story
+            if off_topic and self.specs[mention.type].world_affairs:
+                continue
             mention.echo = kind in ECHO_KINDS
             mention.caption = kind == "caption"
             mentions.append(mention)

@@ -88,6 +88,9 @@ class EventTypeSpec:
         exercise that runs for a week. Read by the incident linker (worker.incident_linking).
       symmetric_roles: agents and targets are the happening's two sides, named in either
         order ("A met B", "B held talks with A"): the incident linker compares them together.
+      world_affairs: its events are world affairs: on a page the page-topic model reads as
+        far from them (a sports, business or school page; worker.extraction.page_topic) the
+        type makes none. A plugin type about anything else (product launches) leaves it false.
       patterns: the span_ruler patterns of triggers.jsonl.
     """
 
@@ -106,6 +109,7 @@ class EventTypeSpec:
     fallback: tuple[tuple[str, ...], str, str] | None = None
     incident_window_days: int = 0
     symmetric_roles: bool = False
+    world_affairs: bool = False
     module: str | None = field(default=None, compare=False)
     patterns: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
 
@@ -141,6 +145,7 @@ def read_type_folder(folder: Path, *, module: str | None = None) -> EventTypeSpe
         fallback=_fallback(raw.get("fallback"), spec_path),
         incident_window_days=_window_days(raw, spec_path),
         symmetric_roles=_field(raw, "symmetric_roles", bool, spec_path, default=False),
+        world_affairs=_field(raw, "world_affairs", bool, spec_path, default=False),
         module=module,
         patterns=tuple(read_triggers(folder / TRIGGERS_FILE, name)),
     )
