@@ -1674,3 +1674,106 @@ def test_who_issues_a_statement_says_what_it_urges(
 ) -> None:
     (statement,) = _of(extract(text), "statement")
     assert _codes(statement, "agent") == {speaker}
+
+
+# -- extractor 0.7.3: days the story is not at --------------------------------------------------
+
+
+def test_a_day_still_to_come_does_not_move_the_story(extract: Extract) -> None:
+    text = (
+        "The officers said their leader would be sworn in on Monday.\n\n"
+        "The African Union condemned the seizure of power."
+    )
+    (condemnation,) = [
+        e for e in _of(extract(text, date(2023, 8, 31)), "statement") if e.subtype == "condemn"
+    ]
+    assert condemnation.date == date(2023, 8, 31)
+
+
+def test_the_day_of_the_storys_own_happening_still_dates(extract: Extract) -> None:
+    text = (
+        "Iran put three satellites into orbit on Sunday, state media said.\n\n"
+        "In a joint statement on Jan. 20, three European powers said an earlier launch was "
+        "of concern.\n\n"
+        "There was no immediate comment from Washington on Sunday's launch, which Tehran "
+        "defended as peaceful."
+    )
+    events = _of(extract(text, date(2024, 1, 28)), "statement")
+    defended = [e for e in events if "defended" in e.sentence]
+    assert defended and defended[0].date == date(2024, 1, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # State media announce the morning after: the launch was the day before the report.
+        (
+            "North Korea said on Wednesday it had successfully placed a reconnaissance "
+            "satellite into orbit.",
+            date(2023, 11, 21),
+        ),
+        # Another state's military tells its own launch the same day.
+        (
+            "China's military said Wednesday it had test-launched an intercontinental ballistic "
+            "missile into the Pacific.",
+            date(2023, 11, 22),
+        ),
+        # Others detecting a launch tell its day.
+        (
+            "South Korea's military said it had detected a ballistic missile fired by North "
+            "Korea on Monday.",
+            date(2023, 11, 20),
+        ),
+    ],
+)
+def test_a_launch_told_by_its_own_state_media_is_dated_the_day_before(
+    extract: Extract, text: str, day: date
+) -> None:
+    (launch,) = _of(extract(text, date(2023, 11, 22)), "launch")
+    assert launch.date == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Britain, France and Germany triggered the return of U.N. sanctions on Thursday.\n\n"
+        "Russia's ambassador denounced the move, accusing the three countries of choosing "
+        "blackmail over diplomacy.",
+        "Britain, France and Germany triggered the return of U.N. sanctions on Thursday.\n\n"
+        "Iran condemned the European countries for the decision.",
+    ],
+)
+def test_the_three_countries_are_the_ones_named_together_before(
+    extract: Extract, text: str
+) -> None:
+    (statement,) = [e for e in _of(extract(text), "statement") if e.subtype in {"condemn"}]
+    assert {"GBR", "FRA", "DEU"} <= _codes(statement, "target")
+
+
+def test_a_group_needs_the_same_number(extract: Extract) -> None:
+    text = (
+        "Britain, France and Germany triggered the return of U.N. sanctions on Thursday.\n\n"
+        "Iran's envoy thanked the two countries that opposed the move."
+    )
+    (thanks,) = _of(extract(text), "statement")
+    assert not {"GBR", "FRA", "DEU"} & _codes(thanks, "target")
+
+
+def test_they_after_a_joint_statement_are_all_its_speakers(extract: Extract) -> None:
+    text = (
+        "Britain, France and Germany said the launch was of concern, and they urged Iran to "
+        "stop all activities related to missiles."
+    )
+    (statement,) = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {"GBR", "FRA", "DEU"}
+
+
+def test_one_speaker_of_a_joint_statement_going_on_alone_is_his_own(extract: Extract) -> None:
+    text = (
+        "Olaf Scholz, Emmanuel Macron and Mario Draghi visited Kyiv on Thursday.\n\n"
+        "At a joint news conference, the leaders of France, Germany and Italy said they "
+        "supported candidate status for Ukraine.\n\n"
+        '"Ukraine belongs to the European family," Scholz told reporters.'
+    )
+    statements = _of(extract(text), "statement")
+    assert any(e.sentence.startswith('"Ukraine belongs') for e in statements)

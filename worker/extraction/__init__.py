@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from worker.extraction.extractor import Extractor, asserted_only
 
 #: Recorded on every stored event; bump when rules or gazetteers change what is extracted.
-EXTRACTOR_VERSION = "0.7.2"
+EXTRACTOR_VERSION = "0.7.3"
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -22,6 +22,8 @@ from worker.extraction.vocabulary import (
     COMPANY_HEADS,
     DATELINE_RE,
     GOVERNMENT_NOUNS,
+    GROUP_REFERENCE_NOUNS,
+    GROUP_REGION_WORDS,
     HOME_BODIES,
     NONPOLITICAL_ROLES,
     OFFICIAL_TITLES,
@@ -52,6 +54,33 @@ SHARED_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Number words of "the three countries".
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+#: Pronouns that may mean several states named together.
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+
+
+def _of_a_noun(child: Token) -> bool:
+    """True for an "of" phrase naming a whole ("of the region"), not a gerund ("of using")."""
+    return (
+        child.dep_ == "prep"
+        and child.lower_ == "of"
+        and any(g.dep_ == "pobj" for g in child.children)
+    )
+
+
 @dataclass
 class ArticleActors:
     """Resolves tokens of one article to actors; keeps the article's coreference state."""
@@ -74,6 +103,12 @@ class ArticleActors:
     body_heads: dict[str, ResolvedActor] = field(default_factory=dict)
     #: Acronyms the story defined ("South Korea's Joint Chiefs of Staff (JCS)") -> the actor.
     acronyms: dict[str, ResolvedActor] = field(default_factory=dict)
+    #: States the story named together ("Britain, France and Germany"), with the position
+    #: of the first, so that "the three countries" later means them.
+    country_groups: list[tuple[int, list[ResolvedActor]]] = field(default_factory=list)
+    #: The states or bodies of the last subject that named several ("Britain, France and
+    #: Germany said ...; they urged Iran"): what "they" means while no single one followed.
+    last_group: list[ResolvedActor] = field(default_factory=list)
     last_person: ResolvedActor | None = None
     last_actor: ResolvedActor | None = None
     #: Country of the dateline city ("TEHRAN, Jan 22 (Reuters) —"), if the article has one.
@@ -420,18 +455,73 @@ class ArticleActors:
                         if country:
                             self.title_countries[token.lower_] = country
 
+    def note_country_groups(self, sent: Span) -> None:
+        """Remember the states a sentence names together ("Britain, France and Germany",
+        "British, French and German ministers"): a later "the three countries" or "the two
+        governments" refers to them."""
+        for token in sent:
+            if token.dep_ == "conj":
+                continue  # each group once, from its first member
+            conjuncts = [c for c in token.conjuncts if c.i > token.i]
+            if not conjuncts:
+                continue
+            members: list[ResolvedActor] = []
+            for member in (token, *conjuncts):
+                found = self.entry_at(member)
+                if found is None or found[1].kind != "country":
+                    members = []
+                    break
+                actor = self._entry_actor(found[1])
+                if actor not in members:
+                    members.append(actor)
+            if len(members) >= 2:
+                self.country_groups.append((token.i, members))
+
+    def _group_named_before(self, token: Token) -> list[ResolvedActor]:
+        """The states "the three countries", "both governments" or "the European powers"
+        refer to: the last group of that many states the story named before."""
+        if token.tag_ not in {"NNS", "NNPS"} or token.lemma_.lower() not in GROUP_REFERENCE_NOUNS:
+            return []
+        children = list(token.children)
+        if any(c.dep_ == "poss" or _of_a_noun(c) for c in children):
+            return []  # "Russia's allies", "the countries of the region": not a named group
+        size = None
+        for child in children:
+            if child.dep_ == "nummod":
+                size = _NUMBER_WORDS.get(child.lower_) or (
+                    int(child.text) if child.text.isdigit() else None
+                )
+            elif child.dep_ in {"det", "predet"} and child.lower_ == "both":
+                size = 2
+        regional = any(c.dep_ == "amod" and c.lower_ in GROUP_REGION_WORDS for c in children)
+        if size is None and not regional:
+            return []
+        if not any(c.dep_ in {"det", "predet"} for c in children) and size != 2:
+            return []  # "three countries abstained": new ones, not the ones named before
+        for start, members in reversed(self.country_groups):
+            if start < token.i and (size is None or len(members) == size):
+                return members
+        return []
+
     # -- phrases ----------------------------------------------------------------------------
 
     def resolve(self, token: Token, *, subject: bool = False) -> list[ResolvedActor]:
         """Actors a noun phrase headed by ``token`` refers to (its conjuncts included)."""
+        if token.lower_ in _PLURAL_PRONOUNS and self.last_group:
+            return list(self.last_group)
         actors: list[ResolvedActor] = []
         for head in [token, *[c for c in token.conjuncts if c.i > token.i]]:
             actor = self._resolve_head(head)
+            if actor is None:
+                actors += [a for a in self._group_named_before(head) if a not in actors]
             if actor is not None and actor not in actors:
                 actors.append(actor)
             if actor is not None and actor.kind != "person":
                 actors += [a for a in self._coordinated_nationals(head) if a not in actors]
         if subject and actors:
+            sides = [a for a in actors if a.kind != "person"]
+            if sides:
+                self.last_group = sides if len(sides) > 1 else []
             for actor in actors:
                 if actor.kind == "person":
                     self.last_person = actor

@@ -10,7 +10,7 @@ article. ``merge.py`` merges mentions of the same happening.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -32,6 +32,7 @@ from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.dating import ArticleDates, past_perfect
 from worker.extraction.rules.dispatch import EventTypeRule, mention_at
 from worker.extraction.rules.mention import Mention
+from worker.extraction.vocabulary import NEXT_DAY_REPORTERS, REPORTING_VERBS
 
 __all__ = ["ArticleMentions", "Mention"]
 
@@ -52,6 +53,28 @@ class ArticleMentions:
         self.context = ArticleContext(doc, gazetteer, dateline)
         self.dates = ArticleDates(self.context, published)
 
+    def by_a_listed_leader(self, mention: Mention) -> bool:
+        """True when a speaker of ``mention`` is in the leaders or officials gazetteers: a
+        head of state congratulating a team speaks for a state, whatever page tells it."""
+        listed = self.context.actors.listed_people
+        return any(a.kind == "person" and a.name in listed for a in mention.agents)
+
+    def _reported_next_day(self, mention: Mention) -> bool:
+        """True when ``mention`` is told in the past perfect by its own state, one whose media
+        announce such happenings the morning after ("North Korea said Tuesday it had tested
+        ...", "KCNA said it had launched ..."; vocabulary ``next_day_reporters``)."""
+        states = {a.country for a in mention.agents}
+        if not states or not states <= NEXT_DAY_REPORTERS:
+            return False
+        verb = syntax.clause_verb(mention.trigger)
+        if not past_perfect(verb) or verb.dep_ != "ccomp":
+            return False
+        report = verb.head
+        if report.lemma_ not in REPORTING_VERBS:
+            return False
+        reporters, _ = self.context.agents(report)
+        return bool(reporters) and {a.country for a in reporters} <= states
+
     def mentions(self) -> list[Mention]:
         """Every accepted trigger mention of the article, in order."""
         ctx = self.context
@@ -71,6 +94,7 @@ class ArticleMentions:
             # what the pronouns and surnames around its triggers can refer to.
             ctx.actors.note_titles(sent)
             ctx.actors.note_acronyms(sent)
+            ctx.actors.note_country_groups(sent)
             for ent in ctx.ents(sent):
                 if ent.label_ == "PERSON":
                     ctx.actors.resolve(ent.root)
@@ -99,6 +123,9 @@ class ArticleMentions:
                 mention.date, mention.own_date = self.dates.date_for(
                     mention.trigger, verb, sent, future=mention.modality == "planned"
                 )
+            for mention in found:
+                if not rules[mention.type].spec.speech and self._reported_next_day(mention):
+                    mention.attributes["reported_next_day"] = True
             out.extend(found)
             # Read now, while "its" still points where the sentence means it to.
             for name, hook in sentence_hooks:
@@ -117,12 +144,28 @@ class ArticleMentions:
         target_the_story(out, rules, ctx.country(dateline) if dateline else None)
         target_bodies_said(out, rules, ctx)
         _date_by_the_story(out, self.dates.published)
+        _date_the_day_before(out)
         # Only now, so that the story's dates are read as before: a gathering set beside a
         # planned act takes its modality ("to meet on the sidelines of the summit next month").
         for mention in out:
             if mention.modality == "asserted" and not rules[mention.type].spec.speech:
                 mention.modality = syntax.setting_modality(mention.trigger) or "asserted"
         return out
+
+
+def _date_the_day_before(mentions: list[Mention]) -> None:
+    """A happening its own state's media announced the morning after ("North Korea said on
+    Wednesday it had placed a satellite in orbit") is dated the day before the report, when
+    nothing in the sentence dates it itself."""
+    for mention in mentions:
+        if (
+            mention.attributes.pop("reported_next_day", False)
+            and not mention.own_date
+            and mention.date is not None
+            and mention.date.precision == "day"
+        ):
+            mention.date = ResolvedDate(mention.date.value - timedelta(days=1), "day")
+            mention.attributes.pop("date_source", None)
 
 
 def _date_by_the_story(mentions: list[Mention], published: date | None) -> None:

@@ -117,16 +117,20 @@ class Extractor:
         # anchor for "Tuesday" and "last month".
         published = article.published or (page.dateline.date if page.dateline else None)
         # A sports, business or school page: its "parade", "launch" and coach's "warning" are
-        # no world affairs, whatever each sentence looks like (worker.extraction.page_topic).
+        # no world affairs, whatever each sentence looks like (worker.extraction.page_topic);
+        # a listed head of state or minister speaking on it still speaks for a state.
         off_topic = self.page_topic.off_topic(article.text)
         mentions = []
-        for mention in ArticleMentions(
-            doc, self.gazetteer, published, self.rules, page.dateline
-        ).mentions():
+        found = ArticleMentions(doc, self.gazetteer, published, self.rules, page.dateline)
+        for mention in found.mentions():
             kind = page.kind_at(mention.sent.start_char)
             if kind in SKIPPED_KINDS:
                 continue  # a byline, a "Related:" link, a copyright line: not this story
-            if off_topic and self.specs[mention.type].world_affairs:
+            if (
+                off_topic
+                and self.specs[mention.type].world_affairs
+                and not (self.specs[mention.type].speech and found.by_a_listed_leader(mention))
+            ):
                 continue
             mention.echo = kind in ECHO_KINDS
             mention.caption = kind == "caption"

@@ -380,6 +380,9 @@ def _quote_links(bests: list[Mention], specs: Mapping[str, EventTypeSpec]) -> di
             and later.modality == earlier.modality
             and _follows_closely(earlier.sent, later.sent, 3 if _fragment(later) else 1)
             and {a.country for a in later.agents} & {a.country for a in earlier.agents}
+            # "All four leaders said ..." then '"...," Scholz said': one of a joint
+            # statement's speakers going on alone is his own utterance.
+            and {a.country for a in earlier.agents} <= {a.country for a in later.agents}
             and _same_person(later, earlier)
             # Past an event of another type, only the same named person goes on speaking.
             and (j == i - 1 or _names_same_person(later, earlier))

@@ -72,6 +72,9 @@ PLACE_NOUNS = words("place_nouns")
 SPEECH_NOUNS = words("speech_nouns")
 ABSENCE_VERBS = words("absence_verbs")
 PENDING_MODIFIERS = words("pending_modifiers")
+NEXT_DAY_REPORTERS = words("next_day_reporters")
+GROUP_REFERENCE_NOUNS = words("group_reference_nouns")
+GROUP_REGION_WORDS = words("group_region_words")
 
 #: The subtype of a statement without a stance.
 NEUTRAL = "neutral"

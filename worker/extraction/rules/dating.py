@@ -51,9 +51,31 @@ def _before_the_tag(ent: Span, reporting: Token) -> bool:
     return len(between) > 0 and between[0].text == "," and ent.start > reporting.sent.start
 
 
+def _reports_day(ent: Span, verb: Token) -> bool:
+    """True for a date between a speech verb and the subject of what was said, in the past
+    perfect ("North Korea said on Wednesday it had placed a satellite in orbit"): the day of
+    the saying, whatever word the parser hangs it on; the happening came before it."""
+    report = verb.head
+    if verb.dep_ != "ccomp" or report.lemma_ not in REPORTING_VERBS or not past_perfect(verb):
+        return False
+    subjects = [c.i for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return bool(subjects) and report.i < ent.start and ent.end <= min(subjects)
+
+
 def past_perfect(verb: Token) -> bool:
     """True for a verb in the past perfect ("had shut"): a happening before the story's."""
     return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "'d"} for c in verb.children)
+
+
+#: Auxiliaries of a clause still to come ("would be sworn in on Monday").
+_AHEAD_AUXILIARIES = frozenset({"will", "would", "shall", "'ll"})
+
+
+def _still_to_come(verb: Token) -> bool:
+    """True for a verb in the future ("will meet", "would be sworn in")."""
+    return any(
+        c.dep_ in {"aux", "auxpass"} and c.lower_ in _AHEAD_AUXILIARIES for c in verb.children
+    )
 
 
 #: Verbs whose date is where a span stops ("drills scheduled to end Friday").
@@ -194,7 +216,7 @@ class ArticleDates:
         for ent, resolved in dated:
             if future:
                 resolved = resolve(ent.text, self.published, future=True) or resolved
-            if _names_another(ent, trigger) or _bound(ent):
+            if _names_another(ent, trigger) or _bound(ent) or _reports_day(ent, verb):
                 continue
             ancestors = set(a.i for a in ent.root.ancestors)
             if (
@@ -239,6 +261,8 @@ class ArticleDates:
                 continue  # "biggest since Reforger in 1988": background, never the story's
             if any(past_perfect(v) for v in _clause_chain(head)):
                 continue  # "The bloc had, at its July 30 summit, shut borders": before the story
+            if any(_still_to_come(v) for v in _clause_chain(head)):
+                continue  # "said he would be sworn in on Monday": a day the story is not at
             if syntax.lemma(head) in _SPAN_END_VERBS:
                 continue  # "had been scheduled to end Friday": a span's end, not the story's day
             if resolved.precision == "day" or self.context_date is None:
