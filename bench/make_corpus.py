@@ -74,6 +74,11 @@ def made_up_name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
 
 
+#: How the publication days are drawn (see ``generate``), and over how many days.
+DATE_ORDERS = ("random", "stream")
+SPAN_DAYS = 730
+
+
 def byline(rng: random.Random) -> str:
     """A wire-style byline of made-up people and a made-up town."""
     people = [f"{made_up_name(rng)} {made_up_name(rng)}" for _ in range(2)]
@@ -88,6 +93,7 @@ def generate(
     source: str = "sample",
     follow_ups: tuple[int, int] | None = None,
     novel_names: bool = False,
+    dates: str = "random",
 ) -> list[dict[str, str]]:
     """Return ``count`` articles made of sentences of ``source`` (or of the JSONL ``sample``).
 
@@ -97,7 +103,14 @@ def generate(
         6-16 for the sample, 4-11 for news (whose sentences are shorter), which gives articles
         of the news gold set's length (about 300 words).
       novel_names: end each article with a byline of made-up names (see the module doc).
+      dates: ``random``: publication days drawn at random over the two years, so that every
+        day keeps filling up as the corpus is processed (the number of stored reports of a
+        day grows with the run); ``stream``: days advance with the articles' order, as a feed
+        delivers news, so that the reports of a day, and what incident linking compares a new
+        one with, stay as many from the first article to the last.
     """
+    if dates not in DATE_ORDERS:
+        raise ValueError(f"dates must be one of {DATE_ORDERS}, not {dates!r}")
     rng = random.Random(seed)
     pools = sentences_by_article(sample) if sample is not None else source_pools(source)
     if follow_ups is None:
@@ -113,7 +126,10 @@ def generate(
             body.extend(pool[i : i + rng.randint(1, 3)])
         if novel_names:
             body.append(byline(rng))
-        published = start + timedelta(days=rng.randrange(730))
+        if dates == "stream":
+            published = start + timedelta(days=number * SPAN_DAYS // max(count, 1))
+        else:
+            published = start + timedelta(days=rng.randrange(SPAN_DAYS))
         out.append(
             {
                 "id": f"bench-{seed}-{number:07d}",
@@ -143,9 +159,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/corpus.jsonl"))
     parser.add_argument("--source", choices=SOURCES, default="news")
     parser.add_argument("--novel-names", action="store_true", help="add made-up bylines")
+    parser.add_argument("--dates", choices=DATE_ORDERS, default="random", help="see generate()")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    records = generate(args.articles, args.seed, source=args.source, novel_names=args.novel_names)
+    records = generate(
+        args.articles,
+        args.seed,
+        source=args.source,
+        novel_names=args.novel_names,
+        dates=args.dates,
+    )
     words = write_jsonl(records, args.out)
     print(
         f"wrote {args.articles} articles "

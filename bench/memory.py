@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_corpus import generate, write_jsonl
+from make_corpus import DATE_ORDERS, generate, write_jsonl
 
 RESULTS = Path(__file__).resolve().parent / "results" / "memory.json"
 
@@ -45,9 +45,10 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def write_corpus(path: Path, articles: int, seed: int) -> int:
+def write_corpus(path: Path, articles: int, seed: int, dates: str = "random") -> int:
     """Write the corpus as JSONL; return its word count."""
-    return write_jsonl(generate(articles, seed, follow_ups=(2, 5), novel_names=True), path)
+    records = generate(articles, seed, follow_ups=(2, 5), novel_names=True, dates=dates)
+    return write_jsonl(records, path)
 
 
 def drain_and_sample(
@@ -107,6 +108,12 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
+        "--dates",
+        choices=DATE_ORDERS,
+        default="random",
+        help="publication days at random over two years, or advancing as a feed's (stream)",
+    )
+    parser.add_argument(
         "--redis-url", default=os.environ.get("EVENTWIRE_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
     parser.add_argument("--json", type=Path, default=RESULTS)
@@ -120,7 +127,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="eventwire-memory-"))
     corpus = tmp / "corpus.jsonl"
-    words = write_corpus(corpus, args.articles, args.seed)
+    words = write_corpus(corpus, args.articles, args.seed, args.dates)
     db_url = f"sqlite:///{tmp / 'memory.db'}"
     env = {
         **os.environ,
@@ -153,6 +160,7 @@ def main() -> None:
         json.dumps(
             {
                 "articles": args.articles,
+                "dates": args.dates,
                 "words": words,
                 "minutes": minutes,
                 "peak_rss_mb": peak,

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from make_corpus import generate  # noqa: E402
+from make_corpus import DATE_ORDERS, generate  # noqa: E402
 
 from models import repository  # noqa: E402
 from models.engine import make_engine, session_scope  # noqa: E402
@@ -152,11 +152,16 @@ def main() -> None:
     parser.add_argument("--tracemalloc", type=int, default=0, metavar="N", help="top N sites")
     parser.add_argument("--types", type=int, default=0, metavar="N", help="top N growing types")
     parser.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
+    parser.add_argument(
+        "--dates", choices=DATE_ORDERS, default="random", help="see make_corpus.generate"
+    )
     args = parser.parse_args()
 
     from worker.processing import get_extractor, process_batch
 
-    records = generate(args.articles, args.seed, follow_ups=(2, 5), novel_names=True)
+    records = generate(
+        args.articles, args.seed, follow_ups=(2, 5), novel_names=True, dates=args.dates
+    )
     tmp = Path(tempfile.mkdtemp(prefix="memflat-probe-"))
     url = f"sqlite:///{args.db or tmp / 'probe.db'}"
     upgrade(url)
