@@ -1777,3 +1777,38 @@ def test_one_speaker_of_a_joint_statement_going_on_alone_is_his_own(extract: Ext
     )
     statements = _of(extract(text), "statement")
     assert any(e.sentence.startswith('"Ukraine belongs') for e in statements)
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        (
+            "Chinese President Xi Jinping spoke with U.S. President Joe Biden by phone on Tuesday.",
+            "call",
+        ),
+        (
+            "Indian Prime Minister Narendra Modi spoke to Volodymyr Zelensky on the phone on Monday.",
+            "call",
+        ),
+        (
+            "French President Emmanuel Macron and Vladimir Putin last spoke in September 2022.",
+            "meeting",
+        ),
+    ],
+)
+def test_two_sides_speaking_together_met(extract: Extract, text: str, subtype: str) -> None:
+    (meeting,) = _of(extract(text), "meeting")
+    assert meeting.subtype == subtype
+    assert len(_codes(meeting, "agent") | _codes(meeting, "target")) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S. Secretary of State Antony Blinken spoke to reporters in Tokyo on Monday.",
+        "Russian Foreign Minister Sergei Lavrov and Antony Blinken spoke at the Security Council "
+        "session on Friday.",
+    ],
+)
+def test_speaking_to_reporters_or_at_a_session_is_no_meeting(extract: Extract, text: str) -> None:
+    assert _of(extract(text), "meeting") == []

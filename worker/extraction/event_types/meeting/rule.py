@@ -8,6 +8,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from worker.extraction import syntax
+from worker.extraction.actor_resolution import ResolvedActor
 from worker.extraction.rules.context import ArticleContext
 from worker.extraction.rules.mention import Mention, unique_actors
 from worker.extraction.type_folder import read_lexicon
@@ -42,6 +43,38 @@ def _after_it(noun: Token) -> bool:
     return noun.dep_ == "pobj" and noun.head.lower_ in _TAKING_PART_PREPS
 
 
+#: What a call goes through ("spoke by phone", "on the telephone", "via video link").
+_CALL_MEANS = frozenset({"phone", "telephone", "video", "videoconference", "link", "call"})
+
+
+def _spoke_together(
+    ctx: ArticleContext, trigger: Token, agents: list[ResolvedActor]
+) -> tuple[str, list[ResolvedActor]] | None:
+    """ "Xi spoke with Biden by phone", "Modi spoke to Zelensky on the phone", "Macron and
+    Putin last spoke in 2022": two political sides speaking together met (a call when it went
+    through a phone or a video link), and who spoke with whom; None for a speaker addressing
+    reporters, a crowd or a session ("spoke to reporters", "spoke at the U.N.")."""
+    means = syntax.prep_objects(trigger, {"by", "over", "on", "via", "in"})
+    call = any(syntax.lemma(m) in _CALL_MEANS for m in means)
+    preps = {"with", "to"} if call else {"with"}
+    partners = ctx.resolve_all(syntax.prep_objects(trigger, preps))
+    partners += ctx.resolve_all([o for m in means for o in syntax.prep_objects(m, {"with"})])
+    own = {a.country for a in agents if ctx.actors.is_political(a)}
+    partners = [
+        p for p in partners if ctx.actors.is_political(p) and p.country and p.country not in own
+    ]
+    if partners:
+        return ("call" if call else "meeting"), partners
+    # "Biden and Xi spoke for two hours": coordinated sides of two states, speaking to no
+    # one else and saying nothing reported ("X and Y spoke at the summit" is two speeches).
+    sides = {a.country for a in agents if ctx.actors.is_political(a) and a.country}
+    addressed = syntax.prep_objects(trigger, {"to", "at", "before", "about"})
+    said = any(c.dep_ in {"ccomp", "xcomp"} for c in trigger.children)
+    if len(sides) >= 2 and not addressed and not said:
+        return ("call" if call else "meeting"), []
+    return None
+
+
 def mention_from_trigger(
     ctx: ArticleContext, trigger: Token, label_id: str, sent: Span
 ) -> Mention | None:
@@ -61,6 +94,11 @@ def mention_from_trigger(
             return None
         if lemma in {"talk"} and not syntax.prep_objects(trigger, {"with", "to"}):
             return None
+        if label_id == "spoke":
+            spoken = _spoke_together(ctx, trigger, agents)
+            if spoken is None:
+                return None
+            label_id, targets = spoken
         if lemma == "meet" and any(syntax.lemma(o) in _UNMET_OBJECTS for o in objects):
             return None  # "meet the demands / the deadline" is no meeting
         # "visited/arrived in Amman" names the host; "met in Seoul" only the venue.
