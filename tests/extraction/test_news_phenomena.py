@@ -1812,3 +1812,40 @@ def test_two_sides_speaking_together_met(extract: Extract, text: str, subtype: s
 )
 def test_speaking_to_reporters_or_at_a_session_is_no_meeting(extract: Extract, text: str) -> None:
     assert _of(extract(text), "meeting") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The U.S. Indo-Pacific Command condemned the launches and urged Pyongyang to "
+            "refrain from further destabilising acts.",
+            "USA",
+        ),
+        (
+            "The U.S. 7th Fleet said the destroyer's transit was lawful and called the Chinese "
+            "account false.",
+            "USA",
+        ),
+        (
+            "The Operational Command of the Polish Armed Forces called the incursion an "
+            "unprecedented act of aggression.",
+            "POL",
+        ),
+        ("Indian government sources termed the launch a reckless act of provocation.", "IND"),
+    ],
+)
+def test_a_states_command_fleet_or_sources_speak_for_it(
+    extract: Extract, text: str, speaker: str
+) -> None:
+    (statement,) = _of(extract(text), "statement")
+    assert _codes(statement, "agent") == {speaker}
+
+
+def test_a_span_between_two_days_dates_no_single_day(extract: Extract) -> None:
+    text = (
+        "Polish officials said their airspace had been violated 19 times between 11:30 pm on "
+        "Tuesday and 6:30 am on Wednesday, calling it an act of aggression."
+    )
+    (statement,) = _of(extract(text, date(2025, 9, 10)), "statement")
+    assert statement.date == date(2025, 9, 10)

@@ -108,9 +108,23 @@ _WITHIN = frozenset({"in", "during"})
 
 def _bound(ent: Span) -> bool:
     """True for the end or start of a span ("drills that run until May 9", "the first
-    visit since 2018"): not the day the happening is told on."""
+    visit since 2018", "violated between 11:30 pm on Tuesday and 6:30 am on Wednesday"): not
+    the day the happening is told on."""
     head = ent.root.head
-    return ent.root.dep_ == "pobj" and head.lower_ in _BOUNDS
+    return (ent.root.dep_ == "pobj" and head.lower_ in _BOUNDS) or _in_a_between_span(ent)
+
+
+def _in_a_between_span(ent: Span) -> bool:
+    """True for a date after "between" in its clause, with no comma or verb between them."""
+    doc = ent.doc
+    start = max(ent.sent.start, ent.start - 8)
+    for i in range(ent.start - 1, start - 1, -1):
+        token = doc[i]
+        if token.lower_ == "between":
+            return True
+        if token.text in {",", ";"} or token.pos_ == "VERB":
+            return False
+    return False
 
 
 #: Words of a date still to come ("next week's summit").
