@@ -1849,3 +1849,24 @@ def test_a_span_between_two_days_dates_no_single_day(extract: Extract) -> None:
     )
     (statement,) = _of(extract(text, date(2025, 9, 10)), "statement")
     assert statement.date == date(2025, 9, 10)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea's missile launches violate U.N. Security Council resolutions, Japan said.",
+        "The United States has said that Iran's satellite launches defy Resolution 2231.",
+    ],
+)
+def test_launches_judged_in_general_are_no_launch_but_the_judgement_is(
+    extract: Extract, text: str
+) -> None:
+    events = extract(text)
+    assert _of(events, "launch") == []
+    assert len(_of(events, "statement")) == 1
+
+
+def test_disputing_a_claim_is_a_denial(extract: Extract) -> None:
+    text = "The Israeli military disputed the claim that the missile was hypersonic."
+    (statement,) = _of(extract(text), "statement")
+    assert statement.subtype == "deny"

@@ -371,6 +371,15 @@ def modality(trigger: Token, *, stop_at: Token | None = None) -> str:
             return "capability"
     head = trigger.head
     if (
+        trigger.tag_ == "NNS"
+        and trigger.dep_ == "nsubj"
+        and head.tag_ in {"VBZ", "VBP"}
+        and not any(c.dep_ == "det" for c in trigger.children)
+    ):
+        # "Iran's satellite launches defy Resolution 2231": launches in general, judged in the
+        # present, as general as a habit; no one happening.
+        return "capability"
+    if (
         trigger.dep_ == "nsubjpass"
         and head.lemma_ in SCHEDULING_VERBS
         and not _has_negation(head)
