@@ -355,6 +355,8 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
     rows: list[dict[str, Any]] = []
     for p in args.processes:
         runs: dict[str, list[dict[str, float]]] = {"bare nlp.pipe": [], "eventwire": []}
+        if args.sequential_row:
+            runs["eventwire, enqueue && worker"] = []
         if args.baseline:
             runs["baseline"] = []
         for round_no in range(1, args.repeat + 1):
@@ -364,7 +366,15 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
                     corpus, p, model, args.redis_url, args.batch_size, sequential=args.sequential
                 )
             )
+            if args.sequential_row:
+                runs["eventwire, enqueue && worker"].append(
+                    run_eventwire_e2e(
+                        corpus, p, model, args.redis_url, args.batch_size, sequential=True
+                    )
+                )
             if args.baseline:
+                # `enqueue && worker`, which any commit runs correctly (a burst worker started
+                # beside the enqueue waits for it only since worker.enqueue_announce).
                 runs["baseline"].append(
                     run_eventwire_e2e(
                         corpus,
@@ -373,7 +383,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
                         args.redis_url,
                         args.batch_size,
                         args.baseline,
-                        sequential=args.sequential,
+                        sequential=True,
                     )
                 )
             # Each round as it ends: on a busy machine a run takes minutes, and a round that
@@ -415,7 +425,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
         )
         r["cpu_ratio_to_bare"] = bare["median_cpu_seconds"] / r["median_cpu_seconds"]
     print(
-        f"{'':16} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6} {'CPU s':>7} "
+        f"{'':28} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6} {'CPU s':>7} "
         f"{'CPU ratio':>9}  runs (wall s / CPU s / load average)"
     )
     for r in rows:
@@ -424,7 +434,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
             for w, c, la in zip(r["runs_seconds"], r["runs_cpu_seconds"], r["runs_load_average"])
         )
         print(
-            f"{r['stage']:16} {r['processes']:5} {r['seconds']:8.1f} {r['articles_per_s']:11.1f}"
+            f"{r['stage']:28} {r['processes']:5} {r['seconds']:8.1f} {r['articles_per_s']:11.1f}"
             f" {r['ratio_to_bare']:6.2f} {r['median_cpu_seconds']:7.1f}"
             f" {r['cpu_ratio_to_bare']:9.2f}  {runs_text}"
         )
@@ -466,13 +476,20 @@ def main() -> None:
     parser.add_argument(
         "--baseline",
         help="e2e: also time the eventwire installed for this Python interpreter (e.g. the "
-        "venv of a checkout of another commit), as the row 'baseline', in the same rounds",
+        "venv of a checkout of another commit), as the row 'baseline', in the same rounds "
+        "(always as `enqueue && worker`)",
     )
     parser.add_argument(
         "--sequential",
         action="store_true",
         help="e2e: run `eventwire enqueue` to its end before starting the burst worker "
         "(the measurement before issue 14's overlap; by default both start together)",
+    )
+    parser.add_argument(
+        "--sequential-row",
+        action="store_true",
+        help="e2e: also time this code as `enqueue && worker` (row 'eventwire, enqueue && "
+        "worker') in the same rounds",
     )
     args = parser.parse_args()
 

@@ -134,23 +134,27 @@ def summarize(run: dict[str, Any], processes: int, width: int = 100) -> dict[str
         print(line)
         if pid not in workers:
             continue
-        spans: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
+        pairs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)
         opened: dict[str, dict[str, Any]] = {}
         for e in evs:
             name, _, edge = e["event"].rpartition(" ")
             if edge == "start":
                 opened[name] = e
             elif edge == "end" and name in opened:
-                s = opened.pop(name)
-                spans[name].append(
-                    (s["t"] - t0, e["t"] - t0, e["run"] - s["run"], e["wait"] - s["wait"])
-                )
-        batches = spans["batch"]
-        # prepare: batch start -> extract start (reads, language, wire copies, marking);
-        # finish: store end -> batch end (the commit).
-        for b, x, st in zip(batches, spans["extract"], spans["store"], strict=False):
-            spans["prepare"].append((b[0], x[0], 0.0, 0.0))
-            spans["commit"].append((st[1], b[1], 0.0, 0.0))
+                pairs[name].append((opened.pop(name), e))
+        # prepare: batch start -> extract start (reads, marking, language, wire copies, their
+        # commit); commit: store end -> batch end (the events' commit).
+        for b, x, st in zip(pairs["batch"], pairs["extract"], pairs["store"], strict=False):
+            pairs["prepare"].append((b[0], x[0]))
+            pairs["commit"].append((st[1], b[1]))
+        spans = {
+            name: [
+                (a["t"] - t0, b["t"] - t0, b["run"] - a["run"], b["wait"] - a["wait"])
+                for a, b in found
+            ]
+            for name, found in pairs.items()
+        }
+        batches = spans.get("batch", [])
         for name in (
             "batch",
             "extract",
@@ -161,16 +165,15 @@ def summarize(run: dict[str, Any], processes: int, width: int = 100) -> dict[str
             "marking",
             "copies",
         ):
+            if name not in spans:
+                continue
             wall_s = sum(b - a for a, b, *_ in spans[name])
             run_s = sum(r for *_, r, _w in spans[name])
             wait_s = sum(w for *_, w in spans[name])
-            detail = (
-                f", on CPU {run_s:6.2f}, waiting for a core {wait_s:5.2f}, "
-                f"asleep {wall_s - run_s - wait_s:5.2f}"
-                if name not in ("prepare", "commit")
-                else ""
+            print(
+                f"    {name:8} {len(spans[name]):3} x: wall {wall_s:6.2f} s, on CPU {run_s:6.2f}, "
+                f"waiting for a core {wait_s:5.2f}, asleep {wall_s - run_s - wait_s:5.2f}"
             )
-            print(f"    {name:8} {len(spans[name]):3} x: wall {wall_s:6.2f} s{detail}")
         if batches:
             gaps = [b[0] - a[1] for a, b in itertools.pairwise(batches)]
             print(
