@@ -42,7 +42,12 @@ def _children_cpu() -> float:
 
 
 def run_once(
-    corpus: Path, processes: int, redis_url: str, batch_size: int, overlap: bool = False
+    corpus: Path,
+    processes: int,
+    redis_url: str,
+    batch_size: int,
+    overlap: bool = False,
+    python: str = sys.executable,
 ) -> dict[str, Any]:
     """One timed run; returns the wall and CPU seconds and the timeline's events."""
     tmp = Path(tempfile.mkdtemp(prefix="eventwire-timeline-"))
@@ -56,7 +61,7 @@ def run_once(
         "EVENTWIRE_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(BENCH),
     }
-    hook = [sys.executable, "-m", "timeline_hook"]
+    hook = [python, "-m", "timeline_hook"]
     subprocess.run([*hook, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=tmp)
     env["EVENTWIRE_TIMELINE"] = str(log)
     load = os.getloadavg()[0]
@@ -205,6 +210,11 @@ def main() -> None:
         action="store_true",
         help="start the burst worker and the enqueue command together (not one after the other)",
     )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter whose eventwire to time (e.g. another checkout's venv)",
+    )
     args = parser.parse_args()
     corpus = BENCH / "results" / f"corpus-news-{args.articles}.jsonl"
     corpus.parent.mkdir(parents=True, exist_ok=True)
@@ -212,7 +222,9 @@ def main() -> None:
     runs = []
     for n in range(args.repeat):
         print(f"run {n + 1}:")
-        run = run_once(corpus, args.processes, args.redis_url, args.batch_size, args.overlap)
+        run = run_once(
+            corpus, args.processes, args.redis_url, args.batch_size, args.overlap, args.python
+        )
         runs.append(summarize(run, args.processes))
     print(
         "medians: "

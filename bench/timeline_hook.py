@@ -77,15 +77,26 @@ def install() -> None:
     _wrap(processing.repository, "get_articles", "reading")
 
     import common.queue as queue
+    import worker.broker as broker
 
-    outstanding = queue.work_outstanding
+    # The burst worker's poll: common.queue.work_outstanding, or (before it) queue_backlog
+    # imported from worker.broker.
+    module, name = (
+        (queue, "work_outstanding")
+        if hasattr(queue, "work_outstanding")
+        else (
+            broker,
+            "queue_backlog",
+        )
+    )
+    outstanding = getattr(module, name)
 
     def polled(client: Any, queue_name: str) -> int:
         n = outstanding(client, queue_name)
         mark("poll", n=n)
         return n
 
-    queue.work_outstanding = polled
+    setattr(module, name, polled)
 
 
 def run_cli(argv: list[str]) -> int:
