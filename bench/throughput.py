@@ -6,9 +6,11 @@ loading included, on a corpus of real-news articles (``make_corpus.py --source n
 - bare: ``python`` running a ``multiprocessing.Pool`` of N processes, each loading the spaCy
   model and running ``nlp.pipe`` over its share of the corpus (from interpreter start to the
   last doc);
-- eventwire: ``eventwire enqueue corpus.jsonl && eventwire worker --burst --processes N`` into
-  a fresh SQLite database (from the enqueue command's start to the burst worker's exit, every
-  article ``done``).
+- eventwire: ``eventwire worker --burst --processes N & eventwire enqueue corpus.jsonl`` into
+  a fresh SQLite database, both commands started together (a burst worker waits for an enqueue
+  still running); from their start to the burst worker's exit, every article ``done``.
+  ``--sequential`` runs ``eventwire enqueue corpus.jsonl && eventwire worker --burst
+  --processes N`` instead, as measured before.
 
 For N = 1 and 2, ``--repeat`` rounds (bare and eventwire alternate, so a slow spell of the
 shared machine hits both) and the median of each; the ratio is bare seconds / eventwire
@@ -289,9 +291,12 @@ def run_eventwire_e2e(
     redis_url: str,
     batch_size: int,
     python: str = sys.executable,
+    sequential: bool = False,
 ) -> dict[str, float]:
-    """Seconds for ``eventwire enqueue corpus && eventwire worker --burst --processes N``
-    into a fresh SQLite database (created before the clock starts), every article done."""
+    """Seconds for ``eventwire worker --burst --processes N & eventwire enqueue corpus`` (the
+    two commands started together; ``sequential``: ``eventwire enqueue corpus && eventwire
+    worker --burst --processes N``) into a fresh SQLite database (created before the clock
+    starts), every article done."""
     from sqlalchemy import create_engine, text
 
     tmp = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
@@ -305,10 +310,23 @@ def run_eventwire_e2e(
     run([*cli, "db", "upgrade"], capture_output=True)
     load = os.getloadavg()[0]
     cpu = _children_cpu()
+    enqueue = [*cli, "enqueue", "--quiet", str(corpus)]
+    work = [*cli, "worker", "--burst", "--processes", str(processes)]
     started = time.perf_counter()
-    run([*cli, "enqueue", "--quiet", str(corpus)], stdout=subprocess.DEVNULL)
-    enqueued = time.perf_counter() - started
-    run([*cli, "worker", "--burst", "--processes", str(processes)])
+    if sequential:
+        run(enqueue, stdout=subprocess.DEVNULL)
+        enqueued = time.perf_counter() - started
+        run(work)
+    else:
+        # `eventwire worker --burst & eventwire enqueue`: spaCy loads while the input is
+        # stored and queued; the burst worker waits for the enqueue (worker.enqueue_announce).
+        worker = subprocess.Popen(work, env=env, cwd=tmp)
+        try:
+            run(enqueue, stdout=subprocess.DEVNULL)
+            enqueued = time.perf_counter() - started
+        finally:
+            if worker.wait() != 0:
+                raise RuntimeError(f"eventwire worker exited with {worker.returncode}")
     seconds = time.perf_counter() - started
     cpu = _children_cpu() - cpu  # Redis's own work is not in it (a small share: ids only)
     engine = create_engine(db_url)
@@ -337,17 +355,35 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
     rows: list[dict[str, Any]] = []
     for p in args.processes:
         runs: dict[str, list[dict[str, float]]] = {"bare nlp.pipe": [], "eventwire": []}
+        if args.sequential_row:
+            runs["eventwire, enqueue && worker"] = []
         if args.baseline:
             runs["baseline"] = []
         for round_no in range(1, args.repeat + 1):
             runs["bare nlp.pipe"].append(run_bare_e2e(corpus, p, model, args.batch_size))
             runs["eventwire"].append(
-                run_eventwire_e2e(corpus, p, model, args.redis_url, args.batch_size)
+                run_eventwire_e2e(
+                    corpus, p, model, args.redis_url, args.batch_size, sequential=args.sequential
+                )
             )
+            if args.sequential_row:
+                runs["eventwire, enqueue && worker"].append(
+                    run_eventwire_e2e(
+                        corpus, p, model, args.redis_url, args.batch_size, sequential=True
+                    )
+                )
             if args.baseline:
+                # `enqueue && worker`, which any commit runs correctly (a burst worker started
+                # beside the enqueue waits for it only since worker.enqueue_announce).
                 runs["baseline"].append(
                     run_eventwire_e2e(
-                        corpus, p, model, args.redis_url, args.batch_size, args.baseline
+                        corpus,
+                        p,
+                        model,
+                        args.redis_url,
+                        args.batch_size,
+                        args.baseline,
+                        sequential=True,
                     )
                 )
             # Each round as it ends: on a busy machine a run takes minutes, and a round that
@@ -380,7 +416,8 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
     print(
         f"end to end, start-up and model loading included; corpus: {len(records)} "
         f"{args.source} articles, {words} words; model {model}; {machine}, "
-        f"{os.cpu_count()} cores; median of {args.repeat}"
+        f"{os.cpu_count()} cores; median of {args.repeat}; eventwire "
+        + ("enqueue && worker" if args.sequential else "worker & enqueue, started together")
     )
     for r in rows:
         bare = next(
@@ -388,7 +425,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
         )
         r["cpu_ratio_to_bare"] = bare["median_cpu_seconds"] / r["median_cpu_seconds"]
     print(
-        f"{'':16} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6} {'CPU s':>7} "
+        f"{'':28} {'procs':>5} {'seconds':>8} {'articles/s':>11} {'ratio':>6} {'CPU s':>7} "
         f"{'CPU ratio':>9}  runs (wall s / CPU s / load average)"
     )
     for r in rows:
@@ -397,7 +434,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
             for w, c, la in zip(r["runs_seconds"], r["runs_cpu_seconds"], r["runs_load_average"])
         )
         print(
-            f"{r['stage']:16} {r['processes']:5} {r['seconds']:8.1f} {r['articles_per_s']:11.1f}"
+            f"{r['stage']:28} {r['processes']:5} {r['seconds']:8.1f} {r['articles_per_s']:11.1f}"
             f" {r['ratio_to_bare']:6.2f} {r['median_cpu_seconds']:7.1f}"
             f" {r['cpu_ratio_to_bare']:9.2f}  {runs_text}"
         )
@@ -405,6 +442,7 @@ def main_e2e(args: argparse.Namespace, model: str) -> None:
         json.dumps(
             {
                 "mode": "e2e",
+                "sequential": args.sequential,
                 "source": args.source,
                 "articles": len(records),
                 "words": words,
@@ -438,7 +476,20 @@ def main() -> None:
     parser.add_argument(
         "--baseline",
         help="e2e: also time the eventwire installed for this Python interpreter (e.g. the "
-        "venv of a checkout of another commit), as the row 'baseline', in the same rounds",
+        "venv of a checkout of another commit), as the row 'baseline', in the same rounds "
+        "(always as `enqueue && worker`)",
+    )
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="e2e: run `eventwire enqueue` to its end before starting the burst worker "
+        "(the measurement before issue 14's overlap; by default both start together)",
+    )
+    parser.add_argument(
+        "--sequential-row",
+        action="store_true",
+        help="e2e: also time this code as `enqueue && worker` (row 'eventwire, enqueue && "
+        "worker') in the same rounds",
     )
     args = parser.parse_args()
 

@@ -36,6 +36,27 @@ def queue_backlog(client: Any, queue_name: str) -> int:
     return int(counts[0]) + int(counts[1])
 
 
+def enqueuing_key(queue_name: str) -> str:
+    """Redis key counting the ``eventwire enqueue`` commands still sending to a queue."""
+    return f"{NAMESPACE}:{queue_name}.enqueuing"
+
+
+def work_outstanding(client: Any, queue_name: str) -> int:
+    """Messages not yet acknowledged plus enqueue commands still sending to the queue (see
+    :mod:`worker.enqueue_announce`): a burst worker is done only when this reads zero.
+
+    One transaction, so the counts are of one moment: read apart, an enqueue could send its
+    last messages after the backlog was read and withdraw before its count was.
+    """
+    ready, delayed, _dead = queue_keys(queue_name)
+    pipe = client.pipeline(transaction=True)
+    pipe.hlen(ready)
+    pipe.hlen(delayed)
+    pipe.get(enqueuing_key(queue_name))
+    waiting, retrying, enqueues = pipe.execute()
+    return int(waiting) + int(retrying) + max(0, int(enqueues or 0))
+
+
 def dead_letter_count(client: Any, queue_name: str) -> int:
     """Messages Dramatiq gave up on (retries exhausted) that are still kept in Redis."""
     return int(client.hlen(queue_keys(queue_name)[2]))

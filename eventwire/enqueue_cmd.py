@@ -93,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = database(settings)
     client = redis_client(settings)  # fail before storing anything if Redis is down
-    client.close()
     from worker.broker import send_many
+    from worker.enqueue_announce import enqueue_announced
     from worker.tasks import process_articles
 
     def send(batches: list[tuple[int, ...]]) -> int:
@@ -110,7 +110,11 @@ def run(args: argparse.Namespace) -> int:
     read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)
     progress = EnqueueProgress(read) if show else None
     try:
-        with redis_failures_explained():
+        # Burst workers started beside this command wait for it (worker.enqueue_announce).
+        with (
+            redis_failures_explained(),
+            enqueue_announced(client, settings.queue_name),
+        ):
             report = enqueue_articles(
                 read_inputs(args.inputs, options, progress=read),
                 engine=engine,
@@ -119,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=progress,
             )
     finally:
+        client.close()
         if progress is not None:
             progress.close()
     for rejection in report.rejected:
