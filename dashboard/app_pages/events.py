@@ -25,7 +25,6 @@ TABLE_COLUMNS = (
 )  # fmt: skip
 
 
-
 def _show_detail(detail: EventDetail) -> None:
     event = detail.event
     st.subheader(f"Event {event.id}: {event.type.replace('_', ' ')}")

@@ -20,7 +20,6 @@ ORDERS = {"day": "Newest first", "sources": "Most sources first"}
 EVIDENCE_LIMIT = 50
 
 
-
 def _sources(reports: pd.DataFrame) -> pd.DataFrame:
     """Per source: reports, articles (a wire copy counted as its original), first seen."""
     return (

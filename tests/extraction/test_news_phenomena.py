@@ -1787,7 +1787,8 @@ def test_one_speaker_of_a_joint_statement_going_on_alone_is_his_own(extract: Ext
             "call",
         ),
         (
-            "Indian Prime Minister Narendra Modi spoke to Volodymyr Zelensky on the phone on Monday.",
+            "Indian Prime Minister Narendra Modi spoke to Volodymyr Zelensky on the phone on "
+            "Monday.",
             "call",
         ),
         (
