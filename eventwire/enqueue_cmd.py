@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -106,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
         max_chars=settings.max_article_chars,
         fetch_private_addresses=settings.fetch_private_addresses,
     )
+    # What is imported by now lives as long as the command. Frozen, the collector no longer
+    # walks it each time the articles' objects trigger a full collection (7% of an enqueue).
+    gc.freeze()
     show = not args.quiet and sys.stderr.isatty()
     read = ReadProgress(total_bytes=input_bytes(args.inputs) if show else None)
     progress = EnqueueProgress(read) if show else None

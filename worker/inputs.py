@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from worker.text_decoding import decode_text
 
 logger = logging.getLogger(__name__)
@@ -189,6 +191,21 @@ def _without_nul(value: str) -> str:
     return value.replace("\x00", "")
 
 
+#: Stands for "orjson refused the line".
+_STANDARD = object()
+
+
+def _standard_reading_differs(record: Any) -> bool:
+    """Whether a line must be read again with the standard library's json: orjson refused
+    it (it refuses a byte-order mark, a lone surrogate escape, NaN, and words its errors
+    its own way), it is no object, or a value that reaches the article or its messages is
+    a float (orjson reads integers past 64 bits as floats). So what is accepted, what is
+    stored and every message stay as they were."""
+    if type(record) is not dict:
+        return True
+    return type(record.get("id")) is float or type(record.get("published")) is float
+
+
 def read_jsonl_stream(
     stream: BinaryIO, origin: str, options: ReadOptions, progress: ReadProgress | None = None
 ) -> Iterator[ReadResult]:
@@ -200,14 +217,18 @@ def read_jsonl_stream(
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8-sig")
-            record = json.loads(line)
-        except UnicodeDecodeError as exc:
-            yield Rejection(where, f"line is not valid UTF-8 (byte {exc.start})")
-            continue
-        except json.JSONDecodeError as exc:
-            yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
-            continue
+            record = orjson.loads(raw)  # a third of json.loads' time on news articles
+        except orjson.JSONDecodeError:
+            record = _STANDARD
+        if _standard_reading_differs(record):
+            try:
+                record = json.loads(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                yield Rejection(where, f"line is not valid UTF-8 (byte {exc.start})")
+                continue
+            except json.JSONDecodeError as exc:
+                yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
+                continue
         yield article_from_record(record, where, options)
 
 

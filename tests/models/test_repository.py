@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, event, func, select, text, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -118,6 +122,31 @@ def test_content_hash_ignores_whitespace_layout() -> None:
     assert repo.content_hash("  Russia  held a\tparade.\r\n\n Kim watched. ") == base
     assert repo.content_hash("Russia held a parade. Kim watched.") == base
     assert len(base) == 64
+
+
+def _reference_hash(text: str) -> str:
+    """The dedup key as documented (and as every stored row was hashed): NFC, then
+    ``" ".join(text.split())``, sha256 hex. The fast path must never differ from it."""
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+#: Every character str.split() splits on, ASCII and not, among a few letters and accents.
+_HASH_ALPHABET = st.sampled_from(
+    [c for c in map(chr, range(0x3001)) if c.isspace()] + list("ab é\u0301\u00e9\u2019\x00")
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_HASH_ALPHABET, max_size=40).map("".join))
+def test_content_hash_matches_the_documented_normalisation(text: str) -> None:
+    assert repo.content_hash(text) == _reference_hash(text)
+
+
+def test_content_hash_of_rare_spaces_and_long_runs() -> None:
+    samples = ("a\x1cb", "a\u3000\u3000b", "a\xa0b\n", " " * 1001 + "x" + "\t" * 7, "é \u2028 b")
+    for sample in samples:
+        assert repo.content_hash(sample) == _reference_hash(sample)
 
 
 def test_content_hash_keeps_words_and_case() -> None:

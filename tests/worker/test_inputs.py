@@ -82,6 +82,45 @@ def test_jsonl_bad_lines_are_rejected_with_line_numbers_and_good_lines_kept(
     assert "JSON object" in bad["6"]
 
 
+def test_jsonl_lines_the_fast_parser_refuses_are_read_as_before(tmp_path: Path) -> None:
+    # orjson parses the lines; what it refuses goes through the standard library's json, so
+    # these are accepted (or rejected, with the same message) as they always were.
+    path = tmp_path / "edge.jsonl"
+    path.write_bytes(
+        b'\xef\xbb\xbf{"text": "With a byte-order mark."}\n'
+        b'{"text": "Lone \\ud800 surrogate."}\n'
+        b'{"text": "Big id.", "id": 123456789012345678901234567890}\n'
+        b'{"text": "Not a number.", "score": NaN}\n'
+        b'{"text": "Bad \xff byte."}\n'
+        b'{"text": "Unterminated}\n'
+        b'{"text": "Same key twice.", "text": "The last one wins."}\n'
+        b'{"text": "Big published.", "published": 123456789012345678901234567890}\n'
+        b"123456789012345678901234567890\n"
+        b'{"text": "A float id.", "id": 1.5}\n'
+    )
+    results = read(str(path))
+    good = [
+        (r.origin.rsplit(":", 1)[1], r.text, r.external_id)
+        for r in results
+        if isinstance(r, InputArticle)
+    ]
+    bad = {r.origin.rsplit(":", 1)[1]: r.reason for r in results if isinstance(r, Rejection)}
+    assert good == [
+        ("1", "With a byte-order mark.", None),
+        ("2", "Lone \ud800 surrogate.", None),
+        ("3", "Big id.", "123456789012345678901234567890"),
+        ("4", "Not a number.", None),
+        ("7", "The last one wins.", None),
+        ("10", "A float id.", "1.5"),
+    ]
+    assert bad == {
+        "5": "line is not valid UTF-8 (byte 14)",
+        "6": "malformed JSON: Invalid control character at at column 24",
+        "8": "published must be a YYYY-MM-DD string, got 123456789012345678901234567890",
+        "9": "expected a JSON object, got int",
+    }
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
