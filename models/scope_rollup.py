@@ -28,7 +28,7 @@ it does for ``incident_facet``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -98,6 +98,22 @@ class EventFacts:
         """The scopes it counts in besides ``''``: its countries and its words (``#kim``)."""
         return sorted(self.countries) + [word_scope(w) for w in sorted(self.words)]
 
+    def incident_keys(self) -> tuple[tuple[str, str, str, int, str], ...]:
+        """``(scope, facet, key, target_id, type)`` of every ``incident`` counter its incident
+        has because of it (the mask aside). Computed once and kept with the facts (and with
+        their copies, ``worker.incident_cache.pointing_at``): call it once they are complete.
+        """
+        kept = self.__dict__.get("_incident_keys")
+        if kept is None:
+            both, pairs = self.items()
+            kept = tuple(
+                (scope, facet, key, target, self.type)
+                for scope in self.scopes()
+                for facet, key, target in _scope_items(scope, both + pairs)
+            )
+            self.__dict__["_incident_keys"] = kept
+        return kept
+
 
 #: The item every event of a word scope has: facet ``all`` (the scope's events themselves;
 #: a country scope's are its key ``country`` = scope).
@@ -129,19 +145,85 @@ def event_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
 def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
     """The ``incident`` counters of the incidents of these events, which must be all the
     events of those incidents (a mask is the OR of the modality bits of its events there)."""
-    masks: dict[tuple[int, str, str, str, int, str], int] = {}
+    out: Counter[CountKey] = Counter()
+    for masks in _incident_masks(facts).values():
+        _count_masks(masks, +1, out)
+    return out
+
+
+#: ``(scope, facet, key, target_id, type)``: an incident counter's key but its mask.
+_MaskKey = tuple[str, str, str, int, str]
+
+
+def _incident_masks(facts: Iterable[EventFacts]) -> dict[int, dict[_MaskKey, int]]:
+    """Each incident's counter keys (but the mask) and masks, from all its events' facts."""
+    masks: dict[int, dict[_MaskKey, int]] = {}
     for f in facts:
         if f.incident_id is None:
             continue
         bit = _bit(f.modality)
-        both, pairs = f.items()
-        for scope in f.scopes():
-            for facet, key, target in _scope_items(scope, both + pairs):
-                k = (f.incident_id, scope, facet, key, target, f.type)
-                masks[k] = masks.get(k, 0) | bit
+        mine = masks.get(f.incident_id)
+        if mine is None:
+            mine = masks[f.incident_id] = {}
+        for k in f.incident_keys():
+            mine[k] = mine.get(k, 0) | bit
+    return masks
+
+
+def _count_masks(masks: Mapping[_MaskKey, int], sign: int, out: Counter[CountKey]) -> None:
+    """Add ``sign`` to the counters one incident with these masks counts in."""
+    for (scope, facet, key, target, type_), mask in masks.items():
+        out[("incident", scope, facet, key, target, type_, mask)] += sign
+
+
+def incident_difference(
+    before: Mapping[int, EventFacts], after: Mapping[int, EventFacts]
+) -> Counter[CountKey]:
+    """``incident_counts(after) - incident_counts(before)`` (as :func:`difference`, zero
+    counts may be left), both by event id, each holding every event of its incidents.
+
+    Most incidents a batch changes only gain events: such an incident's counters after are
+    those before and what its new events add, so only the keys those events have are
+    compared (the incident's other events are not counted twice over)."""
+    old = _incident_masks(before.values())
+    members: dict[int, int] = {}  # events of each incident before
+    for f in before.values():
+        if f.incident_id is not None:
+            members[f.incident_id] = members.get(f.incident_id, 0) + 1
+    now: dict[int, list[tuple[int, EventFacts]]] = {}
+    for event_id, f in after.items():
+        if f.incident_id is not None:
+            now.setdefault(f.incident_id, []).append((event_id, f))
     out: Counter[CountKey] = Counter()
-    for (_, scope, facet, key, target, type_), mask in masks.items():
-        out[("incident", scope, facet, key, target, type_, mask)] += 1
+    consumed: set[int] = set()
+    for events in now.values():
+        origins = Counter(
+            f.incident_id for event_id in (e for e, _ in events) if (f := before.get(event_id))
+        )
+        sources = [i for i in origins if i is not None]
+        if len(sources) == 1 and origins[sources[0]] == members[sources[0]]:
+            # Every event of one incident before, and events of none: only what they add.
+            masks = old[sources[0]]
+            consumed.add(sources[0])
+            added: dict[_MaskKey, int] = {}
+            for event_id, f in events:
+                known = before.get(event_id)
+                if known is not None and known.incident_id is not None:
+                    continue
+                bit = _bit(f.modality)
+                for k in f.incident_keys():
+                    added[k] = added.get(k, masks.get(k, 0)) | bit
+            for (scope, facet, key, target, type_), mask in added.items():
+                was = masks.get((scope, facet, key, target, type_), 0)
+                if mask != was:
+                    if was:
+                        out[("incident", scope, facet, key, target, type_, was)] -= 1
+                    out[("incident", scope, facet, key, target, type_, mask)] += 1
+        else:
+            _count_masks(_incident_masks(f for _, f in events)[events[0][1].incident_id], +1, out)
+    for incident, masks in old.items():
+        if incident not in consumed:
+            _count_masks(masks, -1, out)
     return out
 
 
@@ -417,6 +499,7 @@ __all__ = [
     "event_stamps",
     "facts_of",
     "incident_counts",
+    "incident_difference",
     "mismatches",
     "rebuild",
     "rows_query",

@@ -168,5 +168,7 @@ class FactsCache(StampedCache[EventFacts]):
                 if (facts := read.get(event_id)) is None:
                     continue
                 found[event_id] = facts
+                # Its counter keys computed now, so that the copies made of it later share them.
+                facts.incident_keys()
                 self.put(database, event_id, created_at, pointing_at(facts, facts.incident_id))
         return found

@@ -269,7 +269,7 @@ def link_events(session: Session, work: LinkWork) -> int:
     conn = session.connection()
     # (Kept in memory between batches, each with its incident read now: worker.incident_cache.)
     facts = _facts.read(conn, held.database, "incident_id", candidates)
-    before = scope_rollup.incident_counts(facts.values())
+    before = dict(facts)
     # Events not linked yet count for no incident now, and for theirs once written.
     facts.update(
         _facts.read(conn, held.database, "id", [i for i, c in current.items() if c is None])
@@ -281,7 +281,7 @@ def link_events(session: Session, work: LinkWork) -> int:
     # What those incidents count for after: the same events' facts, each with the incident
     # written for it (every event of a new or changed incident is one of ``assigned``, and
     # every other event of a changed one was read with its incident as a candidate).
-    after = [_with_incident(f, assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    after = {i: _with_incident(f, assigned.get(i, f.incident_id)) for i, f in facts.items()}
     # Once for the whole transaction: the counters are changed in one pass, in key order.
     # The facet rows come from those facts, not from the base tables again.
     incident_rollup.refresh_incidents(
@@ -289,11 +289,11 @@ def link_events(session: Session, work: LinkWork) -> int:
         incident_ids=changed,
         events=[
             FacetEvent(f.incident_id, f.type, f.modality, f.day, f.countries, f.actors)
-            for f in after
+            for f in after.values()
             if f.incident_id is not None
         ],
     )
-    scope_rollup.apply(conn, scope_rollup.difference(scope_rollup.incident_counts(after), before))
+    scope_rollup.apply(conn, scope_rollup.incident_difference(before, after))
     logger.debug(
         "linked %d new events: %d events in their groups, %d incidents written",
         len(work.new_events),
