@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import count
 from sys import intern
 
 #: A pair of events must score at least this to be the same happening.
@@ -55,6 +56,12 @@ _MISSILE_CLASS = {
 }
 #: What reports of a launch that name disjoint missile classes cost (as disjoint weapons).
 CLASS_PENALTY = 2.0
+
+
+#: The serial numbers of LinkEvents (``next`` is atomic under the GIL).
+_SERIALS = count()
+#: Not a score (None is one: ruled out).
+_UNSCORED = object()
 
 
 def content_words(sentence: str) -> frozenset[str]:
@@ -129,8 +136,12 @@ class LinkEvent:
     agent_names: tuple[frozenset[str], ...] = field(init=False, compare=False, repr=False)
     side_names: tuple[frozenset[str], ...] = field(init=False, compare=False, repr=False)
     side_countries: frozenset[str] = field(init=False, compare=False, repr=False)
+    #: A number no other LinkEvent of this process has: what pair scores kept between
+    #: batches are found by (:data:`Scores`), without holding the events.
+    serial: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "serial", next(_SERIALS))
         object.__setattr__(self, "period", _period(self))
         object.__setattr__(self, "ordinal", self.day.toordinal() if self.day else 0)
         agent_names = _name_words(self.agent_people)
@@ -391,7 +402,12 @@ class _Candidates:
         return sorted(found)
 
 
-def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
+#: Pair scores kept by the caller between calls of :func:`cluster`, by the two events'
+#: ``serial`` numbers.
+Scores = dict[tuple[int, int], "float | None"]
+
+
+def cluster(events: Sequence[LinkEvent], scores: Scores | None = None) -> list[list[LinkEvent]]:
     """Partition events into incidents, whatever order they are given in.
 
     Events are visited in canonical order; each joins the incident holding its best-scoring
@@ -401,7 +417,10 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
     canonical order. Only the clusters :class:`_Candidates` finds are scored, in creation
     order, so the result is the same as scoring every cluster. Only linked incidents merge,
     so the result on a set of whole link components is the union of their own results.
+    ``scores``: where the scores of the greedy pass's pairs are kept and looked up (a pair
+    of events scores the same every time: the same scores, so the same incidents).
     """
+    scores = {} if scores is None else scores
     clusters: list[list[LinkEvent]] = []
     candidates = _Candidates()
     # Pairs of clusters (by index) that one event linked to: merge candidates.
@@ -412,11 +431,14 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
         for index in candidates.of(event):
             top: float | None = None
             for member in clusters[index]:
-                score = pair_score(event, member)
-                if score is None:  # one member rules the event out of the cluster
+                key = (event.serial, member.serial)
+                found = scores.get(key, _UNSCORED)
+                if found is _UNSCORED:
+                    found = scores[key] = pair_score(event, member)
+                if found is None:  # one member rules the event out of the cluster
                     break
-                if top is None or score > top:
-                    top = score
+                if top is None or found > top:
+                    top = found
             else:
                 if top is not None and top >= LINK_THRESHOLD:
                     reached.append(index)

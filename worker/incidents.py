@@ -42,6 +42,12 @@ STRAYS_PER_BATCH = 2_000
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 #: What the rollups count of the events linking read lately (worker.incident_cache).
 _facts = FactsCache()
+#: The scores of the pairs clustering scored lately (``incident_linking.cluster``): a group
+#: is clustered again whenever reports join it, and most of its pairs were scored before (on
+#: bench/link_cost.py's 1,200 articles, 64,000 distinct pairs of 714,000 scored). Forgotten at
+#: once past :data:`MAX_PAIR_SCORES`, each about 150 bytes: 15 MB at most.
+_scores: dict[tuple[int, int], float | None] = {}
+MAX_PAIR_SCORES = 100_000
 
 
 def order_key(event: BlockEvent) -> tuple[str, ...]:
@@ -235,8 +241,10 @@ def link_events(session: Session, work: LinkWork) -> int:
     for i in sorted(group_of):
         by_group.setdefault((held.linked[i].type, group_of[i]), []).append(held.linked[i])
     by_type: dict[str, list[list[LinkEvent]]] = {}
+    if len(_scores) > MAX_PAIR_SCORES:
+        _scores.clear()
     for kind, label in sorted(by_group):
-        by_type.setdefault(kind, []).extend(cluster(by_group[(kind, label)]))
+        by_type.setdefault(kind, []).extend(cluster(by_group[(kind, label)], _scores))
     for kind in sorted(by_type):
         keys: set[str] = set()
         for members_ in sorted(by_type[kind], key=lambda c: c[0].order_key):
