@@ -98,20 +98,21 @@ class EventFacts:
         """The scopes it counts in besides ``''``: its countries and its words (``#kim``)."""
         return sorted(self.countries) + [word_scope(w) for w in sorted(self.words)]
 
-    def incident_keys(self) -> tuple[tuple[str, str, str, int, str], ...]:
-        """``(scope, facet, key, target_id, type)`` of every ``incident`` counter its incident
-        has because of it (the mask aside). Computed once and kept with the facts (and with
-        their copies, ``worker.incident_cache.pointing_at``): call it once they are complete.
-        """
-        kept = self.__dict__.get("_incident_keys")
+    def scope_items(self) -> tuple[tuple[str, frozenset[tuple[str, str, int]]], ...]:
+        """``(scope, items)`` of every scope it counts in besides ``''``: the ``(facet, key,
+        target_id)`` of the counters it has there (the item ``all`` in word scopes). Computed
+        once and kept with the facts (and with their copies,
+        ``worker.incident_cache.pointing_at``): call it once they are complete."""
+        kept = self.__dict__.get("_scope_items")
         if kept is None:
             both, pairs = self.items()
+            plain = frozenset(both + pairs)
+            worded = plain | frozenset(_ALL)
             kept = tuple(
-                (scope, facet, key, target, self.type)
+                (scope, worded if scope.startswith(WORD_SCOPE) else plain)
                 for scope in self.scopes()
-                for facet, key, target in _scope_items(scope, both + pairs)
             )
-            self.__dict__["_incident_keys"] = kept
+            self.__dict__["_scope_items"] = kept
         return kept
 
 
@@ -146,34 +147,56 @@ def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
     """The ``incident`` counters of the incidents of these events, which must be all the
     events of those incidents (a mask is the OR of the modality bits of its events there)."""
     out: Counter[CountKey] = Counter()
-    for masks in _incident_masks(facts).values():
-        _count_masks(masks, +1, out)
+    for sets in _incident_sets(facts).values():
+        _count_sets(sets, +1, out)
     return out
 
 
-#: ``(scope, facet, key, target_id, type)``: an incident counter's key but its mask.
-_MaskKey = tuple[str, str, str, int, str]
+#: Of one incident, by ``(scope, type)``: the items its events of each modality bit have
+#: there. An item's mask is the OR of the bits whose items hold it (:func:`_mask`); kept as
+#: sets, an event costs a set union per scope, not a key per scope and item.
+_Sets = dict[tuple[str, str], dict[int, set[tuple[str, str, int]]]]
 
 
-def _incident_masks(facts: Iterable[EventFacts]) -> dict[int, dict[_MaskKey, int]]:
-    """Each incident's counter keys (but the mask) and masks, from all its events' facts."""
-    masks: dict[int, dict[_MaskKey, int]] = {}
+def _add_event(sets: _Sets, f: EventFacts) -> None:
+    bit = _bit(f.modality)
+    for scope, items in f.scope_items():
+        by_bit = sets.get((scope, f.type))
+        if by_bit is None:
+            by_bit = sets[(scope, f.type)] = {}
+        held = by_bit.get(bit)
+        if held is None:
+            by_bit[bit] = set(items)
+        else:
+            held |= items
+
+
+def _incident_sets(facts: Iterable[EventFacts]) -> dict[int, _Sets]:
+    """Each incident's :data:`_Sets`, from all its events' facts."""
+    out: dict[int, _Sets] = {}
     for f in facts:
-        if f.incident_id is None:
-            continue
-        bit = _bit(f.modality)
-        mine = masks.get(f.incident_id)
-        if mine is None:
-            mine = masks[f.incident_id] = {}
-        for k in f.incident_keys():
-            mine[k] = mine.get(k, 0) | bit
-    return masks
+        if f.incident_id is not None:
+            _add_event(out.setdefault(f.incident_id, {}), f)
+    return out
 
 
-def _count_masks(masks: Mapping[_MaskKey, int], sign: int, out: Counter[CountKey]) -> None:
-    """Add ``sign`` to the counters one incident with these masks counts in."""
-    for (scope, facet, key, target, type_), mask in masks.items():
-        out[("incident", scope, facet, key, target, type_, mask)] += sign
+def _mask(by_bit: dict[int, set[tuple[str, str, int]]] | None, item: tuple[str, str, int]) -> int:
+    """The mask of an item in one scope of an incident (0: it has no such counter)."""
+    mask = 0
+    if by_bit is not None:
+        for bit, items in by_bit.items():
+            if item in items:
+                mask |= bit
+    return mask
+
+
+def _count_sets(sets: _Sets, sign: int, out: Counter[CountKey]) -> None:
+    """Add ``sign`` to every counter one incident with these sets counts in."""
+    for (scope, type_), by_bit in sets.items():
+        every = set().union(*by_bit.values())
+        for item in every:
+            facet, key, target = item
+            out[("incident", scope, facet, key, target, type_, _mask(by_bit, item))] += sign
 
 
 def incident_difference(
@@ -183,13 +206,12 @@ def incident_difference(
     counts may be left), both by event id, each holding every event of its incidents.
 
     Most incidents a batch changes only gain events: such an incident's counters after are
-    those before and what its new events add, so only the keys those events have are
-    compared (the incident's other events are not counted twice over)."""
-    old = _incident_masks(before.values())
-    members: dict[int, int] = {}  # events of each incident before
-    for f in before.values():
-        if f.incident_id is not None:
-            members[f.incident_id] = members.get(f.incident_id, 0) + 1
+    those before and what its new events add, so only the counters those events have are
+    compared (the incident's other counters are neither counted before nor after)."""
+    old = _incident_sets(before.values())
+    members: Counter[int] = Counter(
+        f.incident_id for f in before.values() if f.incident_id is not None
+    )
     now: dict[int, list[tuple[int, EventFacts]]] = {}
     for event_id, f in after.items():
         if f.incident_id is not None:
@@ -197,33 +219,48 @@ def incident_difference(
     out: Counter[CountKey] = Counter()
     consumed: set[int] = set()
     for events in now.values():
-        origins = Counter(
-            f.incident_id for event_id in (e for e, _ in events) if (f := before.get(event_id))
-        )
-        sources = [i for i in origins if i is not None]
-        if len(sources) == 1 and origins[sources[0]] == members[sources[0]]:
+        was = [before.get(event_id) for event_id, _ in events]
+        origins = Counter(f.incident_id for f in was if f is not None and f.incident_id is not None)
+        if len(origins) == 1 and next(iter(origins.values())) == members[next(iter(origins))]:
             # Every event of one incident before, and events of none: only what they add.
-            masks = old[sources[0]]
-            consumed.add(sources[0])
-            added: dict[_MaskKey, int] = {}
-            for event_id, f in events:
-                known = before.get(event_id)
-                if known is not None and known.incident_id is not None:
+            source = next(iter(origins))
+            consumed.add(source)
+            sets = old[source]
+            # (scope, facet, key, target_id, type): [mask before, mask after].
+            added: dict[tuple[str, str, str, int, str], list[int]] = {}
+            for (_, f), prior in zip(events, was, strict=True):
+                if prior is not None and prior.incident_id is not None:
                     continue
                 bit = _bit(f.modality)
-                for k in f.incident_keys():
-                    added[k] = added.get(k, masks.get(k, 0)) | bit
-            for (scope, facet, key, target, type_), mask in added.items():
-                was = masks.get((scope, facet, key, target, type_), 0)
-                if mask != was:
-                    if was:
-                        out[("incident", scope, facet, key, target, type_, was)] -= 1
+                for scope, items in f.scope_items():
+                    by_bit = sets.get((scope, f.type))
+                    if by_bit is not None and bit in by_bit and items <= by_bit[bit]:
+                        continue  # every item has this bit in its mask already
+                    bits = list(by_bit.items()) if by_bit is not None else []
+                    for item in items:
+                        k = (scope, item[0], item[1], item[2], f.type)
+                        masks = added.get(k)
+                        if masks is None:
+                            mask = 0
+                            for b, held in bits:
+                                if item in held:
+                                    mask |= b
+                            added[k] = [mask, mask | bit]
+                        else:
+                            masks[1] |= bit
+            for (scope, facet, key, target, type_), (prior_mask, mask) in added.items():
+                if mask != prior_mask:
+                    if prior_mask:
+                        out[("incident", scope, facet, key, target, type_, prior_mask)] -= 1
                     out[("incident", scope, facet, key, target, type_, mask)] += 1
         else:
-            _count_masks(_incident_masks(f for _, f in events)[events[0][1].incident_id], +1, out)
-    for incident, masks in old.items():
+            sets = {}
+            for _, f in events:
+                _add_event(sets, f)
+            _count_sets(sets, +1, out)
+    for incident, sets in old.items():
         if incident not in consumed:
-            _count_masks(masks, -1, out)
+            _count_sets(sets, -1, out)
     return out
 
 

@@ -168,7 +168,7 @@ class FactsCache(StampedCache[EventFacts]):
                 if (facts := read.get(event_id)) is None:
                     continue
                 found[event_id] = facts
-                # Its counter keys computed now, so that the copies made of it later share them.
-                facts.incident_keys()
+                # Its counters' items computed now, so that the copies made later share them.
+                facts.scope_items()
                 self.put(database, event_id, created_at, pointing_at(facts, facts.incident_id))
         return found
