@@ -114,6 +114,20 @@ class EventCache(StampedCache[tuple[BlockEvent, LinkEvent]]):
             self.put(database, event_id, created_at, (stored, linked))
         return stored, linked
 
+    def linked(
+        self,
+        database: str,
+        event_id: int,
+        created_at: datetime | None,
+        traits: Mapping[str, TypeTraits],
+    ) -> LinkEvent | None:
+        """What the rules read of the event as kept (the same whatever incident it points
+        at now: for scoring, without copying the stored event); None when not kept or
+        stale."""
+        self._check(traits)
+        found = self.get(database, event_id, created_at)
+        return None if found is None else found[1]
+
     def keep(
         self,
         database: str,

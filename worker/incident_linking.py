@@ -139,6 +139,11 @@ class LinkEvent:
     #: A number no other LinkEvent of this process has: what pair scores kept between
     #: batches are found by (:data:`Scores`), without holding the events.
     serial: int = field(init=False, compare=False, repr=False)
+    #: The countries a speech act's speakers must share (its agents', or both sides' for a
+    #: type with ``symmetric_roles``), None when that rule does not apply to it (another
+    #: type, or no such country): :func:`pair_score` rules out two events whose
+    #: ``speakers`` are both set and disjoint, a test candidates are filtered by first.
+    speakers: frozenset[str] | None = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "serial", next(_SERIALS))
@@ -155,6 +160,8 @@ class LinkEvent:
         if countries == self.agent_countries:
             countries = self.agent_countries
         object.__setattr__(self, "side_countries", countries)
+        speakers = countries if self.traits.symmetric_roles else self.agent_countries
+        object.__setattr__(self, "speakers", speakers if self.traits.speech and speakers else None)
         classes = (
             frozenset(_MISSILE_CLASS[w] for w in self.words if w in _MISSILE_CLASS)
             if self.type == "launch"
