@@ -458,16 +458,23 @@ def cluster(events: Sequence[LinkEvent], scores: Scores | None = None) -> list[l
             clusters[best].append(event)
             candidates.add(best, event)
             linked.update((min(i, best), max(i, best)) for i in reached if i != best)
-    merged = _merge_linked(clusters, linked)
+    merged = _merge_linked(clusters, linked, scores)
     return [sorted(c, key=lambda e: e.order_key) for c in merged]
 
 
-def _cross(a: Sequence[LinkEvent], b: Sequence[LinkEvent]) -> float | None:
-    """Sum of the pair scores between two clusters; None when a pair rules them apart."""
+def _cross(
+    a: Sequence[LinkEvent], b: Sequence[LinkEvent], scores: Scores | None = None
+) -> float | None:
+    """Sum of the pair scores between two clusters; None when a pair rules them apart.
+    ``scores``: kept scores (as :func:`cluster`'s)."""
+    scores = {} if scores is None else scores
     total = 0.0
     for x in a:
         for y in b:
-            score = pair_score(x, y)
+            key = (x.serial, y.serial)
+            score = scores.get(key, _UNSCORED)
+            if score is _UNSCORED:
+                score = scores[key] = pair_score(x, y)
             if score is None:
                 return None
             total += score
@@ -475,7 +482,9 @@ def _cross(a: Sequence[LinkEvent], b: Sequence[LinkEvent]) -> float | None:
 
 
 def _merge_linked(
-    clusters: list[list[LinkEvent]], linked: set[tuple[int, int]]
+    clusters: list[list[LinkEvent]],
+    linked: set[tuple[int, int]],
+    scores: Scores | None = None,
 ) -> list[list[LinkEvent]]:
     """Merge clusters an event linked to without joining, while they agree as wholes.
 
@@ -492,7 +501,7 @@ def _merge_linked(
     # Linked pairs (i < j) with the sum of their pair scores, None when one is ruled out;
     # merging j into i adds j's sums to i's (the pairs of the merged cluster are theirs).
     sums: dict[tuple[int, int], float | None] = {
-        (i, j): _cross(live[i], live[j]) for i, j in sorted(linked)
+        (i, j): _cross(live[i], live[j], scores) for i, j in sorted(linked)
     }
     while True:
         best: tuple[float, int, int] | None = None
@@ -513,7 +522,7 @@ def _merge_linked(
             parts = []
             for c in (keep, gone):
                 pair = (min(c, k), max(c, k))
-                parts.append(sums.pop(pair) if pair in sums else _cross(live[c], live[k]))
+                parts.append(sums.pop(pair) if pair in sums else _cross(live[c], live[k], scores))
             merged[k] = None if None in parts else sum(p for p in parts if p is not None)
         live[keep] = live[keep] + live.pop(gone)
         for k, total in merged.items():
