@@ -106,8 +106,13 @@ def _most_common(values: Iterable[Any]) -> Any:
 def incident_key(anchor: BlockEvent) -> str:
     """An incident's key: its type and a hash of its anchor's (first event's) canonical key,
     so the same events give the same key whichever worker links them."""
-    digest = hashlib.sha1(repr(order_key(anchor)).encode()).hexdigest()[:20]
-    return f"{anchor.type}|{digest}"
+    # Kept with the event (and its copies, worker.incident_cache.pointing_at): every batch
+    # keys every incident of the groups it clusters, most of them the same as before.
+    key = anchor.__dict__.get("_incident_key")
+    if key is None:
+        digest = hashlib.sha1(repr(order_key(anchor)).encode()).hexdigest()[:20]
+        key = anchor.__dict__["_incident_key"] = f"{anchor.type}|{digest}"
+    return key
 
 
 def summarise(events: Sequence[BlockEvent]) -> dict[str, Any]:
