@@ -162,16 +162,27 @@ class FactsCache(StampedCache[EventFacts]):
     """
 
     def read(
-        self, conn: Connection, database: str, column: str, values: Iterable[int | None]
+        self,
+        conn: Connection,
+        database: str,
+        column: str,
+        values: Iterable[int | None],
+        known: Mapping[int, EventFacts] | None = None,
     ) -> dict[int, EventFacts]:
         """The facts of the events whose ``column`` (``id`` or ``incident_id``) is one of
-        ``values``, by event id, each with its incident now: kept ones from memory, the
-        others read (``models.scope_rollup.facts_by_event``) and kept. Each is a copy the
-        caller may change."""
+        ``values``, by event id, each with its incident now: kept ones from memory, then
+        ``known`` ones (facts of events just written, ``LinkWork.new_facts``), the others
+        read (``models.scope_rollup.facts_by_event``), and kept. Each is a copy the caller
+        may change."""
+        known = {} if known is None else known
         found: dict[int, EventFacts] = {}
         missing: list[tuple[int, Any]] = []
         for event_id, created_at, incident_id in scope_rollup.event_stamps(conn, column, values):
             kept = self.get(database, event_id, created_at)
+            if kept is None and (given := known.get(event_id)) is not None:
+                given.scope_items()  # computed once, for it and its copies
+                kept = pointing_at(given, given.incident_id)
+                self.put(database, event_id, created_at, kept)
             if kept is None:
                 missing.append((event_id, created_at))
             else:

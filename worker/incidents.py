@@ -285,7 +285,13 @@ def link_events(session: Session, work: LinkWork) -> int:
     before = dict(facts)
     # Events not linked yet count for no incident now, and for theirs once written.
     facts.update(
-        _facts.read(conn, held.database, "id", [i for i, c in current.items() if c is None])
+        _facts.read(
+            conn,
+            held.database,
+            "id",
+            [i for i, c in current.items() if c is None],
+            known=work.new_facts,
+        )
     )
     assigned: dict[int, int] = {}
     changed = incident_repository.write_incidents(
