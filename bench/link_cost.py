@@ -139,6 +139,7 @@ PHASES = (
     ("models.incident_rollup", "refresh_incidents"),
     ("models.scope_rollup", "facts_by_event"),
     ("models.scope_rollup", "incident_counts"),
+    ("models.scope_rollup", "incident_difference"),
     ("models.scope_rollup", "apply"),
     ("worker.incidents", "link_events"),
 )

@@ -173,16 +173,22 @@ def events_on_days(
                 (f"(type = {mark} AND day BETWEEN {mark} AND {mark})", (kind, *bounds))
             )
     # Through the driver: a batch reads thousands of these rows, and SQLAlchemy's statement
-    # building and row objects cost more than the database's work. A few hundred OR-ed
-    # ranges per statement keep both dialects on the (type, day) index.
+    # building and row objects cost more than the database's work. A few hundred ranges per
+    # statement keep both dialects on the (type, day) index: OR-ed on PostgreSQL (a bitmap
+    # OR), one SELECT each joined by UNION ALL on SQLite, whose OR of index ranges also
+    # removes duplicates row by row (3.5 times the CPU; the ranges never overlap).
+    select_ = (
+        "SELECT id, created_at, incident_id, type, day, c.component FROM event "
+        "LEFT JOIN event_component c ON c.event_id = id WHERE "
+    )
     raw = session.connection().connection.driver_connection
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
         for part in batched(conditions, 200):
             cursor.execute(
-                "SELECT id, created_at, incident_id, type, day, c.component FROM event "
-                "LEFT JOIN event_component c ON c.event_id = id WHERE "
-                + " OR ".join(c for c, _ in part),
+                " UNION ALL ".join(select_ + c for c, _ in part)
+                if sqlite
+                else select_ + " OR ".join(c for c, _ in part),
                 tuple(p for _, params in part for p in params),
             )
             while rows := cursor.fetchmany(chunk):

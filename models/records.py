@@ -152,7 +152,11 @@ class LinkWork:
       new_events: ids of the events inserted.
       old_incidents: incidents of the events deleted (their other events may link apart now,
         and an incident left without events must go).
+      new_facts: what the scope rollup counts of each new event
+        (``models.scope_rollup.EventFacts`` by id, its day too), as ``replace_events`` built
+        them from the rows it wrote: the linker needs them and need not read them back.
     """
 
     new_events: list[int] = field(default_factory=list)
     old_incidents: set[int] = field(default_factory=set)
+    new_facts: dict[int, Any] = field(default_factory=dict)

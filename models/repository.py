@@ -697,8 +697,10 @@ def replace_events(
     # The new events' counters from the rows just written (no query), and the incidents that
     # lost events as they are now (the linker moves the new events into incidents later).
     facts = {
-        event_id: scope_rollup.EventFacts(record.type, record.modality)
-        for event_id, (_, record) in zip(event_ids, pairs)
+        event_id: scope_rollup.EventFacts(
+            record.type, record.modality, day=event_day(record.event_date, published[aid])
+        )
+        for event_id, (aid, record) in zip(event_ids, pairs)
     }
     words = {actor_id: names for actor_id, _, names in actor_ids.values()}
     for link in link_rows:
@@ -712,6 +714,8 @@ def replace_events(
         scope_rollup.facts_of(conn, "incident_id", old_incidents)
     )
     scope_rollup.apply(conn, scope_rollup.difference(after, before))
+    if link_work is not None:
+        link_work.new_facts.update(facts)
 
     _update_articles(
         session,

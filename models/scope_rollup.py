@@ -28,7 +28,7 @@ it does for ``incident_facet``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -98,6 +98,23 @@ class EventFacts:
         """The scopes it counts in besides ``''``: its countries and its words (``#kim``)."""
         return sorted(self.countries) + [word_scope(w) for w in sorted(self.words)]
 
+    def scope_items(self) -> tuple[tuple[str, frozenset[tuple[str, str, int]]], ...]:
+        """``(scope, items)`` of every scope it counts in besides ``''``: the ``(facet, key,
+        target_id)`` of the counters it has there (the item ``all`` in word scopes). Computed
+        once and kept with the facts (and with their copies,
+        ``worker.incident_cache.pointing_at``): call it once they are complete."""
+        kept = self.__dict__.get("_scope_items")
+        if kept is None:
+            both, pairs = self.items()
+            plain = frozenset(both + pairs)
+            worded = plain | frozenset(_ALL)
+            kept = tuple(
+                (scope, worded if scope.startswith(WORD_SCOPE) else plain)
+                for scope in self.scopes()
+            )
+            self.__dict__["_scope_items"] = kept
+        return kept
+
 
 #: The item every event of a word scope has: facet ``all`` (the scope's events themselves;
 #: a country scope's are its key ``country`` = scope).
@@ -129,19 +146,121 @@ def event_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
 def incident_counts(facts: Iterable[EventFacts]) -> Counter[CountKey]:
     """The ``incident`` counters of the incidents of these events, which must be all the
     events of those incidents (a mask is the OR of the modality bits of its events there)."""
-    masks: dict[tuple[int, str, str, str, int, str], int] = {}
-    for f in facts:
-        if f.incident_id is None:
-            continue
-        bit = _bit(f.modality)
-        both, pairs = f.items()
-        for scope in f.scopes():
-            for facet, key, target in _scope_items(scope, both + pairs):
-                k = (f.incident_id, scope, facet, key, target, f.type)
-                masks[k] = masks.get(k, 0) | bit
     out: Counter[CountKey] = Counter()
-    for (_, scope, facet, key, target, type_), mask in masks.items():
-        out[("incident", scope, facet, key, target, type_, mask)] += 1
+    for sets in _incident_sets(facts).values():
+        _count_sets(sets, +1, out)
+    return out
+
+
+#: Of one incident, by ``(scope, type)``: the items its events of each modality bit have
+#: there. An item's mask is the OR of the bits whose items hold it (:func:`_mask`); kept as
+#: sets, an event costs a set union per scope, not a key per scope and item.
+_Sets = dict[tuple[str, str], dict[int, set[tuple[str, str, int]]]]
+
+
+def _add_event(sets: _Sets, f: EventFacts) -> None:
+    bit = _bit(f.modality)
+    for scope, items in f.scope_items():
+        by_bit = sets.get((scope, f.type))
+        if by_bit is None:
+            by_bit = sets[(scope, f.type)] = {}
+        held = by_bit.get(bit)
+        if held is None:
+            by_bit[bit] = set(items)
+        else:
+            held |= items
+
+
+def _incident_sets(facts: Iterable[EventFacts]) -> dict[int, _Sets]:
+    """Each incident's :data:`_Sets`, from all its events' facts."""
+    out: dict[int, _Sets] = {}
+    for f in facts:
+        if f.incident_id is not None:
+            _add_event(out.setdefault(f.incident_id, {}), f)
+    return out
+
+
+def _mask(by_bit: dict[int, set[tuple[str, str, int]]] | None, item: tuple[str, str, int]) -> int:
+    """The mask of an item in one scope of an incident (0: it has no such counter)."""
+    mask = 0
+    if by_bit is not None:
+        for bit, items in by_bit.items():
+            if item in items:
+                mask |= bit
+    return mask
+
+
+def _count_sets(sets: _Sets, sign: int, out: Counter[CountKey]) -> None:
+    """Add ``sign`` to every counter one incident with these sets counts in."""
+    for (scope, type_), by_bit in sets.items():
+        every = set().union(*by_bit.values())
+        for item in every:
+            facet, key, target = item
+            out[("incident", scope, facet, key, target, type_, _mask(by_bit, item))] += sign
+
+
+def incident_difference(
+    before: Mapping[int, EventFacts], after: Mapping[int, EventFacts]
+) -> Counter[CountKey]:
+    """``incident_counts(after) - incident_counts(before)`` (as :func:`difference`, zero
+    counts may be left), both by event id, each holding every event of its incidents.
+
+    Most incidents a batch changes only gain events: such an incident's counters after are
+    those before and what its new events add, so only the counters those events have are
+    compared (the incident's other counters are neither counted before nor after)."""
+    old = _incident_sets(before.values())
+    members: Counter[int] = Counter(
+        f.incident_id for f in before.values() if f.incident_id is not None
+    )
+    now: dict[int, list[tuple[int, EventFacts]]] = {}
+    for event_id, f in after.items():
+        if f.incident_id is not None:
+            now.setdefault(f.incident_id, []).append((event_id, f))
+    out: Counter[CountKey] = Counter()
+    consumed: set[int] = set()
+    for events in now.values():
+        was = [before.get(event_id) for event_id, _ in events]
+        origins = Counter(f.incident_id for f in was if f is not None and f.incident_id is not None)
+        if len(origins) == 1 and next(iter(origins.values())) == members[next(iter(origins))]:
+            # Every event of one incident before, and events of none: only what they add.
+            source = next(iter(origins))
+            consumed.add(source)
+            sets = old[source]
+            # (scope, facet, key, target_id, type): [mask before, mask after].
+            added: dict[tuple[str, str, str, int, str], list[int]] = {}
+            for (_, f), prior in zip(events, was, strict=True):
+                if prior is not None and prior.incident_id is not None:
+                    continue
+                bit = _bit(f.modality)
+                for scope, items in f.scope_items():
+                    by_bit = sets.get((scope, f.type))
+                    if by_bit is not None and bit in by_bit and items <= by_bit[bit]:
+                        continue  # every item has this bit in its mask already
+                    bits = list(by_bit.items()) if by_bit is not None else []
+                    for item in items:
+                        k = (scope, item[0], item[1], item[2], f.type)
+                        masks = added.get(k)
+                        if masks is None:
+                            mask = 0
+                            for b, held in bits:
+                                if item in held:
+                                    mask |= b
+                            added[k] = [mask, mask | bit]
+                        else:
+                            masks[1] |= bit
+            for (scope, facet, key, target, type_), (prior_mask, mask) in added.items():
+                if mask != prior_mask:
+                    if prior_mask:
+                        out[("incident", scope, facet, key, target, type_, prior_mask)] -= 1
+                    out[("incident", scope, facet, key, target, type_, mask)] += 1
+        else:
+            sets = {}
+            for _, f in events:
+                _add_event(sets, f)
+            _count_sets(sets, +1, out)
+    for incident, sets in old.items():
+        if incident not in consumed:
+            _count_sets(sets, -1, out)
     return out
 
 
@@ -417,6 +536,7 @@ __all__ = [
     "event_stamps",
     "facts_of",
     "incident_counts",
+    "incident_difference",
     "mismatches",
     "rebuild",
     "rows_query",

@@ -114,6 +114,20 @@ class EventCache(StampedCache[tuple[BlockEvent, LinkEvent]]):
             self.put(database, event_id, created_at, (stored, linked))
         return stored, linked
 
+    def linked(
+        self,
+        database: str,
+        event_id: int,
+        created_at: datetime | None,
+        traits: Mapping[str, TypeTraits],
+    ) -> LinkEvent | None:
+        """What the rules read of the event as kept (the same whatever incident it points
+        at now: for scoring, without copying the stored event); None when not kept or
+        stale."""
+        self._check(traits)
+        found = self.get(database, event_id, created_at)
+        return None if found is None else found[1]
+
     def keep(
         self,
         database: str,
@@ -148,16 +162,27 @@ class FactsCache(StampedCache[EventFacts]):
     """
 
     def read(
-        self, conn: Connection, database: str, column: str, values: Iterable[int | None]
+        self,
+        conn: Connection,
+        database: str,
+        column: str,
+        values: Iterable[int | None],
+        known: Mapping[int, EventFacts] | None = None,
     ) -> dict[int, EventFacts]:
         """The facts of the events whose ``column`` (``id`` or ``incident_id``) is one of
-        ``values``, by event id, each with its incident now: kept ones from memory, the
-        others read (``models.scope_rollup.facts_by_event``) and kept. Each is a copy the
-        caller may change."""
+        ``values``, by event id, each with its incident now: kept ones from memory, then
+        ``known`` ones (facts of events just written, ``LinkWork.new_facts``), the others
+        read (``models.scope_rollup.facts_by_event``), and kept. Each is a copy the caller
+        may change."""
+        known = {} if known is None else known
         found: dict[int, EventFacts] = {}
         missing: list[tuple[int, Any]] = []
         for event_id, created_at, incident_id in scope_rollup.event_stamps(conn, column, values):
             kept = self.get(database, event_id, created_at)
+            if kept is None and (given := known.get(event_id)) is not None:
+                given.scope_items()  # computed once, for it and its copies
+                kept = pointing_at(given, given.incident_id)
+                self.put(database, event_id, created_at, kept)
             if kept is None:
                 missing.append((event_id, created_at))
             else:
@@ -168,5 +193,7 @@ class FactsCache(StampedCache[EventFacts]):
                 if (facts := read.get(event_id)) is None:
                     continue
                 found[event_id] = facts
+                # Its counters' items computed now, so that the copies made later share them.
+                facts.scope_items()
                 self.put(database, event_id, created_at, pointing_at(facts, facts.incident_id))
         return found

@@ -110,34 +110,65 @@ class Held:
                 days.setdefault(a.type, set()).add(day)
         links: dict[int, list[int]] = {i: [] for i in frontier}
         joined: dict[int, set[int]] = {i: set() for i in frontier}
+
+        def score(b: LinkEvent, label: int | None, scorers: list[LinkEvent]) -> bool:
+            # Whether b links to any scorer (recording the links). Speakers of disjoint
+            # countries are ruled out before pair_score (most candidate statements).
+            linked = False
+            speakers = b.speakers
+            for a in scorers:
+                if a.ref == b.ref or (label is not None and label in joined[a.ref]):
+                    continue
+                if (
+                    speakers is not None
+                    and a.speakers is not None
+                    and speakers.isdisjoint(a.speakers)
+                ):
+                    continue
+                found = pair_score(a, b)
+                if found is not None and found >= LINK_THRESHOLD:
+                    links[a.ref].append(b.ref)
+                    linked = True
+                    if label is not None:
+                        joined[a.ref].add(label)
+            return linked
+
         for rows in incident_repository.events_on_days(self.session, days=days):
             self.scanned += len(rows)
+            # Rows whose events this process does not keep: read whole, then scored.
             todo: list[tuple[int, datetime | None, int | None]] = []
             against: list[tuple[int | None, list[LinkEvent]]] = []
+            # Rows of events that link: held (as stored, with their incident now) after.
+            hold: list[tuple[int, datetime | None, int | None]] = []
+            labels: list[int | None] = []
             for event_id, created_at, incident_id, kind, day, label in rows:
-                scorers = wanting.get((kind, day), [])
+                scorers = wanting.get((kind, day))
+                if not scorers:
+                    continue
                 if label is not None:
                     scorers = [a for a in scorers if label not in joined[a.ref]]
-                if scorers:
+                    if not scorers:
+                        continue
+                # Scored as the rules see it; read as stored only when it links.
+                b = self.linked.get(event_id)
+                if b is None:
+                    b = _cache.linked(self.database, event_id, created_at, self.traits)
+                if b is None:
                     todo.append((event_id, created_at, incident_id))
                     against.append((label, scorers))
+                elif score(b, label, scorers):
+                    hold.append((event_id, created_at, incident_id))
+                    labels.append(label)
             for found, (label, scorers) in zip(self._read(todo), against, strict=True):
-                if found is None:
-                    continue
-                stored, b = found
-                linked = False
-                for a in scorers:
-                    if a.ref != b.ref and (label is None or label not in joined[a.ref]):
-                        score = pair_score(a, b)
-                        if score is not None and score >= LINK_THRESHOLD:
-                            links[a.ref].append(b.ref)
-                            linked = True
-                            if label is not None:
-                                joined[a.ref].add(label)
-                if linked:
-                    self.hold(stored, b)
+                if found is not None and score(found[1], label, scorers):
+                    self.hold(*found)
                     if label is not None:
-                        group[b.ref] = label
+                        group[found[1].ref] = label
+            for found, label in zip(self._read(hold), labels, strict=True):
+                if found is not None:
+                    self.hold(*found)
+                    if label is not None:
+                        group[found[1].ref] = label
         return links
 
     def _read(

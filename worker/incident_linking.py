@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import count
 from sys import intern
 
 #: A pair of events must score at least this to be the same happening.
@@ -55,6 +56,12 @@ _MISSILE_CLASS = {
 }
 #: What reports of a launch that name disjoint missile classes cost (as disjoint weapons).
 CLASS_PENALTY = 2.0
+
+
+#: The serial numbers of LinkEvents (``next`` is atomic under the GIL).
+_SERIALS = count()
+#: Not a score (None is one: ruled out).
+_UNSCORED = object()
 
 
 def content_words(sentence: str) -> frozenset[str]:
@@ -129,8 +136,17 @@ class LinkEvent:
     agent_names: tuple[frozenset[str], ...] = field(init=False, compare=False, repr=False)
     side_names: tuple[frozenset[str], ...] = field(init=False, compare=False, repr=False)
     side_countries: frozenset[str] = field(init=False, compare=False, repr=False)
+    #: A number no other LinkEvent of this process has: what pair scores kept between
+    #: batches are found by (:data:`Scores`), without holding the events.
+    serial: int = field(init=False, compare=False, repr=False)
+    #: The countries a speech act's speakers must share (its agents', or both sides' for a
+    #: type with ``symmetric_roles``), None when that rule does not apply to it (another
+    #: type, or no such country): :func:`pair_score` rules out two events whose
+    #: ``speakers`` are both set and disjoint, a test candidates are filtered by first.
+    speakers: frozenset[str] | None = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "serial", next(_SERIALS))
         object.__setattr__(self, "period", _period(self))
         object.__setattr__(self, "ordinal", self.day.toordinal() if self.day else 0)
         agent_names = _name_words(self.agent_people)
@@ -144,6 +160,8 @@ class LinkEvent:
         if countries == self.agent_countries:
             countries = self.agent_countries
         object.__setattr__(self, "side_countries", countries)
+        speakers = countries if self.traits.symmetric_roles else self.agent_countries
+        object.__setattr__(self, "speakers", speakers if self.traits.speech and speakers else None)
         classes = (
             frozenset(_MISSILE_CLASS[w] for w in self.words if w in _MISSILE_CLASS)
             if self.type == "launch"
@@ -391,7 +409,12 @@ class _Candidates:
         return sorted(found)
 
 
-def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
+#: Pair scores kept by the caller between calls of :func:`cluster`, by the two events'
+#: ``serial`` numbers.
+Scores = dict[tuple[int, int], "float | None"]
+
+
+def cluster(events: Sequence[LinkEvent], scores: Scores | None = None) -> list[list[LinkEvent]]:
     """Partition events into incidents, whatever order they are given in.
 
     Events are visited in canonical order; each joins the incident holding its best-scoring
@@ -401,7 +424,10 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
     canonical order. Only the clusters :class:`_Candidates` finds are scored, in creation
     order, so the result is the same as scoring every cluster. Only linked incidents merge,
     so the result on a set of whole link components is the union of their own results.
+    ``scores``: where the scores of the greedy pass's pairs are kept and looked up (a pair
+    of events scores the same every time: the same scores, so the same incidents).
     """
+    scores = {} if scores is None else scores
     clusters: list[list[LinkEvent]] = []
     candidates = _Candidates()
     # Pairs of clusters (by index) that one event linked to: merge candidates.
@@ -412,11 +438,14 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
         for index in candidates.of(event):
             top: float | None = None
             for member in clusters[index]:
-                score = pair_score(event, member)
-                if score is None:  # one member rules the event out of the cluster
+                key = (event.serial, member.serial)
+                found = scores.get(key, _UNSCORED)
+                if found is _UNSCORED:
+                    found = scores[key] = pair_score(event, member)
+                if found is None:  # one member rules the event out of the cluster
                     break
-                if top is None or score > top:
-                    top = score
+                if top is None or found > top:
+                    top = found
             else:
                 if top is not None and top >= LINK_THRESHOLD:
                     reached.append(index)
@@ -429,16 +458,23 @@ def cluster(events: Sequence[LinkEvent]) -> list[list[LinkEvent]]:
             clusters[best].append(event)
             candidates.add(best, event)
             linked.update((min(i, best), max(i, best)) for i in reached if i != best)
-    merged = _merge_linked(clusters, linked)
+    merged = _merge_linked(clusters, linked, scores)
     return [sorted(c, key=lambda e: e.order_key) for c in merged]
 
 
-def _cross(a: Sequence[LinkEvent], b: Sequence[LinkEvent]) -> float | None:
-    """Sum of the pair scores between two clusters; None when a pair rules them apart."""
+def _cross(
+    a: Sequence[LinkEvent], b: Sequence[LinkEvent], scores: Scores | None = None
+) -> float | None:
+    """Sum of the pair scores between two clusters; None when a pair rules them apart.
+    ``scores``: kept scores (as :func:`cluster`'s)."""
+    scores = {} if scores is None else scores
     total = 0.0
     for x in a:
         for y in b:
-            score = pair_score(x, y)
+            key = (x.serial, y.serial)
+            score = scores.get(key, _UNSCORED)
+            if score is _UNSCORED:
+                score = scores[key] = pair_score(x, y)
             if score is None:
                 return None
             total += score
@@ -446,7 +482,9 @@ def _cross(a: Sequence[LinkEvent], b: Sequence[LinkEvent]) -> float | None:
 
 
 def _merge_linked(
-    clusters: list[list[LinkEvent]], linked: set[tuple[int, int]]
+    clusters: list[list[LinkEvent]],
+    linked: set[tuple[int, int]],
+    scores: Scores | None = None,
 ) -> list[list[LinkEvent]]:
     """Merge clusters an event linked to without joining, while they agree as wholes.
 
@@ -463,7 +501,7 @@ def _merge_linked(
     # Linked pairs (i < j) with the sum of their pair scores, None when one is ruled out;
     # merging j into i adds j's sums to i's (the pairs of the merged cluster are theirs).
     sums: dict[tuple[int, int], float | None] = {
-        (i, j): _cross(live[i], live[j]) for i, j in sorted(linked)
+        (i, j): _cross(live[i], live[j], scores) for i, j in sorted(linked)
     }
     while True:
         best: tuple[float, int, int] | None = None
@@ -484,7 +522,7 @@ def _merge_linked(
             parts = []
             for c in (keep, gone):
                 pair = (min(c, k), max(c, k))
-                parts.append(sums.pop(pair) if pair in sums else _cross(live[c], live[k]))
+                parts.append(sums.pop(pair) if pair in sums else _cross(live[c], live[k], scores))
             merged[k] = None if None in parts else sum(p for p in parts if p is not None)
         live[keep] = live[keep] + live.pop(gone)
         for k, total in merged.items():

@@ -42,6 +42,12 @@ STRAYS_PER_BATCH = 2_000
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 #: What the rollups count of the events linking read lately (worker.incident_cache).
 _facts = FactsCache()
+#: The scores of the pairs clustering scored lately (``incident_linking.cluster``): a group
+#: is clustered again whenever reports join it, and most of its pairs were scored before (on
+#: bench/link_cost.py's 1,200 articles, 64,000 distinct pairs of 714,000 scored). Forgotten at
+#: once past :data:`MAX_PAIR_SCORES`, each about 150 bytes: 15 MB at most.
+_scores: dict[tuple[int, int], float | None] = {}
+MAX_PAIR_SCORES = 100_000
 
 
 def order_key(event: BlockEvent) -> tuple[str, ...]:
@@ -100,8 +106,13 @@ def _most_common(values: Iterable[Any]) -> Any:
 def incident_key(anchor: BlockEvent) -> str:
     """An incident's key: its type and a hash of its anchor's (first event's) canonical key,
     so the same events give the same key whichever worker links them."""
-    digest = hashlib.sha1(repr(order_key(anchor)).encode()).hexdigest()[:20]
-    return f"{anchor.type}|{digest}"
+    # Kept with the event (and its copies, worker.incident_cache.pointing_at): every batch
+    # keys every incident of the groups it clusters, most of them the same as before.
+    key = anchor.__dict__.get("_incident_key")
+    if key is None:
+        digest = hashlib.sha1(repr(order_key(anchor)).encode()).hexdigest()[:20]
+        key = anchor.__dict__["_incident_key"] = f"{anchor.type}|{digest}"
+    return key
 
 
 def summarise(events: Sequence[BlockEvent]) -> dict[str, Any]:
@@ -235,8 +246,10 @@ def link_events(session: Session, work: LinkWork) -> int:
     for i in sorted(group_of):
         by_group.setdefault((held.linked[i].type, group_of[i]), []).append(held.linked[i])
     by_type: dict[str, list[list[LinkEvent]]] = {}
+    if len(_scores) > MAX_PAIR_SCORES:
+        _scores.clear()
     for kind, label in sorted(by_group):
-        by_type.setdefault(kind, []).extend(cluster(by_group[(kind, label)]))
+        by_type.setdefault(kind, []).extend(cluster(by_group[(kind, label)], _scores))
     for kind in sorted(by_type):
         keys: set[str] = set()
         for members_ in sorted(by_type[kind], key=lambda c: c[0].order_key):
@@ -269,10 +282,16 @@ def link_events(session: Session, work: LinkWork) -> int:
     conn = session.connection()
     # (Kept in memory between batches, each with its incident read now: worker.incident_cache.)
     facts = _facts.read(conn, held.database, "incident_id", candidates)
-    before = scope_rollup.incident_counts(facts.values())
+    before = dict(facts)
     # Events not linked yet count for no incident now, and for theirs once written.
     facts.update(
-        _facts.read(conn, held.database, "id", [i for i, c in current.items() if c is None])
+        _facts.read(
+            conn,
+            held.database,
+            "id",
+            [i for i, c in current.items() if c is None],
+            known=work.new_facts,
+        )
     )
     assigned: dict[int, int] = {}
     changed = incident_repository.write_incidents(
@@ -281,7 +300,7 @@ def link_events(session: Session, work: LinkWork) -> int:
     # What those incidents count for after: the same events' facts, each with the incident
     # written for it (every event of a new or changed incident is one of ``assigned``, and
     # every other event of a changed one was read with its incident as a candidate).
-    after = [_with_incident(f, assigned.get(i, f.incident_id)) for i, f in facts.items()]
+    after = {i: _with_incident(f, assigned.get(i, f.incident_id)) for i, f in facts.items()}
     # Once for the whole transaction: the counters are changed in one pass, in key order.
     # The facet rows come from those facts, not from the base tables again.
     incident_rollup.refresh_incidents(
@@ -289,11 +308,11 @@ def link_events(session: Session, work: LinkWork) -> int:
         incident_ids=changed,
         events=[
             FacetEvent(f.incident_id, f.type, f.modality, f.day, f.countries, f.actors)
-            for f in after
+            for f in after.values()
             if f.incident_id is not None
         ],
     )
-    scope_rollup.apply(conn, scope_rollup.difference(scope_rollup.incident_counts(after), before))
+    scope_rollup.apply(conn, scope_rollup.incident_difference(before, after))
     logger.debug(
         "linked %d new events: %d events in their groups, %d incidents written",
         len(work.new_events),

@@ -303,3 +303,62 @@ def test_date_score_fast_path_agrees_with_the_rule_on_dates() -> None:
             outcomes.add(expected)
     # Every branch was met (an exercise: 1 and 2 days apart score 2 * (1 - 1/7), 2 * (1 - 2/7)).
     assert outcomes == {None, 0.0, 0.5, 2.0, 2.0 * (1 - 1 / 7), 2.0 * (1 - 2 / 7)}
+
+
+def _random_statements(rng: random.Random, n: int) -> list[LinkEvent]:
+    """Events of one day of every kind of speaker: states, people, both sides of a meeting."""
+    people = ["kim jong un", "kim yo jong", "yoon suk yeol", "antony blinken", "wang yi"]
+    countries = ["PRK", "KOR", "USA", "CHN"]
+    words = ["missile", "launch", "condemn", "talks", "drill", "sea", "east", "icbm", "warn"]
+    events = []
+    for i in range(n):
+        kind, traits = rng.choice(
+            [("statement", SPEECH), ("meeting", MEETING), ("launch", TypeTraits()),
+             ("talks", TypeTraits(speech=True, symmetric_roles=True))]
+        )  # fmt: skip
+        events.append(
+            _event(
+                i,
+                " ".join(rng.sample(words, 4)),
+                type=kind,
+                traits=traits,
+                order_key=(f"{rng.getrandbits(32):08x}", str(i), kind),
+                agent_countries=frozenset(rng.sample(countries, rng.randrange(3))),
+                target_countries=frozenset(rng.sample(countries, rng.randrange(2))),
+                agent_people=frozenset(rng.sample(people, rng.randrange(2))),
+            )
+        )
+    return events
+
+
+def test_speakers_of_disjoint_countries_never_score() -> None:
+    # The linker's scan skips such pairs without scoring them (worker.incident_groups).
+    rng = random.Random(5)
+    events = _random_statements(rng, 160)
+    skipped = 0
+    for a in events:
+        for b in events:
+            if a.type != b.type or a.speakers is None or b.speakers is None:
+                continue
+            if a.speakers.isdisjoint(b.speakers):
+                skipped += 1
+                assert pair_score(a, b) is None, (a, b)
+    assert skipped > 100  # the rule was met
+
+
+def test_kept_pair_scores_give_the_same_incidents() -> None:
+    # Clustering with the scores kept from earlier calls (as the worker does between batches:
+    # groups come back with new reports) gives what scoring every pair again gives.
+    rng = random.Random(9)
+    events = _random_statements(rng, 240)
+    scores: dict[tuple[int, int], float | None] = {}
+    for size in (60, 120, 180, 240):
+        some = rng.sample(events, size)
+        fresh = [[e.ref for e in c] for c in cluster(some)]
+        assert [[e.ref for e in c] for c in cluster(some, scores)] == fresh
+    assert scores and all(
+        scores[(a.serial, b.serial)] == pair_score(a, b)
+        for a in events
+        for b in events
+        if (a.serial, b.serial) in scores
+    )
