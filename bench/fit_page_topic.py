@@ -57,12 +57,13 @@ def cross_validate(articles: list[dict], folds: int = 5) -> list[tuple[float, bo
 def build(margin: float) -> tuple[dict, list[tuple[float, bool, str]]]:
     """The model file's content and the cross-validated dev scores."""
     dev = _pages(DEV)
+    sample = _pages(SAMPLE)
     scored = cross_validate(dev)
     highest_on_topic = max(s for s, off, _ in scored if not off)
-    prior, weights = fit_page_topic(_labelled(dev + _pages(SAMPLE)))
+    prior, weights = fit_page_topic(_labelled(dev + sample))
     model = {
         "fitted_on": "data/gold/news/dev.jsonl + data/gold/sample-gold.jsonl",
-        "pages": len(dev) + len(_pages(SAMPLE)),
+        "pages": len(dev) + len(sample),
         "threshold": round(highest_on_topic + margin, 3),
         "margin": margin,
         "prior": prior,

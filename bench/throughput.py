@@ -260,7 +260,7 @@ def run_bare_e2e(corpus: Path, processes: int, model: str, batch_size: int) -> d
     """Seconds for a fresh ``python`` to pool ``nlp.pipe`` over the corpus, start-up and
     spaCy loading included."""
     load = os.getloadavg()[0]
-    cpu = _children_cpu()
+    cpu = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", BARE_SCRIPT, str(corpus), str(processes), model, str(batch_size)],
@@ -272,12 +272,12 @@ def run_bare_e2e(corpus: Path, processes: int, model: str, batch_size: int) -> d
     return {
         "articles": int(done.stdout.strip()),
         "seconds": seconds,
-        "cpu_seconds": _children_cpu() - cpu,
+        "cpu_seconds": children_cpu() - cpu,
         "load_average": load,
     }
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     """User + system CPU seconds of this process's waited-for children (and theirs): the
     work a run did, which a busy machine's other jobs do not inflate as they do wall time."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -309,7 +309,7 @@ def run_eventwire_e2e(
     corpus = corpus.resolve()
     run([*cli, "db", "upgrade"], capture_output=True)
     load = os.getloadavg()[0]
-    cpu = _children_cpu()
+    cpu = children_cpu()
     enqueue = [*cli, "enqueue", "--quiet", str(corpus)]
     work = [*cli, "worker", "--burst", "--processes", str(processes)]
     started = time.perf_counter()
@@ -328,7 +328,7 @@ def run_eventwire_e2e(
             if worker.wait() != 0:
                 raise RuntimeError(f"eventwire worker exited with {worker.returncode}")
     seconds = time.perf_counter() - started
-    cpu = _children_cpu() - cpu  # Redis's own work is not in it (a small share: ids only)
+    cpu = children_cpu() - cpu  # Redis's own work is not in it (a small share: ids only)
     engine = create_engine(db_url)
     with engine.connect() as conn:
         done, total = conn.execute(

@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_corpus import generate, write_jsonl
-from throughput import _children_cpu
+from throughput import children_cpu
 
 BENCH = Path(__file__).resolve().parent
 
@@ -60,7 +60,7 @@ def run_once(
     subprocess.run([*hook, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=tmp)
     env["EVENTWIRE_TIMELINE"] = str(log)
     load = os.getloadavg()[0]
-    cpu = _children_cpu()
+    cpu = children_cpu()
     started = time.time()
     enqueue = [*hook, "enqueue", "--quiet", str(corpus.resolve())]
     work = [*hook, "worker", "--burst", "--processes", str(processes)]
@@ -81,7 +81,7 @@ def run_once(
         "enqueued": enqueued,
         "ended": ended,
         "wall": ended - started,
-        "cpu": _children_cpu() - cpu,
+        "cpu": children_cpu() - cpu,
         "load": load,
         "events": events,
     }
